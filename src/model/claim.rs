@@ -1,0 +1,247 @@
+//! The 837P document model: what one interchange says, loop by loop, independent of delimiters.
+//!
+//! The claims pipeline builds these values from coded service lines; the X12 writer turns them into
+//! segments; the X12 reader (for `check`, `render`, `diff`) reads files back into the same values, so
+//! what the writer emits reads back equal.
+
+use super::{Address, DiagnosisCode, Hcpcs, Modifiers, Money, Npi, PlaceOfService, Sex};
+use chrono::{NaiveDate, NaiveTime};
+use serde::Serialize;
+
+/// Test or production data (ISA15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+pub enum Usage {
+    #[serde(rename = "P")]
+    Production,
+    #[default]
+    #[serde(rename = "T")]
+    Test,
+}
+
+impl Usage {
+    /// The ISA15 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Usage::Production => "P",
+            Usage::Test => "T",
+        }
+    }
+}
+
+/// The interchange and functional-group envelope values (ISA, GS, GE, IEA).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Envelope {
+    /// ISA05, e.g. `ZZ` (mutually defined) or `30` (federal tax id).
+    pub sender_qualifier: String,
+    /// ISA06, at most 15 characters (padded by the writer).
+    pub sender_id: String,
+    /// ISA07.
+    pub receiver_qualifier: String,
+    /// ISA08, at most 15 characters (padded by the writer).
+    pub receiver_id: String,
+    /// GS02 application sender code.
+    pub application_sender: String,
+    /// GS03 application receiver code.
+    pub application_receiver: String,
+    /// ISA09/GS04 date and ISA10/GS05 time (minutes).
+    pub date: NaiveDate,
+    pub time: NaiveTime,
+    /// ISA13 (and IEA02): 1..=999,999,999.
+    pub interchange_control_number: u32,
+    /// GS06 (and GE02).
+    pub group_control_number: u32,
+    /// ISA14: whether a TA1 acknowledgment is requested.
+    pub acknowledgment_requested: bool,
+    /// ISA15.
+    pub usage: Usage,
+}
+
+/// BHT06: a claim to be paid, or an encounter reported for information (capitated/invoiced care).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+pub enum TransactionType {
+    #[default]
+    #[serde(rename = "CH")]
+    Chargeable,
+    #[serde(rename = "RP")]
+    Reporting,
+}
+
+impl TransactionType {
+    /// The BHT06 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TransactionType::Chargeable => "CH",
+            TransactionType::Reporting => "RP",
+        }
+    }
+}
+
+/// A telephone / e-mail contact (PER).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub name: String,
+    /// Digits only, 10 for a US number.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One transaction set (ST..SE): at most 5,000 claims under one billing provider.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transaction {
+    /// ST02 / SE02, e.g. `0001`.
+    pub control_number: String,
+    /// BHT03: the originator's reference for this batch.
+    pub reference: String,
+    /// BHT04 / BHT05.
+    pub created_date: NaiveDate,
+    pub created_time: NaiveTime,
+    /// BHT06.
+    pub transaction_type: TransactionType,
+    /// Loop 1000A.
+    pub submitter: Submitter,
+    /// Loop 1000B.
+    pub receiver: Receiver,
+    /// Loops 2000A / 2010AA.
+    pub billing_provider: BillingProvider,
+    /// Loops 2000B, in output order.
+    pub subscribers: Vec<Subscriber>,
+}
+
+/// Loop 1000A submitter (NM1*41 + PER*IC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submitter {
+    pub name: String,
+    /// NM109 with qualifier 46 (electronic transmitter id).
+    pub id: String,
+    pub contact: Contact,
+}
+
+/// Loop 1000B receiver (NM1*40).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Receiver {
+    pub name: String,
+    /// NM109 with qualifier 46.
+    pub id: String,
+}
+
+/// Loops 2000A / 2010AA: the billing provider (an organisation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BillingProvider {
+    /// PRV*BI*PXC taxonomy, when configured.
+    pub taxonomy: Option<String>,
+    pub name: String,
+    pub npi: Npi,
+    /// N3/N4; 5010 wants a nine-digit ZIP here.
+    pub address: Address,
+    /// REF*EI: nine-digit employer identification number.
+    pub tax_id: String,
+}
+
+/// Loop 2000B (HL*22) with 2010BA subscriber and 2010BB payer: here always the member themself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subscriber {
+    /// SBR01: `P` primary.
+    pub payer_responsibility: String,
+    /// SBR09 claim filing indicator, `MC` for Medicaid.
+    pub claim_filing_indicator: String,
+    /// 2010BA NM1*IL.
+    pub last_name: String,
+    pub first_name: Option<String>,
+    /// NM109 with qualifier MI.
+    pub member_id: String,
+    /// 2010BA N3/N4, when known.
+    pub address: Option<Address>,
+    /// 2010BA DMG.
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    /// 2010BB NM1*PR name and NM109 (qualifier PI).
+    pub payer_name: String,
+    pub payer_id: String,
+    /// Loops 2300 for this member.
+    pub claims: Vec<Claim>,
+}
+
+/// CLM05-3: what this claim does to earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimFrequency {
+    /// `1`: an original claim.
+    #[default]
+    Original,
+    /// `7`: replaces an earlier claim (REF*F8 names it).
+    Replacement,
+    /// `8`: voids an earlier claim (REF*F8 names it).
+    Void,
+}
+
+impl ClaimFrequency {
+    /// The CLM05-3 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimFrequency::Original => "1",
+            ClaimFrequency::Replacement => "7",
+            ClaimFrequency::Void => "8",
+        }
+    }
+}
+
+/// Loop 2310B rendering provider (a person).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RenderingProvider {
+    pub last_name: String,
+    pub first_name: Option<String>,
+    pub npi: Npi,
+    /// PRV*PE*PXC taxonomy, when known.
+    pub taxonomy: Option<String>,
+}
+
+/// Loop 2300: one claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    /// CLM01 patient control number: at most 20 characters, unique in the file.
+    pub claim_id: String,
+    /// CLM02: equals the sum of the lines' charges.
+    pub total_charge: Money,
+    /// CLM05-1.
+    pub place_of_service: PlaceOfService,
+    /// CLM05-3.
+    pub frequency: ClaimFrequency,
+    /// REF*F8: the claim this one replaces or voids.
+    pub original_reference: Option<String>,
+    /// REF*G1: prior authorization number.
+    pub prior_authorization: Option<String>,
+    /// HI: first is the principal (ABK), the rest ABF; 1 to 12.
+    pub diagnoses: Vec<DiagnosisCode>,
+    /// Loop 2310B.
+    pub rendering: Option<RenderingProvider>,
+    /// Loops 2400, 1 to 50.
+    pub lines: Vec<Line>,
+}
+
+/// Loop 2400: one service line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// SV101-2.
+    pub hcpcs: Hcpcs,
+    /// SV101-3..6.
+    pub modifiers: Modifiers,
+    /// SV102.
+    pub charge: Money,
+    /// SV104 (unit basis SV103 = UN).
+    pub units: u32,
+    /// SV105, only when it differs from the claim's place of service.
+    pub place_of_service: Option<PlaceOfService>,
+    /// SV107: 1-based pointers into the claim's diagnoses, 1 to 4 of them.
+    pub diagnosis_pointers: Vec<u8>,
+    /// DTP*472.
+    pub service_date: NaiveDate,
+    /// REF*6R line item control number (our encounter id): at most 30 characters, unique in the claim.
+    pub control_number: String,
+}
+
+impl Claim {
+    /// The sum of the line charges (what CLM02 must say).
+    pub fn line_total(&self) -> Money {
+        self.lines.iter().map(|l| l.charge).sum()
+    }
+}

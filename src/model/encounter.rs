@@ -1,0 +1,307 @@
+//! A documented ECM encounter after its row passed every check: the input to coding.
+
+use super::{DiagnosisCode, Money, Npi, PlaceOfService};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where a record came from: the input file (by index into the run's file list) and its
+/// spreadsheet row number (the header is row 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct RowRef {
+    pub file: u16,
+    pub row: u32,
+}
+
+/// The seven ECM core services, as the `activity` column names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Outreach,
+    Assessment,
+    CareCoordination,
+    HealthPromotion,
+    TransitionalCare,
+    MemberFamilySupport,
+    CommunityReferral,
+}
+
+impl Activity {
+    /// Every activity, in core-service order.
+    pub const ALL: [Activity; 7] = [
+        Activity::Outreach,
+        Activity::Assessment,
+        Activity::CareCoordination,
+        Activity::HealthPromotion,
+        Activity::TransitionalCare,
+        Activity::MemberFamilySupport,
+        Activity::CommunityReferral,
+    ];
+
+    /// The column value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Activity::Outreach => "outreach",
+            Activity::Assessment => "assessment",
+            Activity::CareCoordination => "care_coordination",
+            Activity::HealthPromotion => "health_promotion",
+            Activity::TransitionalCare => "transitional_care",
+            Activity::MemberFamilySupport => "member_family_support",
+            Activity::CommunityReferral => "community_referral",
+        }
+    }
+
+    /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
+    pub fn parse(s: &str) -> Option<Activity> {
+        let k = normalise_key(s);
+        Activity::ALL.into_iter().find(|a| a.key() == k)
+    }
+
+    /// Outreach and engagement is billed apart from the six services to enrolled members.
+    pub fn class(self) -> ActivityClass {
+        if self == Activity::Outreach {
+            ActivityClass::Outreach
+        } else {
+            ActivityClass::Enrolled
+        }
+    }
+}
+
+/// The two billing classes of ECM activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityClass {
+    /// Outreach and engagement attempts (before or around enrollment).
+    Outreach,
+    /// Core services 2-7 to an enrolled member.
+    Enrolled,
+}
+
+/// How the encounter took place, as the `modality` column names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    InPerson,
+    Phone,
+    Video,
+    Email,
+    Text,
+    Mail,
+}
+
+impl Modality {
+    /// Every modality.
+    pub const ALL: [Modality; 6] = [
+        Modality::InPerson,
+        Modality::Phone,
+        Modality::Video,
+        Modality::Email,
+        Modality::Text,
+        Modality::Mail,
+    ];
+
+    /// The column value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Modality::InPerson => "in_person",
+            Modality::Phone => "phone",
+            Modality::Video => "video",
+            Modality::Email => "email",
+            Modality::Text => "text",
+            Modality::Mail => "mail",
+        }
+    }
+
+    /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
+    pub fn parse(s: &str) -> Option<Modality> {
+        let k = normalise_key(s);
+        Modality::ALL.into_iter().find(|m| m.key() == k)
+    }
+}
+
+/// The billing class of the staff member who delivered the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffClass {
+    Clinical,
+    NonClinical,
+}
+
+impl StaffClass {
+    /// The column / code-set value.
+    pub fn key(self) -> &'static str {
+        match self {
+            StaffClass::Clinical => "clinical",
+            StaffClass::NonClinical => "non_clinical",
+        }
+    }
+
+    /// Parses `clinical` / `non_clinical` (also `non-clinical`, `nonclinical`).
+    pub fn parse(s: &str) -> Option<StaffClass> {
+        match normalise_key(s).as_str() {
+            "clinical" => Some(StaffClass::Clinical),
+            "non_clinical" | "nonclinical" => Some(StaffClass::NonClinical),
+            _ => None,
+        }
+    }
+}
+
+/// Administrative sex as DMG03 carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Sex {
+    #[serde(rename = "F")]
+    Female,
+    #[serde(rename = "M")]
+    Male,
+    #[serde(rename = "U")]
+    Unknown,
+}
+
+impl Sex {
+    /// Parses `F`, `M`, `U` or the words `female`, `male`, `unknown` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Sex> {
+        match normalise_key(s).as_str() {
+            "f" | "female" => Some(Sex::Female),
+            "m" | "male" => Some(Sex::Male),
+            "u" | "unknown" => Some(Sex::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The DMG03 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Female => "F",
+            Sex::Male => "M",
+            Sex::Unknown => "U",
+        }
+    }
+}
+
+/// Whether an outreach attempt reached the member. Both are billable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutreachOutcome {
+    Successful,
+    Unsuccessful,
+}
+
+impl OutreachOutcome {
+    /// Parses `successful`/`reached`/`engaged` and `unsuccessful`/`not_reached`/`no_answer`.
+    pub fn parse(s: &str) -> Option<OutreachOutcome> {
+        match normalise_key(s).as_str() {
+            "successful" | "reached" | "engaged" | "success" => Some(OutreachOutcome::Successful),
+            "unsuccessful" | "not_reached" | "no_answer" | "unreached" | "failed" => {
+                Some(OutreachOutcome::Unsuccessful)
+            }
+            _ => None,
+        }
+    }
+
+    /// The canonical value.
+    pub fn key(self) -> &'static str {
+        match self {
+            OutreachOutcome::Successful => "successful",
+            OutreachOutcome::Unsuccessful => "unsuccessful",
+        }
+    }
+}
+
+/// A postal address as the 837 carries it (N3/N4). Text is already X12-safe.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Address {
+    pub line1: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+}
+
+/// The member as the encounter identifies them. Text is already X12-safe (transliterated).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Member {
+    pub member_id: String,
+    pub cin: Option<String>,
+    pub last_name: String,
+    pub first_name: String,
+    pub dob: NaiveDate,
+    pub sex: Sex,
+    pub address: Option<Address>,
+}
+
+/// The staff member who delivered the service, when the row names one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Rendering {
+    pub npi: Npi,
+    pub last_name: String,
+    pub first_name: Option<String>,
+}
+
+/// A documented ECM encounter whose row passed every check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Encounter {
+    pub source: RowRef,
+    pub encounter_id: String,
+    pub member: Member,
+    pub service_date: NaiveDate,
+    pub activity: Activity,
+    pub staff_role: String,
+    pub staff_class: StaffClass,
+    pub modality: Modality,
+    pub payer: String,
+    pub minutes: Option<u32>,
+    pub outreach_outcome: Option<OutreachOutcome>,
+    pub place_of_service: Option<PlaceOfService>,
+    pub diagnoses: Vec<DiagnosisCode>,
+    pub authorization_number: Option<String>,
+    pub rendering: Option<Rendering>,
+    pub population_of_focus: Option<String>,
+    pub note_id: Option<String>,
+    pub charge: Option<Money>,
+}
+
+/// Lower-cases and turns spaces and hyphens into underscores, so `In Person` reads as `in_person`.
+pub fn normalise_key(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+impl fmt::Display for Activity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl fmt::Display for Modality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_values_parse_forgivingly() {
+        assert_eq!(Activity::parse("Care Coordination"), Some(Activity::CareCoordination));
+        assert_eq!(Activity::parse("care-coordination"), Some(Activity::CareCoordination));
+        assert_eq!(Activity::parse("counselling"), None);
+        assert_eq!(Modality::parse("In-Person"), Some(Modality::InPerson));
+        assert_eq!(StaffClass::parse("Non-Clinical"), Some(StaffClass::NonClinical));
+        assert_eq!(Sex::parse("female"), Some(Sex::Female));
+        assert_eq!(Sex::parse("x"), None);
+        assert_eq!(OutreachOutcome::parse("no answer"), Some(OutreachOutcome::Unsuccessful));
+    }
+
+    #[test]
+    fn only_outreach_is_outreach_class() {
+        for a in Activity::ALL {
+            assert_eq!(a.class() == ActivityClass::Outreach, a == Activity::Outreach);
+        }
+    }
+}

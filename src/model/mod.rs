@@ -1,0 +1,24 @@
+//! The nouns of ECM billing, each validated on construction so the rest of the code cannot hold a bad one.
+
+mod claim;
+mod diagnosis;
+mod encounter;
+mod hcpcs;
+mod money;
+mod npi;
+mod place_of_service;
+pub mod text;
+
+pub use claim::{
+    BillingProvider, Claim, ClaimFrequency, Contact, Envelope, Line, Receiver, RenderingProvider,
+    Submitter, Subscriber, Transaction, TransactionType, Usage,
+};
+pub use diagnosis::{DiagnosisCode, DiagnosisError};
+pub use encounter::{
+    normalise_key, Activity, ActivityClass, Address, Encounter, Member, Modality, OutreachOutcome,
+    Rendering, RowRef, Sex, StaffClass,
+};
+pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
+pub use money::{Money, MoneyError};
+pub use npi::{Npi, NpiError};
+pub use place_of_service::{PlaceOfService, PlaceOfServiceError};

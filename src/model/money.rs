@@ -1,0 +1,193 @@
+//! Money: a decimal amount in dollars with at most two places. Never a float.
+
+use rust_decimal::Decimal;
+use std::fmt;
+use std::str::FromStr;
+
+/// An amount in US dollars with at most two decimal places (cents). May be negative (a recoupment).
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+/// Why a string is not an amount of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("an amount is a plain decimal number such as 150.00 (no $ sign, no thousands separators)")]
+    Syntax,
+    #[error("an amount has at most two decimal places (cents)")]
+    TooPrecise,
+    #[error("an amount is limited to 9,999,999.99")]
+    TooLarge,
+}
+
+impl Money {
+    /// Zero dollars.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Parses `150`, `150.5`, `150.50`, `-12.00`. Rejects `$`, commas, exponents and sub-cent amounts.
+    pub fn parse(s: &str) -> Result<Money, MoneyError> {
+        let s = s.trim();
+        let body = s.strip_prefix('-').unwrap_or(s);
+        if body.is_empty()
+            || body.starts_with('.')
+            || body.ends_with('.')
+            || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || body.bytes().filter(|&b| b == b'.').count() > 1
+        {
+            return Err(MoneyError::Syntax);
+        }
+        let d = Decimal::from_str(s).map_err(|_| MoneyError::Syntax)?;
+        Money::from_decimal(d)
+    }
+
+    /// Wraps a decimal that already has at most two places.
+    pub fn from_decimal(d: Decimal) -> Result<Money, MoneyError> {
+        let d = d.normalize();
+        if d.scale() > 2 {
+            return Err(MoneyError::TooPrecise);
+        }
+        if d.abs() > Decimal::new(999_999_999, 2) {
+            return Err(MoneyError::TooLarge);
+        }
+        Ok(Money(d))
+    }
+
+    /// Rounds a decimal half away from zero to the cent (the usual billing rounding).
+    pub fn round_half_up(d: Decimal) -> Money {
+        Money(
+            d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                .normalize(),
+        )
+    }
+
+    /// The underlying decimal.
+    pub fn amount(&self) -> Decimal {
+        self.0
+    }
+
+    /// Whether below zero.
+    pub fn is_negative(&self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// Whether exactly zero.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Multiplies by a whole number of units.
+    pub fn times(&self, units: u32) -> Money {
+        Money((self.0 * Decimal::from(units)).normalize())
+    }
+
+    /// Always two places: `150.00`, as invoices and reports show money.
+    pub fn to_cents_string(&self) -> String {
+        format!("{:.2}", self.0)
+    }
+
+    /// The X12 form: no trailing zeros after the point and no bare point (`150`, `150.5`, `0.25`).
+    pub fn to_x12(&self) -> String {
+        let d = self.0.normalize();
+        if d.is_zero() {
+            "0".to_string()
+        } else {
+            d.to_string()
+        }
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, o: Money) -> Money {
+        Money((self.0 + o.0).normalize())
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, o: Money) {
+        *self = *self + o;
+    }
+}
+
+impl std::ops::Sub for Money {
+    type Output = Money;
+    fn sub(self, o: Money) -> Money {
+        Money((self.0 - o.0).normalize())
+    }
+}
+
+impl std::ops::Neg for Money {
+    type Output = Money;
+    fn neg(self) -> Money {
+        Money(-self.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_cents_string())
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({})", self.to_cents_string())
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_cents_string())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Money::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_amounts() {
+        assert_eq!(Money::parse("150").unwrap().to_cents_string(), "150.00");
+        assert_eq!(Money::parse("150.5").unwrap().to_x12(), "150.5");
+        assert_eq!(Money::parse("150.50").unwrap().to_x12(), "150.5");
+        assert_eq!(Money::parse("-12.25").unwrap().to_cents_string(), "-12.25");
+        assert_eq!(Money::parse("0.00").unwrap().to_x12(), "0");
+        assert_eq!(Money::parse("0.25").unwrap().to_x12(), "0.25");
+    }
+
+    #[test]
+    fn refuses_what_a_float_or_a_spreadsheet_would_sneak_in() {
+        for bad in ["$150", "1,500.00", "1e3", "150.", ".5", "", "-", "15 0", "NaN"] {
+            assert_eq!(Money::parse(bad), Err(MoneyError::Syntax), "{bad}");
+        }
+        assert_eq!(Money::parse("150.005"), Err(MoneyError::TooPrecise));
+        assert_eq!(Money::parse("10000000"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn rounds_half_up_to_the_cent() {
+        let d = Decimal::from_str("10.005").unwrap();
+        assert_eq!(Money::round_half_up(d).to_cents_string(), "10.01");
+        let d = Decimal::from_str("-10.005").unwrap();
+        assert_eq!(Money::round_half_up(d).to_cents_string(), "-10.01");
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let total: Money = (0..10).map(|_| Money::parse("0.10").unwrap()).sum();
+        assert_eq!(total, Money::parse("1").unwrap());
+        assert_eq!(Money::parse("75.25").unwrap().times(3).to_x12(), "225.75");
+    }
+}

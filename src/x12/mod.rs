@@ -1,0 +1,1 @@
+//! ASC X12 reading and writing, our own code.
