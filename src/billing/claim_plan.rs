@@ -1,0 +1,175 @@
+//! Grouping a payer's service lines into claims: by encounter, member-day or member-month, split
+//! further wherever claim-level facts differ (place of service, prior authorization, rendering
+//! provider) and wherever a claim would exceed 50 lines or 12 diagnoses.
+
+use super::digest::Fnv64;
+use super::{Registry, ServiceLine};
+use crate::config::ClaimGrouping;
+use crate::model::{DiagnosisCode, Money, PlaceOfService};
+use chrono::Datelike;
+use std::collections::HashSet;
+
+/// The most service lines one 837P claim may carry.
+pub const MAX_LINES_PER_CLAIM: usize = 50;
+/// The most diagnoses one claim's HI segment may carry.
+pub const MAX_DIAGNOSES_PER_CLAIM: usize = 12;
+/// The most diagnosis pointers one service line may carry.
+pub const MAX_POINTERS_PER_LINE: usize = 4;
+
+/// A line on a planned claim: which service line, and its diagnosis pointers (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedLine {
+    pub line: u32,
+    pub pointers: Vec<u8>,
+}
+
+/// A claim as grouped, before it becomes X12.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedClaim {
+    /// CLM01: derived from the group's content, at most 20 characters, unique in the payer's file.
+    pub claim_id: String,
+    pub member: u32,
+    pub place_of_service: PlaceOfService,
+    pub authorization: Option<Box<str>>,
+    pub rendering: Option<u32>,
+    pub diagnoses: Vec<DiagnosisCode>,
+    pub lines: Vec<PlannedLine>,
+    pub total: Money,
+}
+
+/// What makes lines belong on separate claims.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupKey<'a> {
+    member_id: &'a str,
+    period: String,
+    place: PlaceOfService,
+    authorization: Option<&'a str>,
+    rendering: Option<String>,
+}
+
+fn group_key<'a>(l: &'a ServiceLine, reg: &'a Registry, grouping: ClaimGrouping) -> GroupKey<'a> {
+    let d = l.service_date;
+    GroupKey {
+        member_id: &reg.members[l.member as usize].member_id,
+        period: match grouping {
+            ClaimGrouping::Encounter => format!("E{}", l.encounter_id),
+            ClaimGrouping::MemberDay => d.format("%Y%m%d").to_string(),
+            ClaimGrouping::MemberMonth => format!("{:04}{:02}", d.year(), d.month()),
+        },
+        place: l.coding.place_of_service,
+        authorization: l.authorization.as_deref(),
+        rendering: l
+            .rendering
+            .map(|r| reg.renderings[r as usize].npi.as_str().to_string()),
+    }
+}
+
+/// Groups the given service lines (indices into `lines`, all for one payer) into claims, sorted
+/// by member id, period and the other claim-level keys; lines within a claim by date then id.
+pub fn plan_claims(
+    lines: &[ServiceLine],
+    which: &[u32],
+    reg: &Registry,
+    payer_key: &str,
+    grouping: ClaimGrouping,
+) -> Vec<PlannedClaim> {
+    let mut order: Vec<(GroupKey, u32)> = which
+        .iter()
+        .map(|&i| (group_key(&lines[i as usize], reg, grouping), i))
+        .collect();
+    order.sort_by(|(ka, a), (kb, b)| {
+        let (la, lb) = (&lines[*a as usize], &lines[*b as usize]);
+        ka.cmp(kb)
+            .then(la.service_date.cmp(&lb.service_date))
+            .then(la.encounter_id.cmp(&lb.encounter_id))
+    });
+
+    let mut claims: Vec<PlannedClaim> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j < order.len() && order[j].0 == order[i].0 {
+            j += 1;
+        }
+        let key = &order[i].0;
+        let mut chunk = 0u32;
+        let mut current: Option<PlannedClaim> = None;
+        for (_, li) in &order[i..j] {
+            let l = &lines[*li as usize];
+            let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
+            let fits = current.as_ref().is_some_and(|c| {
+                let new_dx = dx.iter().filter(|d| !c.diagnoses.contains(d)).count();
+                c.lines.len() < MAX_LINES_PER_CLAIM
+                    && c.diagnoses.len() + new_dx <= MAX_DIAGNOSES_PER_CLAIM
+            });
+            if !fits {
+                if let Some(done) = current.take() {
+                    claims.push(done);
+                }
+                current = Some(PlannedClaim {
+                    claim_id: claim_id(payer_key, key, grouping, chunk, &mut used_ids),
+                    member: l.member,
+                    place_of_service: l.coding.place_of_service,
+                    authorization: l.authorization.clone(),
+                    rendering: l.rendering,
+                    diagnoses: Vec::new(),
+                    lines: Vec::new(),
+                    total: Money::ZERO,
+                });
+                chunk += 1;
+            }
+            let c = current.as_mut().expect("set above");
+            let mut pointers = Vec::with_capacity(dx.len());
+            for d in dx {
+                let pos = match c.diagnoses.iter().position(|x| x == d) {
+                    Some(p) => p,
+                    None => {
+                        c.diagnoses.push(*d);
+                        c.diagnoses.len() - 1
+                    }
+                };
+                pointers.push(pos as u8 + 1);
+            }
+            c.total += l.coding.charge;
+            c.lines.push(PlannedLine {
+                line: *li,
+                pointers,
+            });
+        }
+        if let Some(done) = current.take() {
+            claims.push(done);
+        }
+        i = j;
+    }
+    claims
+}
+
+/// `E` + 16 hex digits of a hash of the group: stable across runs for the same group, so a
+/// re-billed encounter keeps its claim id.
+fn claim_id(
+    payer_key: &str,
+    key: &GroupKey,
+    grouping: ClaimGrouping,
+    chunk: u32,
+    used: &mut HashSet<String>,
+) -> String {
+    let mut salt = 0u64;
+    loop {
+        let mut h = Fnv64::default();
+        h.str(payer_key)
+            .str(key.member_id)
+            .str(&key.period)
+            .str(key.place.as_str())
+            .str(key.authorization.unwrap_or(""))
+            .str(key.rendering.as_deref().unwrap_or(""))
+            .u64(grouping as u64)
+            .u64(u64::from(chunk))
+            .u64(salt);
+        let id = format!("E{:016X}", h.finish());
+        if used.insert(id.clone()) {
+            return id;
+        }
+        salt += 1;
+    }
+}

@@ -1,0 +1,14 @@
+//! Billing: coded encounters held compactly, grouped into claims, and turned into the 837P
+//! document model. Pure functions over values; writing files is the caller's business.
+
+mod claim_plan;
+pub mod digest;
+mod service_line;
+mod to_837;
+
+pub use claim_plan::{
+    MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim, PlannedLine,
+    plan_claims,
+};
+pub use service_line::{Registry, ServiceLine};
+pub use to_837::{MAX_CLAIMS_PER_TRANSACTION, content_control_number, envelope, transaction};

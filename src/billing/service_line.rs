@@ -1,0 +1,85 @@
+//! Coded encounters held for claim assembly, compactly: a million of them must fit in memory
+//! together with the member registry, so member and rendering details are stored once and
+//! referenced by index.
+
+use crate::coding::Coding;
+use crate::model::{Activity, Encounter, Member, Rendering, RowRef};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// One billable encounter, coded.
+#[derive(Debug, Clone)]
+pub struct ServiceLine<'cs> {
+    pub source: RowRef,
+    pub encounter_id: Box<str>,
+    /// Index of the payer in the configuration.
+    pub payer: u16,
+    /// Index into [`Registry::members`].
+    pub member: u32,
+    pub service_date: NaiveDate,
+    pub activity: Activity,
+    pub coding: Coding<'cs>,
+    pub authorization: Option<Box<str>>,
+    /// Index into [`Registry::renderings`].
+    pub rendering: Option<u32>,
+}
+
+/// Members and rendering providers, each stored once.
+#[derive(Debug, Default)]
+pub struct Registry {
+    pub members: Vec<Member>,
+    member_index: HashMap<(u16, Box<str>), u32>,
+    pub renderings: Vec<Rendering>,
+    rendering_index: HashMap<Rendering, u32>,
+}
+
+impl Registry {
+    /// The index of this payer's member, adding them on first sight. The first row's details are
+    /// kept (rows disagreeing on identity were already refused); an address is taken from the
+    /// first row that has one.
+    pub fn member(&mut self, payer: u16, m: &Member) -> u32 {
+        if let Some(&i) = self.member_index.get(&(payer, m.member_id.as_str().into())) {
+            let existing = &mut self.members[i as usize];
+            if existing.address.is_none() && m.address.is_some() {
+                existing.address = m.address.clone();
+            }
+            if existing.cin.is_none() && m.cin.is_some() {
+                existing.cin = m.cin.clone();
+            }
+            return i;
+        }
+        let i = self.members.len() as u32;
+        self.members.push(m.clone());
+        self.member_index
+            .insert((payer, m.member_id.as_str().into()), i);
+        i
+    }
+
+    /// The index of a rendering provider, adding it on first sight.
+    pub fn rendering(&mut self, r: &Rendering) -> u32 {
+        if let Some(&i) = self.rendering_index.get(r) {
+            return i;
+        }
+        let i = self.renderings.len() as u32;
+        self.renderings.push(r.clone());
+        self.rendering_index.insert(r.clone(), i);
+        i
+    }
+}
+
+impl<'cs> ServiceLine<'cs> {
+    /// Builds the line for an accepted, coded encounter.
+    pub fn new(e: &Encounter, payer: u16, coding: Coding<'cs>, registry: &mut Registry) -> Self {
+        ServiceLine {
+            source: e.source,
+            encounter_id: e.encounter_id.as_str().into(),
+            payer,
+            member: registry.member(payer, &e.member),
+            service_date: e.service_date,
+            activity: e.activity,
+            coding,
+            authorization: e.authorization_number.as_deref().map(Into::into),
+            rendering: e.rendering.as_ref().map(|r| registry.rendering(r)),
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Reading encounter files (CSV or XLSX, several at once) into checked [`Encounter`]s. `map`,
+//! `claims` and `invoice` all read through [`read_encounters`], so a row is judged the same way
+//! whatever the output.
+
+mod columns;
+mod row;
+
+pub use columns::{Columns, OPTIONAL, REQUIRED};
+pub use row::{ECM_START, FieldTransliteration, ParsedRow, RowContext, parse_row};
+
+use crate::codeset::CodeSet;
+use crate::config::Config;
+use crate::input::{InputError, Table};
+use crate::model::{Encounter, RowRef, Sex};
+use crate::rules::{self, Finding};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What reading the files found besides the encounters themselves.
+#[derive(Debug, Default, Serialize)]
+pub struct IntakeReport {
+    /// The files, in the order given (a [`RowRef::file`] indexes this).
+    pub files: Vec<String>,
+    /// Data rows read (blank lines are not rows).
+    pub rows_read: u64,
+    /// Rows with at least one error finding.
+    pub rows_rejected: u64,
+    pub transliterations: Vec<FieldTransliteration>,
+    /// Header columns that are not part of the format, per file: reported, then ignored.
+    pub unknown_columns: Vec<(String, String)>,
+}
+
+/// The run-wide facts rows are checked against.
+pub struct IntakeContext<'a> {
+    pub codeset: &'a CodeSet,
+    pub config: &'a Config,
+    pub as_of: NaiveDate,
+}
+
+#[derive(PartialEq, Eq)]
+struct Identity {
+    last_name: String,
+    first_name: String,
+    dob: NaiveDate,
+    sex: Sex,
+    first_seen: RowRef,
+}
+
+/// One input row after every check: the encounter when it passed, and every finding either way
+/// (a row with an error finding has no encounter).
+#[derive(Debug)]
+pub struct RowOutcome {
+    pub source: RowRef,
+    pub encounter: Option<Encounter>,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads every file, checks every row, and hands each row's outcome to `on_row` in input order. `progress` is told (bytes done, bytes total) now and then. A file that cannot be read
+/// as a table stops the run: nothing should be billed from a half-read input.
+pub fn read_encounters(
+    paths: &[PathBuf],
+    ctx: &IntakeContext,
+    mut on_row: impl FnMut(RowOutcome),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<IntakeReport, InputError> {
+    let mut report = IntakeReport {
+        files: paths.iter().map(|p| p.display().to_string()).collect(),
+        ..IntakeReport::default()
+    };
+    let mut tables = Vec::with_capacity(paths.len());
+    for p in paths {
+        let t = Table::open(p, &["encounters", "encounter"])?;
+        let cols = Columns::locate(&t)?;
+        for u in t.unknown_columns(&Columns::all_names()) {
+            report.unknown_columns.push((t.name.clone(), u));
+        }
+        tables.push((t, cols));
+    }
+    let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
+    let mut done_before = 0u64;
+    let mut seen_ids: HashMap<String, RowRef> = HashMap::new();
+    let mut members: HashMap<(String, String), Identity> = HashMap::new();
+    if paths.len() > u16::MAX as usize {
+        return Err(InputError::Unreadable {
+            file: report.files[0].clone(),
+            reason: "too many input files in one run (at most 65,535)".into(),
+        });
+    }
+
+    for (file_index, (mut table, cols)) in tables.into_iter().enumerate() {
+        let file_name = table.name.clone();
+        let row_ctx = RowContext {
+            codeset: ctx.codeset,
+            config: ctx.config,
+            as_of: ctx.as_of,
+            file_index: file_index as u16,
+            file: &file_name,
+        };
+        let mut n = 0u64;
+        while let Some(rec) = table.next_record() {
+            let rec = rec?;
+            report.rows_read += 1;
+            n += 1;
+            if n.is_multiple_of(8192) {
+                progress(done_before + table.position(), total);
+            }
+            let parsed = parse_row(&rec, &cols, &row_ctx);
+            let mut findings = parsed.findings;
+            report.transliterations.extend(parsed.transliterations);
+            let mut accepted = parsed.encounter;
+            if let Some(e) = &accepted {
+                let mut cross = |rule, field: &str, message: String| {
+                    findings.push(Finding {
+                        rule,
+                        file: file_name.clone(),
+                        row: rec.row,
+                        encounter_id: Some(e.encounter_id.clone()),
+                        field: Some(field.to_string()),
+                        message,
+                    })
+                };
+                if let Some(first) = seen_ids.get(&e.encounter_id) {
+                    cross(
+                        &rules::DUPLICATE_ENCOUNTER,
+                        "encounter_id",
+                        format!(
+                            "encounter_id {} was already used at {} row {}",
+                            e.encounter_id, report.files[first.file as usize], first.row
+                        ),
+                    );
+                } else {
+                    let key = (e.payer.clone(), e.member.member_id.clone());
+                    let id = Identity {
+                        last_name: e.member.last_name.to_ascii_uppercase(),
+                        first_name: e.member.first_name.to_ascii_uppercase(),
+                        dob: e.member.dob,
+                        sex: e.member.sex,
+                        first_seen: e.source,
+                    };
+                    match members.get(&key) {
+                        Some(prev) if !same_person(prev, &id) => cross(
+                            &rules::MEMBER_MISMATCH,
+                            "member_id",
+                            format!(
+                                "member details differ from {} row {} for the same member_id and payer",
+                                report.files[prev.first_seen.file as usize], prev.first_seen.row
+                            ),
+                        ),
+                        Some(_) => {}
+                        None => {
+                            members.insert(key, id);
+                        }
+                    }
+                }
+                if findings.iter().any(Finding::is_error) {
+                    accepted = None;
+                } else {
+                    seen_ids.insert(e.encounter_id.clone(), e.source);
+                }
+            }
+            if findings.iter().any(Finding::is_error) {
+                report.rows_rejected += 1;
+            }
+            on_row(RowOutcome {
+                source: RowRef {
+                    file: file_index as u16,
+                    row: rec.row,
+                },
+                encounter: accepted,
+                findings,
+            });
+        }
+        done_before += table.size;
+        progress(done_before, total);
+    }
+    Ok(report)
+}
+
+fn same_person(a: &Identity, b: &Identity) -> bool {
+    a.last_name == b.last_name && a.first_name == b.first_name && a.dob == b.dob && a.sex == b.sex
+}

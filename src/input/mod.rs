@@ -1,0 +1,299 @@
+//! Tabular input (CSV or XLSX) read one record at a time, with spreadsheet row numbers. Every
+//! command that reads rows (encounters, invoices, rosters, payments) goes through here, so the
+//! same forgiving-but-honest handling applies everywhere: a UTF-8 BOM is skipped, header names are
+//! matched case-insensitively, non-UTF-8 rows are read as Windows-1252 and flagged, and a row with
+//! the wrong number of fields is passed on for the caller to reject rather than ending the file.
+
+mod cp1252;
+mod date;
+mod xlsx;
+
+pub use date::{DateProblem, parse_date};
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// A file that cannot be read as a table at all (the run stops; nothing is written).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{file}: cannot read it: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error(
+        "{file}: the header is missing required column(s) {missing}; the first row must name the columns (see the README's input format)"
+    )]
+    MissingColumns { file: String, missing: String },
+    #[error("{file}: column '{column}' appears twice in the header; remove one")]
+    DuplicateColumn { file: String, column: String },
+    #[error("{file}: the file is empty; it needs a header row and at least one data row")]
+    Empty { file: String },
+}
+
+/// One data row.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Spreadsheet row number (the header is row 1 in a file that starts with it).
+    pub row: u32,
+    pub fields: csv::StringRecord,
+    /// The row was not UTF-8 and was decoded as Windows-1252.
+    pub cp1252: bool,
+}
+
+enum Source {
+    Csv(Box<csv::Reader<Box<dyn Read>>>),
+    Rows(std::vec::IntoIter<Record>),
+}
+
+/// An open table: its header and a stream of records.
+pub struct Table {
+    /// The file as the user named it.
+    pub name: String,
+    /// Header names, lower-cased and trimmed.
+    pub columns: Vec<String>,
+    index: HashMap<String, usize>,
+    source: Source,
+    buf: csv::ByteRecord,
+    /// Size of the file in bytes (for progress).
+    pub size: u64,
+}
+
+impl Table {
+    /// Opens a CSV (any extension but .xlsx/.xlsm/.xls/.ods) or a spreadsheet. `sheets` names the
+    /// worksheet to prefer in a workbook.
+    pub fn open(path: &Path, sheets: &[&str]) -> Result<Table, InputError> {
+        let name = path.display().to_string();
+        let unreadable = |reason: String| InputError::Unreadable {
+            file: name.clone(),
+            reason,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+        if meta.is_dir() {
+            return Err(unreadable("it is a directory, not a file".into()));
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let (header, source) = if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+            let (header, records) = xlsx::read(path, &name, sheets)?;
+            (header, Source::Rows(records.into_iter()))
+        } else {
+            let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+            let reader: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 20, file));
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(reader);
+            let mut first = csv::ByteRecord::new();
+            let got = rdr
+                .read_byte_record(&mut first)
+                .map_err(|e| unreadable(e.to_string()))?;
+            if !got {
+                return Err(InputError::Empty { file: name });
+            }
+            let header = first
+                .iter()
+                .map(|f| match std::str::from_utf8(f) {
+                    Ok(s) => s.to_string(),
+                    Err(_) => cp1252::decode(f),
+                })
+                .collect();
+            (header, Source::Csv(Box::new(rdr)))
+        };
+        let columns: Vec<String> = header
+            .into_iter()
+            .enumerate()
+            .map(|(i, h): (usize, String)| {
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}').to_string()
+                } else {
+                    h
+                };
+                h.trim().to_ascii_lowercase()
+            })
+            .collect();
+        if columns.iter().all(|c| c.is_empty()) {
+            return Err(InputError::Empty { file: name });
+        }
+        let mut index = HashMap::new();
+        for (i, c) in columns.iter().enumerate() {
+            if c.is_empty() {
+                continue;
+            }
+            if index.insert(c.clone(), i).is_some() {
+                return Err(InputError::DuplicateColumn {
+                    file: name,
+                    column: c.clone(),
+                });
+            }
+        }
+        Ok(Table {
+            name,
+            columns,
+            index,
+            source,
+            buf: csv::ByteRecord::new(),
+            size: meta.len(),
+        })
+    }
+
+    /// The position of a column, by its lower-case name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// Fails with the list of `required` columns the header lacks.
+    pub fn require(&self, required: &[&str]) -> Result<(), InputError> {
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| self.column(c).is_none())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(InputError::MissingColumns {
+                file: self.name.clone(),
+                missing: missing.join(", "),
+            })
+        }
+    }
+
+    /// Header columns not in `known` (reported, then ignored).
+    pub fn unknown_columns(&self, known: &[&str]) -> Vec<String> {
+        self.columns
+            .iter()
+            .filter(|c| !c.is_empty() && !known.contains(&c.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// Bytes consumed so far (CSV), for a progress bar.
+    pub fn position(&self) -> u64 {
+        match &self.source {
+            Source::Csv(r) => r.position().byte(),
+            Source::Rows(_) => 0,
+        }
+    }
+
+    /// The next non-blank record, or an I/O error that ends the file.
+    pub fn next_record(&mut self) -> Option<Result<Record, InputError>> {
+        match &mut self.source {
+            Source::Rows(it) => it.next().map(Ok),
+            Source::Csv(rdr) => loop {
+                match rdr.read_byte_record(&mut self.buf) {
+                    Ok(false) => return None,
+                    Err(e) => {
+                        return Some(Err(InputError::Unreadable {
+                            file: self.name.clone(),
+                            reason: e.to_string(),
+                        }));
+                    }
+                    Ok(true) => {
+                        if self
+                            .buf
+                            .iter()
+                            .all(|f| f.iter().all(u8::is_ascii_whitespace))
+                        {
+                            continue;
+                        }
+                        // csv reports a record as starting where the previous one ended, so
+                        // blank lines before it would shift its number; count back from its end.
+                        let start = self.buf.position().map(|p| p.line()).unwrap_or_default();
+                        let embedded: u64 = self
+                            .buf
+                            .iter()
+                            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+                            .sum();
+                        let from_end = rdr.position().line().saturating_sub(1 + embedded);
+                        let row = start.max(from_end) as u32;
+                        let (fields, cp1252) =
+                            match csv::StringRecord::from_byte_record(self.buf.clone()) {
+                                Ok(r) => (r, false),
+                                Err(_) => {
+                                    let mut r = csv::StringRecord::new();
+                                    for f in self.buf.iter() {
+                                        match std::str::from_utf8(f) {
+                                            Ok(s) => r.push_field(s),
+                                            Err(_) => r.push_field(&cp1252::decode(f)),
+                                        }
+                                    }
+                                    (r, true)
+                                }
+                            };
+                        return Some(Ok(Record {
+                            row,
+                            fields,
+                            cp1252,
+                        }));
+                    }
+                }
+            },
+        }
+    }
+}
+
+impl Record {
+    /// The trimmed field at `col`, empty when the column is absent or the row is short.
+    pub fn get(&self, col: Option<usize>) -> &str {
+        col.and_then(|i| self.fields.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn reads_csv_with_bom_blank_lines_and_line_numbers() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "e.csv",
+            b"\xEF\xBB\xBFEncounter_ID, Name\nE1,Ana\n\nE2,\"Jos\xC3\xA9\nMaria\"\nE3,Mu\xF1oz\n",
+        );
+        let mut t = Table::open(&p, &[]).unwrap();
+        assert_eq!(t.columns, vec!["encounter_id", "name"]);
+        assert_eq!(t.column("name"), Some(1));
+        let rows: Vec<Record> = std::iter::from_fn(|| t.next_record())
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+            vec![2, 4, 6]
+        );
+        assert_eq!(rows[1].get(Some(1)), "José\nMaria");
+        assert_eq!((rows[2].get(Some(1)), rows[2].cp1252), ("Muñoz", true));
+    }
+
+    #[test]
+    fn header_problems_are_named() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "dup.csv", b"a,b,A\n1,2,3\n");
+        assert!(matches!(
+            Table::open(&p, &[]),
+            Err(InputError::DuplicateColumn { .. })
+        ));
+        let p = write(d.path(), "empty.csv", b"");
+        assert!(matches!(
+            Table::open(&p, &[]),
+            Err(InputError::Empty { .. })
+        ));
+        let p = write(d.path(), "ok.csv", b"a,b\n1,2\n");
+        let t = Table::open(&p, &[]).unwrap();
+        let e = t.require(&["a", "c", "d"]).unwrap_err().to_string();
+        assert!(e.contains("c, d"), "{e}");
+        assert_eq!(t.unknown_columns(&["a"]), vec!["b".to_string()]);
+        assert!(Table::open(d.path(), &[]).is_err());
+    }
+}

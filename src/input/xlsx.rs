@@ -1,0 +1,84 @@
+//! XLSX sheets read as rows of text, so spreadsheets and CSV go through the same checks.
+
+use super::{InputError, Record};
+use calamine::{Data, Reader};
+use std::path::Path;
+
+/// Reads the first worksheet (or one named like `wanted`) into a header and records.
+pub fn read(
+    path: &Path,
+    name: &str,
+    wanted: &[&str],
+) -> Result<(Vec<String>, Vec<Record>), InputError> {
+    let mut wb = calamine::open_workbook_auto(path).map_err(|e| InputError::Unreadable {
+        file: name.to_string(),
+        reason: format!("not a readable spreadsheet ({e})"),
+    })?;
+    let sheets = wb.sheet_names().to_vec();
+    let sheet = sheets
+        .iter()
+        .find(|s| wanted.iter().any(|w| s.eq_ignore_ascii_case(w)))
+        .or_else(|| sheets.first())
+        .cloned()
+        .ok_or_else(|| InputError::Unreadable {
+            file: name.to_string(),
+            reason: "the workbook has no worksheet".into(),
+        })?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| InputError::Unreadable {
+            file: name.to_string(),
+            reason: format!("cannot read worksheet '{sheet}' ({e})"),
+        })?;
+    let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
+    let mut rows = range
+        .rows()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)));
+    let header = match rows.next() {
+        Some((_, cells)) => cells.iter().map(cell_text).collect(),
+        None => Vec::new(),
+    };
+    let mut records = Vec::new();
+    for (i, cells) in rows {
+        let mut fields = csv::StringRecord::new();
+        for c in cells {
+            fields.push_field(&cell_text(c));
+        }
+        records.push(Record {
+            row: first_row + i as u32 + 1,
+            fields,
+            cp1252: false,
+        });
+    }
+    Ok((header, records))
+}
+
+/// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                // Rust prints the shortest text that reads back as the same double, so 150.1
+                // stays "150.1"; amounts are then parsed as decimals, never used as floats.
+                format!("{f}")
+            }
+        }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if t.time() == chrono::NaiveTime::MIN => {
+                t.date().format("%Y-%m-%d").to_string()
+            }
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
