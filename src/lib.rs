@@ -1,5 +1,17 @@
 //! `ecm`: Medi-Cal Enhanced Care Management billing: encounters to HCPCS codes, 837P claims and
 //! invoices, plan-side ingest, PMPM reconciliation, and auditor tooling for X12 files.
 
+pub mod billing;
+pub mod cli;
+pub mod clock;
+pub mod codeset;
+pub mod coding;
+pub mod config;
+pub mod encounters;
+pub mod input;
 pub mod model;
+pub mod ops;
+pub mod output;
+pub mod report;
+pub mod rules;
 pub mod x12;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `ecm` binary: parse, dispatch, map errors to exit status. Nothing else.
+
+fn main() -> std::process::ExitCode {
+    ecm::cli::main()
+}

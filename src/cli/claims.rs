@@ -1,0 +1,108 @@
+//! `ecm claims`: encounter files to one 837P per payer, rejects and a summary.
+
+use super::{CliError, Globals, Outcome};
+use crate::ops::claims::{run_claims, ClaimsOutcome, ClaimsRequest};
+use std::path::PathBuf;
+
+/// Turn encounter files into `DIR/<payer-key>.837` (one interchange per payer), `DIR/rejects.csv`
+/// (every row not billed, with rule id, message and fix) and `DIR/summary.json`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict")]
+pub struct Args {
+    /// Encounter files (CSV or XLSX).
+    #[arg(required = true, value_name = "ENCOUNTERS")]
+    pub inputs: Vec<PathBuf>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing (exit 2) if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub force: bool,
+    /// ISA13/GS06 for the first payer file (then +1 per file) instead of one derived from content.
+    #[arg(long, value_name = "N")]
+    pub control_number: Option<u32>,
+}
+
+/// Runs `ecm claims`.
+pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
+    let config = g.load_config()?;
+    let codeset = g.load_codeset()?;
+    let clock = g.clock()?;
+    let req = ClaimsRequest {
+        inputs: &a.inputs,
+        out_dir: &a.out,
+        config: &config,
+        codeset: &codeset,
+        clock,
+        strict: a.strict,
+        force: a.force,
+        control_number: a.control_number,
+    };
+    let outcome = run_claims(&req, &mut g.progress()).map_err(CliError::from_display)?;
+    report(g, &outcome, &a.out);
+    Ok(if outcome.refused_by_strict {
+        Outcome::Failed
+    } else if outcome.summary.rows_rejected > 0 {
+        Outcome::Rejected
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Tells the user, in a few lines on stderr, what was billed, what was rejected and where it went.
+pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
+    let s = &o.summary;
+    g.say(&format!(
+        "Read {} rows from {} file(s): {} billed, {} rejected.",
+        s.rows_read,
+        s.inputs.len(),
+        s.rows_billed,
+        s.rows_rejected
+    ));
+    for p in &s.payers {
+        match &p.file {
+            Some(f) => g.say(&format!(
+                "  {}: {} claims, {} lines, {} members, total charge ${} -> {}",
+                p.payer,
+                p.claims,
+                p.lines,
+                p.members,
+                p.total_charge,
+                out.join(f).display()
+            )),
+            None if o.refused_by_strict => {}
+            None => g.say(&format!("  {}: no billable rows, no file written", p.payer)),
+        }
+    }
+    let limit = if g.verbose > 0 { usize::MAX } else { 10 };
+    for f in o.rejects.iter().take(limit) {
+        g.say(&format!("  rejected: {}", f.describe()));
+    }
+    if o.rejects.len() > limit {
+        g.say(&format!(
+            "  ... and {} more (all in rejects.csv; -v shows every one)",
+            o.rejects.len() - limit
+        ));
+    }
+    if s.transliterations.fields_changed > 0 {
+        g.say(&format!(
+            "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in summary.json)",
+            s.transliterations.fields_changed
+        ));
+    }
+    if o.refused_by_strict {
+        g.say("Nothing was written: --strict refuses to bill while any row is rejected. Fix the rows above and run again.");
+    } else {
+        g.say(&format!(
+            "Wrote {}.",
+            o.written
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+}

@@ -1,0 +1,188 @@
+//! The command line: global options, one file per subcommand (its clap args and a thin `run`),
+//! and the mapping of outcomes to exit status. Logic lives in the library.
+
+mod codes;
+mod map;
+mod rules;
+
+use crate::clock::Clock;
+use crate::codeset::CodeSet;
+use crate::config::Config;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Medi-Cal Enhanced Care Management billing: encounters to HCPCS codes and 837P claims.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ecm",
+    version,
+    about = "Medi-Cal Enhanced Care Management (ECM) billing: encounters to HCPCS codes, 837P claims and invoices",
+    long_about = "Medi-Cal Enhanced Care Management (ECM) billing.\n\n\
+        Start with `ecm demo`: it runs the whole pipeline on built-in examples and says where \
+        everything went.\n\n\
+        Exit status: 0 every row accepted; 1 the run finished but some rows were rejected (see \
+        the rejects file); 2 nothing was written (usage, configuration or unreadable input).",
+    after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/"
+)]
+pub struct Cli {
+    /// Configuration file (provider, submitter, payers).
+    #[arg(long, global = true, default_value = "ecm.toml", value_name = "FILE")]
+    pub config: PathBuf,
+    /// The run's date (and optional time) for envelopes and date checks: YYYY-MM-DD[THH:MM].
+    /// Default: SOURCE_DATE_EPOCH if set, else now.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A directory of code-set files that replace the built-in ones of the same name.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub codeset: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (every rejected row on the terminal).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the code set in force on a date, with where each row comes from.
+    Codes(codes::Args),
+    /// Print the catalogue of validation rules (ids, what they mean, how to fix).
+    Rules(rules::Args),
+    /// Show each encounter's service line (code, modifiers, units, charge) or why it is not billable.
+    Map(map::Args),
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything accepted.
+    Clean,
+    /// Finished, some rows rejected or findings reported.
+    Rejected,
+    /// Nothing was written.
+    Failed,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        ExitCode::from(match o {
+            Outcome::Clean => 0,
+            Outcome::Rejected => 1,
+            Outcome::Failed => 2,
+        })
+    }
+}
+
+/// An error that ends a command with status 2; the message tells the user what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+impl CliError {
+    /// Wraps any displayable error.
+    pub fn from_display(e: impl std::fmt::Display) -> CliError {
+        CliError(e.to_string())
+    }
+
+    /// A failed write to standard output.
+    pub fn stdout(e: std::io::Error) -> CliError {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError(BROKEN_PIPE.to_string())
+        } else {
+            CliError(format!("cannot write to standard output: {e}"))
+        }
+    }
+}
+
+/// Marks a write to a closed pipe (`ecm codes | head`): the reader has what it wanted.
+const BROKEN_PIPE: &str = "\u{0}broken pipe";
+
+/// Options every command shares.
+pub struct Globals {
+    pub config: PathBuf,
+    pub as_of: Option<String>,
+    pub codeset: Option<PathBuf>,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Globals {
+    /// Loads the configuration file.
+    pub fn load_config(&self) -> Result<Config, CliError> {
+        Config::load(&self.config).map_err(CliError::from_display)
+    }
+
+    /// Loads the code set (built in, with `--codeset` overrides).
+    pub fn load_codeset(&self) -> Result<CodeSet, CliError> {
+        CodeSet::load(self.codeset.as_deref()).map_err(CliError::from_display)
+    }
+
+    /// The run's clock from `--as-of` or SOURCE_DATE_EPOCH.
+    pub fn clock(&self) -> Result<Clock, CliError> {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        Clock::resolve(self.as_of.as_deref(), epoch.as_deref()).map_err(CliError::from_display)
+    }
+
+    /// Prints a line on stderr unless `--quiet`.
+    pub fn say(&self, s: &str) {
+        if !self.quiet {
+            eprintln!("{s}");
+        }
+    }
+
+    /// A progress callback: a bar on a terminal for inputs over a few megabytes, nothing otherwise.
+    pub fn progress(&self) -> impl FnMut(u64, u64) {
+        let show = !self.quiet && std::io::stderr().is_terminal();
+        let mut bar: Option<indicatif::ProgressBar> = None;
+        move |done, total| {
+            if !show || total < 4 << 20 {
+                return;
+            }
+            let b = bar.get_or_insert_with(|| {
+                let b = indicatif::ProgressBar::new(total);
+                b.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} reading {bytes}/{total_bytes} {wide_bar} {eta}",
+                    )
+                    .expect("valid template"),
+                );
+                b
+            });
+            b.set_position(done);
+            if done >= total {
+                b.finish_and_clear();
+            }
+        }
+    }
+}
+
+/// Parses the command line, runs the command and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let g = Globals {
+        config: cli.config,
+        as_of: cli.as_of,
+        codeset: cli.codeset,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let result = match cli.command {
+        Command::Codes(a) => codes::run(&g, a),
+        Command::Rules(a) => rules::run(&g, a),
+        Command::Map(a) => map::run(&g, a),
+    };
+    match result {
+        Ok(o) => o.into(),
+        Err(e) if e.0 == BROKEN_PIPE => Outcome::Clean.into(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Failed.into()
+        }
+    }
+}

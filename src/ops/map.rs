@@ -1,0 +1,204 @@
+//! `ecm map`: every encounter row with its service line (code, modifiers, units, charge, the
+//! code-set rows that decided it) or the reasons it is not billable.
+
+use crate::coding::{ChargeSource, code_encounter};
+use crate::encounters::{IntakeContext, IntakeReport, RowOutcome, read_encounters};
+use crate::input::InputError;
+use crate::rules::Finding;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// One row of `ecm map` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapRow {
+    pub file: String,
+    pub row: u32,
+    pub encounter_id: String,
+    /// `billable` or `not_billable`.
+    pub status: &'static str,
+    pub payer: String,
+    pub service_date: String,
+    pub activity: String,
+    pub staff_class: String,
+    pub modality: String,
+    pub hcpcs: String,
+    pub modifiers: String,
+    pub units: String,
+    pub charge: String,
+    pub charge_source: String,
+    pub place_of_service: String,
+    pub diagnoses: String,
+    /// The HCPCS code-set row that decided the code.
+    pub hcpcs_row: String,
+    /// The telehealth-modifier row applied, if any.
+    pub telehealth_row: String,
+    /// Rule ids of errors (why not billable) and warnings, `;`-separated.
+    pub rule_ids: String,
+    pub messages: String,
+}
+
+/// The columns of the CSV form, in order.
+pub const MAP_COLUMNS: [&str; 20] = [
+    "file",
+    "row",
+    "encounter_id",
+    "status",
+    "payer",
+    "service_date",
+    "activity",
+    "staff_class",
+    "modality",
+    "hcpcs",
+    "modifiers",
+    "units",
+    "charge",
+    "charge_source",
+    "place_of_service",
+    "diagnoses",
+    "hcpcs_row",
+    "telehealth_row",
+    "rule_ids",
+    "messages",
+];
+
+impl MapRow {
+    /// The values for [`MAP_COLUMNS`].
+    pub fn csv_record(&self) -> [String; 20] {
+        [
+            self.file.clone(),
+            self.row.to_string(),
+            self.encounter_id.clone(),
+            self.status.to_string(),
+            self.payer.clone(),
+            self.service_date.clone(),
+            self.activity.clone(),
+            self.staff_class.clone(),
+            self.modality.clone(),
+            self.hcpcs.clone(),
+            self.modifiers.clone(),
+            self.units.clone(),
+            self.charge.clone(),
+            self.charge_source.clone(),
+            self.place_of_service.clone(),
+            self.diagnoses.clone(),
+            self.hcpcs_row.clone(),
+            self.telehealth_row.clone(),
+            self.rule_ids.clone(),
+            self.messages.clone(),
+        ]
+    }
+}
+
+/// Counts from a map run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MapCounts {
+    pub rows_read: u64,
+    pub billable: u64,
+    pub not_billable: u64,
+}
+
+/// Reads and codes every row, handing each [`MapRow`] to `emit` in input order.
+pub fn map_encounters(
+    inputs: &[PathBuf],
+    ctx: &IntakeContext,
+    mut emit: impl FnMut(MapRow),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(MapCounts, IntakeReport), InputError> {
+    let mut counts = MapCounts::default();
+    let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let report = read_encounters(
+        inputs,
+        ctx,
+        |o: RowOutcome| {
+            counts.rows_read += 1;
+            let mut findings = o.findings;
+            let mut row = MapRow {
+                file: files[o.source.file as usize].clone(),
+                row: o.source.row,
+                encounter_id: findings
+                    .iter()
+                    .find_map(|f| f.encounter_id.clone())
+                    .unwrap_or_default(),
+                status: "not_billable",
+                payer: String::new(),
+                service_date: String::new(),
+                activity: String::new(),
+                staff_class: String::new(),
+                modality: String::new(),
+                hcpcs: String::new(),
+                modifiers: String::new(),
+                units: String::new(),
+                charge: String::new(),
+                charge_source: String::new(),
+                place_of_service: String::new(),
+                diagnoses: String::new(),
+                hcpcs_row: String::new(),
+                telehealth_row: String::new(),
+                rule_ids: String::new(),
+                messages: String::new(),
+            };
+            if let Some(e) = &o.encounter {
+                row.encounter_id = e.encounter_id.clone();
+                row.payer = e.payer.clone();
+                row.service_date = e.service_date.to_string();
+                row.activity = e.activity.key().to_string();
+                row.staff_class = e.staff_class.key().to_string();
+                row.modality = e.modality.key().to_string();
+                let payer = ctx
+                    .config
+                    .payer(&e.payer)
+                    .expect("intake only accepts configured payers");
+                match code_encounter(e, ctx.codeset, payer) {
+                    Ok(c) => {
+                        row.status = "billable";
+                        row.hcpcs = c.hcpcs.to_string();
+                        row.modifiers = c.modifiers.join(":");
+                        row.units = c.units.to_string();
+                        row.charge = c.charge.to_cents_string();
+                        row.charge_source = match c.charge_source {
+                            ChargeSource::Encounter => "encounter".to_string(),
+                            ChargeSource::PayerTable(i) => {
+                                format!("payer {} charge[{i}]", payer.key)
+                            }
+                        };
+                        row.place_of_service = c.place_of_service.to_string();
+                        row.diagnoses = c
+                            .diagnoses
+                            .iter()
+                            .map(|d| d.as_str())
+                            .collect::<Vec<_>>()
+                            .join(";");
+                        row.hcpcs_row = c.row.id.clone();
+                        row.telehealth_row = c.telehealth.map(|t| t.id.clone()).unwrap_or_default();
+                    }
+                    Err(nb) => findings.push(Finding {
+                        rule: nb.rule,
+                        file: row.file.clone(),
+                        row: row.row,
+                        encounter_id: Some(e.encounter_id.clone()),
+                        field: nb.field.map(str::to_string),
+                        message: nb.message,
+                    }),
+                }
+            }
+            if row.status == "billable" {
+                counts.billable += 1;
+            } else {
+                counts.not_billable += 1;
+            }
+            row.rule_ids = findings
+                .iter()
+                .map(|f| f.rule.id)
+                .collect::<Vec<_>>()
+                .join(";");
+            row.messages = findings
+                .iter()
+                .map(|f| format!("{}: {}", f.rule.id, f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            emit(row);
+        },
+        progress,
+    )?;
+    Ok((counts, report))
+}

@@ -1,0 +1,4 @@
+//! The operations behind each subcommand: library functions the thin CLI calls, and tests call
+//! without a process.
+
+pub mod map;

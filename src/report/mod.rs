@@ -1,0 +1,4 @@
+//! Renderings of results as text, CSV and JSON. Pure: values in, bytes out.
+
+pub mod codes;
+pub mod map;

@@ -1,0 +1,384 @@
+//! One bad row per encounter and coding rule, through the real binary: each row must be refused
+//! (or, for warnings, flagged) with exactly the rule id the catalogue gives it.
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const HEADER: [&str; 28] = [
+    "encounter_id",
+    "member_id",
+    "member_cin",
+    "member_last_name",
+    "member_first_name",
+    "member_dob",
+    "member_sex",
+    "member_address",
+    "member_city",
+    "member_state",
+    "member_zip",
+    "service_date",
+    "activity",
+    "staff_role",
+    "staff_type",
+    "modality",
+    "minutes",
+    "outreach_outcome",
+    "place_of_service",
+    "diagnosis_codes",
+    "authorization_number",
+    "rendering_npi",
+    "rendering_last_name",
+    "rendering_first_name",
+    "population_of_focus",
+    "note_id",
+    "payer",
+    "charge",
+];
+
+/// A row that passes every rule, as column -> value.
+fn good(id: &str, member: &str) -> BTreeMap<&'static str, String> {
+    let vals = [
+        id,
+        member,
+        "91234567A",
+        "Rivera",
+        "Ana",
+        "1980-05-06",
+        "F",
+        "10 Oak St",
+        "Fresno",
+        "CA",
+        "93701",
+        "2025-06-10",
+        "care_coordination",
+        "chw",
+        "",
+        "in_person",
+        "30",
+        "",
+        "12",
+        "Z59.00",
+        "AUTH1",
+        "1500000017",
+        "Okafor",
+        "Ada",
+        "adult_homelessness",
+        "N1",
+        "main",
+        "",
+    ];
+    HEADER
+        .iter()
+        .copied()
+        .zip(vals.iter().map(|v| v.to_string()))
+        .collect()
+}
+
+fn csv_line(row: &BTreeMap<&'static str, String>) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(HEADER.iter().map(|h| row[h].as_str()))
+        .unwrap();
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// (case, expected rule ids, the row(s)).
+fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut one = |rule: &'static str,
+                   expect: &'static str,
+                   edit: &dyn Fn(&mut BTreeMap<&'static str, String>)| {
+        let mut r = good(rule, &format!("M-{rule}"));
+        edit(&mut r);
+        out.push((rule, expect, vec![csv_line(&r)]));
+    };
+    one("ENC-001", "ENC-001", &|r| {
+        r.insert("member_last_name", "".into());
+    });
+    one("ENC-002", "ENC-002", &|r| {
+        r.insert("service_date", "2025-13-01".into());
+    });
+    one("ENC-003", "ENC-003", &|r| {
+        r.insert("service_date", "2025-07-02".into());
+    });
+    one("ENC-004", "ENC-004", &|r| {
+        r.insert("service_date", "2021-12-31".into());
+        r.insert("population_of_focus", "".into());
+    });
+    one("ENC-005", "ENC-005", &|r| {
+        r.insert("member_dob", "2025-06-11".into());
+    });
+    one("ENC-006", "ENC-006", &|r| {
+        r.insert("activity", "counselling".into());
+    });
+    one("ENC-007", "ENC-007", &|r| {
+        r.insert("modality", "fax".into());
+    });
+    one("ENC-008", "ENC-008", &|r| {
+        r.insert("staff_role", "astronaut".into());
+    });
+    one("ENC-009", "ENC-009", &|r| {
+        r.insert("payer", "nobody".into());
+    });
+    one("ENC-010", "ENC-010", &|r| {
+        r.insert("modality", "email".into());
+    });
+    one("ENC-011", "ENC-011", &|r| {
+        r.insert("rendering_npi", "1500000018".into());
+    });
+    one("ENC-012", "ENC-012", &|r| {
+        r.insert("diagnosis_codes", "Z59.00;Z5".into());
+    });
+    one("ENC-014", "ENC-014", &|r| {
+        r.insert("member_first_name", "An*a".into());
+    });
+    one("ENC-014-tilde", "ENC-014", &|r| {
+        r.insert("member_address", "10 Oak St~".into());
+    });
+    one("ENC-014-colon", "ENC-014", &|r| {
+        r.insert("authorization_number", "A:1".into());
+    });
+    one("ENC-014-caret", "ENC-014", &|r| {
+        r.insert("member_city", "Fres^no".into());
+    });
+    one("ENC-014-control", "ENC-014", &|r| {
+        r.insert("member_last_name", "Ri\tvera".into());
+    });
+    one("ENC-015", "ENC-015", &|r| {
+        r.insert("activity", "outreach".into());
+    });
+    one("ENC-016", "ENC-016", &|r| {
+        r.insert("population_of_focus", "birth_equity".into());
+        r.insert("service_date", "2023-06-01".into());
+    });
+    one("ENC-017", "ENC-017", &|r| {
+        r.insert("population_of_focus", "astronauts".into());
+    });
+    one("ENC-018", "ENC-018", &|r| {
+        r.insert("member_sex", "X".into());
+    });
+    one("ENC-019", "ENC-019", &|r| {
+        r.insert("member_first_name", "安娜".into());
+    });
+    one("ENC-020", "ENC-020", &|r| {
+        r.insert("staff_type", "medical".into());
+    });
+    one("ENC-021", "ENC-021", &|r| {
+        r.insert("activity", "outreach".into());
+        r.insert("outreach_outcome", "maybe".into());
+    });
+    one("ENC-022", "ENC-022", &|r| {
+        r.insert("place_of_service", "27".into());
+        r.insert("service_date", "2023-09-30".into());
+    });
+    one("ENC-023", "ENC-023", &|r| {
+        r.insert("charge", "$150".into());
+    });
+    one("ENC-023-negative", "ENC-023", &|r| {
+        r.insert("charge", "-5.00".into());
+    });
+    one("ENC-024", "ENC-024", &|r| {
+        r.insert("minutes", "half an hour".into());
+    });
+    one("ENC-025", "ENC-025", &|r| {
+        r.insert("authorization_number", "A".repeat(51));
+    });
+    one("ENC-026", "ENC-026", &|r| {
+        r.insert("member_zip", "9370".into());
+    });
+    one("ENC-027", "ENC-027", &|r| {
+        r.insert("member_cin", "1234".into());
+    });
+    one("ENC-028", "ENC-028", &|r| {
+        r.insert("rendering_last_name", "".into());
+    });
+    one("ENC-030", "ENC-030", &|r| {
+        r.insert(
+            "diagnosis_codes",
+            (0..13)
+                .map(|i| format!("Z59.{i:02}"))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+    });
+    one("ENC-033", "ENC-033", &|r| {
+        r.insert("member_zip", "".into());
+    });
+    one("COD-002", "COD-002", &|r| {
+        r.insert("payer", "nocharge".into());
+    });
+    one("COD-003", "COD-003", &|r| {
+        r.insert("payer", "nodx".into());
+        r.insert("diagnosis_codes", "".into());
+    });
+    one("COD-004", "COD-004", &|r| {
+        r.insert("payer", "minutes".into());
+        r.insert("minutes", "".into());
+    });
+    one("COD-005", "COD-005", &|r| {
+        r.insert("payer", "cin".into());
+        r.insert("member_cin", "".into());
+    });
+    one("COD-006", "COD-006", &|r| {
+        r.insert("charge", "0.00".into());
+    });
+
+    // Cross-row rules need two rows: the first is fine, the second is refused.
+    let first = good("ENC-013", "M-ENC-013");
+    let mut second = good("ENC-013", "M-ENC-013b");
+    second.insert("service_date", "2025-06-11".into());
+    out.push((
+        "ENC-013",
+        "ENC-013",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
+    let first = good("ENC-029a", "M-ENC-029");
+    let mut second = good("ENC-029", "M-ENC-029");
+    second.insert("member_dob", "1981-05-06".into());
+    out.push((
+        "ENC-029",
+        "ENC-029",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
+    // A row with a field too many (an unquoted comma).
+    let mut r = csv_line(&good("ENC-031", "M-ENC-031"));
+    r.insert_str(r.len() - 1, ",extra");
+    out.push(("ENC-031", "ENC-031", vec![r]));
+    out
+}
+
+fn map(dir: &Path, csv: &[u8], extra: &[&str]) -> (Vec<serde_json::Value>, i32) {
+    let input = dir.join("encounters.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args([
+            "--config",
+            "tests/fixtures/rules-ecm.toml",
+            "--as-of",
+            "2025-07-01",
+        ])
+        .args(extra)
+        .args(["map", "--format", "json"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (rows, code)
+}
+
+#[test]
+fn the_good_row_is_billable() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = HEADER.join(",") + "\n" + &csv_line(&good("G1", "MG1"));
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!(code, 0, "{rows:?}");
+    assert_eq!(rows[0]["status"], "billable");
+    assert_eq!(rows[0]["hcpcs"], "G9012");
+    assert_eq!(rows[0]["modifiers"], "U2");
+    assert_eq!(rows[0]["rule_ids"], "");
+}
+
+#[test]
+fn every_bad_row_names_its_rule() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.join(",") + "\n";
+    let cases = cases();
+    for (_, _, rows) in &cases {
+        for r in rows {
+            csv.push_str(r);
+        }
+    }
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    let mut row_no = 2;
+    for (case, expect, lines) in &cases {
+        row_no += lines.len() - 1;
+        let got = rows
+            .iter()
+            .find(|r| r["row"] == row_no)
+            .unwrap_or_else(|| panic!("{case}: no row {row_no}"));
+        let ids = got["rule_ids"].as_str().unwrap();
+        assert_eq!(ids, *expect, "{case}: row {row_no}: {}", got["messages"]);
+        let warning_only = expect.starts_with("ENC-033");
+        assert_eq!(
+            got["status"],
+            if warning_only {
+                "billable"
+            } else {
+                "not_billable"
+            },
+            "{case}"
+        );
+        row_no += 1;
+    }
+}
+
+#[test]
+fn a_windows_1252_row_is_read_and_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = (HEADER.join(",") + "\n").into_bytes();
+    let line = csv_line(&good("ENC-032", "M-ENC-032")).replace("Rivera", "Mu\u{1}oz");
+    let mut bytes = line.into_bytes();
+    let at = bytes.iter().position(|&b| b == 1).unwrap();
+    bytes[at] = 0xF1; // ñ in Windows-1252
+    csv.extend(bytes);
+    let (rows, _) = map(d.path(), &csv, &[]);
+    assert_eq!(rows[0]["rule_ids"], "ENC-032");
+    assert_eq!(rows[0]["status"], "billable");
+}
+
+#[test]
+fn no_code_set_row_in_force_is_cod_001() {
+    let d = tempfile::tempdir().unwrap();
+    let cs = d.path().join("codeset");
+    std::fs::create_dir(&cs).unwrap();
+    let table = std::fs::read_to_string("codesets/ecm-hcpcs.toml")
+        .unwrap()
+        .replace(
+            "effective_from = \"2022-01-01\"",
+            "effective_from = \"2022-01-01\"\neffective_to = \"2024-12-31\"",
+        );
+    std::fs::write(cs.join("ecm-hcpcs.toml"), table).unwrap();
+    let csv = HEADER.join(",") + "\n" + &csv_line(&good("COD-001", "M1"));
+    let (rows, code) = map(
+        d.path(),
+        csv.as_bytes(),
+        &["--codeset", cs.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rows[0]["rule_ids"], "COD-001");
+}
+
+#[test]
+fn every_encounter_and_coding_rule_is_exercised_here() {
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut tested: Vec<&str> = cases().iter().map(|(_, e, _)| *e).collect();
+    tested.extend(["ENC-032", "COD-001"]);
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        if id.starts_with("ENC-") || id.starts_with("COD-") {
+            assert!(tested.contains(&id), "rule {id} has no test case");
+        }
+    }
+}
+
+#[test]
+fn messages_never_carry_names_or_birth_dates() {
+    let d = tempfile::tempdir().unwrap();
+    let mut r = good("P1", "MP1");
+    r.insert("member_dob", "2030-01-02".into());
+    r.insert("member_last_name", "Zyxwvut*".into());
+    let csv = HEADER.join(",") + "\n" + &csv_line(&r);
+    let (rows, _) = map(d.path(), csv.as_bytes(), &[]);
+    let msg = rows[0]["messages"].as_str().unwrap();
+    assert!(msg.contains("ENC-005") && msg.contains("ENC-014"), "{msg}");
+    assert!(!msg.contains("2030") && !msg.contains("Zyxwvut"), "{msg}");
+}
