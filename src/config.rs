@@ -1,11 +1,13 @@
-//! `ecm.toml`: the provider, the submitter and each payer (health plan) the provider bills.
+//! `ecm.toml`. Provider side: the provider, the submitter and each payer (health plan) the
+//! provider bills. Plan side: the plan and its ECM provider contracts. One file may hold both
+//! (as `ecm synth` writes it); each command asks for the sections it needs.
 //!
 //! Every field is checked when the file is loaded, and an error names the key path (e.g.
 //! `payer[2].receiver_id`) and what to write instead.
 
 use crate::codeset::{Effective, UnitBasis, describe_toml_error};
 use crate::model::text::check_x12_ascii;
-use crate::model::{Address, DiagnosisCode, Hcpcs, Modifiers, Money, Npi, TransactionType, Usage};
+use crate::model::{DiagnosisCode, Hcpcs, Modifiers, Money, Npi, TransactionType, Usage};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -14,10 +16,29 @@ use std::path::Path;
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub provider: Provider,
-    pub submitter: SubmitterConfig,
+    #[serde(default)]
+    pub provider: Option<Provider>,
+    #[serde(default)]
+    pub submitter: Option<SubmitterConfig>,
     #[serde(default, rename = "payer")]
     pub payers: Vec<Payer>,
+    /// Plan side: the plan itself (for `ingest` and `reconcile`).
+    #[serde(default)]
+    pub plan: Option<PlanConfig>,
+    /// Plan side: ECM provider contracts (for `ingest` and `reconcile`).
+    #[serde(default, rename = "contract")]
+    pub contracts: Vec<Contract>,
+    /// The file the configuration was read from, for messages.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// The provider-side sections, all present (what `map`, `claims` and `invoice` need).
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderSide<'a> {
+    pub provider: &'a Provider,
+    pub submitter: &'a SubmitterConfig,
+    pub payers: &'a [Payer],
 }
 
 /// The ECM provider organisation (the 837 billing provider).
@@ -164,6 +185,111 @@ pub struct Payer {
     pub charges: Vec<ChargeRow>,
 }
 
+/// The health plan, when `ecm` runs on the plan side (ingest, reconcile).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanConfig {
+    pub name: String,
+    /// The plan's payer id (2010BB) on the encounter 837s it builds from invoices.
+    pub payer_id: String,
+    /// ISA06 / 1000A id when the plan submits encounters.
+    pub submitter_id: String,
+    #[serde(default = "zz")]
+    pub submitter_qualifier: String,
+    /// ISA08 / 1000B id of whoever receives the plan's encounters (e.g. the state).
+    pub receiver_id: String,
+    #[serde(default = "zz")]
+    pub receiver_qualifier: String,
+    /// 1000B name; defaults to `receiver_id`.
+    #[serde(default)]
+    pub receiver_name: Option<String>,
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    /// SBR09 on encounters, `MC` by default.
+    #[serde(default = "mc")]
+    pub claim_filing_indicator: String,
+    /// Diagnosis used when an invoice line has none.
+    #[serde(default)]
+    pub default_diagnosis: Option<DiagnosisCode>,
+    /// ISA15 of the encounter file.
+    #[serde(default = "production")]
+    pub usage: Usage,
+}
+
+/// What a counted member-month earns: every enrolled month, or only months with a qualifying
+/// (non-outreach) ECM encounter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentBasis {
+    Enrolled,
+    Engaged,
+}
+
+/// When a month counts for a member enrolled part of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberMonthRule {
+    /// Enrolled on at least one day of the month.
+    AnyDay,
+    /// Enrolled on the 1st.
+    FirstOfMonth,
+    /// Enrolled on the 15th.
+    #[serde(rename = "mid_month_15")]
+    MidMonth15,
+    /// Counts with factor enrolled days / days in the month.
+    ProratedDaily,
+}
+
+/// At most `attempts` paid outreach attempts within any `days`-day window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutreachCap {
+    pub attempts: u32,
+    pub days: u32,
+}
+
+/// A plan's payment terms with one ECM provider for a period.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// A stable name for reports, e.g. `sunrise-2026`.
+    pub id: String,
+    pub provider_npi: Npi,
+    #[serde(default)]
+    pub provider_name: Option<String>,
+    pub effective_from: NaiveDate,
+    #[serde(default)]
+    pub effective_to: Option<NaiveDate>,
+    pub payment_basis: PaymentBasis,
+    pub member_month_rule: MemberMonthRule,
+    /// The PMPM rate for members whose tier has no rate of its own (or no tier).
+    pub pmpm: Money,
+    /// PMPM per tier (the roster's `tier` column).
+    #[serde(default)]
+    pub tier_rates: std::collections::BTreeMap<String, Money>,
+    /// Fee per payable outreach attempt.
+    #[serde(default)]
+    pub outreach_rate: Option<Money>,
+    #[serde(default)]
+    pub outreach_cap: Option<OutreachCap>,
+    /// Only attempts dated before the member's enrollment start are payable.
+    #[serde(default)]
+    pub outreach_before_enrollment_only: bool,
+}
+
+impl Contract {
+    /// The contract's date range.
+    pub fn effective(&self) -> Effective {
+        Effective {
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
+        }
+    }
+}
+
 fn zz() -> String {
     "ZZ".to_string()
 }
@@ -201,10 +327,11 @@ impl Config {
 
     /// Parses and checks configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             file: file.to_string(),
             message: describe_toml_error(text, &e),
         })?;
+        config.file = file.to_string();
         config.check().map_err(|message| ConfigError {
             file: file.to_string(),
             message,
@@ -227,80 +354,75 @@ impl Config {
         })
     }
 
-    /// The billing provider's address as the 837 carries it.
-    pub fn provider_address(&self) -> Address {
-        Address {
-            line1: self.provider.address.clone(),
-            city: self.provider.city.clone(),
-            state: self.provider.state.clone(),
-            zip: self.provider.zip.clone(),
+    /// The provider-side sections, or an error naming the one that is missing.
+    pub fn provider_side(&self) -> Result<ProviderSide<'_>, ConfigError> {
+        let missing = |what: &str| ConfigError {
+            file: self.file.clone(),
+            message: format!(
+                "{what}; this command bills as a provider (see examples/ecm.toml or run `ecm demo`)"
+            ),
+        };
+        let provider = self
+            .provider
+            .as_ref()
+            .ok_or_else(|| missing("no [provider] section"))?;
+        let submitter = self
+            .submitter
+            .as_ref()
+            .ok_or_else(|| missing("no [submitter] section"))?;
+        if self.payers.is_empty() {
+            return Err(missing(
+                "no [[payer]] section: add one per health plan you bill",
+            ));
         }
+        Ok(ProviderSide {
+            provider,
+            submitter,
+            payers: &self.payers,
+        })
+    }
+
+    /// The plan section, or an error saying the command runs on the plan side.
+    pub fn plan(&self) -> Result<&PlanConfig, ConfigError> {
+        self.plan.as_ref().ok_or_else(|| ConfigError {
+            file: self.file.clone(),
+            message: "no [plan] section; this command runs on the plan side (see the README's plan configuration)".into(),
+        })
+    }
+
+    /// Whether the provider is in a county that went live early (Whole Person Care / Health Homes).
+    pub fn early_implementation_county(&self) -> bool {
+        self.provider
+            .as_ref()
+            .is_some_and(|p| p.early_implementation_county)
+    }
+
+    /// The contract in force for a provider on a date.
+    pub fn contract_for(&self, npi: Npi, date: NaiveDate) -> Option<&Contract> {
+        self.contracts
+            .iter()
+            .find(|c| c.provider_npi == npi && c.effective().contains(date))
     }
 
     fn check(&self) -> Result<(), String> {
-        let p = &self.provider;
-        text("provider.name", &p.name, 60)?;
-        digits(
-            "provider.tin",
-            &p.tin,
-            &[9],
-            "the nine-digit employer identification number, no dash",
-        )?;
-        if let Some(t) = &p.taxonomy {
-            taxonomy("provider.taxonomy", t)?;
+        if let Some(p) = &self.provider {
+            check_provider(p)?;
         }
-        text("provider.address", &p.address, 55)?;
-        text("provider.city", &p.city, 30)?;
-        state("provider.state", &p.state)?;
-        digits(
-            "provider.zip",
-            &p.zip,
-            &[9],
-            "ZIP+4 as nine digits without a dash (5010 requires it for the billing provider)",
-        )?;
-        text("provider.contact_name", &p.contact_name, 60)?;
-        if let Some(ph) = &p.contact_phone {
-            digits(
-                "provider.contact_phone",
-                ph,
-                &[10],
-                "ten digits, no punctuation",
-            )?;
+        if let Some(s) = &self.submitter {
+            check_submitter(s)?;
         }
-        if let Some(e) = &p.contact_email {
-            text("provider.contact_email", e, 256)?;
+        self.check_payers()?;
+        if let Some(p) = &self.plan {
+            check_plan(p)?;
         }
-        if p.contact_phone.is_none() && p.contact_email.is_none() {
-            return Err("provider: give contact_phone or contact_email (PER needs one)".into());
+        check_contracts(&self.contracts)?;
+        if self.provider.is_none() && self.plan.is_none() {
+            return Err("neither a [provider] nor a [plan] section: see examples/ecm.toml or run `ecm demo`".into());
         }
+        Ok(())
+    }
 
-        let s = &self.submitter;
-        if let Some(n) = &s.name {
-            text("submitter.name", n, 60)?;
-        }
-        id15("submitter.id", &s.id)?;
-        qualifier("submitter.id_qualifier", &s.id_qualifier)?;
-        if let Some(a) = &s.application_sender {
-            id15("submitter.application_sender", a)?;
-        }
-        if let Some(n) = &s.contact_name {
-            text("submitter.contact_name", n, 60)?;
-        }
-        if let Some(ph) = &s.contact_phone {
-            digits(
-                "submitter.contact_phone",
-                ph,
-                &[10],
-                "ten digits, no punctuation",
-            )?;
-        }
-        if let Some(e) = &s.contact_email {
-            text("submitter.contact_email", e, 256)?;
-        }
-
-        if self.payers.is_empty() {
-            return Err("no [[payer]] section: add one per health plan you bill".into());
-        }
+    fn check_payers(&self) -> Result<(), String> {
         for (i, py) in self.payers.iter().enumerate() {
             let at = |f: &str| format!("payer[{}].{f}", i + 1);
             if py.key.is_empty()
@@ -365,6 +487,159 @@ impl Config {
         }
         Ok(())
     }
+}
+
+fn check_provider(p: &Provider) -> Result<(), String> {
+    text("provider.name", &p.name, 60)?;
+    digits(
+        "provider.tin",
+        &p.tin,
+        &[9],
+        "the nine-digit employer identification number, no dash",
+    )?;
+    if let Some(t) = &p.taxonomy {
+        taxonomy("provider.taxonomy", t)?;
+    }
+    text("provider.address", &p.address, 55)?;
+    text("provider.city", &p.city, 30)?;
+    state("provider.state", &p.state)?;
+    digits(
+        "provider.zip",
+        &p.zip,
+        &[9],
+        "ZIP+4 as nine digits without a dash (5010 requires it for the billing provider)",
+    )?;
+    text("provider.contact_name", &p.contact_name, 60)?;
+    if let Some(ph) = &p.contact_phone {
+        digits(
+            "provider.contact_phone",
+            ph,
+            &[10],
+            "ten digits, no punctuation",
+        )?;
+    }
+    if let Some(e) = &p.contact_email {
+        text("provider.contact_email", e, 256)?;
+    }
+    if p.contact_phone.is_none() && p.contact_email.is_none() {
+        return Err("provider: give contact_phone or contact_email (PER needs one)".into());
+    }
+    Ok(())
+}
+
+fn check_submitter(s: &SubmitterConfig) -> Result<(), String> {
+    if let Some(n) = &s.name {
+        text("submitter.name", n, 60)?;
+    }
+    id15("submitter.id", &s.id)?;
+    qualifier("submitter.id_qualifier", &s.id_qualifier)?;
+    if let Some(a) = &s.application_sender {
+        id15("submitter.application_sender", a)?;
+    }
+    if let Some(n) = &s.contact_name {
+        text("submitter.contact_name", n, 60)?;
+    }
+    if let Some(ph) = &s.contact_phone {
+        digits(
+            "submitter.contact_phone",
+            ph,
+            &[10],
+            "ten digits, no punctuation",
+        )?;
+    }
+    if let Some(e) = &s.contact_email {
+        text("submitter.contact_email", e, 256)?;
+    }
+    Ok(())
+}
+
+fn check_plan(p: &PlanConfig) -> Result<(), String> {
+    text("plan.name", &p.name, 60)?;
+    id_text("plan.payer_id", &p.payer_id, 2, 80)?;
+    id15("plan.submitter_id", &p.submitter_id)?;
+    qualifier("plan.submitter_qualifier", &p.submitter_qualifier)?;
+    id15("plan.receiver_id", &p.receiver_id)?;
+    qualifier("plan.receiver_qualifier", &p.receiver_qualifier)?;
+    if let Some(n) = &p.receiver_name {
+        text("plan.receiver_name", n, 60)?;
+    }
+    text("plan.contact_name", &p.contact_name, 60)?;
+    if let Some(ph) = &p.contact_phone {
+        digits(
+            "plan.contact_phone",
+            ph,
+            &[10],
+            "ten digits, no punctuation",
+        )?;
+    }
+    if let Some(e) = &p.contact_email {
+        text("plan.contact_email", e, 256)?;
+    }
+    if p.contact_phone.is_none() && p.contact_email.is_none() {
+        return Err("plan: give contact_phone or contact_email (PER needs one)".into());
+    }
+    id_text(
+        "plan.claim_filing_indicator",
+        &p.claim_filing_indicator,
+        1,
+        2,
+    )
+}
+
+fn check_contracts(contracts: &[Contract]) -> Result<(), String> {
+    for (i, c) in contracts.iter().enumerate() {
+        let at = |f: &str| format!("contract[{}].{f}", i + 1);
+        text(&at("id"), &c.id, 60)?;
+        if contracts[..i].iter().any(|o| o.id == c.id) {
+            return Err(format!("{}: '{}' is used by two contracts", at("id"), c.id));
+        }
+        if let Some(n) = &c.provider_name {
+            text(&at("provider_name"), n, 60)?;
+        }
+        if c.effective_to.is_some_and(|t| t < c.effective_from) {
+            return Err(format!(
+                "{}: effective_to is before effective_from",
+                at("effective_to")
+            ));
+        }
+        if c.pmpm.is_negative() {
+            return Err(format!("{}: a rate cannot be negative", at("pmpm")));
+        }
+        for (tier, r) in &c.tier_rates {
+            if r.is_negative() {
+                return Err(format!(
+                    "{}: a rate cannot be negative",
+                    at(&format!("tier_rates.{tier}"))
+                ));
+            }
+        }
+        if c.outreach_rate.is_some_and(|r| r.is_negative()) {
+            return Err(format!(
+                "{}: a rate cannot be negative",
+                at("outreach_rate")
+            ));
+        }
+        if let Some(cap) = c.outreach_cap
+            && (cap.attempts == 0 || cap.days == 0)
+        {
+            return Err(format!(
+                "{}: attempts and days must both be at least 1",
+                at("outreach_cap")
+            ));
+        }
+        for o in &contracts[..i] {
+            if o.provider_npi == c.provider_npi && o.effective().overlaps(&c.effective()) {
+                return Err(format!(
+                    "{}: contracts '{}' and '{}' for NPI {} are in force on the same days; end one before the other starts",
+                    at("effective_from"),
+                    o.id,
+                    c.id,
+                    c.provider_npi
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn text(key: &str, v: &str, max: usize) -> Result<(), String> {
@@ -501,5 +776,70 @@ amount = "150.00"
         let bad = GOOD.replace("[submitter]", "[submiter]");
         let e = Config::parse(&bad, "x").unwrap_err();
         assert!(e.message.starts_with("line "), "{e}");
+    }
+
+    const PLAN: &str = r#"
+[plan]
+name = "Golden Valley Health Plan"
+payer_id = "GVHP1"
+submitter_id = "GVHPSUB"
+receiver_id = "DHCSENC"
+contact_name = "Encounter Unit"
+contact_phone = "9165550199"
+
+[[contract]]
+id = "sunrise-2025"
+provider_npi = "1234567893"
+effective_from = "2025-01-01"
+effective_to = "2025-12-31"
+payment_basis = "engaged"
+member_month_rule = "mid_month_15"
+pmpm = "350.00"
+tier_rates = { high = "450.00", low = "300.00" }
+outreach_rate = "35.00"
+outreach_cap = { attempts = 10, days = 60 }
+outreach_before_enrollment_only = true
+
+[[contract]]
+id = "sunrise-2026"
+provider_npi = "1234567893"
+effective_from = "2026-01-01"
+payment_basis = "enrolled"
+member_month_rule = "prorated_daily"
+pmpm = "375.00"
+"#;
+
+    #[test]
+    fn a_plan_only_config_loads_and_finds_contracts_by_date() {
+        let c = Config::parse(PLAN, "plan.toml").unwrap();
+        assert!(c.provider_side().is_err());
+        assert_eq!(c.plan().unwrap().payer_id, "GVHP1");
+        let npi = Npi::parse("1234567893").unwrap();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let c25 = c.contract_for(npi, d("2025-06-30")).unwrap();
+        assert_eq!(
+            (c25.id.as_str(), c25.member_month_rule),
+            ("sunrise-2025", MemberMonthRule::MidMonth15)
+        );
+        assert_eq!(c25.tier_rates["high"].to_cents_string(), "450.00");
+        assert_eq!(
+            c.contract_for(npi, d("2026-01-01")).unwrap().payment_basis,
+            PaymentBasis::Enrolled
+        );
+        assert!(c.contract_for(npi, d("2024-12-31")).is_none());
+    }
+
+    #[test]
+    fn overlapping_contracts_and_missing_sections_are_refused() {
+        let bad = PLAN.replace(
+            "effective_to = \"2025-12-31\"",
+            "effective_to = \"2026-01-01\"",
+        );
+        let e = Config::parse(&bad, "p").unwrap_err();
+        assert!(e.message.contains("same days"), "{e}");
+        let e = Config::parse("[submitter]\nid = \"AB\"\n", "p").unwrap_err();
+        assert!(e.message.contains("neither"), "{e}");
+        let c = Config::parse(GOOD, "ecm.toml").unwrap();
+        assert!(c.plan().unwrap_err().message.contains("[plan]"));
     }
 }

@@ -4,7 +4,7 @@
 use super::digest::Fnv64;
 use super::{PlannedClaim, Registry, ServiceLine};
 use crate::clock::Clock;
-use crate::config::{Config, Payer, SubscriberId};
+use crate::config::{Payer, ProviderSide, SubscriberId};
 use crate::model::{
     BillingProvider, Claim, ClaimFrequency, Contact, Envelope, Line, Receiver, RenderingProvider,
     Submitter, Subscriber, Transaction,
@@ -44,8 +44,13 @@ pub fn content_control_number(
 }
 
 /// The envelope for one payer's interchange.
-pub fn envelope(config: &Config, payer: &Payer, clock: &Clock, control_number: u32) -> Envelope {
-    let s = &config.submitter;
+pub fn envelope(
+    side: &ProviderSide,
+    payer: &Payer,
+    clock: &Clock,
+    control_number: u32,
+) -> Envelope {
+    let s = side.submitter;
     Envelope {
         sender_qualifier: s.id_qualifier.clone(),
         sender_id: s.id.clone(),
@@ -72,14 +77,14 @@ pub fn transaction(
     claims: &[PlannedClaim],
     lines: &[ServiceLine],
     reg: &Registry,
-    config: &Config,
+    side: &ProviderSide,
     payer: &Payer,
     clock: &Clock,
     control_number: u32,
     number: usize,
 ) -> Transaction {
-    let p = &config.provider;
-    let s = &config.submitter;
+    let p = side.provider;
+    let s = side.submitter;
     let mut subscribers: Vec<Subscriber> = Vec::new();
     for c in claims {
         let member = &reg.members[c.member as usize];
@@ -180,7 +185,12 @@ pub fn transaction(
             taxonomy: p.taxonomy.clone(),
             name: p.name.to_ascii_uppercase(),
             npi: p.npi,
-            address: upper_address(&config.provider_address()),
+            address: crate::model::Address {
+                line1: p.address.to_ascii_uppercase(),
+                city: p.city.to_ascii_uppercase(),
+                state: p.state.clone(),
+                zip: p.zip.clone(),
+            },
             tax_id: p.tin.clone(),
         },
         subscribers,

@@ -33,7 +33,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     };
     // The early-implementation setting lives in the config; without a config the statewide dates apply.
     let early = crate::config::Config::load(&g.config)
-        .map(|c| c.provider.early_implementation_county)
+        .map(|c| c.early_implementation_county())
         .unwrap_or(false);
     let rows = cs.rows_in_force(on, early);
     let bytes = match a.format {

@@ -30,6 +30,7 @@ pub struct Args {
 /// Runs `ecm map`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     let config = g.load_config()?;
+    config.provider_side().map_err(CliError::from_display)?;
     let codeset = g.load_codeset()?;
     let clock = g.clock()?;
     let ctx = IntakeContext {

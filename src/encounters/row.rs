@@ -447,7 +447,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
                     None
                 }
                 Some(p) => {
-                    let live = p.live_for(ctx.config.provider.early_implementation_county);
+                    let live = p.live_for(ctx.config.early_implementation_county());
                     if let Some(sd) = service_date
                         && sd < live
                     {
