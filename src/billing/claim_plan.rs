@@ -173,3 +173,129 @@ fn claim_id(
         salt += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::CodeSet;
+    use crate::codeset::UnitBasis;
+    use crate::coding::{ChargeSource, Coding};
+    use crate::model::{Activity, Member, Modifiers, RowRef, Sex};
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn line<'cs>(
+        cs: &'cs CodeSet,
+        reg: &mut Registry,
+        member: &str,
+        day: u32,
+        dx: Vec<u8>,
+        id: usize,
+    ) -> ServiceLine<'cs> {
+        let m = Member {
+            member_id: member.to_string(),
+            cin: None,
+            last_name: "L".into(),
+            first_name: "F".into(),
+            dob: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+            sex: Sex::Unknown,
+            address: None,
+        };
+        let member = reg.member(0, &m);
+        let row = &cs.hcpcs[0];
+        ServiceLine {
+            source: RowRef {
+                file: 0,
+                row: id as u32 + 2,
+            },
+            encounter_id: format!("E{id:05}").into(),
+            payer: 0,
+            member,
+            service_date: NaiveDate::from_ymd_opt(2025, 3, day).unwrap(),
+            activity: Activity::Assessment,
+            coding: Coding {
+                hcpcs: row.hcpcs,
+                modifiers: Modifiers::EMPTY,
+                units: 1,
+                unit_basis: UnitBasis::Encounter,
+                charge: Money::parse(&format!("{}.25", id % 7 + 1)).unwrap(),
+                charge_source: ChargeSource::Encounter,
+                place_of_service: PlaceOfService::parse("12").unwrap(),
+                diagnoses: dx
+                    .iter()
+                    .map(|d| DiagnosisCode::parse(&format!("Z59.{d:02}")).unwrap())
+                    .collect(),
+                row,
+                telehealth: None,
+            },
+            authorization: None,
+            rendering: None,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_line_lands_on_exactly_one_claim_within_limits(
+            spec in proptest::collection::vec((0u8..4, 1u32..4, proptest::collection::vec(0u8..30, 1..5)), 1..400),
+            grouping in prop_oneof![Just(ClaimGrouping::Encounter), Just(ClaimGrouping::MemberDay), Just(ClaimGrouping::MemberMonth)],
+        ) {
+            let cs = CodeSet::embedded().unwrap();
+            let mut reg = Registry::default();
+            let lines: Vec<ServiceLine> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, (m, d, dx))| line(&cs, &mut reg, &format!("M{m}"), *d, dx.clone(), i))
+                .collect();
+            let which: Vec<u32> = (0..lines.len() as u32).collect();
+            let claims = plan_claims(&lines, &which, &reg, "p", grouping);
+            let mut seen: Vec<u32> = claims.iter().flat_map(|c| c.lines.iter().map(|l| l.line)).collect();
+            seen.sort_unstable();
+            prop_assert_eq!(&seen, &which);
+            let mut ids = HashSet::new();
+            for c in &claims {
+                prop_assert!(ids.insert(c.claim_id.clone()), "duplicate claim id");
+                prop_assert!(c.claim_id.len() <= 20);
+                prop_assert!(!c.lines.is_empty() && c.lines.len() <= MAX_LINES_PER_CLAIM);
+                prop_assert!(!c.diagnoses.is_empty() && c.diagnoses.len() <= MAX_DIAGNOSES_PER_CLAIM);
+                let total: Money = c.lines.iter().map(|l| lines[l.line as usize].coding.charge).sum();
+                prop_assert_eq!(total, c.total);
+                for pl in &c.lines {
+                    let l = &lines[pl.line as usize];
+                    prop_assert_eq!(l.member, c.member);
+                    prop_assert!(!pl.pointers.is_empty() && pl.pointers.len() <= MAX_POINTERS_PER_LINE);
+                    for (k, p) in pl.pointers.iter().enumerate() {
+                        prop_assert_eq!(c.diagnoses[*p as usize - 1], l.coding.diagnoses[k]);
+                    }
+                    if grouping == ClaimGrouping::MemberDay {
+                        prop_assert_eq!(l.service_date, lines[c.lines[0].line as usize].service_date);
+                    }
+                }
+                if grouping == ClaimGrouping::Encounter {
+                    prop_assert_eq!(c.lines.len(), 1);
+                }
+            }
+            // The same input plans the same claims.
+            prop_assert_eq!(plan_claims(&lines, &which, &reg, "p", grouping), claims);
+        }
+    }
+
+    #[test]
+    fn a_busy_member_month_splits_at_fifty_lines_with_stable_ids() {
+        let cs = CodeSet::embedded().unwrap();
+        let mut reg = Registry::default();
+        let lines: Vec<ServiceLine> = (0..120)
+            .map(|i| line(&cs, &mut reg, "M1", 1 + (i % 28) as u32, vec![1], i))
+            .collect();
+        let which: Vec<u32> = (0..120).collect();
+        let claims = plan_claims(&lines, &which, &reg, "p", ClaimGrouping::MemberMonth);
+        assert_eq!(
+            claims.iter().map(|c| c.lines.len()).collect::<Vec<_>>(),
+            vec![50, 50, 20]
+        );
+        let again = plan_claims(&lines, &which[..60], &reg, "p", ClaimGrouping::MemberMonth);
+        assert_eq!(
+            again[0].claim_id, claims[0].claim_id,
+            "a claim's id depends on its group, not on the run"
+        );
+    }
+}
