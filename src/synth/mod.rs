@@ -7,7 +7,11 @@
 //! Streaming: members are generated and written one at a time; only per-provider totals and the
 //! payment errors are kept until the end.
 
+pub mod config;
+pub mod encounters;
+pub mod members;
 pub mod names;
 pub mod period;
 pub mod places;
 pub mod rng;
+pub mod world;
