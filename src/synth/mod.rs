@@ -7,6 +7,7 @@
 //! Streaming: members are generated and written one at a time; only per-provider totals and the
 //! payment errors are kept until the end.
 
+pub mod bad_rows;
 pub mod config;
 pub mod encounters;
 pub mod members;
