@@ -14,4 +14,5 @@ pub mod ops;
 pub mod output;
 pub mod report;
 pub mod rules;
+pub mod synth;
 pub mod x12;

@@ -4,6 +4,7 @@
 mod codes;
 mod map;
 mod rules;
+mod synth;
 
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
@@ -56,6 +57,11 @@ pub enum Command {
     Rules(rules::Args),
     /// Show each encounter's service line (code, modifiers, units, charge) or why it is not billable.
     Map(map::Args),
+    // `about` rather than a doc comment, which would hide the command's own long_about.
+    #[command(
+        about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
+    )]
+    Synth(synth::Args),
 }
 
 /// How a command ended.
@@ -176,6 +182,7 @@ pub fn main() -> ExitCode {
         Command::Codes(a) => codes::run(&g, a),
         Command::Rules(a) => rules::run(&g, a),
         Command::Map(a) => map::run(&g, a),
+        Command::Synth(a) => synth::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),
