@@ -28,7 +28,8 @@ pub struct ServiceLine<'cs> {
 #[derive(Debug, Default)]
 pub struct Registry {
     pub members: Vec<Member>,
-    member_index: HashMap<(u16, Box<str>), u32>,
+    /// Per payer index: member id -> index into `members`.
+    member_index: Vec<HashMap<Box<str>, u32>>,
     pub renderings: Vec<Rendering>,
     rendering_index: HashMap<Rendering, u32>,
 }
@@ -38,7 +39,11 @@ impl Registry {
     /// kept (rows disagreeing on identity were already refused); an address is taken from the
     /// first row that has one.
     pub fn member(&mut self, payer: u16, m: &Member) -> u32 {
-        if let Some(&i) = self.member_index.get(&(payer, m.member_id.as_str().into())) {
+        let p = payer as usize;
+        if self.member_index.len() <= p {
+            self.member_index.resize_with(p + 1, HashMap::new);
+        }
+        if let Some(&i) = self.member_index[p].get(m.member_id.as_str()) {
             let existing = &mut self.members[i as usize];
             if existing.address.is_none() && m.address.is_some() {
                 existing.address = m.address.clone();
@@ -50,8 +55,7 @@ impl Registry {
         }
         let i = self.members.len() as u32;
         self.members.push(m.clone());
-        self.member_index
-            .insert((payer, m.member_id.as_str().into()), i);
+        self.member_index[p].insert(m.member_id.as_str().into(), i);
         i
     }
 

@@ -39,10 +39,10 @@ pub struct IntakeContext<'a> {
     pub as_of: NaiveDate,
 }
 
-#[derive(PartialEq, Eq)]
+/// Who a member is, as the first row for their id said (names compared case-insensitively).
 struct Identity {
-    last_name: String,
-    first_name: String,
+    last_name: Box<str>,
+    first_name: Box<str>,
     dob: NaiveDate,
     sex: Sex,
     first_seen: RowRef,
@@ -80,8 +80,11 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: HashMap<String, RowRef> = HashMap::new();
-    let mut members: HashMap<(String, String), Identity> = HashMap::new();
+    let mut seen_ids: HashMap<Box<str>, RowRef> = HashMap::new();
+    // Per payer (by configuration index): member id -> identity.
+    let mut members: Vec<HashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
+        .map(|_| HashMap::new())
+        .collect();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -121,7 +124,7 @@ pub fn read_encounters(
                         message,
                     })
                 };
-                if let Some(first) = seen_ids.get(&e.encounter_id) {
+                if let Some(first) = seen_ids.get(e.encounter_id.as_str()) {
                     cross(
                         &rules::DUPLICATE_ENCOUNTER,
                         "encounter_id",
@@ -131,16 +134,12 @@ pub fn read_encounters(
                         ),
                     );
                 } else {
-                    let key = (e.payer.clone(), e.member.member_id.clone());
-                    let id = Identity {
-                        last_name: e.member.last_name.to_ascii_uppercase(),
-                        first_name: e.member.first_name.to_ascii_uppercase(),
-                        dob: e.member.dob,
-                        sex: e.member.sex,
-                        first_seen: e.source,
-                    };
-                    match members.get(&key) {
-                        Some(prev) if !same_person(prev, &id) => cross(
+                    let payer = ctx
+                        .config
+                        .payer_index(&e.payer)
+                        .expect("row checks only accept configured payers");
+                    match members[payer].get(e.member.member_id.as_str()) {
+                        Some(prev) if !same_person(prev, &e.member) => cross(
                             &rules::MEMBER_MISMATCH,
                             "member_id",
                             format!(
@@ -150,14 +149,23 @@ pub fn read_encounters(
                         ),
                         Some(_) => {}
                         None => {
-                            members.insert(key, id);
+                            members[payer].insert(
+                                e.member.member_id.as_str().into(),
+                                Identity {
+                                    last_name: e.member.last_name.as_str().into(),
+                                    first_name: e.member.first_name.as_str().into(),
+                                    dob: e.member.dob,
+                                    sex: e.member.sex,
+                                    first_seen: e.source,
+                                },
+                            );
                         }
                     }
                 }
                 if findings.iter().any(Finding::is_error) {
                     accepted = None;
                 } else {
-                    seen_ids.insert(e.encounter_id.clone(), e.source);
+                    seen_ids.insert(e.encounter_id.as_str().into(), e.source);
                 }
             }
             if findings.iter().any(Finding::is_error) {
@@ -178,6 +186,9 @@ pub fn read_encounters(
     Ok(report)
 }
 
-fn same_person(a: &Identity, b: &Identity) -> bool {
-    a.last_name == b.last_name && a.first_name == b.first_name && a.dob == b.dob && a.sex == b.sex
+fn same_person(a: &Identity, m: &crate::model::Member) -> bool {
+    a.dob == m.dob
+        && a.sex == m.sex
+        && a.last_name.eq_ignore_ascii_case(&m.last_name)
+        && a.first_name.eq_ignore_ascii_case(&m.first_name)
 }
