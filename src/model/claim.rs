@@ -162,7 +162,9 @@ pub struct Subscriber {
 }
 
 /// CLM05-3: what this claim does to earlier ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimFrequency {
     /// `1`: an original claim.

@@ -88,14 +88,25 @@ mod tests {
         assert_eq!(DiagnosisCode::parse("z5900").unwrap().as_str(), "Z5900");
         assert_eq!(DiagnosisCode::parse("F32.A").unwrap().as_str(), "F32A");
         assert_eq!(DiagnosisCode::parse("U07.1").unwrap().as_str(), "U071");
-        assert_eq!(DiagnosisCode::parse("S72.001A").unwrap().as_str(), "S72001A");
+        assert_eq!(
+            DiagnosisCode::parse("S72.001A").unwrap().as_str(),
+            "S72001A"
+        );
         assert_eq!(DiagnosisCode::parse("I10").unwrap().as_str(), "I10");
     }
 
     #[test]
     fn rejects_malformed_codes() {
         for bad in [
-            "", "Z5", "59.00", "ZZ9.00", "Z5.900", "Z59.", "Z59.00123", "Z59-00", "Z59 00",
+            "",
+            "Z5",
+            "59.00",
+            "ZZ9.00",
+            "Z5.900",
+            "Z59.",
+            "Z59.00123",
+            "Z59-00",
+            "Z59 00",
         ] {
             assert!(DiagnosisCode::parse(bad).is_err(), "{bad} should fail");
         }

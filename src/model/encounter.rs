@@ -288,20 +288,35 @@ mod tests {
 
     #[test]
     fn column_values_parse_forgivingly() {
-        assert_eq!(Activity::parse("Care Coordination"), Some(Activity::CareCoordination));
-        assert_eq!(Activity::parse("care-coordination"), Some(Activity::CareCoordination));
+        assert_eq!(
+            Activity::parse("Care Coordination"),
+            Some(Activity::CareCoordination)
+        );
+        assert_eq!(
+            Activity::parse("care-coordination"),
+            Some(Activity::CareCoordination)
+        );
         assert_eq!(Activity::parse("counselling"), None);
         assert_eq!(Modality::parse("In-Person"), Some(Modality::InPerson));
-        assert_eq!(StaffClass::parse("Non-Clinical"), Some(StaffClass::NonClinical));
+        assert_eq!(
+            StaffClass::parse("Non-Clinical"),
+            Some(StaffClass::NonClinical)
+        );
         assert_eq!(Sex::parse("female"), Some(Sex::Female));
         assert_eq!(Sex::parse("x"), None);
-        assert_eq!(OutreachOutcome::parse("no answer"), Some(OutreachOutcome::Unsuccessful));
+        assert_eq!(
+            OutreachOutcome::parse("no answer"),
+            Some(OutreachOutcome::Unsuccessful)
+        );
     }
 
     #[test]
     fn only_outreach_is_outreach_class() {
         for a in Activity::ALL {
-            assert_eq!(a.class() == ActivityClass::Outreach, a == Activity::Outreach);
+            assert_eq!(
+                a.class() == ActivityClass::Outreach,
+                a == Activity::Outreach
+            );
         }
     }
 }

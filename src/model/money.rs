@@ -11,7 +11,9 @@ pub struct Money(Decimal);
 /// Why a string is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("an amount is a plain decimal number such as 150.00 (no $ sign, no thousands separators)")]
+    #[error(
+        "an amount is a plain decimal number such as 150.00 (no $ sign, no thousands separators)"
+    )]
     Syntax,
     #[error("an amount has at most two decimal places (cents)")]
     TooPrecise,
@@ -169,7 +171,9 @@ mod tests {
 
     #[test]
     fn refuses_what_a_float_or_a_spreadsheet_would_sneak_in() {
-        for bad in ["$150", "1,500.00", "1e3", "150.", ".5", "", "-", "15 0", "NaN"] {
+        for bad in [
+            "$150", "1,500.00", "1e3", "150.", ".5", "", "-", "15 0", "NaN",
+        ] {
             assert_eq!(Money::parse(bad), Err(MoneyError::Syntax), "{bad}");
         }
         assert_eq!(Money::parse("150.005"), Err(MoneyError::TooPrecise));

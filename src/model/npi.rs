@@ -11,7 +11,9 @@ pub struct Npi([u8; 10]);
 pub enum NpiError {
     #[error("an NPI is exactly 10 digits; this value has {0} characters or a non-digit")]
     Shape(usize),
-    #[error("the NPI check digit does not match (Luhn over prefix 80840); the number was probably mistyped")]
+    #[error(
+        "the NPI check digit does not match (Luhn over prefix 80840); the number was probably mistyped"
+    )]
     CheckDigit,
 }
 

@@ -9,7 +9,9 @@ pub struct PlaceOfService([u8; 2]);
 
 /// Why a string is not a place-of-service code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("a place of service is a two-digit CMS code such as 12 (home) or 10 (telehealth in the home)")]
+#[error(
+    "a place of service is a two-digit CMS code such as 12 (home) or 10 (telehealth in the home)"
+)]
 pub struct PlaceOfServiceError;
 
 impl PlaceOfService {

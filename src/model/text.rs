@@ -19,11 +19,17 @@ pub struct Transliteration {
 /// Why text cannot go into an X12 element.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    #[error("contains the X12 delimiter '{0}', which would split the segment; remove or replace it")]
+    #[error(
+        "contains the X12 delimiter '{0}', which would split the segment; remove or replace it"
+    )]
     Delimiter(char),
-    #[error("contains a control character (tab, line break or similar) at character {0}; remove it")]
+    #[error(
+        "contains a control character (tab, line break or similar) at character {0}; remove it"
+    )]
     Control(usize),
-    #[error("contains a character with no plain-ASCII spelling (code point U+{0:04X}); spell it in Latin letters")]
+    #[error(
+        "contains a character with no plain-ASCII spelling (code point U+{0:04X}); spell it in Latin letters"
+    )]
     NoAscii(u32),
 }
 
@@ -134,7 +140,12 @@ mod tests {
     fn transliterates_california_names_and_reports_each_change() {
         let (t, ch) = to_x12_text(" Muñoz ").unwrap();
         assert_eq!(t, "Munoz");
-        assert_eq!(ch, vec![Transliteration { from: 'ñ', to: "n" }]);
+        assert_eq!(
+            ch,
+            vec![Transliteration {
+                from: 'ñ', to: "n"
+            }]
+        );
         let (t, ch) = to_x12_text("José Ángel Núñez").unwrap();
         assert_eq!(t, "Jose Angel Nunez");
         assert_eq!(ch.len(), 4);
