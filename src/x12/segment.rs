@@ -89,12 +89,17 @@ impl<W: Write> SegmentBuilder<'_, W> {
             .def
             .elements
             .get(self.next)
-            .ok_or(WriteError::Segment {
-                segment: self.spec.def.id,
-                loop_id: self.spec.loop_id,
-                place: self.place,
-                problem: ElementProblem::NotUsed,
-            })
+            .ok_or_else(|| self.beyond_spec())
+    }
+
+    /// More elements or components than the guide defines: a writer bug, reported as "not used".
+    fn beyond_spec(&self) -> WriteError {
+        WriteError::Segment {
+            segment: self.spec.def.id,
+            loop_id: self.spec.loop_id,
+            place: self.place,
+            problem: ElementProblem::NotUsed,
+        }
     }
 
     fn refuse(&self, def: &ElementDef, problem: ElementProblem) -> WriteError {
@@ -254,13 +259,7 @@ impl<W: Write> SegmentBuilder<'_, W> {
             return self.empty();
         }
         if used > def.components.len() {
-            return Err(self.refuse(
-                def,
-                ElementProblem::TooLong {
-                    len: used,
-                    max: u16::try_from(def.components.len()).unwrap_or(u16::MAX),
-                },
-            ));
+            return Err(self.beyond_spec());
         }
         for (cdef, part) in def.components.iter().zip(&parts[..used]) {
             if part.is_empty() {
@@ -457,6 +456,37 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn more_elements_or_components_than_the_guide_defines_are_refused() {
+        let err = written(|o| {
+            let mut hi = o.start(spec("2300", "HI", Some("ABK")), Place::ENVELOPE);
+            hi.comp(&["ABK", "Z5900"])?;
+            for _ in 0..12 {
+                hi.comp(&["ABF", "I10"])?;
+            }
+            hi.finish()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WriteError::Segment {
+                    segment: "HI",
+                    problem: ElementProblem::NotUsed,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = written(|o| {
+            o.start(spec("2400", "LX", None), Place::ENVELOPE)
+                .comp(&["1", "2"])?
+                .finish()
+        })
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Segment { .. }), "{err}");
     }
 
     #[test]
