@@ -99,26 +99,9 @@ pub(crate) fn write_trailer<W: Write>(
 mod tests {
     use super::super::delimiters::WriteOptions;
     use super::super::element::ElementProblem;
+    use super::super::test_fixtures::envelope;
     use super::*;
     use crate::model::Usage;
-    use chrono::{NaiveDate, NaiveTime};
-
-    fn envelope() -> Envelope {
-        Envelope {
-            sender_qualifier: "ZZ".into(),
-            sender_id: "ECMSUBMITTER".into(),
-            receiver_qualifier: "ZZ".into(),
-            receiver_id: "MCPRECEIVER".into(),
-            application_sender: "ECMSUBMITTER".into(),
-            application_receiver: "MCPRECEIVER".into(),
-            date: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
-            time: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-            interchange_control_number: 1,
-            group_control_number: 1,
-            acknowledgment_requested: false,
-            usage: Usage::Test,
-        }
-    }
 
     fn header(env: &Envelope) -> Result<String, WriteError> {
         check_envelope(env)?;

@@ -16,6 +16,8 @@ mod p837_grammar;
 mod p837_specs;
 mod p837_writer;
 pub mod segment;
+#[cfg(test)]
+mod test_fixtures;
 mod write_error;
 
 pub use delimiters::{DelimiterError, Delimiters, WriteOptions};

@@ -402,6 +402,7 @@ mod tests {
     use super::super::grammar::SegmentRef;
     use super::super::loop_cursor::LoopCursor;
     use super::super::p837_grammar::P837;
+    use super::super::test_fixtures::envelope;
     use super::super::write_error::StructureProblem;
     use super::*;
     use crate::model::*;
@@ -413,23 +414,6 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn envelope() -> Envelope {
-        Envelope {
-            sender_qualifier: "ZZ".into(),
-            sender_id: "ECMSUBMITTER".into(),
-            receiver_qualifier: "ZZ".into(),
-            receiver_id: "MCPRECEIVER".into(),
-            application_sender: "ECMSUBMITTER".into(),
-            application_receiver: "MCPRECEIVER".into(),
-            date: date("2025-07-01"),
-            time: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
-            interchange_control_number: 1,
-            group_control_number: 1,
-            acknowledgment_requested: false,
-            usage: Usage::Test,
-        }
     }
 
     fn line(control: &str) -> Line {
