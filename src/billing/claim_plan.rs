@@ -1,6 +1,7 @@
 //! Grouping a payer's service lines into claims: by encounter, member-day or member-month, split
-//! further wherever claim-level facts differ (place of service, prior authorization, rendering
-//! provider) and wherever a claim would exceed 50 lines or 12 diagnoses.
+//! further wherever claim-level facts differ (prior authorization, rendering provider) and wherever
+//! a claim would exceed 50 lines or 12 diagnoses. A line whose place of service differs from its
+//! claim's carries its own (SV105) rather than starting a new claim.
 
 use super::digest::Fnv64;
 use super::{Registry, ServiceLine};
@@ -42,7 +43,6 @@ pub struct PlannedClaim {
 struct GroupKey<'a> {
     member_id: &'a str,
     period: String,
-    place: PlaceOfService,
     authorization: Option<&'a str>,
     rendering: Option<String>,
 }
@@ -56,7 +56,6 @@ fn group_key<'a>(l: &'a ServiceLine, reg: &'a Registry, grouping: ClaimGrouping)
             ClaimGrouping::MemberDay => d.format("%Y%m%d").to_string(),
             ClaimGrouping::MemberMonth => format!("{:04}{:02}", d.year(), d.month()),
         },
-        place: l.coding.place_of_service,
         authorization: l.authorization.as_deref(),
         rendering: l
             .rendering
@@ -142,6 +141,17 @@ pub fn plan_claims(
         }
         i = j;
     }
+    // A member's claims stay together (one subscriber loop) and read in date order.
+    let first_date = |c: &PlannedClaim| lines[c.lines[0].line as usize].service_date;
+    claims.sort_by(|a, b| {
+        let (ma, mb) = (
+            &reg.members[a.member as usize].member_id,
+            &reg.members[b.member as usize].member_id,
+        );
+        ma.cmp(mb)
+            .then(first_date(a).cmp(&first_date(b)))
+            .then(a.claim_id.cmp(&b.claim_id))
+    });
     claims
 }
 
@@ -160,7 +170,6 @@ fn claim_id(
         h.str(payer_key)
             .str(key.member_id)
             .str(&key.period)
-            .str(key.place.as_str())
             .str(key.authorization.unwrap_or(""))
             .str(key.rendering.as_deref().unwrap_or(""))
             .u64(grouping as u64)

@@ -123,7 +123,8 @@ pub fn transaction(
                         modifiers: l.coding.modifiers,
                         charge: l.coding.charge,
                         units: l.coding.units,
-                        place_of_service: None,
+                        place_of_service: (l.coding.place_of_service != c.place_of_service)
+                            .then_some(l.coding.place_of_service),
                         diagnosis_pointers: pl.pointers.clone(),
                         service_date: l.service_date,
                         control_number: l.encounter_id.to_string(),

@@ -1,13 +1,15 @@
 //! `ecm claims`: encounter files to one 837P per payer, rejects and a summary.
 
 use super::{CliError, Globals, Outcome};
-use crate::ops::claims::{run_claims, ClaimsOutcome, ClaimsRequest};
+use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, run_claims};
 use std::path::PathBuf;
 
 /// Turn encounter files into `DIR/<payer-key>.837` (one interchange per payer), `DIR/rejects.csv`
 /// (every row not billed, with rule id, message and fix) and `DIR/summary.json`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict")]
+#[command(
+    after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict"
+)]
 pub struct Args {
     /// Encounter files (CSV or XLSX).
     #[arg(required = true, value_name = "ENCOUNTERS")]
