@@ -413,7 +413,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let place_of_service = match c.raw(cols.place_of_service) {
         "" => None,
         v => {
-            let p = PlaceOfService::parse(&v)
+            let p = PlaceOfService::parse(v)
                 .ok()
                 .filter(|p| service_date.is_none_or(|d| ctx.codeset.place(*p, d).is_some()));
             if p.is_none() {

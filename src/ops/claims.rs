@@ -48,7 +48,10 @@ pub enum ClaimsError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error("837 for payer {payer}: {source}")]
-    X12 { payer: String, source: WriteError },
+    X12 {
+        payer: String,
+        source: Box<WriteError>,
+    },
     #[error(
         "--control-number must be 1 to 999999999 for every payer file (this run needs {0} numbers)"
     )]
@@ -211,7 +214,7 @@ pub fn run_claims(
             let name = format!("{}.837", payer.key);
             let x12err = |source| ClaimsError::X12 {
                 payer: payer.key.clone(),
-                source,
+                source: Box::new(source),
             };
             let mut staged = outputs.create(&name)?;
             let env = envelope(&side, payer, &req.clock, control);
@@ -366,9 +369,11 @@ fn code_totals<'a, 'cs: 'a>(lines: impl Iterator<Item = &'a ServiceLine<'cs>>) -
         .collect()
 }
 
+/// Rows (file, row) a rule touched, with the rule's title.
+type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
+
 fn rule_counts(findings: &[Finding]) -> Vec<RuleCount> {
-    let mut by: BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)> =
-        BTreeMap::new();
+    let mut by = RowsByRule::new();
     for f in findings {
         by.entry(f.rule.id)
             .or_insert((f.rule.title, Default::default()))
