@@ -100,6 +100,10 @@ fn demo_outputs_match_their_snapshots() {
         insta::assert_snapshot!("demo_rejects_csv", std::fs::read_to_string(claims.join("rejects.csv")).unwrap());
         insta::assert_snapshot!("demo_map_csv", std::fs::read_to_string(d.path().join("demo/map.csv")).unwrap());
         insta::assert_snapshot!("demo_summary_json", std::fs::read_to_string(claims.join("summary.json")).unwrap());
+        // The file column names the input; strip the scratch directory so the snapshot is stable.
+        let scratch = format!("{}/", d.path().display());
+        let transliterations = std::fs::read_to_string(claims.join("transliterations.csv")).unwrap();
+        insta::assert_snapshot!("demo_transliterations_csv", transliterations.replace(&scratch, ""));
     });
 }
 
@@ -112,6 +116,7 @@ fn same_inputs_same_as_of_give_identical_bytes() {
         "bayview.837",
         "rejects.csv",
         "summary.json",
+        "transliterations.csv",
     ] {
         let read = |d: &Path| std::fs::read_to_string(d.join(name)).unwrap();
         assert_eq!(read(&ca), read(&cb), "{name}");

@@ -95,6 +95,18 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             s.transliterations.fields_changed
         ));
     }
+    if g.verbose > 0 {
+        let mut by: Vec<(&str, std::time::Duration)> = Vec::new();
+        for (name, d) in &o.timings {
+            match by.iter_mut().find(|(n, _)| n == name) {
+                Some(e) => e.1 += *d,
+                None => by.push((name, *d)),
+            }
+        }
+        for (name, d) in by {
+            g.say(&format!("  time: {name}: {:.2} s", d.as_secs_f64()));
+        }
+    }
     if o.refused_by_strict {
         g.say("Nothing was written: --strict refuses to bill while any row is rejected. Fix the rows above and run again.");
     } else {

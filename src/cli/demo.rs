@@ -55,7 +55,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         }
     }
     g.say(&format!(
-        "   {}  counts and totals by payer and code, transliterated names",
+        "   {}  counts and totals by payer and code",
         d.claims_dir.join("summary.json").display()
     ));
     g.say("");
@@ -79,8 +79,10 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     if s.transliterations.fields_changed > 0 {
         g.say("");
         g.say(&format!(
-            "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields; summary.json lists each change.",
-            s.transliterations.fields_changed
+            "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields of {} rows;\n   {} lists each change.",
+            s.transliterations.fields_changed,
+            s.transliterations.rows_changed,
+            d.claims_dir.join("transliterations.csv").display()
         ));
     }
     let cfg = d.config_path.display();

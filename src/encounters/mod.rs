@@ -27,9 +27,40 @@ pub struct IntakeReport {
     pub rows_read: u64,
     /// Rows with at least one error finding.
     pub rows_rejected: u64,
-    pub transliterations: Vec<FieldTransliteration>,
     /// Header columns that are not part of the format, per file: reported, then ignored.
     pub unknown_columns: Vec<(String, String)>,
+}
+
+/// Transliterations counted over a run: how many fields and rows, and each distinct change.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TransliterationTally {
+    pub fields_changed: u64,
+    pub rows_changed: u64,
+    /// Each distinct change (`ñ->n`) with how many times it was made.
+    pub by_change: std::collections::BTreeMap<String, u64>,
+    /// How many fields of each column were changed.
+    pub by_field: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl TransliterationTally {
+    /// Counts one row's transliterations.
+    pub fn add(&mut self, fields: &[FieldTransliteration]) {
+        if fields.is_empty() {
+            return;
+        }
+        self.rows_changed += 1;
+        for f in fields {
+            self.fields_changed += 1;
+            *self.by_field.entry(f.field).or_default() += 1;
+            for c in &f.changes {
+                let mut key = String::with_capacity(6);
+                key.push(c.from);
+                key.push_str("->");
+                key.push_str(c.to);
+                *self.by_change.entry(key).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// The run-wide facts rows are checked against.
@@ -55,6 +86,8 @@ pub struct RowOutcome {
     pub source: RowRef,
     pub encounter: Option<Encounter>,
     pub findings: Vec<Finding>,
+    /// Accented letters spelled in ASCII, field by field (reported whether or not the row passed).
+    pub transliterations: Vec<FieldTransliteration>,
 }
 
 /// Reads every file, checks every row, and hands each row's outcome to `on_row` in input order. `progress` is told (bytes done, bytes total) now and then. A file that cannot be read
@@ -111,7 +144,6 @@ pub fn read_encounters(
             }
             let parsed = parse_row(&rec, &cols, &row_ctx);
             let mut findings = parsed.findings;
-            report.transliterations.extend(parsed.transliterations);
             let mut accepted = parsed.encounter;
             if let Some(e) = &accepted {
                 let mut cross = |rule, field: &str, message: String| {
@@ -178,6 +210,7 @@ pub fn read_encounters(
                 },
                 encounter: accepted,
                 findings,
+                transliterations: parsed.transliterations,
             });
         }
         done_before += table.size;

@@ -33,15 +33,25 @@ pub struct RowContext<'a> {
     pub file: &'a str,
 }
 
-/// Accented letters changed in one field of one row: reported in the summary.
+/// Accented letters changed in one field of a row (the row is the [`RowOutcome`]'s).
+///
+/// [`RowOutcome`]: super::RowOutcome
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldTransliteration {
-    pub file: String,
-    pub row: u32,
-    pub encounter_id: String,
     pub field: &'static str,
-    /// Each change as `ñ->n`, in order.
-    pub changes: Vec<String>,
+    /// Each change, in order.
+    pub changes: Vec<Transliteration>,
+}
+
+impl FieldTransliteration {
+    /// `ñ->n é->e`.
+    pub fn describe(&self) -> String {
+        self.changes
+            .iter()
+            .map(|c| format!("{}->{}", c.from, c.to))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A checked row: an encounter, or the reasons it is not one, plus notes either way.
@@ -134,7 +144,7 @@ impl<'r> Checker<'r, '_> {
         match to_x12_text(v) {
             Ok((t, changes)) => {
                 if !changes.is_empty() {
-                    self.note_transliteration(field, &changes);
+                    self.note_transliteration(field, changes);
                 }
                 self.length(&t, field, 1, max).then_some(t)
             }
@@ -145,17 +155,10 @@ impl<'r> Checker<'r, '_> {
         }
     }
 
-    fn note_transliteration(&mut self, field: &'static str, changes: &[Transliteration]) {
-        self.out.transliterations.push(FieldTransliteration {
-            file: self.ctx.file.to_string(),
-            row: self.rec.row,
-            encounter_id: self.encounter_id.clone(),
-            field,
-            changes: changes
-                .iter()
-                .map(|c| format!("{}->{}", c.from, c.to))
-                .collect(),
-        });
+    fn note_transliteration(&mut self, field: &'static str, changes: Vec<Transliteration>) {
+        self.out
+            .transliterations
+            .push(FieldTransliteration { field, changes });
     }
 
     /// A date; `show_value` is false for birth dates, which never appear in messages.

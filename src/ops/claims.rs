@@ -4,14 +4,16 @@
 //! ids. The summary's counts show it (`rows_read = rows_billed + rows_rejected`).
 
 use crate::billing::{
-    MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Registry, ServiceLine, content_control_number,
-    envelope, plan_claims, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Registry, ServiceLine, claim_order,
+    content_control_number, envelope, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter;
 use crate::config::Config;
-use crate::encounters::{IntakeContext, IntakeReport, RowOutcome, read_encounters};
+use crate::encounters::{
+    IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
+};
 use crate::input::InputError;
 use crate::model::Money;
 use crate::output::{OutputError, OutputSet};
@@ -68,6 +70,9 @@ pub struct ClaimsOutcome {
     pub rejects: Vec<Finding>,
     /// `strict` was set and rows were rejected, so nothing was written.
     pub refused_by_strict: bool,
+    /// How long each phase took (printed with `-v`; never written to a file, which must not
+    /// depend on the clock).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// `summary.json`.
@@ -86,7 +91,9 @@ pub struct ClaimsSummary {
     pub warnings_by_rule: Vec<RuleCount>,
     pub warnings: Vec<Finding>,
     pub unknown_columns: Vec<UnknownColumn>,
-    pub transliterations: Transliterations,
+    /// Counts of accented letters spelled in ASCII; every change, row by row, is in
+    /// `transliterations.csv`.
+    pub transliterations: TransliterationTally,
 }
 
 /// One payer's file.
@@ -129,14 +136,8 @@ pub struct UnknownColumn {
     pub column: String,
 }
 
-/// Accented letters changed for X12, every one of them.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Transliterations {
-    pub fields_changed: usize,
-    /// Each distinct change (`ñ->n`) with how many times it was made.
-    pub by_change: BTreeMap<String, u64>,
-    pub fields: Vec<crate::encounters::FieldTransliteration>,
-}
+/// Every transliterated field, one line each: file, row, encounter id, column, changes.
+pub const TRANSLITERATIONS_FILE: &str = "transliterations.csv";
 
 /// The file names a run may write, for the overwrite check before anything is read.
 pub fn output_names(config: &Config) -> Vec<String> {
@@ -147,6 +148,7 @@ pub fn output_names(config: &Config) -> Vec<String> {
         .collect();
     names.push("rejects.csv".into());
     names.push("summary.json".into());
+    names.push(TRANSLITERATIONS_FILE.into());
     names
 }
 
@@ -162,84 +164,130 @@ pub fn run_claims(
         config: req.config,
         as_of: req.clock.date,
     };
-    let (lines, registry, rejects, warnings, rows_rejected, report) = intake(req, &ctx, progress)?;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
+    let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
+    let intake = intake(req, &ctx, translit_file.writer(), progress)?;
+    translit_file.finish()?;
+    let Intake {
+        lines,
+        registry,
+        rejects,
+        warnings,
+        rows_rejected,
+        report,
+        transliterations,
+    } = intake;
 
+    lap("read, check and code rows", &mut timings);
     let refused_by_strict = req.strict && rows_rejected > 0;
-    let mut payers = Vec::new();
-    let mut planned: Vec<(usize, Vec<PlannedClaim>, Vec<u32>)> = Vec::new();
+    let ranks = registry.ranks();
+    let mut by_payer: Vec<Vec<u32>> = vec![Vec::new(); req.config.payers.len()];
+    for (i, l) in lines.iter().enumerate() {
+        by_payer[l.payer as usize].push(i as u32);
+    }
     let mut order: Vec<usize> = (0..req.config.payers.len()).collect();
     order.sort_by(|a, b| req.config.payers[*a].key.cmp(&req.config.payers[*b].key));
-    for &pi in &order {
-        let payer = &req.config.payers[pi];
-        let which: Vec<u32> = lines
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.payer as usize == pi)
-            .map(|(i, _)| i as u32)
-            .collect();
-        let claims = plan_claims(&lines, &which, &registry, &payer.key, payer.claim_grouping);
-        planned.push((pi, claims, which));
-    }
-    let files_needed = planned.iter().filter(|(_, c, _)| !c.is_empty()).count();
+    let files_needed = by_payer.iter().filter(|w| !w.is_empty()).count();
     if let Some(n) = req.control_number
         && (n == 0 || u64::from(n) + files_needed.saturating_sub(1) as u64 > 999_999_999)
     {
         return Err(ClaimsError::ControlNumber(files_needed));
     }
 
+    let mut payers = Vec::new();
     let mut file_no = 0u32;
-    for (pi, claims, which) in &planned {
-        let payer = &req.config.payers[*pi];
+    for &pi in &order {
+        let payer = &req.config.payers[pi];
+        let which = std::mem::take(&mut by_payer[pi]);
         let mut ps = PayerSummary {
             payer: payer.key.clone(),
             file: None,
             interchange_control_number: None,
             transactions: 0,
-            claims: claims.len(),
+            claims: 0,
             lines: which.len() as u64,
             members: 0,
-            total_charge: claims.iter().map(|c| c.total).sum(),
+            total_charge: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
             by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
         };
-        let mut members: Vec<u32> = claims.iter().map(|c| c.member).collect();
-        members.sort_unstable();
-        members.dedup();
-        ps.members = members.len();
-        if !claims.is_empty() && !refused_by_strict {
-            let control = match req.control_number {
-                Some(n) => n + file_no,
-                None => content_control_number(claims, &lines, &registry, payer, &req.clock),
-            };
-            file_no += 1;
-            let name = format!("{}.837", payer.key);
-            let x12err = |source| ClaimsError::X12 {
-                payer: payer.key.clone(),
-                source: Box::new(source),
-            };
-            let mut staged = outputs.create(&name)?;
-            let env = envelope(&side, payer, &req.clock, control);
-            let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
-                .map_err(x12err)?;
-            for (n, chunk) in claims.chunks(MAX_CLAIMS_PER_TRANSACTION).enumerate() {
-                let t = transaction(
-                    chunk,
-                    &lines,
-                    &registry,
-                    &side,
-                    payer,
-                    &req.clock,
-                    control,
-                    n + 1,
-                );
-                w.write_transaction(&t).map_err(x12err)?;
-                ps.transactions += 1;
+        let claim_order = claim_order(&lines, which, &ranks, payer.claim_grouping);
+        lap("sort lines into claims", &mut timings);
+        let claims = Claims::new(
+            &lines,
+            &claim_order,
+            &registry,
+            &ranks,
+            &payer.key,
+            payer.claim_grouping,
+        );
+        if claim_order.is_empty() || refused_by_strict {
+            let mut last_member = None;
+            for c in claims {
+                ps.claims += 1;
+                if last_member != Some(c.member) {
+                    ps.members += 1;
+                    last_member = Some(c.member);
+                }
             }
-            w.finish().map_err(x12err)?;
-            staged.finish()?;
-            ps.file = Some(name);
-            ps.interchange_control_number = Some(format!("{control:09}"));
+            payers.push(ps);
+            continue;
         }
+        let control = match req.control_number {
+            Some(n) => n + file_no,
+            None => content_control_number(&claim_order, &lines, &registry, payer, &req.clock),
+        };
+        file_no += 1;
+        let name = format!("{}.837", payer.key);
+        let x12err = |source| ClaimsError::X12 {
+            payer: payer.key.clone(),
+            source: Box::new(source),
+        };
+        let mut staged = outputs.create(&name)?;
+        let env = envelope(&side, payer, &req.clock, control);
+        let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
+            .map_err(x12err)?;
+        let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
+        let mut last_member = None;
+        let mut flush = |batch: &mut Vec<PlannedClaim>, ps: &mut PayerSummary| {
+            ps.transactions += 1;
+            let t = transaction(
+                batch,
+                &lines,
+                &registry,
+                &side,
+                payer,
+                &req.clock,
+                control,
+                ps.transactions,
+            );
+            batch.clear();
+            w.write_transaction(&t).map_err(x12err)
+        };
+        for c in claims {
+            ps.claims += 1;
+            if last_member != Some(c.member) {
+                ps.members += 1;
+                last_member = Some(c.member);
+            }
+            batch.push(c);
+            if batch.len() == MAX_CLAIMS_PER_TRANSACTION {
+                flush(&mut batch, &mut ps)?;
+            }
+        }
+        if !batch.is_empty() {
+            flush(&mut batch, &mut ps)?;
+        }
+        w.finish().map_err(x12err)?;
+        staged.finish()?;
+        ps.file = Some(name);
+        ps.interchange_control_number = Some(format!("{control:09}"));
         payers.push(ps);
+        lap("group claims and write 837", &mut timings);
     }
 
     let summary = ClaimsSummary {
@@ -263,7 +311,7 @@ pub fn run_claims(
                 column: c.clone(),
             })
             .collect(),
-        transliterations: transliterations(&report),
+        transliterations,
     };
     debug_assert_eq!(
         summary.rows_read,
@@ -276,6 +324,7 @@ pub fn run_claims(
             written: Vec::new(),
             rejects,
             refused_by_strict,
+            timings,
         });
     }
     outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
@@ -283,27 +332,34 @@ pub fn run_claims(
     json.push(b'\n');
     outputs.write_all("summary.json", &json)?;
     let written = outputs.commit()?;
+    lap("write rejects and summary", &mut timings);
     Ok(ClaimsOutcome {
         summary,
         written,
         rejects,
         refused_by_strict,
+        timings,
     })
 }
 
-type Intake<'cs> = (
-    Vec<ServiceLine<'cs>>,
-    Registry,
-    Vec<Finding>,
-    Vec<Finding>,
-    u64,
-    IntakeReport,
-);
+/// What reading and coding every row gave.
+struct Intake<'cs> {
+    lines: Vec<ServiceLine<'cs>>,
+    registry: Registry,
+    /// Error findings: what `rejects.csv` holds.
+    rejects: Vec<Finding>,
+    warnings: Vec<Finding>,
+    rows_rejected: u64,
+    report: IntakeReport,
+    transliterations: TransliterationTally,
+}
 
-/// Reads and codes every row: billable lines, plus every error (rejects) and warning.
+/// Reads and codes every row: billable lines, every error (rejects) and warning; each
+/// transliterated field is written to `translit` as it is met.
 fn intake<'cs>(
     req: &ClaimsRequest<'cs>,
     ctx: &IntakeContext,
+    translit: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Intake<'cs>, ClaimsError> {
     let mut lines: Vec<ServiceLine<'cs>> = Vec::new();
@@ -311,11 +367,37 @@ fn intake<'cs>(
     let mut rejects = Vec::new();
     let mut warnings = Vec::new();
     let mut rows_rejected = 0u64;
+    let mut tally = TransliterationTally::default();
     let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut tw = csv::Writer::from_writer(translit);
+    let mut write_err: Option<csv::Error> = tw
+        .write_record(["file", "row", "encounter_id", "field", "changes"])
+        .err();
     let report = read_encounters(
         req.inputs,
         ctx,
         |o: RowOutcome| {
+            if !o.transliterations.is_empty() {
+                tally.add(&o.transliterations);
+                let file = &files[o.source.file as usize];
+                let row = o.source.row.to_string();
+                let id = o.encounter.as_ref().map_or_else(
+                    || {
+                        o.findings
+                            .iter()
+                            .find_map(|f| f.encounter_id.as_deref())
+                            .unwrap_or("")
+                    },
+                    |e| e.encounter_id.as_str(),
+                );
+                for t in &o.transliterations {
+                    if write_err.is_none() {
+                        write_err = tw
+                            .write_record([file.as_str(), &row, id, t.field, &t.describe()])
+                            .err();
+                    }
+                }
+            }
             let (errors, warns): (Vec<Finding>, Vec<Finding>) =
                 o.findings.into_iter().partition(Finding::is_error);
             warnings.extend(warns);
@@ -345,7 +427,22 @@ fn intake<'cs>(
         },
         progress,
     )?;
-    Ok((lines, registry, rejects, warnings, rows_rejected, report))
+    let flushed = tw.flush().map_err(csv::Error::from);
+    if let Some(e) = write_err.or(flushed.err()) {
+        return Err(ClaimsError::Output(OutputError::Write {
+            file: TRANSLITERATIONS_FILE.into(),
+            source: std::io::Error::other(e),
+        }));
+    }
+    Ok(Intake {
+        lines,
+        registry,
+        rejects,
+        warnings,
+        rows_rejected,
+        report,
+        transliterations: tally,
+    })
 }
 
 fn code_totals<'a, 'cs: 'a>(lines: impl Iterator<Item = &'a ServiceLine<'cs>>) -> Vec<CodeTotal> {
@@ -387,20 +484,6 @@ fn rule_counts(findings: &[Finding]) -> Vec<RuleCount> {
             rows: rows.len() as u64,
         })
         .collect()
-}
-
-fn transliterations(report: &IntakeReport) -> Transliterations {
-    let mut t = Transliterations {
-        fields_changed: report.transliterations.len(),
-        ..Default::default()
-    };
-    for f in &report.transliterations {
-        for c in &f.changes {
-            *t.by_change.entry(c.clone()).or_default() += 1;
-        }
-    }
-    t.fields = report.transliterations.clone();
-    t
 }
 
 /// `rejects.csv`: one line per finding that kept a row off a claim.
