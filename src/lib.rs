@@ -7,6 +7,7 @@ pub mod clock;
 pub mod codeset;
 pub mod coding;
 pub mod config;
+pub mod digest;
 pub mod encounters;
 pub mod input;
 pub mod model;

@@ -41,7 +41,7 @@ pub struct Record {
 }
 
 enum Source {
-    Csv(Box<csv::Reader<Box<dyn Read>>>),
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
     Rows(std::vec::IntoIter<Record>),
 }
 
@@ -80,7 +80,7 @@ impl Table {
             (header, Source::Rows(records.into_iter()))
         } else {
             let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-            let reader: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 20, file));
+            let reader: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(1 << 20, file));
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
