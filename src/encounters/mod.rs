@@ -11,7 +11,7 @@ pub use row::{ECM_START, FieldTransliteration, ParsedRow, RowContext, parse_row}
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::digest::FnvHashMap;
-use crate::input::{InputError, Table};
+use crate::input::{InputError, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
@@ -114,7 +114,8 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: FnvHashMap<Box<str>, RowRef> = FnvHashMap::default();
+    let mut seen_ids: FnvHashMap<Box<str>, RowRef> =
+        FnvHashMap::with_capacity_and_hasher(estimate_rows(paths), Default::default());
     // Per payer (by configuration index): member id -> identity.
     let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
         .map(|_| FnvHashMap::default())

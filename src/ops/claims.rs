@@ -14,7 +14,7 @@ use crate::config::{Config, Payer, ProviderSide};
 use crate::encounters::{
     IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
 };
-use crate::input::InputError;
+use crate::input::{InputError, estimate_rows};
 use crate::model::Money;
 use crate::output::{OutputError, OutputSet, StagedFile};
 use crate::rules::{FINDING_COLUMNS, Finding};
@@ -324,7 +324,7 @@ fn intake<'cs>(
     translit: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Intake<'cs>, ClaimsError> {
-    let mut lines: Vec<ServiceLine<'cs>> = Vec::new();
+    let mut lines: Vec<ServiceLine<'cs>> = Vec::with_capacity(estimate_rows(req.inputs));
     let mut registry = Registry::default();
     let mut rejects = Vec::new();
     let mut warnings = Vec::new();
