@@ -4,6 +4,7 @@
 //!   from pyx12's map so the writer, a reader and CI agree; [`LoopCursor`] walks segments through it.
 //! - [`element`] checks one value against its spec; [`segment`] writes validated segments.
 //! - [`InterchangeWriter`] streams 837P transactions into one interchange.
+//! - [`read`]: the streaming [`Tokenizer`] (delimiters from each ISA) and the readers on top of it.
 
 mod delimiters;
 pub mod element;
@@ -15,6 +16,7 @@ mod p837_checks;
 mod p837_grammar;
 mod p837_specs;
 mod p837_writer;
+pub mod read;
 pub mod segment;
 #[cfg(test)]
 mod test_fixtures;
@@ -34,4 +36,5 @@ pub use p837_checks::{
 };
 pub use p837_grammar::P837;
 pub use p837_writer::{InterchangeStats, InterchangeWriter, write_interchange};
+pub use read::{Position, Segment, TokenError, TokenProblem, Tokenizer};
 pub use write_error::{Place, StructureProblem, WriteError};

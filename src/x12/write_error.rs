@@ -85,6 +85,8 @@ pub enum StructureProblem {
     NoTransactions,
     #[error("the {which} control number must be between 1 and 999999999")]
     ControlNumberRange { which: &'static str },
+    #[error("the delimiters have no repetition separator; 5010 needs one in ISA11 (use ^)")]
+    NoRepetitionSeparator,
     #[error("the transaction has no subscriber; leave it out or add the members' claims")]
     NoSubscribers,
     #[error(
