@@ -58,7 +58,10 @@ fn line(code: &str, mods: &str, charge: &str, day: &str, control: &str, pointers
         place_of_service: None,
         diagnosis_pointers: pointers.to_vec(),
         service_date: date(day),
-        control_number: control.into(),
+        service_end: None,
+        control_number: Some(control.into()),
+        description: None,
+        kept: Vec::new(),
     }
 }
 
@@ -73,6 +76,7 @@ fn claim(id: &str, lines: Vec<Line>, diagnoses: Vec<DiagnosisCode>) -> Claim {
         diagnoses,
         rendering: None,
         lines,
+        kept: Vec::new(),
     }
 }
 
@@ -84,11 +88,13 @@ fn subscriber(last: &str, first: Option<&str>, id: &str, claims: Vec<Claim>) -> 
         first_name: first.map(Into::into),
         member_id: id.into(),
         address: None,
-        birth_date: date("1968-03-14"),
-        sex: Sex::Female,
+        birth_date: Some(date("1968-03-14")),
+        sex: Some(Sex::Female),
         payer_name: "EXAMPLE MEDI-CAL MANAGED CARE PLAN".into(),
         payer_id: "MCP0001".into(),
         claims,
+        patients: Vec::new(),
+        kept: Vec::new(),
     }
 }
 
@@ -115,7 +121,7 @@ fn transaction(control: &str, subscribers: Vec<Subscriber>) -> Transaction {
         billing_provider: BillingProvider {
             taxonomy: Some("251S00000X".into()),
             name: "EXAMPLE ECM PROVIDER INC".into(),
-            npi: Npi::parse("1234567893").unwrap(),
+            npi: "1234567893".into(),
             address: Address {
                 line1: "100 MAIN STREET".into(),
                 city: "SACRAMENTO".into(),
@@ -123,8 +129,11 @@ fn transaction(control: &str, subscribers: Vec<Subscriber>) -> Transaction {
                 zip: "958141234".into(),
             },
             tax_id: "123456789".into(),
+            pay_to: None,
+            kept: Vec::new(),
         },
         subscribers,
+        kept: Vec::new(),
     }
 }
 
@@ -132,7 +141,7 @@ fn care_manager() -> RenderingProvider {
     RenderingProvider {
         last_name: "WORKER".into(),
         first_name: Some("CARE".into()),
-        npi: Npi::parse("1987654328").unwrap(),
+        npi: "1987654328".into(),
         taxonomy: Some("171M00000X".into()),
     }
 }
@@ -374,7 +383,7 @@ fn refuses_claims_over_the_guide_limits() {
     let (p, place) = structure(&with(|t| {
         let c = &mut t.subscribers[0].claims[1];
         let extra = Line {
-            control_number: "ENC-EXTRA".into(),
+            control_number: Some("ENC-EXTRA".into()),
             ..c.lines[0].clone()
         };
         c.lines.push(extra);
@@ -462,12 +471,12 @@ fn refuses_duplicate_claim_ids_across_the_interchange() {
 #[test]
 fn refuses_bad_line_control_numbers() {
     let (p, place) = structure(&with(|t| {
-        t.subscribers[0].claims[1].lines[7].control_number = "E".repeat(31)
+        t.subscribers[0].claims[1].lines[7].control_number = Some("E".repeat(31))
     }));
     assert_eq!(p, StructureProblem::LineControlTooLong { len: 31 });
     assert_eq!(place, Place::transaction(1).subscriber(1).claim(2).line(8));
     let (p, place) = structure(&with(|t| {
-        t.subscribers[0].claims[1].lines[9].control_number = "ENC-10003".into()
+        t.subscribers[0].claims[1].lines[9].control_number = Some("ENC-10003".into())
     }));
     assert_eq!(p, StructureProblem::DuplicateLineControl { first: 3 });
     assert_eq!(place.line, Some(10));
@@ -565,7 +574,7 @@ fn refuses_elements_that_break_their_spec_without_quoting_them() {
             ElementProblem::TooLong { len: 51, max: 50 },
         ),
         (
-            with(|t| t.subscribers[0].birth_date = date("1700-01-01")),
+            with(|t| t.subscribers[0].birth_date = Some(date("1700-01-01"))),
             "2010BA",
             "DMG02",
             ElementProblem::BadDate,
@@ -691,7 +700,7 @@ fn arb_transactions() -> impl Strategy<Value = Vec<Transaction>> {
                     n += 1;
                     c.claim_id = format!("P{n}");
                     for (li, l) in c.lines.iter_mut().enumerate() {
-                        l.control_number = format!("E{n}-{li}");
+                        l.control_number = Some(format!("E{n}-{li}"));
                     }
                 }
                 subscribers.push(subscriber(
