@@ -1,7 +1,11 @@
 //! Reading X12 through the library: the tokenizer and the readers over the shared real-world
 //! samples (read in place from `../shared/samples/`, skipped when absent) and our own fixtures.
 
-use ecm::x12::Tokenizer;
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use ecm::model::*;
+use ecm::x12::read::{read_837, read_837_file};
+use ecm::x12::{Tokenizer, WriteOptions, write_interchange};
 use std::path::{Path, PathBuf};
 
 /// The shared sample files of one kind (`837p/good`, ...), sorted; empty when not present here.
@@ -49,4 +53,276 @@ fn bad_samples_tokenize_or_fail_with_a_place() {
             }
         }
     }
+}
+
+#[test]
+fn every_good_837p_sample_reads() {
+    for path in samples("837p/good") {
+        let docs = read_837_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let claims: usize = docs
+            .iter()
+            .flat_map(|d| &d.transactions)
+            .flat_map(|t| &t.subscribers)
+            .map(|s| s.claims.len() + s.patients.iter().map(|p| p.claims.len()).sum::<usize>())
+            .sum();
+        eprintln!(
+            "{}: {} documents, {claims} claims",
+            path.display(),
+            docs.len()
+        );
+        assert!(claims > 0, "{}", path.display());
+    }
+}
+
+#[test]
+fn bad_837p_samples_read_or_fail_with_a_place() {
+    for path in samples("837p/bad") {
+        match read_837_file(&path) {
+            Ok(docs) => eprintln!("{}: read, {} documents", path.display(), docs.len()),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(msg.contains("segment ") && msg.contains("byte "), "{msg}");
+                eprintln!("{msg}");
+            }
+        }
+    }
+}
+
+/// Reads an 837 we wrote and writes it again: the same bytes.
+fn assert_reads_and_rewrites_identically(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let docs = read_837(bytes.as_slice()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut again = Vec::new();
+    for doc in &docs {
+        let (out, _) = write_interchange(
+            Vec::new(),
+            &doc.envelope,
+            &doc.transactions,
+            WriteOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        again.extend(out);
+    }
+    assert!(
+        again == bytes,
+        "{} does not rewrite identically:\n{}",
+        path.display(),
+        String::from_utf8_lossy(&again)
+    );
+}
+
+fn ecm() -> Command {
+    Command::cargo_bin("ecm").unwrap()
+}
+
+fn files_837(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "837"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_demo_837s_read_back_and_rewrite_to_the_same_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo"])
+        .assert()
+        .success();
+    let files = files_837(&d.path().join("demo/claims"));
+    assert_eq!(files.len(), 2);
+    for f in files {
+        assert_reads_and_rewrites_identically(&f);
+    }
+}
+
+#[test]
+fn synth_claims_read_back_and_rewrite_to_the_same_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ecm()
+        .args(["synth", "--members", "40", "--months", "3", "--seed", "11"])
+        .args(["--start", "2025-03", "--out"])
+        .arg(dir)
+        .assert()
+        .success();
+    let out = ecm()
+        .arg("--config")
+        .arg(dir.join("ecm.toml"))
+        .args(["--as-of", "2025-06-01", "claims"])
+        .arg(dir.join("encounters.csv"))
+        .arg("--out")
+        .arg(dir.join("claims"))
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files = files_837(&dir.join("claims"));
+    assert!(files.len() >= 2, "{files:?}");
+    for f in files {
+        assert_reads_and_rewrites_identically(&f);
+    }
+}
+
+/// A copied sample (see NOTICE).
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/x12")
+        .join(name)
+}
+
+/// What a list of kept segments says, one `loop segment` string each (`+` marks a loop start).
+fn kept(list: &[KeptSegment]) -> Vec<String> {
+    list.iter()
+        .map(|k| format!("{}{} {k}", k.loop_id, if k.opens_loop { "+" } else { "" }))
+        .collect()
+}
+
+#[test]
+fn a_foreign_claim_with_a_patient_loop_reads_into_the_model() {
+    let docs = read_837_file(fixture("lfh-demo.example1.837")).unwrap();
+    let [doc] = docs.as_slice() else {
+        panic!("one group expected")
+    };
+    let e = &doc.envelope;
+    assert_eq!(
+        (
+            e.sender_qualifier.as_str(),
+            e.sender_id.as_str(),
+            e.receiver_id.as_str()
+        ),
+        ("30", "000000005", "12345")
+    );
+    assert_eq!(
+        (e.interchange_control_number, e.group_control_number),
+        (907, 1)
+    );
+    assert_eq!(e.date, NaiveDate::from_ymd_opt(2013, 10, 31).unwrap());
+    assert!(e.acknowledgment_requested && e.usage == Usage::Test);
+    let [t] = doc.transactions.as_slice() else {
+        panic!("one transaction expected")
+    };
+    assert_eq!(
+        (t.control_number.as_str(), t.reference.as_str()),
+        ("0021", "244579")
+    );
+    assert_eq!(t.submitter.contact.phone.as_deref(), Some("3055552222"));
+    // The PER also has an extension (EX), which the model has no field for: kept whole.
+    assert_eq!(kept(&t.kept), ["1000A PER*IC*JERRY*TE*3055552222*EX*231"]);
+    let bp = &t.billing_provider;
+    assert_eq!(bp.taxonomy.as_deref(), Some("203BF0100Y"));
+    assert_eq!(
+        (bp.npi.as_str(), bp.tax_id.as_str()),
+        ("1912301953", "587654321")
+    );
+    assert_eq!(
+        bp.pay_to.as_ref().map(|a| a.line1.as_str()),
+        Some("2345 OCEAN BLVD")
+    );
+    let [sub] = t.subscribers.as_slice() else {
+        panic!("one subscriber expected")
+    };
+    assert_eq!(
+        (sub.member_id.as_str(), sub.payer_id.as_str()),
+        ("JS00111223333", "999996666")
+    );
+    assert_eq!((sub.birth_date, sub.claims.len()), (None, 0));
+    // SBR02 is empty (the subscriber is not the patient) and SBR03 holds a group number.
+    assert_eq!(kept(&sub.kept), ["2000B SBR*P**2222-SJ******CI"]);
+    let [patient] = sub.patients.as_slice() else {
+        panic!("one patient expected")
+    };
+    assert_eq!(
+        (patient.relationship.as_str(), patient.sex),
+        ("19", Sex::Male)
+    );
+    assert_eq!(
+        patient.birth_date,
+        NaiveDate::from_ymd_opt(1973, 5, 1).unwrap()
+    );
+    let [claim] = patient.claims.as_slice() else {
+        panic!("one claim expected")
+    };
+    assert_eq!(claim.claim_id, "26463774");
+    assert_eq!(claim.total_charge, Money::parse("100").unwrap());
+    assert_eq!(claim.line_total(), claim.total_charge);
+    // ICD-9 diagnoses (BK/BF) are not ICD-10 ones: the HI is kept, the typed list stays empty.
+    assert!(claim.diagnoses.is_empty());
+    assert_eq!(
+        kept(&claim.kept),
+        [
+            "2300+ CLM*26463774*100.00***11:B:1*Y*A*Y*I",
+            "2300 REF*D9*17312345600006351",
+            "2300 HI*BK:0340*BF:V7389"
+        ]
+    );
+    let codes: Vec<&str> = claim.lines.iter().map(|l| l.hcpcs.as_str()).collect();
+    assert_eq!(codes, ["99213", "87070", "99214", "86663"]);
+    let l = &claim.lines[2];
+    assert_eq!((l.units, l.diagnosis_pointers.as_slice()), (1, &[2u8][..]));
+    assert_eq!(
+        l.service_date,
+        NaiveDate::from_ymd_opt(2006, 10, 10).unwrap()
+    );
+    assert_eq!((l.control_number.as_deref(), l.kept.len()), (None, 0));
+}
+
+#[test]
+fn date_ranges_drug_loops_and_line_providers_are_read_or_kept() {
+    let docs = read_837_file(fixture("lfh-demo.drug.example10.2.837")).unwrap();
+    let claim = &docs[0].transactions[0].subscribers[0].claims[0];
+    assert_eq!(claim.lines.len(), 6);
+    let l = &claim.lines[1];
+    assert_eq!((l.hcpcs.as_str(), l.units), ("S5001", 7));
+    assert_eq!(l.service_date, NaiveDate::from_ymd_opt(2004, 2, 1).unwrap());
+    assert_eq!(l.service_end, NaiveDate::from_ymd_opt(2004, 2, 7));
+    assert_eq!(
+        kept(&l.kept),
+        [
+            "2400 DTP*471*D8*20040130",
+            "2410+ LIN**N4*00004196501",
+            "2410 CTP****7.00*UN",
+            "2410 REF*XZ*2530001",
+            "2420E+ NM1*DK*1*Welby*Marcus****XX*1112223338",
+        ]
+    );
+}
+
+#[test]
+fn other_payer_loops_are_kept_on_the_claim_and_adjudication_on_the_line() {
+    let docs = read_837_file(fixture("lfh-demo.cob.example3.B.837")).unwrap();
+    let sub = &docs[0].transactions[0].subscribers[0];
+    let claim = &sub.patients[0].claims[0];
+    let rendering = claim.rendering.as_ref().unwrap();
+    assert_eq!(
+        (rendering.last_name.as_str(), rendering.npi.as_str()),
+        ("KILDARE", "1999996666")
+    );
+    assert_eq!(rendering.taxonomy.as_deref(), Some("204C00000X"));
+    let loops: Vec<String> = kept(&claim.kept)
+        .into_iter()
+        .map(|k| k.split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        loops,
+        [
+            "2300+", "2300", "2310B", "2310C+", "2310C", "2310C", "2320+", "2320", "2320", "2320",
+            "2320", "2330A+", "2330A", "2330A", "2330B+"
+        ]
+    );
+    assert_eq!(
+        kept(&claim.lines[0].kept),
+        [
+            "2430+ SVD*999996666*40.00*HC:99213**1.00",
+            "2430 CAS*CO*42*3.00",
+            "2430 DTP*573*D8*20051015"
+        ]
+    );
 }
