@@ -1,8 +1,11 @@
 //! Reading X12 through the library: the tokenizer and the readers over the shared real-world
 //! samples (read in place from `../shared/samples/`, skipped when absent) and our own fixtures.
 
+mod common;
+
 use assert_cmd::Command;
 use chrono::NaiveDate;
+use common::files_837;
 use ecm::model::*;
 use ecm::x12::read::{read_837, read_837_file};
 use ecm::x12::{Tokenizer, WriteOptions, write_interchange};
@@ -113,16 +116,6 @@ fn assert_reads_and_rewrites_identically(path: &Path) {
 
 fn ecm() -> Command {
     Command::cargo_bin("ecm").unwrap()
-}
-
-fn files_837(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "837"))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
