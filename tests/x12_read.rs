@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use chrono::NaiveDate;
 use common::files_837;
 use ecm::model::*;
-use ecm::x12::read::{read_837, read_837_file};
+use ecm::x12::read::{read_835_file, read_837, read_837_file};
 use ecm::x12::{Tokenizer, WriteOptions, write_interchange};
 use std::path::{Path, PathBuf};
 
@@ -318,4 +318,182 @@ fn other_payer_loops_are_kept_on_the_claim_and_adjudication_on_the_line() {
             "2430 DTP*573*D8*20051015"
         ]
     );
+}
+
+#[test]
+fn every_835_sample_reads_or_fails_with_a_place() {
+    for path in samples("835/good") {
+        let r = read_835_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!r.is_empty(), "{}", path.display());
+    }
+    for path in samples("835/bad") {
+        match read_835_file(&path) {
+            Ok(r) => eprintln!("{}: read, {} remittances", path.display(), r.len()),
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(msg.contains("segment ") && msg.contains("byte "), "{msg}");
+                eprintln!("{msg}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_managed_care_remittance_reads_into_the_model() {
+    let [r] = read_835_file(fixture("lfh-managed-care.fixed.835"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (r.control_number.as_str(), r.handling.as_str()),
+        ("112233", "I")
+    );
+    assert_eq!(r.total_paid, Money::parse("945").unwrap());
+    assert_eq!(r.payment_date, NaiveDate::from_ymd_opt(2002, 3, 16));
+    assert_eq!(r.trace_number, "7170066655");
+    assert_eq!(r.payer.name, "RUSHMORE LIFE");
+    assert_eq!(r.payee.id.as_deref(), Some("5544667733"));
+    // BPR's bank details have no typed field: the BPR is kept whole, with the 1000A/B extras.
+    let kept_ids: Vec<&str> = r.kept.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(kept_ids, ["BPR", "PER", "REF"]);
+    assert_eq!(r.balance(), r.total_paid);
+    let ids: Vec<&str> = r.claims.iter().map(|c| c.claim_id.as_str()).collect();
+    assert_eq!(ids, ["5554555444", "8765432112"]);
+    let c = &r.claims[1];
+    assert_eq!(
+        (c.status.as_str(), c.payer_claim_number.as_deref()),
+        ("1", Some("94077799230000"))
+    );
+    assert_eq!(c.adjustments.len(), 1);
+    let s = &c.services[0];
+    assert_eq!(
+        (s.procedure.code.as_str(), s.paid),
+        ("93555", Money::parse("550").unwrap())
+    );
+    assert_eq!(s.period_end, NaiveDate::from_ymd_opt(2002, 3, 12));
+    let groups: Vec<(&str, &str)> = s
+        .adjustments
+        .iter()
+        .map(|a| (a.group.as_str(), a.reason.as_str()))
+        .collect();
+    assert_eq!(groups, [("PR", "1"), ("CO", "45")]);
+}
+
+/// Our own fictitious ECM remittance (pyx12 accepts it): line control numbers, two CAS triples
+/// on one line, and a PLB with a capitation payment and a recovery.
+#[test]
+fn an_ecm_remittance_with_capitation_reads_into_the_model() {
+    let path = fixture("ecm-capitation.835");
+    common::pyx12_validate(&path).assert_valid("the ECM 835 fixture");
+    let [r] = read_835_file(&path).unwrap().try_into().unwrap();
+    assert_eq!(r.balance(), r.total_paid);
+    assert_eq!(r.total_paid, Money::parse("270").unwrap());
+    let plb: Vec<(&str, Option<&str>, String)> = r
+        .provider_adjustments
+        .iter()
+        .map(|p| (p.reason.as_str(), p.reference.as_deref(), p.amount.to_x12()))
+        .collect();
+    assert_eq!(
+        plb,
+        [
+            ("CV", Some("CAP202507"), "-100".to_string()),
+            ("WO", Some("ECM0003"), "80".to_string())
+        ]
+    );
+    assert!(
+        r.provider_adjustments
+            .iter()
+            .all(|p| p.provider_id == "1234567893"
+                && p.fiscal_period_end == NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())
+    );
+    let [c] = r.claims.as_slice() else {
+        panic!("one claim expected")
+    };
+    assert_eq!(c.dates[0].qualifier, "232");
+    assert_eq!(
+        c.patient.as_ref().and_then(|p| p.id.as_deref()),
+        Some("90000001A")
+    );
+    let lines: Vec<(Option<&str>, Vec<&str>, Option<NaiveDate>)> = c
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.control_number.as_deref(),
+                s.procedure.modifiers.iter().map(String::as_str).collect(),
+                s.service_date,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (
+                Some("ENC-0001"),
+                vec!["U1"],
+                NaiveDate::from_ymd_opt(2025, 6, 2)
+            ),
+            (
+                Some("ENC-0002"),
+                vec!["U1", "GQ"],
+                NaiveDate::from_ymd_opt(2025, 6, 3)
+            )
+        ]
+    );
+    let second = &c.services[1];
+    let triples: Vec<(&str, &str, String)> = second
+        .adjustments
+        .iter()
+        .map(|a| (a.group.as_str(), a.reason.as_str(), a.amount.to_x12()))
+        .collect();
+    assert_eq!(
+        triples,
+        [
+            ("CO", "45", "30".to_string()),
+            ("CO", "253", "20".to_string())
+        ]
+    );
+    let adjusted: Money = second.adjustments.iter().map(|a| a.amount).sum();
+    assert_eq!(second.charge, second.paid + adjusted);
+    assert_eq!(kept(&second.kept), ["2110 LQ*HE*N130"]);
+}
+
+#[test]
+fn a_denied_claim_with_remark_codes_keeps_what_the_model_does_not_hold() {
+    let [r] = read_835_file(fixture("pyx12-835_mult_loops.txt"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (r.handling.as_str(), r.payment_method.as_deref()),
+        ("H", Some("NON"))
+    );
+    assert!(r.total_paid.is_zero());
+    assert_eq!(
+        kept(&r.kept)[..2],
+        [
+            "ST_LOOP REF*EV*00GR",
+            "1000A PER*BL*JOHN WAYNE*TE*9995551212"
+        ]
+    );
+    assert!(kept(&r.kept).contains(&"2000 TS3*653423424*12*20041231*1*915.39".to_string()));
+    let c = &r.claims[0];
+    assert_eq!((c.status.as_str(), c.services.len()), ("4", 3));
+    // The patient's middle initial has no typed field, so that NM1 is kept whole too.
+    assert_eq!(
+        c.patient.as_ref().map(|p| p.last_name.as_str()),
+        Some("BACH")
+    );
+    assert_eq!(
+        kept(&c.kept),
+        [
+            "2100 NM1*QC*1*BACH*JOHANN*S***MR*00001612",
+            "2100 NM1*82*2*PAYEE*****MC*44452736"
+        ]
+    );
+    // SVC05 units, DTM*150/151, and the LQ remark code kept per line.
+    let s = &c.services[1];
+    assert_eq!(s.units, Some(rust_decimal::Decimal::from(16)));
+    assert_eq!(s.period_start, s.period_end);
+    assert_eq!(kept(&s.kept), ["2110 LQ*HE*N14"]);
 }

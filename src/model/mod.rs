@@ -8,6 +8,7 @@ mod kept;
 mod money;
 mod npi;
 mod place_of_service;
+mod remittance;
 pub mod text;
 
 pub use claim::{
@@ -24,3 +25,7 @@ pub use kept::KeptSegment;
 pub use money::{Money, MoneyError};
 pub use npi::{Npi, NpiError, check_digit};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
+pub use remittance::{
+    Adjustment, ClaimPayment, Party, Person, Procedure, ProviderAdjustment, QualifiedDate,
+    Reference, Remittance, ServicePayment,
+};

@@ -1,7 +1,8 @@
 //! ASC X12 reading and writing, our own code.
 //!
-//! - [`grammar`] describes an implementation guide as data; [`P837`] is the 837P one, generated
-//!   from pyx12's map so the writer, a reader and CI agree; [`LoopCursor`] walks segments through it.
+//! - [`grammar`] describes an implementation guide as data; [`P837`] (837P) and [`P835`] (835) are
+//!   generated from pyx12's maps so the writer, the readers and CI agree; [`LoopCursor`] walks
+//!   segments through them.
 //! - [`element`] checks one value against its spec; [`segment`] writes validated segments.
 //! - [`InterchangeWriter`] streams 837P transactions into one interchange.
 //! - [`read`]: the streaming [`Tokenizer`] (delimiters from each ISA) and the readers on top of it.
@@ -12,6 +13,8 @@ mod envelope;
 pub mod grammar;
 mod loop_cursor;
 mod p837_checks;
+#[rustfmt::skip]
+mod p835_grammar;
 #[rustfmt::skip]
 mod p837_grammar;
 mod p837_specs;
@@ -30,6 +33,7 @@ pub use grammar::{
     SyntaxRule, UNBOUNDED, loop_for_segment,
 };
 pub use loop_cursor::{GrammarError, LoopCursor, Placement};
+pub use p835_grammar::P835;
 pub use p837_checks::{
     MAX_CLAIM_ID, MAX_CLAIMS_PER_SUBSCRIBER, MAX_CLAIMS_PER_TRANSACTION, MAX_DIAGNOSES,
     MAX_LINE_CONTROL, MAX_LINES_PER_CLAIM, MAX_POINTERS,

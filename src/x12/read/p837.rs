@@ -5,13 +5,13 @@
 //!
 //! Streaming: [`Reader837::next_transaction`] holds one transaction set at a time.
 
-use super::error::{Located, ReadError, ReadProblem};
-use super::placed::{At, PlacedReader};
+use super::error::{ReadError, ReadProblem};
+use super::placed::{At, PlacedReader, group_envelope, interchange_envelope, missing};
 use super::tokenizer::Position;
 use crate::model::{
     Address, BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, DiagnosisCode,
     Envelope, Hcpcs, KeptSegment, Line, Modifier, Modifiers, Money, Patient, PlaceOfService,
-    Receiver, RenderingProvider, Sex, Submitter, Subscriber, Transaction, TransactionType, Usage,
+    Receiver, RenderingProvider, Sex, Submitter, Subscriber, Transaction, TransactionType,
 };
 use crate::x12::P837;
 use chrono::{NaiveDate, NaiveTime};
@@ -180,16 +180,6 @@ fn level(loop_id: &str) -> Level {
     }
 }
 
-fn missing(at: Position, segment: &str, loop_id: &'static str, what: &'static str) -> ReadError {
-    Located {
-        position: Some(at),
-        segment: Some(segment.to_string()),
-        loop_id: Some(loop_id),
-        ..Located::new(ReadProblem::Missing { what })
-    }
-    .into()
-}
-
 fn no_address() -> Address {
     Address {
         line1: String::new(),
@@ -204,7 +194,7 @@ impl State {
     fn segment(&mut self, at: &At<'_>) -> Result<(), ReadError> {
         let (loop_id, id) = (at.loop_id(), at.id());
         match (loop_id, id) {
-            ("ISA_LOOP", "ISA") => self.isa = Some(isa(at)?),
+            ("ISA_LOOP", "ISA") => self.isa = Some(interchange_envelope(at)?),
             ("GS_LOOP", "GS") => self.gs(at)?,
             ("ST_LOOP", "ST") => self.st(at)?,
             ("ST_LOOP", "SE") => self.finish_transaction(at)?,
@@ -232,23 +222,8 @@ impl State {
     }
 
     fn gs(&mut self, at: &At<'_>) -> Result<(), ReadError> {
-        let Some(isa) = &self.isa else {
-            return Err(missing(
-                at.position(),
-                "GS",
-                "ISA_LOOP",
-                "the ISA before this GS",
-            ));
-        };
         self.groups += 1;
-        self.envelope = Some(Envelope {
-            application_sender: at.required(2)?.to_string(),
-            application_receiver: at.required(3)?.to_string(),
-            date: at.date(4)?,
-            time: at.time(5)?,
-            group_control_number: at.number(6)?,
-            ..isa.clone()
-        });
+        self.envelope = Some(group_envelope(at, self.isa.as_ref())?);
         Ok(())
     }
 
@@ -834,35 +809,6 @@ impl State {
         }
         Ok(())
     }
-}
-
-/// The ISA's envelope values (GS values are filled at each GS).
-fn isa(at: &At<'_>) -> Result<Envelope, ReadError> {
-    let usage = match at.el(15) {
-        "P" => Usage::Production,
-        "T" => Usage::Test,
-        _ => {
-            return Err(at.invalid(
-                15,
-                "P or T",
-                "ISA15 says whether the interchange is production (P) or test (T) data",
-            ));
-        }
-    };
-    Ok(Envelope {
-        sender_qualifier: at.el(5).to_string(),
-        sender_id: at.el(6).trim_end().to_string(),
-        receiver_qualifier: at.el(7).to_string(),
-        receiver_id: at.el(8).trim_end().to_string(),
-        application_sender: String::new(),
-        application_receiver: String::new(),
-        date: NaiveDate::MIN,
-        time: NaiveTime::MIN,
-        interchange_control_number: at.number(13)?,
-        group_control_number: 0,
-        acknowledgment_requested: at.el(14) == "1",
-        usage,
-    })
 }
 
 fn is_blank(c: &Contact) -> bool {

@@ -4,7 +4,7 @@
 
 use super::error::{Located, ReadError, ReadProblem};
 use super::tokenizer::{Position, Segment, Tokenizer};
-use crate::model::{KeptSegment, Money};
+use crate::model::{Envelope, KeptSegment, Money, Usage};
 use crate::x12::element::{ElementProblem, is_date};
 use crate::x12::grammar::LoopDef;
 use crate::x12::loop_cursor::{LoopCursor, Placement};
@@ -205,4 +205,69 @@ impl<'a> At<'a> {
                 .map(|(i, _)| self.seg.components(i + 1).map(str::to_string).collect()),
         ))
     }
+}
+
+/// The ISA's envelope values (the GS values are filled by [`group_envelope`]).
+pub(crate) fn interchange_envelope(at: &At<'_>) -> Result<Envelope, ReadError> {
+    let usage = match at.el(15) {
+        "P" => Usage::Production,
+        "T" => Usage::Test,
+        _ => {
+            return Err(at.invalid(
+                15,
+                "P or T",
+                "ISA15 says whether the interchange is production (P) or test (T) data",
+            ));
+        }
+    };
+    Ok(Envelope {
+        sender_qualifier: at.el(5).to_string(),
+        sender_id: at.el(6).trim_end().to_string(),
+        receiver_qualifier: at.el(7).to_string(),
+        receiver_id: at.el(8).trim_end().to_string(),
+        application_sender: String::new(),
+        application_receiver: String::new(),
+        date: NaiveDate::MIN,
+        time: NaiveTime::MIN,
+        interchange_control_number: at.number(13)?,
+        group_control_number: 0,
+        acknowledgment_requested: at.el(14) == "1",
+        usage,
+    })
+}
+
+/// The envelope of a functional group: the ISA's values with this GS's.
+pub(crate) fn group_envelope(at: &At<'_>, isa: Option<&Envelope>) -> Result<Envelope, ReadError> {
+    let Some(isa) = isa else {
+        return Err(missing(
+            at.position(),
+            "GS",
+            "ISA_LOOP",
+            "the ISA before this GS",
+        ));
+    };
+    Ok(Envelope {
+        application_sender: at.required(2)?.to_string(),
+        application_receiver: at.required(3)?.to_string(),
+        date: at.date(4)?,
+        time: at.time(5)?,
+        group_control_number: at.number(6)?,
+        ..isa.clone()
+    })
+}
+
+/// A required segment or loop that is absent, reported at the segment `at` that should hold it.
+pub(crate) fn missing(
+    at: Position,
+    segment: &str,
+    loop_id: &'static str,
+    what: &'static str,
+) -> ReadError {
+    Located {
+        position: Some(at),
+        segment: Some(segment.to_string()),
+        loop_id: Some(loop_id),
+        ..Located::new(ReadProblem::Missing { what })
+    }
+    .into()
 }
