@@ -11,10 +11,8 @@ use crate::model::{
 use crate::x12::P835;
 use crate::x12::element::ElementProblem;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use std::io::BufRead;
 use std::path::Path;
-use std::str::FromStr;
 
 /// Reads every 835 transaction set of a file, in file order.
 pub fn read_835_file(path: impl AsRef<Path>) -> Result<Vec<Remittance>, ReadError> {
@@ -186,7 +184,7 @@ impl State {
                     total_paid: at.money(2)?,
                     credit_debit: at.required(3)?.to_string(),
                     payment_method: at.opt(4),
-                    payment_date: opt_date(at, 16)?,
+                    payment_date: at.opt_date(16)?,
                 });
                 at.fits(&[1, 2, 3, 4, 16], &[])
             }
@@ -224,12 +222,12 @@ impl State {
                 at.fits(&[2, 3, 4], &[(1, if payer { "PR" } else { "PE" })])
             }
             ("N3", Some(p)) => {
-                let a = p.address.get_or_insert_with(no_address);
+                let a = p.address.get_or_insert_with(Address::default);
                 a.line1 = at.el(1).to_string();
                 at.fits(&[1], &[])
             }
             ("N4", Some(p)) => {
-                let a = p.address.get_or_insert_with(no_address);
+                let a = p.address.get_or_insert_with(Address::default);
                 a.city = at.el(1).to_string();
                 a.state = at.el(2).to_string();
                 a.zip = at.el(3).to_string();
@@ -426,38 +424,6 @@ impl State {
     }
 }
 
-fn no_address() -> Address {
-    Address {
-        line1: String::new(),
-        city: String::new(),
-        state: String::new(),
-        zip: String::new(),
-    }
-}
-
-fn opt_date(at: &At<'_>, n: usize) -> Result<Option<NaiveDate>, ReadError> {
-    match at.el(n) {
-        "" => Ok(None),
-        _ => at.date(n).map(Some),
-    }
-}
-
-fn opt_money(at: &At<'_>, n: usize) -> Result<Option<Money>, ReadError> {
-    match at.el(n) {
-        "" => Ok(None),
-        _ => at.money(n).map(Some),
-    }
-}
-
-fn opt_decimal(at: &At<'_>, n: usize) -> Result<Option<Decimal>, ReadError> {
-    match at.el(n) {
-        "" => Ok(None),
-        v => Decimal::from_str(v)
-            .map(Some)
-            .map_err(|_| at.error(Some(n), ReadProblem::Value(ElementProblem::NotADecimal))),
-    }
-}
-
 /// CLP: the claim payment with no services yet; whether that is all it says.
 fn clp(at: &At<'_>) -> Result<(ClaimPayment, bool), ReadError> {
     let claim = ClaimPayment {
@@ -465,7 +431,7 @@ fn clp(at: &At<'_>) -> Result<(ClaimPayment, bool), ReadError> {
         status: at.required(2)?.to_string(),
         charge: at.money(3)?,
         paid: at.money(4)?,
-        patient_responsibility: opt_money(at, 5)?,
+        patient_responsibility: at.opt_money(5)?,
         filing_indicator: at.opt(6),
         payer_claim_number: at.opt(7),
         facility_code: at.opt(8),
@@ -487,12 +453,12 @@ fn svc(at: &At<'_>) -> Result<(ServicePayment, bool), ReadError> {
         charge: at.money(2)?,
         paid: at.money(3)?,
         revenue_code: at.opt(4),
-        units: opt_decimal(at, 5)?,
+        units: at.opt_decimal(5)?,
         submitted_procedure: match at.el(6) {
             "" => None,
             _ => Some(procedure(at, 6)?),
         },
-        submitted_units: opt_decimal(at, 7)?,
+        submitted_units: at.opt_decimal(7)?,
         service_date: None,
         period_start: None,
         period_end: None,
@@ -537,7 +503,7 @@ fn adjustments(at: &At<'_>) -> Result<Vec<Adjustment>, ReadError> {
             group: group.to_string(),
             reason: reason.to_string(),
             amount: at.money(first + 1)?,
-            quantity: opt_decimal(at, first + 2)?,
+            quantity: at.opt_decimal(first + 2)?,
         });
     }
     if out.is_empty() {

@@ -20,7 +20,6 @@ use rust_decimal::prelude::ToPrimitive;
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::Path;
-use std::str::FromStr;
 
 /// Reads every functional group of an 837P file (one [`ClaimDocument`] per GS group).
 pub fn read_837_file(path: impl AsRef<Path>) -> Result<Vec<ClaimDocument>, ReadError> {
@@ -180,15 +179,6 @@ fn level(loop_id: &str) -> Level {
     }
 }
 
-fn no_address() -> Address {
-    Address {
-        line1: String::new(),
-        city: String::new(),
-        state: String::new(),
-        zip: String::new(),
-    }
-}
-
 impl State {
     /// Takes one placed segment into the model.
     fn segment(&mut self, at: &At<'_>) -> Result<(), ReadError> {
@@ -330,7 +320,7 @@ impl State {
                     taxonomy: None,
                     name: String::new(),
                     npi: String::new(),
-                    address: no_address(),
+                    address: Address::default(),
                     tax_id: String::new(),
                     pay_to: None,
                     kept: Vec::new(),
@@ -367,7 +357,7 @@ impl State {
                 at.fits(&[2], &[(1, "EI")])
             }
             ("2010AB", "NM1") => {
-                p.pay_to = Some(no_address());
+                p.pay_to = Some(Address::default());
                 at.fits(&[], &[(1, "87"), (2, "2")])
             }
             ("2010AB", "N3") => p.pay_to.as_mut().is_some_and(|a| address_line(at, a)),
@@ -435,8 +425,8 @@ impl State {
                 b.named = true;
                 at.fits(&[3, 4, 9], &[(1, "IL"), (2, "1"), (8, "MI")])
             }
-            ("2010BA", "N3") => address_line(at, s.address.get_or_insert_with(no_address)),
-            ("2010BA", "N4") => address_city(at, s.address.get_or_insert_with(no_address)),
+            ("2010BA", "N3") => address_line(at, s.address.get_or_insert_with(Address::default)),
+            ("2010BA", "N4") => address_city(at, s.address.get_or_insert_with(Address::default)),
             ("2010BA", "DMG") => {
                 let (birth, sex) = demographics(at)?;
                 s.birth_date = Some(birth);
@@ -496,8 +486,8 @@ impl State {
                 p.name = Some((at.required(3)?.to_string(), at.opt(4)));
                 at.fits(&[3, 4], &[(1, "QC"), (2, "1")])
             }
-            ("2010CA", "N3") => address_line(at, p.address.get_or_insert_with(no_address)),
-            ("2010CA", "N4") => address_city(at, p.address.get_or_insert_with(no_address)),
+            ("2010CA", "N3") => address_line(at, p.address.get_or_insert_with(Address::default)),
+            ("2010CA", "N4") => address_city(at, p.address.get_or_insert_with(Address::default)),
             ("2010CA", "DMG") => {
                 p.demographics = Some(demographics(at)?);
                 at.fits(&[2, 3], &[(1, "D8")])
@@ -998,13 +988,8 @@ fn modifier_gap(at: &At<'_>) -> bool {
 
 /// SV104 as whole units: `1`, `1.0`, `7.00`.
 fn units(at: &At<'_>, n: usize) -> Result<u32, ReadError> {
-    let v = at.required(n)?;
-    let d = Decimal::from_str(v).map_err(|_| {
-        at.error(
-            Some(n),
-            ReadProblem::Value(crate::x12::ElementProblem::NotADecimal),
-        )
-    })?;
+    at.required(n)?;
+    let d = at.opt_decimal(n)?.unwrap_or_default();
     if d.fract() != Decimal::ZERO || d.is_sign_negative() {
         return Err(at.error(
             Some(n),

@@ -9,7 +9,9 @@ use crate::x12::element::{ElementProblem, is_date};
 use crate::x12::grammar::LoopDef;
 use crate::x12::loop_cursor::{LoopCursor, Placement};
 use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
 use std::io::BufRead;
+use std::str::FromStr;
 
 /// A tokenizer whose segments come out placed in the loops of one grammar.
 pub(crate) struct PlacedReader<R> {
@@ -161,6 +163,32 @@ impl<'a> At<'a> {
     /// Element `n` as an amount of money.
     pub(crate) fn money(&self, n: usize) -> Result<Money, ReadError> {
         Money::parse(self.required(n)?).map_err(|e| self.invalid(n, "an amount", e))
+    }
+
+    /// Element `n` as a date, `None` when empty.
+    pub(crate) fn opt_date(&self, n: usize) -> Result<Option<NaiveDate>, ReadError> {
+        match self.el(n) {
+            "" => Ok(None),
+            _ => self.date(n).map(Some),
+        }
+    }
+
+    /// Element `n` as an amount, `None` when empty.
+    pub(crate) fn opt_money(&self, n: usize) -> Result<Option<Money>, ReadError> {
+        match self.el(n) {
+            "" => Ok(None),
+            _ => self.money(n).map(Some),
+        }
+    }
+
+    /// Element `n` as a decimal number (a quantity), `None` when empty.
+    pub(crate) fn opt_decimal(&self, n: usize) -> Result<Option<Decimal>, ReadError> {
+        match self.el(n) {
+            "" => Ok(None),
+            v => Decimal::from_str(v)
+                .map(Some)
+                .map_err(|_| self.error(Some(n), ReadProblem::Value(ElementProblem::NotADecimal))),
+        }
     }
 
     /// Element `n` as a whole number that fits `u32` (control numbers, counts).
