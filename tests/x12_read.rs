@@ -9,6 +9,7 @@ use common::files_837;
 use ecm::model::*;
 use ecm::x12::read::{read_835_file, read_837, read_837_file};
 use ecm::x12::{Tokenizer, WriteOptions, write_interchange};
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The shared sample files of one kind (`837p/good`, ...), sorted; empty when not present here.
@@ -496,4 +497,141 @@ fn a_denied_claim_with_remark_codes_keeps_what_the_model_does_not_hold() {
     assert_eq!(s.units, Some(rust_decimal::Decimal::from(16)));
     assert_eq!(s.period_start, s.period_end);
     assert_eq!(kept(&s.kept), ["2110 LQ*HE*N14"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Robustness: no input makes the tokenizer or a reader panic. (The cargo-fuzz target in `fuzz/`
+// explores the same property far longer; see the README.)
+
+/// Runs the tokenizer and both readers over `bytes`: each returns Ok or a located Err.
+fn read_everything(bytes: &[u8]) {
+    let mut t = Tokenizer::new(bytes);
+    let mut guard = 0;
+    loop {
+        match t.next_segment() {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => assert!(e.to_string().starts_with("byte "), "{e}"),
+        }
+        guard += 1;
+        assert!(guard <= bytes.len() + 1, "the tokenizer does not advance");
+    }
+    for result in [
+        read_837(bytes).map(|_| ()),
+        ecm::x12::read::read_835(bytes).map(|_| ()),
+    ] {
+        if let Err(e) = result {
+            assert!(e.position.is_some(), "{e}");
+            assert!(e.to_string().contains("byte "), "{e}");
+        }
+    }
+}
+
+/// The copied fixtures (always present) and the shared samples (when present).
+fn seed_files() -> Vec<Vec<u8>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for kind in ["837p/good", "837p/bad", "835/good", "835/bad"] {
+        paths.extend(samples(kind));
+    }
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .filter(|b| b.len() < 20_000)
+        .collect()
+}
+
+/// One way to damage a file.
+#[derive(Debug, Clone)]
+enum Mutation {
+    /// Set the byte at (position modulo length) to a value.
+    Flip(usize, u8),
+    /// Cut the file at (position modulo length).
+    Truncate(usize),
+    /// Replace every occurrence of one delimiter by another.
+    Swap(u8, u8),
+    /// Insert bytes at (position modulo length).
+    Insert(usize, Vec<u8>),
+    /// Remove up to n bytes at (position modulo length).
+    Delete(usize, usize),
+}
+
+impl Mutation {
+    fn apply(&self, bytes: &mut Vec<u8>) {
+        let at = |p: usize, b: &Vec<u8>| if b.is_empty() { 0 } else { p % b.len() };
+        match self {
+            Mutation::Flip(p, v) => {
+                let i = at(*p, bytes);
+                if let Some(b) = bytes.get_mut(i) {
+                    *b = *v;
+                }
+            }
+            Mutation::Truncate(p) => {
+                let i = at(*p, bytes);
+                bytes.truncate(i);
+            }
+            Mutation::Swap(from, to) => {
+                for b in bytes.iter_mut().filter(|b| **b == *from) {
+                    *b = *to;
+                }
+            }
+            Mutation::Insert(p, more) => {
+                let i = at(*p, bytes);
+                bytes.splice(i..i, more.iter().copied());
+            }
+            Mutation::Delete(p, n) => {
+                let i = at(*p, bytes);
+                let end = (i + n).min(bytes.len());
+                bytes.drain(i..end);
+            }
+        }
+    }
+}
+
+fn arb_mutation() -> impl Strategy<Value = Mutation> {
+    let delimiter =
+        prop::sample::select(vec![b'*', b':', b'^', b'~', b'\n', b'>', b'|', b'A', b' ']);
+    prop_oneof![
+        4 => (any::<usize>(), any::<u8>()).prop_map(|(p, v)| Mutation::Flip(p, v)),
+        2 => any::<usize>().prop_map(Mutation::Truncate),
+        2 => (delimiter.clone(), delimiter).prop_map(|(a, b)| Mutation::Swap(a, b)),
+        2 => (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
+            .prop_map(|(p, v)| Mutation::Insert(p, v)),
+        2 => (any::<usize>(), 1usize..40).prop_map(|(p, n)| Mutation::Delete(p, n)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_a_reader(
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        isa_first in any::<bool>(),
+    ) {
+        let mut input = if isa_first {
+            b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *250701*0930*^*00501*000000001*0*T*:~".to_vec()
+        } else {
+            Vec::new()
+        };
+        input.extend(bytes);
+        read_everything(&input);
+    }
+
+    #[test]
+    fn mutated_samples_never_panic_a_reader(
+        pick in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(arb_mutation(), 1..4),
+    ) {
+        static SEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+        let seeds = SEEDS.get_or_init(seed_files);
+        let mut bytes = pick.get(seeds).clone();
+        for m in &mutations {
+            m.apply(&mut bytes);
+        }
+        read_everything(&bytes);
+    }
 }
