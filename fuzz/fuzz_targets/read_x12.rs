@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
                 // Touch every accessor the readers use.
                 let _ = (segment.id(), segment.position(), segment.element_count());
                 for n in 0..=segment.element_count() + 1 {
-                    let _ = (segment.element(n), segment.component(n, 2), segment.repeats(n));
+                    let _ = (
+                        segment.element(n),
+                        segment.component(n, 2),
+                        segment.repeats(n),
+                    );
                     let _ = segment.repetitions(n).count();
                 }
                 segment.with_ref(|r| r.value(1, 1).map(str::len));
