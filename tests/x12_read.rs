@@ -635,3 +635,28 @@ proptest! {
         read_everything(&bytes);
     }
 }
+
+#[test]
+fn each_reader_names_a_transaction_set_of_the_other_kind() {
+    let e = read_835_file(fixture("lfh-demo.example1.837")).unwrap_err();
+    assert!(
+        matches!(
+            e.problem,
+            ecm::x12::read::ReadProblem::WrongTransaction {
+                expected: "835",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        (e.element.as_deref(), e.position.map(|p| p.number)),
+        (Some("GS01"), Some(2))
+    );
+    let e = read_837_file(fixture("ecm-capitation.835")).unwrap_err();
+    assert!(
+        e.to_string().contains("ecm-capitation.835: segment 2 GS"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("not 837s"), "{e}");
+}

@@ -30,7 +30,7 @@ pub enum ReadProblem {
     Unsupported { what: &'static str },
     /// A transaction set of another kind.
     #[error(
-        "the transaction set is a {found}, not an {expected}; read it with the matching command"
+        "the file holds {found} transaction sets, not {expected}s; read it with the matching command"
     )]
     WrongTransaction {
         found: String,

@@ -42,7 +42,7 @@ impl<R: BufRead> Reader835<R> {
     /// A reader at the start of `input`.
     pub fn new(input: R) -> Reader835<R> {
         Reader835 {
-            placed: PlacedReader::new(input, &P835),
+            placed: PlacedReader::new(input, &P835, "835"),
             state: State::default(),
         }
     }
@@ -126,16 +126,6 @@ impl State {
     }
 
     fn st(&mut self, at: &At<'_>) -> Result<(), ReadError> {
-        let kind = at.el(1);
-        if kind != "835" {
-            return Err(at.error(
-                Some(1),
-                ReadProblem::WrongTransaction {
-                    found: kind.chars().take(3).collect(),
-                    expected: "835",
-                },
-            ));
-        }
         let Some(envelope) = self.envelope.clone() else {
             return Err(missing(
                 at.position(),

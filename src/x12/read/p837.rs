@@ -57,7 +57,7 @@ impl<R: BufRead> Reader837<R> {
     /// A reader at the start of `input`.
     pub fn new(input: R) -> Reader837<R> {
         Reader837 {
-            placed: PlacedReader::new(input, &P837),
+            placed: PlacedReader::new(input, &P837, "837"),
             state: State::default(),
         }
     }
@@ -218,16 +218,6 @@ impl State {
     }
 
     fn st(&mut self, at: &At<'_>) -> Result<(), ReadError> {
-        let kind = at.el(1);
-        if kind != "837" {
-            return Err(at.error(
-                Some(1),
-                ReadProblem::WrongTransaction {
-                    found: kind.chars().take(3).collect(),
-                    expected: "837",
-                },
-            ));
-        }
         self.head = Some(Head {
             at: at.position(),
             control_number: at.required(2)?.to_string(),
@@ -1021,5 +1011,172 @@ fn service_dates(at: &At<'_>) -> Result<(NaiveDate, Option<NaiveDate>), ReadErro
             "D8 or RD8",
             "DTP02 says whether DTP03 is a date or a date range",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*ECMSUBMITTER   *ZZ*MCPRECEIVER    *250701*0930*^*00501*000000001*0*T*:~";
+    const HEAD: &str = "ST*837*0001*005010X222A1~BHT*0019*00*B1*20250701*0930*CH~\
+        NM1*41*2*EXAMPLE ECM PROVIDER INC*****46*ECMSUBMITTER~PER*IC*BILLING*TE*9165550100~\
+        NM1*40*2*EXAMPLE PLAN*****46*MCPRECEIVER~";
+    const BILLING: &str = "HL*1**20*1~NM1*85*2*EXAMPLE ECM PROVIDER INC*****XX*1234567893~\
+        N3*100 MAIN STREET~N4*SACRAMENTO*CA*958141234~REF*EI*123456789~";
+    const SUBSCRIBER: &str = "HL*2*1*22*0~SBR*P*18*******MC~\
+        NM1*IL*1*MEMBER*TEST****MI*90000001A~DMG*D8*19800101*F~\
+        NM1*PR*2*EXAMPLE PLAN*****PI*MCP0001~";
+
+    /// One interchange, one group, one transaction: `claim` after the header, billing provider
+    /// and subscriber loops (the SE count is not checked by the reader).
+    fn file(claim: &str) -> String {
+        format!(
+            "{ISA}GS*HC*ECMSUBMITTER*MCPRECEIVER*20250701*0930*1*X*005010X222A1~\
+             {HEAD}{BILLING}{SUBSCRIBER}{claim}SE*1*0001~GE*1*1~IEA*1*000000001~"
+        )
+    }
+
+    const CLAIM: &str = "CLM*ECM1*150***12:B:1*Y*A*Y*Y~HI*ABK:Z5900~";
+
+    fn read(text: &str) -> Result<Vec<ClaimDocument>, ReadError> {
+        read_837(text.as_bytes())
+    }
+
+    fn only_line(docs: &[ClaimDocument]) -> &Line {
+        &docs[0].transactions[0].subscribers[0].claims[0].lines[0]
+    }
+
+    #[test]
+    fn modifiers_come_from_all_four_slots() {
+        let line = "LX*1~SV1*HC:G9008:U1:U2:U8:GQ*150*UN*1***1~DTP*472*D8*20250601~";
+        let docs = read(&file(&format!("{CLAIM}{line}"))).unwrap();
+        let l = only_line(&docs);
+        assert_eq!(l.modifiers.join(":"), "U1:U2:U8:GQ");
+        assert!(l.kept.is_empty());
+        // An empty slot before a filled one: the modifiers still read, and the SV1 is kept
+        // whole because the model cannot say which slot was empty.
+        let line = "LX*1~SV1*HC:G9008:U1::GQ*150*UN*1***1~DTP*472*D8*20250601~";
+        let docs = read(&file(&format!("{CLAIM}{line}"))).unwrap();
+        let l = only_line(&docs);
+        assert_eq!(l.modifiers.join(":"), "U1:GQ");
+        assert_eq!(l.kept.len(), 1);
+        assert_eq!(l.kept[0].to_string(), "SV1*HC:G9008:U1::GQ*150*UN*1***1");
+    }
+
+    #[test]
+    fn notes_attachments_and_condition_codes_are_kept_in_order() {
+        let claim = "CLM*ECM1*150***12:B:1*Y*A*Y*Y~DTP*454*D8*20250501~PWK*OZ*BM~CN1*05~\
+            AMT*F5*10~REF*EA*MR1~NTE*ADD*FIRST~CRC*E1*Y*L1~CRC*E2*N*L2~HI*ABK:Z5900~HI*BG:01~\
+            NM1*DN*1*REFERRER*PAT****XX*1234567893~\
+            LX*1~SV1*HC:G9008*150*UN*1***1~DTP*472*D8*20250601~REF*6R*E1~NTE*ADD*LINE NOTE~";
+        let docs = read(&file(claim)).unwrap();
+        let c = &docs[0].transactions[0].subscribers[0].claims[0];
+        let kept: Vec<String> = c
+            .kept
+            .iter()
+            .map(|k| format!("{} {k}", k.loop_id))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "2300 DTP*454*D8*20250501",
+                "2300 PWK*OZ*BM",
+                "2300 CN1*05",
+                "2300 AMT*F5*10",
+                "2300 REF*EA*MR1",
+                "2300 NTE*ADD*FIRST",
+                "2300 CRC*E1*Y*L1",
+                "2300 CRC*E2*N*L2",
+                "2300 HI*BG:01",
+                "2310A NM1*DN*1*REFERRER*PAT****XX*1234567893",
+            ]
+        );
+        assert_eq!(c.diagnoses.len(), 1);
+        assert_eq!(c.lines[0].control_number.as_deref(), Some("E1"));
+        assert_eq!(c.lines[0].kept[0].to_string(), "NTE*ADD*LINE NOTE");
+    }
+
+    #[test]
+    fn groups_and_billing_providers_split_into_documents_and_transactions() {
+        let line = "LX*1~SV1*HC:G9008*150*UN*1***1~DTP*472*D8*20250601~";
+        let body = format!("{CLAIM}{line}");
+        let two_billing = file(&format!(
+            "{body}{}{}{}",
+            BILLING.replace("HL*1**20*1", "HL*3**20*1"),
+            SUBSCRIBER.replace("HL*2*1*", "HL*4*3*"),
+            body.replace("ECM1", "ECM2")
+        ));
+        let docs = read(&two_billing).unwrap();
+        let ids: Vec<(&str, &str)> = docs[0]
+            .transactions
+            .iter()
+            .map(|t| {
+                (
+                    t.control_number.as_str(),
+                    t.subscribers[0].claims[0].claim_id.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(ids, [("0001", "ECM1"), ("0001", "ECM2")]);
+
+        let one = file(&body);
+        let start = one.find("GS*").unwrap();
+        let end = one.find("IEA*").unwrap();
+        let group = &one[start..end];
+        let two_groups = format!(
+            "{ISA}{group}{}IEA*2*000000001~",
+            group.replace("*1*X*", "*2*X*")
+        );
+        let docs = read(&two_groups).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(
+            (
+                docs[0].envelope.group_control_number,
+                docs[1].envelope.group_control_number
+            ),
+            (1, 2)
+        );
+    }
+
+    #[test]
+    fn what_the_model_cannot_hold_is_a_located_error() {
+        let cases = [
+            (
+                "LX*1~SV1*ER:X1*150*UN*1***1~DTP*472*D8*20250601~",
+                "SV101",
+                "procedure code qualifier other than HC",
+            ),
+            (
+                "LX*1~SV1*HC:G9008*150*UN*1.5***1~DTP*472*D8*20250601~",
+                "SV104",
+                "fractional",
+            ),
+            (
+                "LX*1~SV1*HC:G9008*150*UN*1***1~DTP*472*D8*20250631~",
+                "DTP03",
+                "not a real calendar date",
+            ),
+            ("LX*1~SV1*HC:G9008*150*UN*1***1~", "", "DTP*472"),
+        ];
+        for (line, element, says) in cases {
+            let e = read(&file(&format!("{CLAIM}{line}"))).unwrap_err();
+            assert_eq!(e.loop_id, Some("2400"), "{e}");
+            assert_eq!(e.element.as_deref().unwrap_or(""), element, "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+            assert!(e.position.is_some_and(|p| p.in_set.is_some()), "{e}");
+        }
+        let e = read(&file(CLAIM).replace("ST*837", "ST*835")).unwrap_err();
+        assert!(
+            matches!(e.problem, ReadProblem::WrongTransaction { .. }),
+            "{e}"
+        );
+        let no_name = file(CLAIM).replace(
+            "NM1*IL*1*MEMBER*TEST****MI*90000001A~DMG*D8*19800101*F~",
+            "",
+        );
+        let e = read(&no_name).unwrap_err();
+        assert!(e.to_string().contains("2010BA"), "{e}");
+        assert!(!e.to_string().contains("MEMBER"), "{e}");
     }
 }

@@ -17,13 +17,21 @@ use std::str::FromStr;
 pub(crate) struct PlacedReader<R> {
     tokens: Tokenizer<R>,
     cursor: LoopCursor,
+    /// ST01 of the transaction sets the grammar describes (`837`).
+    transaction: &'static str,
 }
 
 impl<R: BufRead> PlacedReader<R> {
-    pub(crate) fn new(input: R, grammar: &'static LoopDef) -> PlacedReader<R> {
+    /// Reads `input` as interchanges of `transaction` sets (ST01) laid out as `grammar` says.
+    pub(crate) fn new(
+        input: R,
+        grammar: &'static LoopDef,
+        transaction: &'static str,
+    ) -> PlacedReader<R> {
         PlacedReader {
             tokens: Tokenizer::new(input),
             cursor: LoopCursor::new(grammar),
+            transaction,
         }
     }
 
@@ -32,6 +40,27 @@ impl<R: BufRead> PlacedReader<R> {
         let Some(seg) = self.tokens.next_segment()? else {
             return Ok(None);
         };
+        // Another kind of file: say so, rather than that its GS or ST is out of place.
+        let found = match seg.id() {
+            "GS" => Some(("GS_LOOP", "GS01", transaction_of_group(seg.element(1)))),
+            "ST" => Some(("ST_LOOP", "ST01", seg.element(1))),
+            _ => None,
+        };
+        if let Some((loop_id, element, found)) = found
+            && found != self.transaction
+        {
+            return Err(Located {
+                position: Some(seg.position()),
+                segment: Some(seg.id().to_string()),
+                loop_id: Some(loop_id),
+                element: Some(element.into()),
+                ..Located::new(ReadProblem::WrongTransaction {
+                    found: found.chars().take(3).collect(),
+                    expected: self.transaction,
+                })
+            }
+            .into());
+        }
         match seg.with_ref(|r| self.cursor.advance(r)) {
             Ok(placed) => Ok(Some(At { seg, placed })),
             Err(e) => Err(Located {
@@ -42,6 +71,17 @@ impl<R: BufRead> PlacedReader<R> {
             }
             .into()),
         }
+    }
+}
+
+/// The transaction set a GS01 functional identifier code announces (`HC` claims are 837s).
+fn transaction_of_group(code: &str) -> &str {
+    match code {
+        "HC" => "837",
+        "HP" => "835",
+        "BE" => "834",
+        "FA" => "999",
+        other => other,
     }
 }
 
