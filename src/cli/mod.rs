@@ -1,6 +1,7 @@
 //! The command line: global options, one file per subcommand (its clap args and a thin `run`),
 //! and the mapping of outcomes to exit status. Logic lives in the library.
 
+mod check;
 mod claims;
 mod codes;
 mod demo;
@@ -68,6 +69,8 @@ pub enum Command {
         about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
     )]
     Synth(synth::Args),
+    /// Check 837P files and print every finding with its rule id and place.
+    Check(check::Args),
 }
 
 /// How a command ended.
@@ -191,6 +194,7 @@ pub fn main() -> ExitCode {
         Command::Map(a) => map::run(&g, a),
         Command::Claims(a) => claims::run(&g, a),
         Command::Synth(a) => synth::run(&g, a),
+        Command::Check(a) => check::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

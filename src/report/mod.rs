@@ -1,4 +1,5 @@
 //! Renderings of results as text, CSV and JSON. Pure: values in, bytes out.
 
+pub mod check;
 pub mod codes;
 pub mod map;

@@ -7,6 +7,7 @@
 //! - [`InterchangeWriter`] streams 837P transactions into one interchange.
 //! - [`read`]: the streaming [`Tokenizer`] (delimiters from each ISA) and the readers on top of it.
 
+pub mod check;
 mod delimiters;
 pub mod element;
 mod envelope;

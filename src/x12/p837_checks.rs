@@ -28,7 +28,8 @@ pub const MAX_LINE_CONTROL: usize = 30;
 pub(crate) struct ClaimIds(HashSet<u64>);
 
 impl ClaimIds {
-    fn insert(&mut self, id: &str) -> bool {
+    /// Records `id`; `false` when it was already recorded.
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
         let mut h = DefaultHasher::new();
         id.hash(&mut h);
         self.0.insert(h.finish())
