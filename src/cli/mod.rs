@@ -69,7 +69,7 @@ pub enum Command {
         about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
     )]
     Synth(synth::Args),
-    /// Check 837P files and print every finding with its rule id and place.
+    #[command(about = "Check 837P files and print every finding with its rule id and place")]
     Check(check::Args),
 }
 
