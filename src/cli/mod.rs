@@ -6,6 +6,7 @@ mod claims;
 mod codes;
 mod demo;
 mod map;
+mod render;
 mod rules;
 mod synth;
 
@@ -71,6 +72,8 @@ pub enum Command {
     Synth(synth::Args),
     #[command(about = "Check 837P files and print every finding with its rule id and place")]
     Check(check::Args),
+    #[command(about = "Show an 837P or 835 file one segment per line, indented by loop")]
+    Render(render::Args),
 }
 
 /// How a command ended.
@@ -195,6 +198,7 @@ pub fn main() -> ExitCode {
         Command::Claims(a) => claims::run(&g, a),
         Command::Synth(a) => synth::run(&g, a),
         Command::Check(a) => check::run(&g, a),
+        Command::Render(a) => render::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

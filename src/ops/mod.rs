@@ -5,3 +5,4 @@ pub mod check;
 pub mod claims;
 pub mod demo;
 pub mod map;
+pub mod render;

@@ -3,3 +3,4 @@
 pub mod check;
 pub mod codes;
 pub mod map;
+pub mod render;
