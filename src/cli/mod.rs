@@ -5,6 +5,7 @@ mod check;
 mod claims;
 mod codes;
 mod demo;
+mod diff;
 mod map;
 mod render;
 mod rules;
@@ -74,6 +75,8 @@ pub enum Command {
     Check(check::Args),
     #[command(about = "Show an 837P or 835 file one segment per line, indented by loop")]
     Render(render::Args),
+    #[command(about = "Compare two 837P files claim by claim and line by line")]
+    Diff(diff::Args),
 }
 
 /// How a command ended.
@@ -199,6 +202,7 @@ pub fn main() -> ExitCode {
         Command::Synth(a) => synth::run(&g, a),
         Command::Check(a) => check::run(&g, a),
         Command::Render(a) => render::run(&g, a),
+        Command::Diff(a) => diff::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

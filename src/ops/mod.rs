@@ -4,5 +4,6 @@
 pub mod check;
 pub mod claims;
 pub mod demo;
+pub mod diff;
 pub mod map;
 pub mod render;

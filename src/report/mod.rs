@@ -2,5 +2,6 @@
 
 pub mod check;
 pub mod codes;
+pub mod diff;
 pub mod map;
 pub mod render;
