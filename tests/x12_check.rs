@@ -98,63 +98,63 @@ fn every_good_sample_checks_without_an_error() {
 const BAD: &[(&str, &[(&str, &str)])] = &[
     (
         "imsweb-x12_bad_segment_identifier.txt",
-        &[("X12-002", "segment id"), ("X12-009", "PER*IC")],
+        &[("CHK-002", "segment id"), ("CHK-009", "PER*IC")],
     ),
-    ("imsweb-x12_bad_valid_code.txt", &[("X12-007", "NM101")]),
+    ("imsweb-x12_bad_valid_code.txt", &[("CHK-007", "NM101")]),
     (
         "imsweb-x12_loop_errors3_missing_loops.txt",
-        &[("X12-010", "2010AA"), ("X12-013", "HI01-2")],
+        &[("CHK-010", "2010AA"), ("CHK-013", "HI01-2")],
     ),
     (
         "imsweb-x12_many_claims.txt",
-        &[("X12-013", "HI01-2"), ("X12-014", "HI02-1")],
+        &[("CHK-013", "HI01-2"), ("CHK-014", "HI02-1")],
     ),
-    ("imsweb-x12_missing_elements.txt", &[("X12-013", "NM102")]),
+    ("imsweb-x12_missing_elements.txt", &[("CHK-013", "NM102")]),
     (
         "imsweb-x12_missing_required_loop_in_one_repeat.txt",
-        &[("X12-011", "HL02"), ("X12-010", "2010BA")],
+        &[("CHK-011", "HL02"), ("CHK-010", "2010BA")],
     ),
     (
         "imsweb-x12_multiple_st.txt",
-        &[("X12-013", "HI01-2"), ("X12-014", "HI02-1")],
+        &[("CHK-013", "HI01-2"), ("CHK-014", "HI02-1")],
     ),
     (
         "imsweb-x12_segment_errors.txt",
-        &[("X12-009", "N3"), ("X12-008", "REF")],
+        &[("CHK-009", "N3"), ("CHK-008", "REF")],
     ),
     (
         "imsweb-x12_segments_out_of_order.txt",
-        &[("X12-009", "N4"), ("X12-007", "N4")],
+        &[("CHK-009", "N4"), ("CHK-007", "N4")],
     ),
     (
         "imsweb-x12_valid.txt",
-        &[("X12-013", "HI01-2"), ("X12-014", "HI02-1")],
+        &[("CHK-013", "HI01-2"), ("CHK-014", "HI02-1")],
     ),
-    ("lfh-demo.ambulance.example5.837", &[("X12-013", "CLM05-2")]),
+    ("lfh-demo.ambulance.example5.837", &[("CHK-013", "CLM05-2")]),
     (
         "lfh-demo.cob.2ndary.example4.837",
-        &[("X12-014", "CLM05-1")],
+        &[("CHK-014", "CLM05-1")],
     ),
-    ("lfh-demo.cob.example3.A.837", &[("X12-010", "2330B")]),
-    ("lfh-demo.cob.example4.837", &[("X12-007", "AMT01")]),
-    ("lfh-demo.example11.837", &[("X12-014", "CLM05-1")]),
-    ("lfh-demo.example12.837", &[("X12-014", "CLM05-1")]),
-    ("lfh-demo.example6.837", &[("X12-014", "CLM05-1")]),
-    ("lfh-demo.example9.837", &[("X12-014", "CLM05-1")]),
+    ("lfh-demo.cob.example3.A.837", &[("CHK-010", "2330B")]),
+    ("lfh-demo.cob.example4.837", &[("CHK-007", "AMT01")]),
+    ("lfh-demo.example11.837", &[("CHK-014", "CLM05-1")]),
+    ("lfh-demo.example12.837", &[("CHK-014", "CLM05-1")]),
+    ("lfh-demo.example6.837", &[("CHK-014", "CLM05-1")]),
+    ("lfh-demo.example9.837", &[("CHK-014", "CLM05-1")]),
     (
         "mut-envelope-ge01-iea02.837",
-        &[("X12-006", "GE01"), ("X12-005", "IEA02")],
+        &[("CHK-006", "GE01"), ("CHK-005", "IEA02")],
     ),
-    ("mut-invalid-date.837", &[("X12-016", "DTP03")]),
-    ("mut-missing-nm1-85.837", &[("X12-010", "2010AA")]),
-    ("mut-se01-wrong.837", &[("X12-006", "SE01")]),
+    ("mut-invalid-date.837", &[("CHK-016", "DTP03")]),
+    ("mut-missing-nm1-85.837", &[("CHK-010", "2010AA")]),
+    ("mut-se01-wrong.837", &[("CHK-006", "SE01")]),
     (
         "oopfactory-5010-Example3_COB.txt",
-        &[("X12-017", "SBR08"), ("X12-007", "DMG")],
+        &[("CHK-017", "SBR08"), ("CHK-007", "DMG")],
     ),
     (
         "oopfactory-5010-MedicaidExample.txt",
-        &[("X12-007", "BHT01")],
+        &[("CHK-007", "BHT01")],
     ),
 ];
 
@@ -280,55 +280,55 @@ fn each_claim_rule_catches_its_mutation_of_a_clean_file() {
     let text = std::fs::read_to_string(bayview).unwrap();
     let cases: &[(&str, &str, &str, &str)] = &[
         (
-            "X12-027",
+            "CHK-027",
             "SV101",
             "SV1*HC:G9008:U1*150",
             "SV1*HC:G9012:U1*150",
         ),
-        ("X12-026", "HI01-2", "HI*ABK:Z331~", "HI*ABK:Z33.1~"),
+        ("CHK-026", "HI01-2", "HI*ABK:Z331~", "HI*ABK:Z33.1~"),
         (
-            "X12-023",
+            "CHK-023",
             "CLM01",
             "CLM*E7F7CABF59AE52B86*",
             "CLM*E38632A48FF5E8A65*",
         ),
         (
-            "X12-022",
+            "CHK-022",
             "CLM01",
             "CLM*E38632A48FF5E8A65*",
             "CLM*E38632A48FF5E8A65WXYZ*",
         ),
         (
-            "X12-021",
+            "CHK-021",
             "CLM02",
             "CLM*E38632A48FF5E8A65*60*",
             "CLM*E38632A48FF5E8A65*61*",
         ),
-        ("X12-025", "REF02", "REF*6R*SCC-0016~", "REF*6R*SCC-0015~"),
+        ("CHK-025", "REF02", "REF*6R*SCC-0016~", "REF*6R*SCC-0015~"),
         (
-            "X12-024",
+            "CHK-024",
             "REF02",
             "REF*6R*SCC-0016~",
             "REF*6R*SCC-0016-0123456789012345678901~",
         ),
-        ("X12-012", "LX01", "LX*2~", "LX*3~"),
-        ("X12-011", "HL02", "HL*2*1*22*0~", "HL*2*5*22*0~"),
-        ("X12-011", "HL04", "HL*2*1*22*0~", "HL*2*1*22*1~"),
+        ("CHK-012", "LX01", "LX*2~", "LX*3~"),
+        ("CHK-011", "HL02", "HL*2*1*22*0~", "HL*2*5*22*0~"),
+        ("CHK-011", "HL04", "HL*2*1*22*0~", "HL*2*1*22*1~"),
         (
-            "X12-016",
+            "CHK-016",
             "DTP03",
             "DTP*472*D8*20260911~",
             "DTP*472*D8*20260931~",
         ),
-        ("X12-015", "SV103", "*UN*1***1:2~", "*XX*1***1:2~"),
-        ("X12-013", "NM103", "NM1*IL*1*FALE*", "NM1*IL*1**"),
+        ("CHK-015", "SV103", "*UN*1***1:2~", "*XX*1***1:2~"),
+        ("CHK-013", "NM103", "NM1*IL*1*FALE*", "NM1*IL*1**"),
         (
-            "X12-018",
+            "CHK-018",
             "N301",
             "N3*3120 INTERNATIONAL BLVD~",
             "N3*3120 INTERNATIONAL BLVD ~",
         ),
-        ("X12-009", "N4", "N4*SACRAMENTO*CA*958141234~", ""),
+        ("CHK-009", "N4", "N4*SACRAMENTO*CA*958141234~", ""),
     ];
     for (rule, place, from, to) in cases {
         let (code, findings) = mutated(d.path(), &text, from, to);
@@ -352,7 +352,7 @@ fn a_bad_npi_check_digit_is_a_warning() {
     let (code, findings) = mutated(d.path(), &text, "XX*1234567893~", "XX*1234567890~");
     assert_eq!(code, 0);
     assert_eq!(findings.len(), 1, "{findings:#?}");
-    assert_eq!(findings[0]["rule"], "X12-020");
+    assert_eq!(findings[0]["rule"], "CHK-020");
     assert_eq!(findings[0]["severity"], "warning");
     assert_eq!(findings[0]["loop_id"], "2010AA");
 }
@@ -370,21 +370,21 @@ fn broken_envelopes_are_findings_and_unreadable_files_exit_2() {
     .unwrap();
     let (code, findings) = check(&short);
     assert_eq!(code, 1);
-    assert_eq!(findings[0]["rule"], "X12-001", "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "CHK-001", "{findings:#?}");
     // Cut short inside the last claim.
     let cut = d.path().join("cut.837");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
     let (code, findings) = check(&cut);
     assert_eq!(code, 1);
     assert!(
-        findings.iter().any(|f| f["rule"] == "X12-003"),
+        findings.iter().any(|f| f["rule"] == "CHK-003"),
         "{findings:#?}"
     );
     // An 835 is not an 837.
     let (code, findings) = check(&fixture("lfh-managed-care.fixed.835"));
     assert_eq!(code, 1);
     assert_eq!(findings.len(), 1);
-    assert_eq!(findings[0]["rule"], "X12-004");
+    assert_eq!(findings[0]["rule"], "CHK-004");
     // Not X12 at all, and no file at all: exit 2, the other files still checked.
     let csv = d.path().join("encounters.csv");
     std::fs::write(&csv, "encounter_id,member_id\nE1,M1\n").unwrap();

@@ -122,7 +122,7 @@ mod tests {
             "segment 31 DTP (28 in its set), byte 812, loop 2400, element DTP03"
         );
         let json = serde_json::to_value(&f).unwrap();
-        assert_eq!(json["rule"], "X12-016");
+        assert_eq!(json["rule"], "CHK-016");
         assert_eq!(json["segment"], 31);
         assert_eq!(json["segment_in_set"], 28);
         assert_eq!(json["byte"], 812);
