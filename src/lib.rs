@@ -2,6 +2,7 @@
 //! invoices, plan-side ingest, PMPM reconciliation, and auditor tooling for X12 files.
 
 pub mod billing;
+pub mod claim_diff;
 pub mod cli;
 pub mod clock;
 pub mod codeset;

@@ -4,6 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
+use common::files_837;
 use std::path::{Path, PathBuf};
 
 fn ecm() -> Command {
@@ -25,16 +26,6 @@ fn run_demo(dir: &Path) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     dir.join("demo/claims")
-}
-
-fn files_837(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "837"))
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

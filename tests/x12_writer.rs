@@ -7,6 +7,7 @@ mod common;
 use chrono::{NaiveDate, NaiveTime};
 use common::{Pyx12Outcome, pyx12_validate_text, x12_types_summary};
 use ecm::model::*;
+use ecm::x12::read::read_837;
 use ecm::x12::{
     ElementProblem, InterchangeStats, InterchangeWriter, Place, StructureProblem, WriteError,
     WriteOptions, write_interchange,
@@ -58,7 +59,10 @@ fn line(code: &str, mods: &str, charge: &str, day: &str, control: &str, pointers
         place_of_service: None,
         diagnosis_pointers: pointers.to_vec(),
         service_date: date(day),
-        control_number: control.into(),
+        service_end: None,
+        control_number: Some(control.into()),
+        description: None,
+        kept: Vec::new(),
     }
 }
 
@@ -73,6 +77,7 @@ fn claim(id: &str, lines: Vec<Line>, diagnoses: Vec<DiagnosisCode>) -> Claim {
         diagnoses,
         rendering: None,
         lines,
+        kept: Vec::new(),
     }
 }
 
@@ -84,11 +89,13 @@ fn subscriber(last: &str, first: Option<&str>, id: &str, claims: Vec<Claim>) -> 
         first_name: first.map(Into::into),
         member_id: id.into(),
         address: None,
-        birth_date: date("1968-03-14"),
-        sex: Sex::Female,
+        birth_date: Some(date("1968-03-14")),
+        sex: Some(Sex::Female),
         payer_name: "EXAMPLE MEDI-CAL MANAGED CARE PLAN".into(),
         payer_id: "MCP0001".into(),
         claims,
+        patients: Vec::new(),
+        kept: Vec::new(),
     }
 }
 
@@ -115,7 +122,7 @@ fn transaction(control: &str, subscribers: Vec<Subscriber>) -> Transaction {
         billing_provider: BillingProvider {
             taxonomy: Some("251S00000X".into()),
             name: "EXAMPLE ECM PROVIDER INC".into(),
-            npi: Npi::parse("1234567893").unwrap(),
+            npi: "1234567893".into(),
             address: Address {
                 line1: "100 MAIN STREET".into(),
                 city: "SACRAMENTO".into(),
@@ -123,8 +130,11 @@ fn transaction(control: &str, subscribers: Vec<Subscriber>) -> Transaction {
                 zip: "958141234".into(),
             },
             tax_id: "123456789".into(),
+            pay_to: None,
+            kept: Vec::new(),
         },
         subscribers,
+        kept: Vec::new(),
     }
 }
 
@@ -132,14 +142,15 @@ fn care_manager() -> RenderingProvider {
     RenderingProvider {
         last_name: "WORKER".into(),
         first_name: Some("CARE".into()),
-        npi: Npi::parse("1987654328").unwrap(),
+        npi: "1987654328".into(),
         taxonomy: Some("171M00000X".into()),
     }
 }
 
 /// Two transactions: two members (one outreach claim of 1 line, one month of care management in
 /// 50 lines with a rendering provider and prior authorization; a replacement claim with REF*F8
-/// and 12 diagnoses) and an encounter report with a void.
+/// and 12 diagnoses, a date range, a described service and a line without REF*6R; a pay-to
+/// address) and an encounter report with a void.
 fn realistic() -> Vec<Transaction> {
     let outreach = claim(
         "ECM0001",
@@ -203,13 +214,22 @@ fn realistic() -> Vec<Transaction> {
     replacement.original_reference = Some("PAYERCLM7788".into());
     replacement.prior_authorization = Some("AUTH20250515".into());
     replacement.lines[1].place_of_service = Some(PlaceOfService::parse("10").unwrap());
+    replacement.lines[0].service_end = Some(date("2025-06-14"));
+    replacement.lines[1].description = Some("CARE PLAN REVIEW WITH FAMILY".into());
+    replacement.lines[2].control_number = None;
     replacement.rendering = Some(RenderingProvider {
         first_name: None,
         taxonomy: None,
         ..care_manager()
     });
     let nguyen = subscriber("NGUYEN", None, "90000002B", vec![replacement]);
-    let first = transaction("0001", vec![garcia, nguyen]);
+    let mut first = transaction("0001", vec![garcia, nguyen]);
+    first.billing_provider.pay_to = Some(Address {
+        line1: "PO BOX 1200".into(),
+        city: "SACRAMENTO".into(),
+        state: "CA".into(),
+        zip: "958121200".into(),
+    });
 
     let mut void = claim(
         "ECM0004",
@@ -270,7 +290,10 @@ fn pyx12_accepts_a_realistic_interchange_and_x12_types_reads_it_back() {
 
     for expected in [
         "\nSV1*HC:G9012:U8:GQ*45*UN*1***1~\n",
-        "\nSV1*HC:G9012:U2:GQ*90*UN*1*10**2~\n",
+        "\nSV1*HC:G9012:U2:GQ:::CARE PLAN REVIEW WITH FAMILY*90*UN*1*10**2~\n",
+        "\nDTP*472*RD8*20250610-20250614~\nREF*6R*ENC-2001~\n",
+        "\nDTP*472*D8*20250612~\nSE*",
+        "\nREF*EI*123456789~\nNM1*87*2~\nN3*PO BOX 1200~\nN4*SACRAMENTO*CA*958121200~\nHL*2*1*22*0~\n",
         "\nSV1*HC:G9008:U1*150.25*UN*1***1:3:4~\n",
         "\nCLM*ECM0003*180.5***12:B:7*Y*A*Y*Y~\nREF*G1*AUTH20250515~\nREF*F8*PAYERCLM7788~\nHI*ABK:Z5901*ABF:Z5941*",
         "\nNM1*82*1*WORKER*****XX*1987654328~\nLX*1~\n",
@@ -374,7 +397,7 @@ fn refuses_claims_over_the_guide_limits() {
     let (p, place) = structure(&with(|t| {
         let c = &mut t.subscribers[0].claims[1];
         let extra = Line {
-            control_number: "ENC-EXTRA".into(),
+            control_number: Some("ENC-EXTRA".into()),
             ..c.lines[0].clone()
         };
         c.lines.push(extra);
@@ -462,12 +485,12 @@ fn refuses_duplicate_claim_ids_across_the_interchange() {
 #[test]
 fn refuses_bad_line_control_numbers() {
     let (p, place) = structure(&with(|t| {
-        t.subscribers[0].claims[1].lines[7].control_number = "E".repeat(31)
+        t.subscribers[0].claims[1].lines[7].control_number = Some("E".repeat(31))
     }));
     assert_eq!(p, StructureProblem::LineControlTooLong { len: 31 });
     assert_eq!(place, Place::transaction(1).subscriber(1).claim(2).line(8));
     let (p, place) = structure(&with(|t| {
-        t.subscribers[0].claims[1].lines[9].control_number = "ENC-10003".into()
+        t.subscribers[0].claims[1].lines[9].control_number = Some("ENC-10003".into())
     }));
     assert_eq!(p, StructureProblem::DuplicateLineControl { first: 3 });
     assert_eq!(place.line, Some(10));
@@ -565,7 +588,7 @@ fn refuses_elements_that_break_their_spec_without_quoting_them() {
             ElementProblem::TooLong { len: 51, max: 50 },
         ),
         (
-            with(|t| t.subscribers[0].birth_date = date("1700-01-01")),
+            with(|t| t.subscribers[0].birth_date = Some(date("1700-01-01"))),
             "2010BA",
             "DMG02",
             ElementProblem::BadDate,
@@ -691,7 +714,7 @@ fn arb_transactions() -> impl Strategy<Value = Vec<Transaction>> {
                     n += 1;
                     c.claim_id = format!("P{n}");
                     for (li, l) in c.lines.iter_mut().enumerate() {
-                        l.control_number = format!("E{n}-{li}");
+                        l.control_number = Some(format!("E{n}-{li}"));
                     }
                 }
                 subscribers.push(subscriber(
@@ -731,5 +754,138 @@ proptest! {
     fn pyx12_accepts_random_valid_models(txs in arb_transactions()) {
         let (text, _) = write(&txs).unwrap();
         pyx12_validate_text(&text).assert_valid("a random interchange");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading back: the reader shares the writer's grammar, and what the writer writes reads back to
+// the same values and rewrites to the same bytes.
+
+/// Reads `text` back into documents.
+fn read_back(text: &str) -> Vec<ClaimDocument> {
+    read_837(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_realistic_interchange_reads_back_to_equal_values_and_bytes() {
+    let txs = realistic();
+    let (text, _) = write(&txs).unwrap();
+    let docs = read_back(&text);
+    assert_eq!(
+        docs,
+        [ClaimDocument {
+            envelope: envelope(),
+            transactions: txs
+        }]
+    );
+    let (again, _) = write(&docs[0].transactions).unwrap();
+    assert_eq!(again, text);
+}
+
+#[test]
+fn refuses_what_only_a_reader_fills() {
+    let kept = KeptSegment::new(
+        "2300",
+        false,
+        "NTE",
+        vec![vec!["ADD".into()], vec!["X".into()]],
+    );
+    let p = structure(&with(|t| {
+        t.subscribers[0].claims[0].kept.push(kept.clone())
+    }))
+    .0;
+    assert!(matches!(p, StructureProblem::ReadOnlyData { .. }), "{p:?}");
+    let p = structure(&with(|t| {
+        t.subscribers[0].claims[0].lines[0].kept.push(kept.clone())
+    }))
+    .0;
+    assert!(matches!(p, StructureProblem::ReadOnlyData { .. }), "{p:?}");
+    let p = structure(&with(|t| t.kept.push(kept.clone()))).0;
+    assert!(matches!(p, StructureProblem::ReadOnlyData { .. }), "{p:?}");
+    let p = structure(&with(|t| t.subscribers[0].birth_date = None)).0;
+    assert_eq!(p, StructureProblem::NoSubscriberDemographics);
+    let (p, place) = structure(&with(|t| t.billing_provider.npi = "1234567890".into()));
+    assert!(
+        matches!(
+            p,
+            StructureProblem::InvalidNpi {
+                problem: NpiError::CheckDigit,
+                ..
+            }
+        ),
+        "{p:?}"
+    );
+    assert_eq!(place, Place::transaction(1));
+    let p = structure(&with(|t| {
+        t.subscribers[0].claims[0].rendering = Some(RenderingProvider {
+            npi: "198765432".into(),
+            ..care_manager()
+        })
+    }))
+    .0;
+    assert!(
+        matches!(
+            p,
+            StructureProblem::InvalidNpi {
+                problem: NpiError::Shape(9),
+                ..
+            }
+        ),
+        "{p:?}"
+    );
+    let p = structure(&with(|t| {
+        t.subscribers[0].claims[0].lines[0].service_end = Some(date("2025-05-01"))
+    }))
+    .0;
+    assert_eq!(p, StructureProblem::ServiceRangeReversed);
+}
+
+/// [`arb_transactions`] with what only some claims carry: date ranges, service descriptions,
+/// lines without REF*6R, pay-to addresses.
+fn arb_documents() -> impl Strategy<Value = Vec<Transaction>> {
+    (arb_transactions(), any::<u64>()).prop_map(|(mut txs, bits)| {
+        let mut bit = (0..64).cycle().map(move |i| bits >> i & 1 == 1);
+        for t in &mut txs {
+            if bit.next().unwrap_or(false) {
+                t.billing_provider.pay_to = Some(Address {
+                    line1: "PO BOX 9".into(),
+                    city: "FRESNO".into(),
+                    state: "CA".into(),
+                    zip: "93721".into(),
+                });
+            }
+            let lines = t
+                .subscribers
+                .iter_mut()
+                .flat_map(|s| &mut s.claims)
+                .flat_map(|c| &mut c.lines);
+            for l in lines {
+                if bit.next().unwrap_or(false) {
+                    l.service_end = l.service_date.succ_opt();
+                }
+                if bit.next().unwrap_or(false) {
+                    l.description = Some("COMMUNITY HEALTH WORKER VISIT".into());
+                }
+                if bit.next().unwrap_or(false) {
+                    l.control_number = None;
+                }
+            }
+        }
+        txs
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_valid_model_reads_back_to_equal_values_and_bytes(txs in arb_documents()) {
+        let (text, _) = write(&txs).unwrap();
+        let docs = read_back(&text);
+        prop_assert_eq!(docs.len(), 1);
+        prop_assert_eq!(&docs[0].envelope, &envelope());
+        prop_assert_eq!(&docs[0].transactions, &txs);
+        let (again, _) = write(&docs[0].transactions).unwrap();
+        prop_assert_eq!(again, text);
     }
 }

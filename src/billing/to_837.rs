@@ -113,7 +113,7 @@ pub fn transaction(
                 RenderingProvider {
                     last_name: r.last_name.to_ascii_uppercase(),
                     first_name: r.first_name.as_ref().map(|f| f.to_ascii_uppercase()),
-                    npi: r.npi,
+                    npi: r.npi.to_string(),
                     taxonomy: None,
                 }
             }),
@@ -131,10 +131,14 @@ pub fn transaction(
                             .then_some(l.coding.place_of_service),
                         diagnosis_pointers: pl.pointers.clone(),
                         service_date: l.service_date,
-                        control_number: l.encounter_id.to_string(),
+                        service_end: None,
+                        control_number: Some(l.encounter_id.to_string()),
+                        description: None,
+                        kept: Vec::new(),
                     }
                 })
                 .collect(),
+            kept: Vec::new(),
         };
         match subscribers.last_mut() {
             Some(sub) if sub.member_id == member_id && same_member(sub, member) => {
@@ -147,11 +151,13 @@ pub fn transaction(
                 first_name: Some(member.first_name.to_ascii_uppercase()),
                 member_id,
                 address: member.address.as_ref().map(upper_address),
-                birth_date: member.dob,
-                sex: member.sex,
+                birth_date: Some(member.dob),
+                sex: Some(member.sex),
                 payer_name: payer.name.to_ascii_uppercase(),
                 payer_id: payer.payer_id.clone(),
                 claims: vec![claim],
+                patients: Vec::new(),
+                kept: Vec::new(),
             }),
         }
     }
@@ -189,7 +195,7 @@ pub fn transaction(
         billing_provider: BillingProvider {
             taxonomy: p.taxonomy.clone(),
             name: p.name.to_ascii_uppercase(),
-            npi: p.npi,
+            npi: p.npi.to_string(),
             address: crate::model::Address {
                 line1: p.address.to_ascii_uppercase(),
                 city: p.city.to_ascii_uppercase(),
@@ -197,13 +203,16 @@ pub fn transaction(
                 zip: p.zip.clone(),
             },
             tax_id: p.tin.clone(),
+            pay_to: None,
+            kept: Vec::new(),
         },
         subscribers,
+        kept: Vec::new(),
     }
 }
 
 fn same_member(sub: &Subscriber, m: &crate::model::Member) -> bool {
-    sub.birth_date == m.dob && sub.last_name == m.last_name.to_ascii_uppercase()
+    sub.birth_date == Some(m.dob) && sub.last_name == m.last_name.to_ascii_uppercase()
 }
 
 fn upper_address(a: &crate::model::Address) -> crate::model::Address {

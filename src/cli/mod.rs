@@ -1,10 +1,13 @@
 //! The command line: global options, one file per subcommand (its clap args and a thin `run`),
 //! and the mapping of outcomes to exit status. Logic lives in the library.
 
+mod check;
 mod claims;
 mod codes;
 mod demo;
+mod diff;
 mod map;
+mod render;
 mod rules;
 mod synth;
 
@@ -68,6 +71,12 @@ pub enum Command {
         about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
     )]
     Synth(synth::Args),
+    #[command(about = "Check 837P files and print every finding with its rule id and place")]
+    Check(check::Args),
+    #[command(about = "Show an 837P or 835 file one segment per line, indented by loop")]
+    Render(render::Args),
+    #[command(about = "Compare two 837P files claim by claim and line by line")]
+    Diff(diff::Args),
 }
 
 /// How a command ended.
@@ -191,6 +200,9 @@ pub fn main() -> ExitCode {
         Command::Map(a) => map::run(&g, a),
         Command::Claims(a) => claims::run(&g, a),
         Command::Synth(a) => synth::run(&g, a),
+        Command::Check(a) => check::run(&g, a),
+        Command::Render(a) => render::run(&g, a),
+        Command::Diff(a) => diff::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

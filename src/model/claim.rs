@@ -1,10 +1,15 @@
 //! The 837P document model: what one interchange says, loop by loop, independent of delimiters.
 //!
 //! The claims pipeline builds these values from coded service lines; the X12 writer turns them into
-//! segments; the X12 reader (for `check`, `render`, `diff`) reads files back into the same values, so
-//! what the writer emits reads back equal.
+//! segments; the X12 reader (`crate::x12::read`) reads files back into the same values, so what the
+//! writer emits reads back equal.
+//!
+//! A file from elsewhere can say more than the writer writes. The reader fills the typed fields it
+//! can and keeps every other segment whole, as a [`KeptSegment`] on the nearest value (transaction,
+//! billing provider, subscriber, patient, claim or line). The writer writes typed fields only, so
+//! it refuses a value holding kept segments or patients rather than drop them silently.
 
-use super::{Address, DiagnosisCode, Hcpcs, Modifiers, Money, Npi, PlaceOfService, Sex};
+use super::{Address, DiagnosisCode, Hcpcs, KeptSegment, Modifiers, Money, PlaceOfService, Sex};
 use chrono::{NaiveDate, NaiveTime};
 use serde::Serialize;
 
@@ -85,7 +90,17 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
-/// One transaction set (ST..SE): at most 5,000 claims under one billing provider.
+/// One functional group of an interchange (ISA/GS .. GE/IEA) with its transaction sets: what the
+/// writer takes ([`crate::x12::write_interchange`]) and what the reader returns, one per group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimDocument {
+    /// ISA and GS values.
+    pub envelope: Envelope,
+    pub transactions: Vec<Transaction>,
+}
+
+/// One transaction set (ST..SE): at most 5,000 claims under one billing provider. (A file whose
+/// transaction set has several billing provider loops reads as several of these, sharing ST02.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transaction {
     /// ST02 / SE02, e.g. `0001`.
@@ -105,6 +120,8 @@ pub struct Transaction {
     pub billing_provider: BillingProvider,
     /// Loops 2000B, in output order.
     pub subscribers: Vec<Subscriber>,
+    /// Header, 1000A and 1000B segments read but not held above (empty for what we write).
+    pub kept: Vec<KeptSegment>,
 }
 
 /// Loop 1000A submitter (NM1*41 + PER*IC).
@@ -130,14 +147,20 @@ pub struct BillingProvider {
     /// PRV*BI*PXC taxonomy, when configured.
     pub taxonomy: Option<String>,
     pub name: String,
-    pub npi: Npi,
+    /// NM109 (qualifier XX) as the file has it; the writer refuses one whose check digit fails.
+    pub npi: String,
     /// N3/N4; 5010 wants a nine-digit ZIP here.
     pub address: Address,
     /// REF*EI: nine-digit employer identification number.
     pub tax_id: String,
+    /// Loop 2010AB pay-to address (NM1*87), when payment goes elsewhere.
+    pub pay_to: Option<Address>,
+    /// 2000A and 2010AA/AB/AC segments read but not held above (empty for what we write).
+    pub kept: Vec<KeptSegment>,
 }
 
-/// Loop 2000B (HL*22) with 2010BA subscriber and 2010BB payer: here always the member themself.
+/// Loop 2000B (HL*22) with 2010BA subscriber and 2010BB payer. What we write is always the member
+/// themself (so `patients` is empty); a file from elsewhere may hold 2000C patient loops.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Subscriber {
     /// SBR01: `P` primary.
@@ -151,14 +174,37 @@ pub struct Subscriber {
     pub member_id: String,
     /// 2010BA N3/N4, when known.
     pub address: Option<Address>,
-    /// 2010BA DMG.
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
+    /// 2010BA DMG: required when the subscriber is the patient (always, for what we write).
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
     /// 2010BB NM1*PR name and NM109 (qualifier PI).
     pub payer_name: String,
     pub payer_id: String,
     /// Loops 2300 for this member.
     pub claims: Vec<Claim>,
+    /// Loops 2000C: patients other than the subscriber, each with their claims (read only).
+    pub patients: Vec<Patient>,
+    /// 2000B and 2010BA/BB segments read but not held above (empty for what we write).
+    pub kept: Vec<KeptSegment>,
+}
+
+/// Loop 2000C (HL*23) with 2010CA: a patient who is not the subscriber (a dependant).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patient {
+    /// PAT01 relationship to the subscriber (`19` child, `01` spouse, ...).
+    pub relationship: String,
+    /// 2010CA NM1*QC.
+    pub last_name: String,
+    pub first_name: Option<String>,
+    /// 2010CA N3/N4.
+    pub address: Option<Address>,
+    /// 2010CA DMG.
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    /// Loops 2300 for this patient.
+    pub claims: Vec<Claim>,
+    /// 2000C and 2010CA segments read but not held above.
+    pub kept: Vec<KeptSegment>,
 }
 
 /// CLM05-3: what this claim does to earlier ones.
@@ -192,7 +238,8 @@ impl ClaimFrequency {
 pub struct RenderingProvider {
     pub last_name: String,
     pub first_name: Option<String>,
-    pub npi: Npi,
+    /// NM109 (qualifier XX) as the file has it; the writer refuses one whose check digit fails.
+    pub npi: String,
     /// PRV*PE*PXC taxonomy, when known.
     pub taxonomy: Option<String>,
 }
@@ -218,6 +265,9 @@ pub struct Claim {
     pub rendering: Option<RenderingProvider>,
     /// Loops 2400, 1 to 50.
     pub lines: Vec<Line>,
+    /// 2300 segments read but not held above (dates, PWK, CN1, AMT, other REF, NTE, CRC, other HI),
+    /// and loops 2310A/C-F, 2320 and 2330A-G, in file order (empty for what we write).
+    pub kept: Vec<KeptSegment>,
 }
 
 /// Loop 2400: one service line.
@@ -227,6 +277,8 @@ pub struct Line {
     pub hcpcs: Hcpcs,
     /// SV101-3..6.
     pub modifiers: Modifiers,
+    /// SV101-7, a description of the service (for unlisted codes).
+    pub description: Option<String>,
     /// SV102.
     pub charge: Money,
     /// SV104 (unit basis SV103 = UN).
@@ -235,10 +287,15 @@ pub struct Line {
     pub place_of_service: Option<PlaceOfService>,
     /// SV107: 1-based pointers into the claim's diagnoses, 1 to 4 of them.
     pub diagnosis_pointers: Vec<u8>,
-    /// DTP*472.
+    /// DTP*472 (D8), or the first day of a range (RD8).
     pub service_date: NaiveDate,
+    /// The last day of a DTP*472 range (RD8), `None` for a single day.
+    pub service_end: Option<NaiveDate>,
     /// REF*6R line item control number (our encounter id): at most 30 characters, unique in the claim.
-    pub control_number: String,
+    pub control_number: Option<String>,
+    /// 2400 segments read but not held above, and loops 2410, 2420A-H, 2430 and 2440, in file
+    /// order (empty for what we write).
+    pub kept: Vec<KeptSegment>,
 }
 
 impl Claim {

@@ -208,7 +208,7 @@ impl OutreachOutcome {
 }
 
 /// A postal address as the 837 carries it (N3/N4). Text is already X12-safe.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Address {
     pub line1: String,
     pub city: String,

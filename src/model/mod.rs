@@ -4,14 +4,16 @@ mod claim;
 mod diagnosis;
 mod encounter;
 mod hcpcs;
+mod kept;
 mod money;
 mod npi;
 mod place_of_service;
+mod remittance;
 pub mod text;
 
 pub use claim::{
-    BillingProvider, Claim, ClaimFrequency, Contact, Envelope, Line, Receiver, RenderingProvider,
-    Submitter, Subscriber, Transaction, TransactionType, Usage,
+    BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, Envelope, Line, Patient,
+    Receiver, RenderingProvider, Submitter, Subscriber, Transaction, TransactionType, Usage,
 };
 pub use diagnosis::{DiagnosisCode, DiagnosisError};
 pub use encounter::{
@@ -19,6 +21,11 @@ pub use encounter::{
     RowRef, Sex, StaffClass, normalise_key,
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
+pub use kept::KeptSegment;
 pub use money::{Money, MoneyError};
 pub use npi::{Npi, NpiError, check_digit};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
+pub use remittance::{
+    Adjustment, ClaimPayment, Party, Person, Procedure, ProviderAdjustment, QualifiedDate,
+    Reference, Remittance, ServicePayment,
+};

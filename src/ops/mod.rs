@@ -1,6 +1,9 @@
 //! The operations behind each subcommand: library functions the thin CLI calls, and tests call
 //! without a process.
 
+pub mod check;
 pub mod claims;
 pub mod demo;
+pub mod diff;
 pub mod map;
+pub mod render;

@@ -3,6 +3,7 @@
 //!
 //! Areas add their rules in their own file and list them in [`catalogue`].
 
+pub mod check;
 mod encounter;
 mod finding;
 
@@ -39,6 +40,7 @@ pub struct Rule {
 pub fn catalogue() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
     all.extend_from_slice(encounter::RULES);
+    all.extend_from_slice(check::RULES);
     all.sort_by_key(|r| r.id);
     all
 }

@@ -7,7 +7,8 @@ use std::fmt;
 pub struct Delimiters {
     element: u8,
     component: u8,
-    repetition: u8,
+    /// `None` for interchanges whose ISA11 is a letter (the 4010 habit of `U`, still common).
+    repetition: Option<u8>,
     segment: u8,
 }
 
@@ -27,7 +28,7 @@ impl Delimiters {
     pub const STANDARD: Delimiters = Delimiters {
         element: b'*',
         component: b':',
-        repetition: b'^',
+        repetition: Some(b'^'),
         segment: b'~',
     };
 
@@ -38,21 +39,29 @@ impl Delimiters {
         repetition: char,
         segment: char,
     ) -> Result<Delimiters, DelimiterError> {
-        let all = [element, component, repetition, segment];
-        for (i, &c) in all.iter().enumerate() {
-            if !c.is_ascii_punctuation() {
-                return Err(DelimiterError::NotPunctuation(c));
-            }
-            if all[..i].contains(&c) {
-                return Err(DelimiterError::Repeated(c));
-            }
-        }
-        // All four are ASCII (checked above), so each fits a byte.
+        let [element, component, repetition, segment] =
+            distinct_punctuation([element, component, repetition, segment])?;
         Ok(Delimiters {
-            element: element as u8,
-            component: component as u8,
-            repetition: repetition as u8,
-            segment: segment as u8,
+            element,
+            component,
+            repetition: Some(repetition),
+            segment,
+        })
+    }
+
+    /// Three delimiters and no repetition separator: what a reader makes of an ISA whose ISA11
+    /// holds a letter (`U`, the 4010 standards id) instead of a separator.
+    pub fn without_repetition(
+        element: char,
+        component: char,
+        segment: char,
+    ) -> Result<Delimiters, DelimiterError> {
+        let [element, component, segment] = distinct_punctuation([element, component, segment])?;
+        Ok(Delimiters {
+            element,
+            component,
+            repetition: None,
+            segment,
         })
     }
 
@@ -64,8 +73,8 @@ impl Delimiters {
     pub fn component(&self) -> u8 {
         self.component
     }
-    /// Separates repeats of an element (`^`, ISA11).
-    pub fn repetition(&self) -> u8 {
+    /// Separates repeats of an element (`^`, ISA11); `None` when the interchange has none.
+    pub fn repetition(&self) -> Option<u8> {
         self.repetition
     }
     /// Ends a segment (`~`).
@@ -75,8 +84,24 @@ impl Delimiters {
 
     /// Whether `b` is one of the four, and so may not appear inside data.
     pub fn contains(&self, b: u8) -> bool {
-        b == self.element || b == self.component || b == self.repetition || b == self.segment
+        b == self.element || b == self.component || self.repetition == Some(b) || b == self.segment
     }
+}
+
+/// The characters as bytes, once each is known to be ASCII punctuation used only once.
+fn distinct_punctuation<const N: usize>(all: [char; N]) -> Result<[u8; N], DelimiterError> {
+    let mut out = [0u8; N];
+    for (i, &c) in all.iter().enumerate() {
+        if !c.is_ascii_punctuation() {
+            return Err(DelimiterError::NotPunctuation(c));
+        }
+        if all[..i].contains(&c) {
+            return Err(DelimiterError::Repeated(c));
+        }
+        // ASCII (checked above), so it fits a byte.
+        out[i] = c as u8;
+    }
+    Ok(out)
 }
 
 impl Default for Delimiters {
@@ -87,9 +112,15 @@ impl Default for Delimiters {
 
 impl fmt::Display for Delimiters {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d] =
-            [self.element, self.component, self.repetition, self.segment].map(char::from);
-        write!(f, "element {a} component {b} repetition {c} segment {d}")
+        let [a, b, d] = [self.element, self.component, self.segment].map(char::from);
+        match self.repetition {
+            Some(c) => write!(
+                f,
+                "element {a} component {b} repetition {} segment {d}",
+                char::from(c)
+            ),
+            None => write!(f, "element {a} component {b} no repetition segment {d}"),
+        }
     }
 }
 
@@ -120,7 +151,7 @@ mod tests {
         let d = Delimiters::default();
         assert_eq!(
             (d.element(), d.component(), d.repetition(), d.segment()),
-            (b'*', b':', b'^', b'~')
+            (b'*', b':', Some(b'^'), b'~')
         );
         assert!(d.contains(b'~') && !d.contains(b'|'));
         assert_eq!(Delimiters::new('*', ':', '^', '~'), Ok(d));
@@ -144,6 +175,21 @@ mod tests {
         assert_eq!(
             Delimiters::new('*', ':', '^', '\n'),
             Err(DelimiterError::NotPunctuation('\n'))
+        );
+    }
+
+    #[test]
+    fn an_isa11_letter_means_no_repetition_separator() {
+        let d = Delimiters::without_repetition('*', ':', '~').unwrap();
+        assert_eq!(d.repetition(), None);
+        assert!(!d.contains(b'^') && d.contains(b':'));
+        assert_eq!(
+            d.to_string(),
+            "element * component : no repetition segment ~"
+        );
+        assert_eq!(
+            Delimiters::without_repetition('*', '*', '~'),
+            Err(DelimiterError::Repeated('*'))
         );
     }
 }

@@ -42,6 +42,13 @@ pub(crate) fn write_header<W: Write>(
 ) -> Result<(), WriteError> {
     const BLANK: &[u8] = b"          ";
     let d = o.delimiters();
+    let Some(repetition) = d.repetition() else {
+        return Err(WriteError::Structure {
+            loop_id: "ISA_LOOP",
+            place: Place::ENVELOPE,
+            problem: StructureProblem::NoRepetitionSeparator,
+        });
+    };
     let s = &*SPECS;
     o.start(s.isa, Place::ENVELOPE)
         .el("00")?
@@ -54,7 +61,7 @@ pub(crate) fn write_header<W: Write>(
         .padded(&env.receiver_id)?
         .date6(env.date)?
         .time(env.time)?
-        .literal(&[d.repetition()])?
+        .literal(&[repetition])?
         .el("00501")?
         .zero_padded(u64::from(env.interchange_control_number))?
         .el(if env.acknowledgment_requested {

@@ -443,6 +443,23 @@ mod tests {
     }
 
     #[test]
+    fn the_835_grammar_has_the_remittance_loops() {
+        let mut ids = Vec::new();
+        super::super::P835.walk(&mut |_, l| ids.push(l.id));
+        assert_eq!(
+            ids,
+            [
+                "ISA_LOOP", "GS_LOOP", "ST_LOOP", "1000A", "1000B", "2000", "2100", "2110"
+            ]
+        );
+        let st = super::super::P835.find("ST_LOOP").unwrap();
+        let trailer: Vec<&str> = st.trailer.iter().map(|s| s.id).collect();
+        assert_eq!(trailer, ["PLB", "SE"]);
+        let svc = st.find("2110").unwrap().first_segment();
+        assert!(svc.matches(&seg("SVC", &["HC:G9008:U1", "150", "150"])));
+    }
+
+    #[test]
     fn loops_are_found_by_their_opening_segment() {
         let b = P837.find("2000B").unwrap();
         assert_eq!(b.name, "Subscriber Hierarchical Level");

@@ -3,7 +3,7 @@
 
 use super::write_error::{Place, StructureProblem, WriteError};
 use crate::digest::{Fnv64, FnvHashSet};
-use crate::model::{Claim, ClaimFrequency, Line, Transaction};
+use crate::model::{Claim, ClaimFrequency, Line, Npi, Transaction};
 
 /// Most claims one transaction set may hold (the guide's recommendation, which plans enforce).
 pub const MAX_CLAIMS_PER_TRANSACTION: usize = 5000;
@@ -27,7 +27,8 @@ pub const MAX_LINE_CONTROL: usize = 30;
 pub(crate) struct ClaimIds(FnvHashSet<u64>);
 
 impl ClaimIds {
-    fn insert(&mut self, id: &str) -> bool {
+    /// Records `id`; `false` when it was already recorded.
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
         self.0.insert(Fnv64::default().str(id).finish())
     }
 }
@@ -52,7 +53,14 @@ pub(crate) fn check_transaction(
     {
         return Err(refuse("1000A", place, StructureProblem::NoSubmitterContact));
     }
+    if !t.kept.is_empty() {
+        return Err(read_only("ST_LOOP", place, "header segments"));
+    }
     let bp = &t.billing_provider;
+    if !bp.kept.is_empty() {
+        return Err(read_only("2010AA", place, "billing provider segments"));
+    }
+    check_npi(&bp.npi, "billing provider (2010AA NM109)", "2010AA", place)?;
     if !is_digits(&bp.address.zip, 9) {
         return Err(refuse(
             "2010AA",
@@ -80,6 +88,19 @@ pub(crate) fn check_transaction(
     }
     for (si, sub) in (1u32..).zip(&t.subscribers) {
         let place = place.subscriber(si);
+        if !sub.patients.is_empty() {
+            return Err(read_only("2000C", place, "patient loops"));
+        }
+        if !sub.kept.is_empty() {
+            return Err(read_only("2010BA", place, "subscriber segments"));
+        }
+        if sub.birth_date.is_none() || sub.sex.is_none() {
+            return Err(refuse(
+                "2010BA",
+                place,
+                StructureProblem::NoSubscriberDemographics,
+            ));
+        }
         if sub.claims.is_empty() {
             return Err(refuse("2300", place, StructureProblem::NoClaims));
         }
@@ -98,7 +119,42 @@ pub(crate) fn check_transaction(
     Ok(())
 }
 
+fn read_only(loop_id: &'static str, place: Place, what: &'static str) -> WriteError {
+    refuse(loop_id, place, StructureProblem::ReadOnlyData { what })
+}
+
+fn check_npi(
+    npi: &str,
+    which: &'static str,
+    loop_id: &'static str,
+    place: Place,
+) -> Result<(), WriteError> {
+    match Npi::parse(npi) {
+        // Parsing trims spaces; the element must not have any.
+        Ok(n) if n.as_str() == npi => Ok(()),
+        Ok(_) => Err(refuse(
+            loop_id,
+            place,
+            StructureProblem::InvalidNpi {
+                which,
+                problem: crate::model::NpiError::Shape(npi.chars().count()),
+            },
+        )),
+        Err(problem) => Err(refuse(
+            loop_id,
+            place,
+            StructureProblem::InvalidNpi { which, problem },
+        )),
+    }
+}
+
 fn check_claim(claim: &Claim, place: Place, ids: &mut ClaimIds) -> Result<(), WriteError> {
+    if !claim.kept.is_empty() {
+        return Err(read_only("2300", place, "claim segments"));
+    }
+    if let Some(r) = &claim.rendering {
+        check_npi(&r.npi, "rendering provider (2310B NM109)", "2310B", place)?;
+    }
     let len = claim.claim_id.chars().count();
     if len > MAX_CLAIM_ID {
         return Err(refuse(
@@ -180,7 +236,18 @@ fn check_line(
     diagnoses: usize,
     place: Place,
 ) -> Result<(), WriteError> {
-    let len = line.control_number.chars().count();
+    if !line.kept.is_empty() {
+        return Err(read_only("2400", place, "service line segments"));
+    }
+    if line.service_end.is_some_and(|end| end < line.service_date) {
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::ServiceRangeReversed,
+        ));
+    }
+    let control = line.control_number.as_deref();
+    let len = control.map_or(0, |c| c.chars().count());
     if len > MAX_LINE_CONTROL {
         return Err(refuse(
             "2400",
@@ -190,7 +257,7 @@ fn check_line(
     }
     if let Some(first) = earlier
         .iter()
-        .position(|l| l.control_number == line.control_number)
+        .position(|l| control.is_some() && l.control_number.as_deref() == control)
     {
         let first = u32::try_from(first + 1).unwrap_or(u32::MAX);
         return Err(refuse(

@@ -222,13 +222,18 @@ fn write_billing_provider<W: Write>(
         .el(&bp.name)?
         .skip(4)?
         .el("XX")?
-        .el(bp.npi.as_str())?
+        .el(&bp.npi)?
         .finish()?;
     write_address(o, &bp.address, (s.billing_address, s.billing_city), place)?;
     o.start(s.billing_tax_id, place)
         .el("EI")?
         .el(&bp.tax_id)?
-        .finish()
+        .finish()?;
+    if let Some(pay_to) = &bp.pay_to {
+        o.start(s.pay_to_name, place).el("87")?.el("2")?.finish()?;
+        write_address(o, pay_to, (s.pay_to_address, s.pay_to_city), place)?;
+    }
+    Ok(())
 }
 
 fn write_address<W: Write>(
@@ -277,11 +282,14 @@ fn write_subscriber<W: Write>(
     if let Some(address) = &sub.address {
         write_address(o, address, (s.subscriber_address, s.subscriber_city), place)?;
     }
-    o.start(s.subscriber_demographics, place)
-        .el("D8")?
-        .date(sub.birth_date)?
-        .el(sub.sex.code())?
-        .finish()?;
+    // Checked present before writing: the subscriber is the patient.
+    if let (Some(birth_date), Some(sex)) = (sub.birth_date, sub.sex) {
+        o.start(s.subscriber_demographics, place)
+            .el("D8")?
+            .date(birth_date)?
+            .el(sex.code())?
+            .finish()?;
+    }
     o.start(s.payer_name, place)
         .el("PR")?
         .el("2")?
@@ -337,7 +345,7 @@ fn write_claim<W: Write>(
             .opt(r.first_name.as_deref())?
             .skip(3)?
             .el("XX")?
-            .el(r.npi.as_str())?
+            .el(&r.npi)?
             .finish()?;
         if let Some(taxonomy) = &r.taxonomy {
             o.start(s.rendering_specialty, place)
@@ -368,10 +376,11 @@ fn write_line<W: Write>(
     o.start(s.line_number, place)
         .uint(u64::from(number))?
         .finish()?;
-    let mut procedure = ["HC", line.hcpcs.as_str(), "", "", "", ""];
-    for (slot, m) in procedure[2..].iter_mut().zip(line.modifiers.as_slice()) {
+    let mut procedure = ["HC", line.hcpcs.as_str(), "", "", "", "", ""];
+    for (slot, m) in procedure[2..6].iter_mut().zip(line.modifiers.as_slice()) {
         *slot = m.as_str();
     }
+    procedure[6] = line.description.as_deref().unwrap_or("");
     let mut pointers = [""; 4];
     for (slot, &p) in pointers.iter_mut().zip(&line.diagnosis_pointers) {
         // Checked to be 1..=12 before writing; anything else would fail SV107's code list.
@@ -386,15 +395,20 @@ fn write_line<W: Write>(
         .empty()?
         .comp(&pointers)?
         .finish()?;
-    o.start(s.service_date, place)
-        .el("472")?
-        .el("D8")?
-        .date(line.service_date)?
-        .finish()?;
-    o.start(s.line_control, place)
-        .el("6R")?
-        .el(&line.control_number)?
-        .finish()
+    let mut date = o.start(s.service_date, place);
+    date.el("472")?;
+    match line.service_end {
+        None => date.el("D8")?.date(line.service_date)?,
+        Some(end) => date.el("RD8")?.date_range(line.service_date, end)?,
+    };
+    date.finish()?;
+    if let Some(control) = &line.control_number {
+        o.start(s.line_control, place)
+            .el("6R")?
+            .el(control)?
+            .finish()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -425,7 +439,10 @@ mod tests {
             place_of_service: Some(PlaceOfService::parse("10").unwrap()),
             diagnosis_pointers: vec![1, 2],
             service_date: date("2025-06-29"),
-            control_number: control.into(),
+            service_end: None,
+            control_number: Some(control.into()),
+            description: None,
+            kept: Vec::new(),
         }
     }
 
@@ -444,10 +461,11 @@ mod tests {
             rendering: Some(RenderingProvider {
                 last_name: "WORKER".into(),
                 first_name: Some("CARE".into()),
-                npi: Npi::parse("1987654328").unwrap(),
+                npi: "1987654328".into(),
                 taxonomy: Some("171M00000X".into()),
             }),
             lines: vec![line("ENC1"), line("ENC2")],
+            kept: Vec::new(),
         }
     }
 
@@ -474,7 +492,7 @@ mod tests {
             billing_provider: BillingProvider {
                 taxonomy: Some("251S00000X".into()),
                 name: "EXAMPLE ECM PROVIDER INC".into(),
-                npi: Npi::parse("1234567893").unwrap(),
+                npi: "1234567893".into(),
                 address: Address {
                     line1: "100 MAIN STREET".into(),
                     city: "SACRAMENTO".into(),
@@ -482,6 +500,8 @@ mod tests {
                     zip: "958141234".into(),
                 },
                 tax_id: "123456789".into(),
+                pay_to: None,
+                kept: Vec::new(),
             },
             subscribers: vec![Subscriber {
                 payer_responsibility: "P".into(),
@@ -490,12 +510,15 @@ mod tests {
                 first_name: Some("TEST".into()),
                 member_id: "90000001A".into(),
                 address: None,
-                birth_date: date("1980-01-01"),
-                sex: Sex::Female,
+                birth_date: Some(date("1980-01-01")),
+                sex: Some(Sex::Female),
                 payer_name: "EXAMPLE PLAN".into(),
                 payer_id: "MCP0001".into(),
                 claims: vec![claim("ECM1")],
+                patients: Vec::new(),
+                kept: Vec::new(),
             }],
+            kept: Vec::new(),
         }
     }
 

@@ -185,6 +185,24 @@ impl<W: Write> SegmentBuilder<'_, W> {
     /// Writes a date as `CCYYMMDD`. Checked as a date even where the guide types the element AN
     /// (DMG02, DTP03), as validators read those through their format qualifier.
     pub fn date(&mut self, d: NaiveDate) -> Result<&mut Self, WriteError> {
+        let buf = self.ccyymmdd(d)?;
+        self.el(ascii(&buf))
+    }
+
+    /// Writes a date range as `CCYYMMDD-CCYYMMDD` (the RD8 format).
+    pub fn date_range(
+        &mut self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<&mut Self, WriteError> {
+        let mut buf = [b'-'; 17];
+        buf[..8].copy_from_slice(&self.ccyymmdd(start)?);
+        buf[9..].copy_from_slice(&self.ccyymmdd(end)?);
+        self.el(ascii(&buf))
+    }
+
+    /// A date in `CCYYMMDD` digits, refused (against the next element) when it is not one.
+    fn ccyymmdd(&self, d: NaiveDate) -> Result<[u8; 8], WriteError> {
         let mut buf = [b'0'; 8];
         // A year outside 0..=9999 cannot be written in four digits; zeros make it a refused date.
         if let Ok(year @ 0..=9999) = u64::try_from(d.year()) {
@@ -196,7 +214,7 @@ impl<W: Write> SegmentBuilder<'_, W> {
             let def = self.next_def()?;
             return Err(self.refuse(def, ElementProblem::BadDate));
         }
-        self.el(ascii(&buf))
+        Ok(buf)
     }
 
     /// Writes a date as `YYMMDD` (ISA09).

@@ -85,6 +85,8 @@ pub enum StructureProblem {
     NoTransactions,
     #[error("the {which} control number must be between 1 and 999999999")]
     ControlNumberRange { which: &'static str },
+    #[error("the delimiters have no repetition separator; 5010 needs one in ISA11 (use ^)")]
+    NoRepetitionSeparator,
     #[error("the transaction has no subscriber; leave it out or add the members' claims")]
     NoSubscribers,
     #[error(
@@ -151,6 +153,23 @@ pub enum StructureProblem {
         "the submitter contact (1000A PER) has neither a phone number nor an e-mail address; configure one"
     )]
     NoSubmitterContact,
+    #[error("the {which} NPI {problem}; correct it in the configuration or source data")]
+    InvalidNpi {
+        which: &'static str,
+        problem: crate::model::NpiError,
+    },
+    #[error(
+        "the subscriber is the patient, so the 2010BA DMG segment (birth date and sex) is required; supply both"
+    )]
+    NoSubscriberDemographics,
+    #[error(
+        "the line's service date range ends before it starts (DTP*472 RD8); swap or fix the dates"
+    )]
+    ServiceRangeReversed,
+    #[error(
+        "the value holds {what} read from another file, which this writer does not write; remove it to write the rest"
+    )]
+    ReadOnlyData { what: &'static str },
     #[error(
         "the billing provider ZIP code must be the full 9 digits (ZIP+4, no dash) in 2010AA N403"
     )]

@@ -136,3 +136,14 @@ pub fn x12_types_summary(text: &str) -> (usize, usize, Decimal) {
     }
     (claims, lines, total)
 }
+
+/// The `.837` files in `dir`, sorted.
+pub fn files_837(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "837"))
+        .collect();
+    v.sort();
+    v
+}

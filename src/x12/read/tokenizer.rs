@@ -1,0 +1,997 @@
+//! Splits an X12 byte stream into segments, streaming: one segment is in memory at a time, so
+//! memory does not grow with the file. The delimiters come from each interchange's ISA (element
+//! separator = its fourth byte, repetition = ISA11, component = ISA16, segment terminator = the
+//! byte after ISA16). Line breaks and spaces between segments, a UTF-8 byte-order mark and
+//! trailing whitespace are accepted; anything malformed is a [`TokenError`] with its byte offset
+//! and segment number, never a panic.
+
+use crate::x12::delimiters::{DelimiterError, Delimiters};
+use crate::x12::grammar::SegmentRef;
+use std::fmt;
+use std::io::{self, BufRead};
+
+/// The longest segment read (bytes). Real segments stay under a few hundred; a longer one means
+/// the segment terminator is not what the ISA says, and reading on would hold the file in memory.
+pub const MAX_SEGMENT_LEN: usize = 64 * 1024;
+
+/// The most elements a segment may have (none in the 837P or 835 guides has more than 30).
+pub const MAX_ELEMENTS: usize = 64;
+
+/// The ISA is fixed width: 106 bytes with its terminator.
+pub const ISA_LEN: usize = 106;
+
+/// Widths of ISA01..ISA16: every ISA field is fixed width.
+const ISA_WIDTHS: [usize; 16] = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where a segment is in its file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Position {
+    /// Byte offset of the segment's first byte (0-based, counting a byte-order mark).
+    pub offset: u64,
+    /// 1-based segment number in the file (ISA is 1).
+    pub number: u64,
+    /// 1-based segment number within its transaction set (ST is 1, SE is SE01), `None` outside one.
+    pub in_set: Option<u32>,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "segment {}", self.number)?;
+        if let Some(n) = self.in_set {
+            write!(f, " ({n} in its transaction set)")?;
+        }
+        write!(f, ", byte {}", self.offset)
+    }
+}
+
+/// What is malformed. Messages name positions and delimiter characters, never data values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenProblem {
+    #[error("could not read the file ({0})")]
+    Io(String),
+    #[error("the file is empty; an X12 file starts with an ISA segment")]
+    Empty,
+    #[error(
+        "the file does not start with an ISA segment; is it an X12 file? (only a byte-order mark or whitespace may come first)"
+    )]
+    NoIsa,
+    #[error(
+        "the file ends inside the ISA segment, which is always {ISA_LEN} characters; the file is truncated"
+    )]
+    IsaTruncated,
+    #[error(
+        "ISA{field:02} is {found} characters but ISA fields are fixed width: it must be exactly {expected} (pad with spaces); the ISA is always {ISA_LEN} characters"
+    )]
+    IsaFieldWidth {
+        field: u8,
+        expected: usize,
+        found: usize,
+    },
+    #[error(
+        "the segment terminator (the character after ISA16) is a line break; use a punctuation terminator such as ~ (a line break may follow it)"
+    )]
+    LineBreakTerminator,
+    #[error("the ISA {role}: {problem}")]
+    Delimiter {
+        role: &'static str,
+        problem: DelimiterError,
+    },
+    #[error(
+        "control character 0x{byte:02X} in a segment; remove it (only printable text may appear between delimiters)"
+    )]
+    ControlByte { byte: u8 },
+    #[error(
+        "a line break inside a segment, before its terminator {terminator:?}; join the segment onto one line"
+    )]
+    LineBreak { terminator: char },
+    #[error(
+        "bytes that are not valid UTF-8 text (perhaps Latin-1); save the file as ASCII or UTF-8"
+    )]
+    InvalidText,
+    #[error(
+        "a segment runs over {MAX_SEGMENT_LEN} bytes without its terminator {terminator:?}; is the ISA's segment terminator the one the file uses?"
+    )]
+    SegmentTooLong { terminator: char },
+    #[error("a segment has more than {MAX_ELEMENTS} elements; no X12 segment has that many")]
+    TooManyElements,
+    #[error("an empty segment (two terminators in a row); remove the extra {terminator:?}")]
+    EmptySegment { terminator: char },
+    #[error(
+        "a segment id must be 2 or 3 capital letters or digits, starting with a letter (such as NM1); this one is {0}"
+    )]
+    BadSegmentId(SegmentIdShape),
+    #[error(
+        "the file ends inside a segment (no terminator {terminator:?} after its last bytes); the file is truncated"
+    )]
+    Truncated { terminator: char },
+    #[error(
+        "the file ends before the IEA segment that closes the interchange; the file is truncated"
+    )]
+    NoIea,
+    #[error("an ISA starts before the IEA that closes the previous interchange; add the IEA")]
+    IsaBeforeIea,
+    #[error(
+        "data after the IEA segment that closes the interchange; only another ISA..IEA interchange or whitespace may follow"
+    )]
+    DataAfterIea,
+}
+
+impl TokenProblem {
+    /// Whether reading can go on after this problem: the bad segment was read to its terminator,
+    /// so the next call returns the segment after it (a checker can then report every one).
+    pub fn is_recoverable(&self) -> bool {
+        matches!(
+            self,
+            TokenProblem::InvalidText
+                | TokenProblem::EmptySegment { .. }
+                | TokenProblem::BadSegmentId(_)
+                | TokenProblem::TooManyElements
+        )
+    }
+}
+
+/// How a segment id is wrong (the id itself is not quoted: it may be a fragment of data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentIdShape {
+    Empty,
+    Length(usize),
+    Characters,
+}
+
+impl fmt::Display for SegmentIdShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SegmentIdShape::Empty => f.write_str("empty (the segment starts with a delimiter)"),
+            SegmentIdShape::Length(n) => write!(f, "{n} characters long"),
+            SegmentIdShape::Characters => {
+                f.write_str("not capital letters and digits starting with a letter")
+            }
+        }
+    }
+}
+
+/// A malformed input, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("byte {offset}, segment {segment}: {problem}")]
+pub struct TokenError {
+    /// Byte offset of the offending byte (or of the start of the offending segment).
+    pub offset: u64,
+    /// 1-based number of the segment the problem is in (or would have been).
+    pub segment: u64,
+    pub problem: TokenProblem,
+}
+
+/// One segment, borrowed from the tokenizer until the next call. Elements and components are
+/// slices of the segment text: nothing is copied.
+#[derive(Debug, Clone, Copy)]
+pub struct Segment<'a> {
+    text: &'a str,
+    /// Byte positions of the element separators in `text`.
+    seps: &'a [u32],
+    delimiters: Delimiters,
+    position: Position,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id (`NM1`).
+    pub fn id(&self) -> &'a str {
+        let end = self.seps.first().map_or(self.text.len(), |&p| p as usize);
+        self.text.get(..end).unwrap_or("")
+    }
+
+    /// The whole segment as in the file, without its terminator.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Where it is in the file.
+    pub fn position(&self) -> Position {
+        self.position
+    }
+
+    /// The delimiters of its interchange.
+    pub fn delimiters(&self) -> Delimiters {
+        self.delimiters
+    }
+
+    /// How many elements follow the id (trailing empty ones included when the file has them).
+    pub fn element_count(&self) -> usize {
+        self.seps.len()
+    }
+
+    /// Element `n` (1-based: `element(1)` is NM101), `""` when absent.
+    pub fn element(&self, n: usize) -> &'a str {
+        let Some(start) = n.checked_sub(1).and_then(|i| self.seps.get(i)) else {
+            return "";
+        };
+        let end = self.seps.get(n).map_or(self.text.len(), |&p| p as usize);
+        self.text.get(*start as usize + 1..end).unwrap_or("")
+    }
+
+    /// The elements in order, element 01 first.
+    pub fn elements(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (1..=self.seps.len()).map(|n| self.element(n))
+    }
+
+    /// Component `c` of element `n` (both 1-based), `""` when absent. A simple element is its own
+    /// first component.
+    pub fn component(&self, n: usize, c: usize) -> &'a str {
+        c.checked_sub(1)
+            .and_then(|i| self.components(n).nth(i))
+            .unwrap_or("")
+    }
+
+    /// The components of element `n` (one, the element itself, when it is not a composite).
+    pub fn components(&self, n: usize) -> std::str::Split<'a, char> {
+        self.element(n)
+            .split(char::from(self.delimiters.component()))
+    }
+
+    /// The repeats of element `n` (one when it does not repeat, or the interchange has no
+    /// repetition separator).
+    pub fn repetitions(&self, n: usize) -> impl Iterator<Item = &'a str> + 'a {
+        let value = self.element(n);
+        let sep = self.delimiters.repetition().map(char::from);
+        // Without a separator, split on a character that cannot occur in checked text.
+        value.split(sep.unwrap_or('\u{0}'))
+    }
+
+    /// Whether element `n` holds the repetition separator.
+    pub fn repeats(&self, n: usize) -> bool {
+        self.delimiters
+            .repetition()
+            .is_some_and(|r| self.element(n).as_bytes().contains(&r))
+    }
+
+    /// Calls `f` with the segment as the grammar sees it (for [`crate::x12::LoopCursor`]).
+    pub fn with_ref<T>(&self, f: impl FnOnce(&SegmentRef<'_>) -> T) -> T {
+        let mut parts = [""; MAX_ELEMENTS];
+        // The tokenizer refuses segments with more elements than `parts` holds.
+        for (slot, value) in parts.iter_mut().zip(self.elements()) {
+            *slot = value;
+        }
+        let n = self.element_count().min(MAX_ELEMENTS);
+        f(&SegmentRef {
+            id: self.id(),
+            elements: &parts[..n],
+            component_separator: char::from(self.delimiters.component()),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the first ISA.
+    Start,
+    /// Between an ISA and its IEA.
+    Interchange,
+    /// After an IEA: only whitespace or another ISA may follow.
+    AfterIea,
+    /// After an error: nothing more is read.
+    Stopped,
+}
+
+/// Reads segments one at a time from a [`BufRead`]; see the module documentation.
+pub struct Tokenizer<R> {
+    input: R,
+    /// The current segment's bytes, without its terminator.
+    buf: Vec<u8>,
+    seps: Vec<u32>,
+    delimiters: Delimiters,
+    state: State,
+    /// Bytes consumed from `input`.
+    consumed: u64,
+    /// Segments read so far.
+    segments: u64,
+    /// Number of the last segment within its transaction set.
+    in_set: Option<u32>,
+    set_closed: bool,
+}
+
+impl<R: BufRead> Tokenizer<R> {
+    /// A tokenizer at the start of `input`.
+    pub fn new(input: R) -> Tokenizer<R> {
+        Tokenizer {
+            input,
+            buf: Vec::with_capacity(256),
+            seps: Vec::with_capacity(32),
+            delimiters: Delimiters::STANDARD,
+            state: State::Start,
+            consumed: 0,
+            segments: 0,
+            in_set: None,
+            set_closed: false,
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn offset(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Segments returned so far.
+    pub fn segments_read(&self) -> u64 {
+        self.segments
+    }
+
+    /// The next segment, `Ok(None)` at the end of the file (after the last IEA), or a problem.
+    /// After a [recoverable](TokenProblem::is_recoverable) problem the next call goes on with
+    /// the following segment; after any other, every later call returns `Ok(None)`.
+    pub fn next_segment(&mut self) -> Result<Option<Segment<'_>>, TokenError> {
+        match self.read_next() {
+            Ok(Some(position)) => {
+                let text = std::str::from_utf8(&self.buf).unwrap_or("");
+                Ok(Some(Segment {
+                    text,
+                    seps: &self.seps,
+                    delimiters: self.delimiters,
+                    position,
+                }))
+            }
+            Ok(None) => Ok(None),
+            Err(e) if e.problem.is_recoverable() => {
+                // The bad segment was read to its terminator: count it and go on after it.
+                self.count_segment();
+                Err(e)
+            }
+            Err(e) => {
+                self.state = State::Stopped;
+                Err(e)
+            }
+        }
+    }
+
+    fn error(&self, offset: u64, problem: TokenProblem) -> TokenError {
+        TokenError {
+            offset,
+            segment: self.segments + 1,
+            problem,
+        }
+    }
+
+    fn io(&self, e: &io::Error) -> TokenError {
+        self.error(self.consumed, TokenProblem::Io(e.kind().to_string()))
+    }
+
+    /// The next byte without consuming it, `None` at the end of the input.
+    fn peek(&mut self) -> Result<Option<u8>, TokenError> {
+        loop {
+            match self.input.fill_buf() {
+                Ok(b) => return Ok(b.first().copied()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.io(&e)),
+            }
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.input.consume(n);
+        self.consumed += n as u64;
+    }
+
+    /// Skips whitespace (and, at the very start, a byte-order mark); returns the next byte.
+    fn skip_between_segments(&mut self) -> Result<Option<u8>, TokenError> {
+        if self.consumed == 0 && self.peek()? == BOM.first().copied() {
+            for &expected in BOM {
+                if self.peek()? != Some(expected) {
+                    return Err(self.error(0, TokenProblem::NoIsa));
+                }
+                self.consume(1);
+            }
+        }
+        loop {
+            let (skip, next) = match self.input.fill_buf() {
+                Ok(b) => {
+                    let skip = b
+                        .iter()
+                        .position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+                        .unwrap_or(b.len());
+                    (skip, b.get(skip).copied())
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.io(&e)),
+            };
+            self.consume(skip);
+            if next.is_some() || skip == 0 {
+                return Ok(next);
+            }
+        }
+    }
+
+    fn read_next(&mut self) -> Result<Option<Position>, TokenError> {
+        if self.state == State::Stopped {
+            return Ok(None);
+        }
+        let next = self.skip_between_segments()?;
+        let start = self.consumed;
+        if next.is_none() {
+            return match self.state {
+                State::Start if start == 0 => Err(self.error(0, TokenProblem::Empty)),
+                State::Start => Err(self.error(start, TokenProblem::NoIsa)),
+                State::Interchange => Err(self.error(start, TokenProblem::NoIea)),
+                State::AfterIea | State::Stopped => {
+                    self.state = State::Stopped;
+                    Ok(None)
+                }
+            };
+        }
+        if self.state == State::Interchange {
+            self.read_segment(start)?;
+            if segment_id(&self.buf, &self.seps) == b"ISA" {
+                return Err(self.error(start, TokenProblem::IsaBeforeIea));
+            }
+        } else {
+            self.read_isa(start)?;
+            self.state = State::Interchange;
+        }
+        self.count_segment();
+        match segment_id(&self.buf, &self.seps) {
+            b"SE" => self.set_closed = true,
+            b"IEA" => self.state = State::AfterIea,
+            _ => {}
+        }
+        Ok(Some(Position {
+            offset: start,
+            number: self.segments,
+            in_set: self.in_set,
+        }))
+    }
+
+    /// Counts the segment in `buf` in the file and in its transaction set.
+    fn count_segment(&mut self) {
+        self.segments += 1;
+        if self.set_closed {
+            self.in_set = None;
+            self.set_closed = false;
+        }
+        self.in_set = match segment_id(&self.buf, &self.seps) {
+            b"ST" => Some(1),
+            _ => self.in_set.map(|n| n.saturating_add(1)),
+        };
+    }
+
+    /// Reads the fixed-width ISA and takes the interchange's delimiters from it.
+    fn read_isa(&mut self, start: u64) -> Result<(), TokenError> {
+        let not_isa = if self.state == State::AfterIea {
+            TokenProblem::DataAfterIea
+        } else {
+            TokenProblem::NoIsa
+        };
+        self.buf.clear();
+        while self.buf.len() < ISA_LEN {
+            let n = match self.input.fill_buf() {
+                Ok([]) => break,
+                Ok(b) => {
+                    let n = (ISA_LEN - self.buf.len()).min(b.len());
+                    self.buf.extend_from_slice(&b[..n]);
+                    n
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.io(&e)),
+            };
+            self.consume(n);
+        }
+        let head = &self.buf[..self.buf.len().min(3)];
+        if head != &b"ISA"[..head.len()] {
+            return Err(self.error(start, not_isa));
+        }
+        if self.buf.len() < ISA_LEN {
+            return Err(self.error(start, TokenProblem::IsaTruncated));
+        }
+        let element = self.buf[3];
+        // Every field must sit where the fixed widths put it; report the first that does not.
+        let mut at = 3;
+        for (i, &width) in ISA_WIDTHS.iter().enumerate() {
+            let field_start = at + 1;
+            let field_end = field_start + width;
+            let field = &self.buf[field_start..field_end];
+            let last = i + 1 == ISA_WIDTHS.len();
+            // ISA16 is followed by the terminator, whatever it is; the others by the separator.
+            if field.contains(&element) || (!last && self.buf[field_end] != element) {
+                let found = self.buf[field_start..]
+                    .iter()
+                    .position(|&b| b == element)
+                    .unwrap_or(ISA_LEN - field_start);
+                return Err(self.error(
+                    start + field_start as u64,
+                    TokenProblem::IsaFieldWidth {
+                        field: (i + 1) as u8,
+                        expected: width,
+                        found,
+                    },
+                ));
+            }
+            at = field_end;
+        }
+        if let Some(pos) = self.buf[..ISA_LEN - 1]
+            .iter()
+            .position(|&b| b < b' ' || b == 0x7F)
+        {
+            let byte = self.buf[pos];
+            return Err(self.error(start + pos as u64, TokenProblem::ControlByte { byte }));
+        }
+        let (repetition, component, terminator) = (self.buf[82], self.buf[104], self.buf[105]);
+        if matches!(terminator, b'\r' | b'\n') {
+            return Err(self.error(start + 105, TokenProblem::LineBreakTerminator));
+        }
+        let (e, c, t) = (
+            char::from(element),
+            char::from(component),
+            char::from(terminator),
+        );
+        let delimiters = if repetition.is_ascii_alphanumeric() {
+            Delimiters::without_repetition(e, c, t)
+        } else {
+            Delimiters::new(e, c, char::from(repetition), t)
+        };
+        let role_of = |ch: char| {
+            if ch == e {
+                "element separator (the 4th character)"
+            } else if ch == c {
+                "component separator (ISA16)"
+            } else if ch == t {
+                "segment terminator (the character after ISA16)"
+            } else {
+                "repetition separator (ISA11)"
+            }
+        };
+        self.delimiters = delimiters.map_err(|problem| {
+            let role = match problem {
+                DelimiterError::NotPunctuation(ch) | DelimiterError::Repeated(ch) => role_of(ch),
+            };
+            self.error(start, TokenProblem::Delimiter { role, problem })
+        })?;
+        self.buf.truncate(ISA_LEN - 1);
+        self.split_elements(start)
+    }
+
+    /// Reads up to the segment terminator, checking every byte.
+    fn read_segment(&mut self, start: u64) -> Result<(), TokenError> {
+        enum Step {
+            More(usize),
+            Done(usize),
+            Bad(u64, u8),
+            TooLong,
+            Eof,
+        }
+        self.buf.clear();
+        let terminator = self.delimiters.segment();
+        loop {
+            let step = match self.input.fill_buf() {
+                Ok([]) => Step::Eof,
+                Ok(b) => {
+                    let end = b.iter().position(|&x| x == terminator);
+                    let chunk = &b[..end.unwrap_or(b.len())];
+                    if let Some(i) = chunk.iter().position(|&x| x < b' ' || x == 0x7F) {
+                        Step::Bad(self.consumed + i as u64, chunk[i])
+                    } else if self.buf.len() + chunk.len() > MAX_SEGMENT_LEN {
+                        Step::TooLong
+                    } else {
+                        self.buf.extend_from_slice(chunk);
+                        match end {
+                            Some(e) => Step::Done(e + 1),
+                            None => Step::More(chunk.len()),
+                        }
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.io(&e)),
+            };
+            let t = char::from(terminator);
+            match step {
+                Step::More(n) => self.consume(n),
+                Step::Done(n) => {
+                    self.consume(n);
+                    break;
+                }
+                Step::Bad(offset, b'\r' | b'\n') => {
+                    return Err(self.error(offset, TokenProblem::LineBreak { terminator: t }));
+                }
+                Step::Bad(offset, byte) => {
+                    return Err(self.error(offset, TokenProblem::ControlByte { byte }));
+                }
+                Step::TooLong => {
+                    return Err(self.error(start, TokenProblem::SegmentTooLong { terminator: t }));
+                }
+                Step::Eof => {
+                    return Err(self.error(start, TokenProblem::Truncated { terminator: t }));
+                }
+            }
+        }
+        if let Err(e) = std::str::from_utf8(&self.buf) {
+            let offset = start + e.valid_up_to() as u64;
+            return Err(self.error(offset, TokenProblem::InvalidText));
+        }
+        if self.buf.is_empty() {
+            let terminator = char::from(terminator);
+            return Err(self.error(start, TokenProblem::EmptySegment { terminator }));
+        }
+        self.split_elements(start)?;
+        let id = segment_id(&self.buf, &self.seps);
+        let shape = if id.is_empty() {
+            Some(SegmentIdShape::Empty)
+        } else if !(2..=3).contains(&id.len()) {
+            Some(SegmentIdShape::Length(id.len()))
+        } else if !id[0].is_ascii_uppercase()
+            || !id
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            Some(SegmentIdShape::Characters)
+        } else {
+            None
+        };
+        match shape {
+            Some(shape) => Err(self.error(start, TokenProblem::BadSegmentId(shape))),
+            None => Ok(()),
+        }
+    }
+
+    fn split_elements(&mut self, start: u64) -> Result<(), TokenError> {
+        let element = self.delimiters.element();
+        self.seps.clear();
+        for (i, &b) in self.buf.iter().enumerate() {
+            if b == element {
+                if self.seps.len() == MAX_ELEMENTS {
+                    return Err(self.error(start, TokenProblem::TooManyElements));
+                }
+                // Segments are at most MAX_SEGMENT_LEN long, so positions fit in u32.
+                self.seps.push(i as u32);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bytes before the first element separator.
+fn segment_id<'b>(buf: &'b [u8], seps: &[u32]) -> &'b [u8] {
+    let end = seps.first().map_or(buf.len(), |&p| p as usize);
+    buf.get(..end).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufReader;
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*ECMSUBMITTER   *ZZ*MCPRECEIVER    *250701*0930*^*00501*000000001*0*T*:~";
+
+    fn file(body: &str) -> String {
+        format!(
+            "{ISA}\nGS*HC*A*B*20250701*0930*1*X*005010X222A1~\n{body}GE*1*1~\nIEA*1*000000001~\n"
+        )
+    }
+
+    /// A segment as (id, number, number in set, offset).
+    type Seen = (String, u64, Option<u32>, u64);
+
+    /// Every segment, read `chunk` bytes at a time.
+    fn read_with(bytes: &[u8], chunk: usize) -> Result<Vec<Seen>, TokenError> {
+        let mut t = Tokenizer::new(BufReader::with_capacity(chunk, bytes));
+        let mut out = Vec::new();
+        while let Some(s) = t.next_segment()? {
+            let p = s.position();
+            out.push((s.id().to_string(), p.number, p.in_set, p.offset));
+        }
+        // After the end it stays at the end.
+        assert!(t.next_segment().unwrap().is_none());
+        Ok(out)
+    }
+
+    fn read(bytes: &[u8]) -> Result<Vec<Seen>, TokenError> {
+        let whole = read_with(bytes, 8192);
+        // Chunk boundaries never change the outcome.
+        for chunk in [1, 2, 3, 7, 106, 107] {
+            assert_eq!(read_with(bytes, chunk), whole, "chunk {chunk}");
+        }
+        whole
+    }
+
+    fn problem(bytes: &[u8]) -> (u64, u64, TokenProblem) {
+        let e = read(bytes).unwrap_err();
+        (e.offset, e.segment, e.problem)
+    }
+
+    #[test]
+    fn numbers_segments_in_the_file_and_in_their_set() {
+        let text = file("ST*837*0001*005010X222A1~\nBHT*0019~\nSE*3*0001~\n");
+        let segs = read(text.as_bytes()).unwrap();
+        let ids: Vec<&str> = segs.iter().map(|s| s.0.as_str()).collect();
+        assert_eq!(ids, ["ISA", "GS", "ST", "BHT", "SE", "GE", "IEA"]);
+        let in_set: Vec<Option<u32>> = segs.iter().map(|s| s.2).collect();
+        assert_eq!(in_set, [None, None, Some(1), Some(2), Some(3), None, None]);
+        assert_eq!(segs[1].1, 2);
+        assert_eq!(segs[1].3, 107, "GS starts after the ISA and its line break");
+    }
+
+    #[test]
+    fn accepts_a_bom_no_line_breaks_crlf_and_trailing_whitespace() {
+        let plain = file("ST*837*1~SE*2*1~").replace('\n', "");
+        let base = read(plain.as_bytes()).unwrap();
+        let with_bom = read(format!("\u{feff}{plain}").as_bytes()).unwrap();
+        assert_eq!(with_bom.len(), base.len());
+        assert_eq!(with_bom[0].3, 3, "offsets count the BOM");
+        let crlf = file("ST*837*1~\r\nSE*2*1~\r\n").replace('\n', "\r\n");
+        assert_eq!(
+            read(format!("{crlf}  \r\n\t\n").as_bytes()).unwrap().len(),
+            base.len()
+        );
+        let indented = file("  ST*837*1~\n    SE*2*1~\n");
+        assert_eq!(read(indented.as_bytes()).unwrap().len(), base.len());
+    }
+
+    #[test]
+    fn delimiters_come_from_each_isa() {
+        let isa2 = ISA
+            .replace('*', "|")
+            .replace("|^|", "|!|")
+            .replace(":~", ">\\");
+        let text = format!(
+            "{}{isa2}GS|HC|A>1>2|B~X|20250701\\IEA|1|000000001\\",
+            file("")
+        );
+        let mut t = Tokenizer::new(text.as_bytes());
+        let mut seen = Vec::new();
+        while let Some(s) = t.next_segment().unwrap() {
+            seen.push((s.id().to_string(), s.delimiters()));
+            if s.id() == "GS" && s.delimiters().element() == b'|' {
+                assert_eq!(s.element(2), "A>1>2");
+                assert_eq!(s.component(2, 2), "1");
+                assert_eq!(s.components(2).count(), 3);
+                assert_eq!(s.element(3), "B~X", "the first terminator is data here");
+                assert_eq!(s.element(9), "");
+                assert_eq!(s.component(9, 1), "");
+            }
+        }
+        assert_eq!(seen.len(), 7);
+        assert_eq!(seen[6].1.segment(), b'\\');
+        assert_eq!(seen[6].1.repetition(), Some(b'!'));
+    }
+
+    #[test]
+    fn gives_elements_components_and_repeats_without_copying() {
+        let text = file("ST*837*1~SV1*HC:G9008:U1::U2*150*UN*1***1:2~SE*3*1~REF*X*A^B^C~");
+        let mut t = Tokenizer::new(text.as_bytes());
+        while let Some(s) = t.next_segment().unwrap() {
+            match s.id() {
+                "SV1" => {
+                    assert_eq!(s.element_count(), 7);
+                    assert_eq!(s.element(1), "HC:G9008:U1::U2");
+                    let comps: Vec<&str> = s.components(1).collect();
+                    assert_eq!(comps, ["HC", "G9008", "U1", "", "U2"]);
+                    assert_eq!(s.component(7, 2), "2");
+                    assert_eq!(s.element(0), "");
+                    assert_eq!(s.component(1, 0), "");
+                    assert!(!s.repeats(1));
+                    let placed = s.with_ref(|r| (r.id.to_string(), r.elements.len()));
+                    assert_eq!(placed, ("SV1".to_string(), 7));
+                    assert_eq!(s.text(), "SV1*HC:G9008:U1::U2*150*UN*1***1:2");
+                }
+                "REF" => {
+                    assert!(s.repeats(2));
+                    assert_eq!(s.repetitions(2).collect::<Vec<_>>(), ["A", "B", "C"]);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn an_isa11_letter_means_no_repetition_separator() {
+        let text = file("").replace("*^*", "*U*");
+        let mut t = Tokenizer::new(text.as_bytes());
+        let isa = t.next_segment().unwrap().unwrap();
+        assert_eq!(isa.delimiters().repetition(), None);
+        assert_eq!(isa.element(11), "U");
+        assert_eq!(isa.repetitions(11).count(), 1);
+    }
+
+    #[test]
+    fn several_interchanges_in_one_file() {
+        let text = format!("{}{}", file(""), file(""));
+        let segs = read(text.as_bytes()).unwrap();
+        assert_eq!(segs.len(), 8);
+        assert_eq!(segs[4].0, "ISA");
+        assert_eq!(segs[4].1, 5);
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_interchange() {
+        assert_eq!(problem(b""), (0, 1, TokenProblem::Empty));
+        assert_eq!(problem(b" \n"), (2, 1, TokenProblem::NoIsa));
+        assert_eq!(problem(b"GS*HC~").2, TokenProblem::NoIsa);
+        assert_eq!(problem(b"\xEF\xBB").2, TokenProblem::NoIsa);
+        assert_eq!(problem(b"%PDF-1.4").2, TokenProblem::NoIsa);
+        assert_eq!(problem(&ISA.as_bytes()[..50]).2, TokenProblem::IsaTruncated);
+        assert_eq!(problem(b"IS").2, TokenProblem::IsaTruncated);
+    }
+
+    #[test]
+    fn says_which_isa_field_has_the_wrong_width() {
+        let short = ISA.replace("ECMSUBMITTER   ", "ECMSUBMITTER");
+        let (offset, segment, p) = problem(file("").replace(ISA, &short).as_bytes());
+        assert_eq!(
+            p,
+            TokenProblem::IsaFieldWidth {
+                field: 6,
+                expected: 15,
+                found: 12
+            }
+        );
+        assert_eq!((offset, segment), (35, 1));
+        assert!(p.to_string().contains("ISA06 is 12 characters"), "{p}");
+        let long = ISA.replace("*0930*", "*09300*");
+        assert!(matches!(
+            problem(file("").replace(ISA, &long).as_bytes()).2,
+            TokenProblem::IsaFieldWidth { field: 10, .. }
+        ));
+    }
+
+    #[test]
+    fn refuses_bad_and_reused_delimiters() {
+        let letter_terminator = file("").replace(":~", ":A");
+        let p = problem(letter_terminator.as_bytes()).2;
+        assert!(
+            matches!(
+                p,
+                TokenProblem::Delimiter {
+                    role: "segment terminator (the character after ISA16)",
+                    problem: DelimiterError::NotPunctuation('A')
+                }
+            ),
+            "{p:?}"
+        );
+        let reused = file("").replace(":~", "*~");
+        assert!(matches!(
+            problem(reused.as_bytes()).2,
+            TokenProblem::IsaFieldWidth { field: 16, .. } | TokenProblem::Delimiter { .. }
+        ));
+        let same_component_and_repetition = file("").replace(":~", "^~");
+        let p = problem(same_component_and_repetition.as_bytes()).2;
+        assert!(
+            matches!(
+                p,
+                TokenProblem::Delimiter {
+                    problem: DelimiterError::Repeated('^'),
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        let newline = ISA.replace(":~", ":\n");
+        assert_eq!(
+            problem(newline.as_bytes()).2,
+            TokenProblem::LineBreakTerminator
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_segments_with_their_place() {
+        let text = file("ST*837*1~NM1*IL*D\u{1}E~");
+        let (offset, segment, p) = problem(text.as_bytes());
+        assert_eq!(p, TokenProblem::ControlByte { byte: 1 });
+        assert_eq!(segment, 4);
+        assert_eq!(offset as usize, text.find('\u{1}').unwrap());
+
+        let text = file("ST*837*1~NM1*IL\n*DOE~");
+        assert_eq!(
+            problem(text.as_bytes()).2,
+            TokenProblem::LineBreak { terminator: '~' }
+        );
+
+        let mut bytes = file("ST*837*1~NM1*IL*DOE~").into_bytes();
+        let at = bytes.iter().position(|&b| b == b'D').unwrap();
+        bytes[at] = 0xE9; // Latin-1 é
+        let (offset, _, p) = problem(&bytes);
+        assert_eq!((offset as usize, p), (at, TokenProblem::InvalidText));
+        // Valid UTF-8 text passes the tokenizer (checkers judge it).
+        assert!(read(file("NM1*IL*MUÑOZ~").as_bytes()).is_ok());
+
+        for (body, shape) in [
+            ("*IC*X~", SegmentIdShape::Empty),
+            ("NM12*X~", SegmentIdShape::Length(4)),
+            ("N*X~", SegmentIdShape::Length(1)),
+            ("nm1*X~", SegmentIdShape::Characters),
+            ("1NM*X~", SegmentIdShape::Characters),
+        ] {
+            assert_eq!(
+                problem(file(body).as_bytes()).2,
+                TokenProblem::BadSegmentId(shape),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            problem(file("ST*1~~").as_bytes()).2,
+            TokenProblem::EmptySegment { terminator: '~' }
+        );
+        let many = format!("REF{}~", "*A".repeat(MAX_ELEMENTS + 1));
+        assert_eq!(
+            problem(file(&many).as_bytes()).2,
+            TokenProblem::TooManyElements
+        );
+        let long = format!("NTE*{}~", "A".repeat(MAX_SEGMENT_LEN));
+        assert_eq!(
+            problem(file(&long).as_bytes()).2,
+            TokenProblem::SegmentTooLong { terminator: '~' }
+        );
+    }
+
+    #[test]
+    fn goes_on_after_a_segment_it_could_split() {
+        let text = file("ST*837*1~*IC*X~nm1*Y~PER*IC~SE*5*1~");
+        let mut t = Tokenizer::new(text.as_bytes());
+        let mut seen = Vec::new();
+        loop {
+            match t.next_segment() {
+                Ok(Some(s)) => seen.push(format!("{} {:?}", s.id(), s.position().in_set)),
+                Ok(None) => break,
+                Err(e) => {
+                    assert!(e.problem.is_recoverable());
+                    seen.push(format!("error at segment {}", e.segment));
+                }
+            }
+        }
+        assert_eq!(seen[3], "error at segment 4");
+        assert_eq!(seen[4], "error at segment 5");
+        assert_eq!(seen[5], "PER Some(4)");
+        assert_eq!(seen[6], "SE Some(5)");
+        assert_eq!(seen.len(), 9);
+        // An unrecoverable problem ends the reading.
+        let bytes = file("ST*1~N\u{1}M~SE*2*1~").into_bytes();
+        let mut t = Tokenizer::new(bytes.as_slice());
+        while let Ok(Some(_)) = t.next_segment() {}
+        assert!(t.next_segment().unwrap().is_none());
+    }
+
+    #[test]
+    fn refuses_truncation_and_trailing_data() {
+        let full = file("ST*837*1~SE*2*1~");
+        let cut = &full[..full.len() - 3];
+        assert_eq!(
+            problem(cut.as_bytes()).2,
+            TokenProblem::Truncated { terminator: '~' }
+        );
+        let no_iea = full.replace("IEA*1*000000001~\n", "");
+        let (offset, segment, p) = problem(no_iea.as_bytes());
+        assert_eq!(p, TokenProblem::NoIea);
+        assert_eq!((offset as usize, segment), (no_iea.len(), 6));
+        assert_eq!(
+            problem(format!("{full}JUNK~").as_bytes()).2,
+            TokenProblem::DataAfterIea
+        );
+        assert_eq!(
+            problem(format!("{full}x").as_bytes()).2,
+            TokenProblem::DataAfterIea
+        );
+        let nested = full.replace("GE*1*1~", ISA);
+        assert_eq!(problem(nested.as_bytes()).2, TokenProblem::IsaBeforeIea);
+    }
+
+    #[test]
+    fn messages_say_where_and_what_to_do() {
+        let e = read(file("ST*837*1~NM1*IL\n*DOE~").as_bytes()).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("byte "), "{msg}");
+        assert!(msg.contains("segment 4"), "{msg}");
+        assert!(msg.contains("join the segment onto one line"), "{msg}");
+        assert!(!msg.contains("DOE"));
+    }
+
+    proptest::proptest! {
+        /// Any bytes, alone or after a valid ISA, read to Ok or Err without panicking, and the
+        /// same way whatever the read chunk size.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..400),
+            chunk in 1usize..300,
+            after_isa: bool,
+        ) {
+            let mut bytes = if after_isa { ISA.as_bytes().to_vec() } else { Vec::new() };
+            bytes.extend_from_slice(&tail);
+            let whole = read_with(&bytes, 8192);
+            proptest::prop_assert_eq!(read_with(&bytes, chunk), whole);
+        }
+    }
+}
