@@ -3,24 +3,24 @@
 //! Every input row ends in exactly one place: billed on a claim, or in `rejects.csv` with its rule
 //! ids. The summary's counts show it (`rows_read = rows_billed + rows_rejected`).
 
+pub use super::intake::{
+    CodeTotal, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn, code_totals, rule_counts,
+};
+
+use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Registry, ServiceLine, claim_order,
-    content_control_number, envelope, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, claim_order, content_control_number,
+    envelope, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
-use crate::coding::code_encounter;
 use crate::config::Config;
-use crate::encounters::{
-    IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
-};
-use crate::input::InputError;
+use crate::encounters::TransliterationTally;
 use crate::model::Money;
 use crate::output::{OutputError, OutputSet};
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -44,7 +44,7 @@ pub struct ClaimsRequest<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum ClaimsError {
     #[error(transparent)]
-    Input(#[from] InputError),
+    Intake(#[from] IntakeError),
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -111,34 +111,6 @@ pub struct PayerSummary {
     pub by_code: Vec<CodeTotal>,
 }
 
-/// Lines, units and charges for one code + modifiers.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CodeTotal {
-    pub hcpcs: String,
-    pub modifiers: String,
-    pub lines: u64,
-    pub units: u64,
-    pub charge: Money,
-}
-
-/// How many rows a rule touched.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct RuleCount {
-    pub rule_id: &'static str,
-    pub title: &'static str,
-    pub rows: u64,
-}
-
-/// A header column that is not part of the format.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnknownColumn {
-    pub file: String,
-    pub column: String,
-}
-
-/// Every transliterated field, one line each: file, row, encounter id, column, changes.
-pub const TRANSLITERATIONS_FILE: &str = "transliterations.csv";
-
 /// The file names a run may write, for the overwrite check before anything is read.
 pub fn output_names(config: &Config) -> Vec<String> {
     let mut names: Vec<String> = config
@@ -159,11 +131,6 @@ pub fn run_claims(
 ) -> Result<ClaimsOutcome, ClaimsError> {
     let side = req.config.provider_side()?;
     let mut outputs = OutputSet::prepare(req.out_dir, &output_names(req.config), req.force)?;
-    let ctx = IntakeContext {
-        codeset: req.codeset,
-        config: req.config,
-        as_of: req.clock.date,
-    };
     let mut timings = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
@@ -171,7 +138,16 @@ pub fn run_claims(
         clock = std::time::Instant::now();
     };
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
-    let intake = intake(req, &ctx, translit_file.writer(), progress)?;
+    let intake = intake(
+        &IntakeRequest {
+            inputs: req.inputs,
+            config: req.config,
+            codeset: req.codeset,
+            as_of: req.clock.date,
+        },
+        translit_file.writer(),
+        progress,
+    )?;
     translit_file.finish()?;
     let Intake {
         lines,
@@ -340,150 +316,6 @@ pub fn run_claims(
         refused_by_strict,
         timings,
     })
-}
-
-/// What reading and coding every row gave.
-struct Intake<'cs> {
-    lines: Vec<ServiceLine<'cs>>,
-    registry: Registry,
-    /// Error findings: what `rejects.csv` holds.
-    rejects: Vec<Finding>,
-    warnings: Vec<Finding>,
-    rows_rejected: u64,
-    report: IntakeReport,
-    transliterations: TransliterationTally,
-}
-
-/// Reads and codes every row: billable lines, every error (rejects) and warning; each
-/// transliterated field is written to `translit` as it is met.
-fn intake<'cs>(
-    req: &ClaimsRequest<'cs>,
-    ctx: &IntakeContext,
-    translit: &mut dyn Write,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Intake<'cs>, ClaimsError> {
-    let mut lines: Vec<ServiceLine<'cs>> = Vec::new();
-    let mut registry = Registry::default();
-    let mut rejects = Vec::new();
-    let mut warnings = Vec::new();
-    let mut rows_rejected = 0u64;
-    let mut tally = TransliterationTally::default();
-    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
-    let mut tw = csv::Writer::from_writer(translit);
-    let mut write_err: Option<csv::Error> = tw
-        .write_record(["file", "row", "encounter_id", "field", "changes"])
-        .err();
-    let report = read_encounters(
-        req.inputs,
-        ctx,
-        |o: RowOutcome| {
-            if !o.transliterations.is_empty() {
-                tally.add(&o.transliterations);
-                let file = &files[o.source.file as usize];
-                let row = o.source.row.to_string();
-                let id = o.encounter.as_ref().map_or_else(
-                    || {
-                        o.findings
-                            .iter()
-                            .find_map(|f| f.encounter_id.as_deref())
-                            .unwrap_or("")
-                    },
-                    |e| e.encounter_id.as_str(),
-                );
-                for t in &o.transliterations {
-                    if write_err.is_none() {
-                        write_err = tw
-                            .write_record([file.as_str(), &row, id, t.field, &t.describe()])
-                            .err();
-                    }
-                }
-            }
-            let (errors, warns): (Vec<Finding>, Vec<Finding>) =
-                o.findings.into_iter().partition(Finding::is_error);
-            warnings.extend(warns);
-            let Some(e) = o.encounter else {
-                rows_rejected += 1;
-                rejects.extend(errors);
-                return;
-            };
-            let pi = req
-                .config
-                .payer_index(&e.payer)
-                .expect("intake only accepts configured payers");
-            match code_encounter(&e, req.codeset, &req.config.payers[pi]) {
-                Ok(c) => lines.push(ServiceLine::new(&e, pi as u16, c, &mut registry)),
-                Err(nb) => {
-                    rows_rejected += 1;
-                    rejects.push(Finding {
-                        rule: nb.rule,
-                        file: files[o.source.file as usize].clone(),
-                        row: o.source.row,
-                        encounter_id: Some(e.encounter_id.clone()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    });
-                }
-            }
-        },
-        progress,
-    )?;
-    let flushed = tw.flush().map_err(csv::Error::from);
-    if let Some(e) = write_err.or(flushed.err()) {
-        return Err(ClaimsError::Output(OutputError::Write {
-            file: TRANSLITERATIONS_FILE.into(),
-            source: std::io::Error::other(e),
-        }));
-    }
-    Ok(Intake {
-        lines,
-        registry,
-        rejects,
-        warnings,
-        rows_rejected,
-        report,
-        transliterations: tally,
-    })
-}
-
-fn code_totals<'a, 'cs: 'a>(lines: impl Iterator<Item = &'a ServiceLine<'cs>>) -> Vec<CodeTotal> {
-    let mut by: BTreeMap<(String, String), (u64, u64, Money)> = BTreeMap::new();
-    for l in lines {
-        let e = by
-            .entry((l.coding.hcpcs.to_string(), l.coding.modifiers.join(":")))
-            .or_insert((0, 0, Money::ZERO));
-        e.0 += 1;
-        e.1 += u64::from(l.coding.units);
-        e.2 += l.coding.charge;
-    }
-    by.into_iter()
-        .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
-            hcpcs,
-            modifiers,
-            lines,
-            units,
-            charge,
-        })
-        .collect()
-}
-
-/// Rows (file, row) a rule touched, with the rule's title.
-type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
-
-fn rule_counts(findings: &[Finding]) -> Vec<RuleCount> {
-    let mut by = RowsByRule::new();
-    for f in findings {
-        by.entry(f.rule.id)
-            .or_insert((f.rule.title, Default::default()))
-            .1
-            .insert((f.file.clone(), f.row));
-    }
-    by.into_iter()
-        .map(|(rule_id, (title, rows))| RuleCount {
-            rule_id,
-            title,
-            rows: rows.len() as u64,
-        })
-        .collect()
 }
 
 /// `rejects.csv`: one line per finding that kept a row off a claim.

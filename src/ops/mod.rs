@@ -3,4 +3,5 @@
 
 pub mod claims;
 pub mod demo;
+pub mod intake;
 pub mod map;
