@@ -9,7 +9,7 @@
 use super::digest::Fnv64;
 use super::{Ranks, Registry, ServiceLine};
 use crate::config::ClaimGrouping;
-use crate::model::{DiagnosisCode, Money, PlaceOfService};
+use crate::model::{ClaimFrequency, DiagnosisCode, Money, PlaceOfService};
 use chrono::Datelike;
 use std::collections::HashSet;
 
@@ -41,6 +41,10 @@ pub struct PlannedClaim {
     pub diagnoses: Vec<DiagnosisCode>,
     pub lines: Vec<PlannedLine>,
     pub total: Money,
+    /// CLM05-3: an original claim, or a replacement or void of an earlier one.
+    pub frequency: ClaimFrequency,
+    /// REF*F8: the claim a replacement or void corrects.
+    pub original_reference: Option<String>,
 }
 
 /// What puts lines on separate claims, as sortable integers: member, period, authorization and
@@ -198,6 +202,8 @@ impl<'a, 'cs> Claims<'a, 'cs> {
                     diagnoses: Vec::new(),
                     lines: Vec::new(),
                     total: Money::ZERO,
+                    frequency: ClaimFrequency::Original,
+                    original_reference: None,
                 });
                 chunk += 1;
             }

@@ -11,4 +11,6 @@ pub use claim_plan::{
     PlannedLine, claim_order, plan_claims,
 };
 pub use service_line::{Ranks, Registry, ServiceLine};
-pub use to_837::{MAX_CLAIMS_PER_TRANSACTION, content_control_number, envelope, transaction};
+pub use to_837::{
+    MAX_CLAIMS_PER_TRANSACTION, Parties, billing_provider, content_control_number, transaction,
+};

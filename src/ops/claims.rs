@@ -9,8 +9,8 @@ pub use super::intake::{
 
 use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, claim_order, content_control_number,
-    envelope, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, billing_provider, claim_order,
+    content_control_number, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
@@ -177,6 +177,7 @@ pub fn run_claims(
 
     let mut payers = Vec::new();
     let mut file_no = 0u32;
+    let billing = billing_provider(side.provider);
     for &pi in &order {
         let payer = &req.config.payers[pi];
         let which = std::mem::take(&mut by_payer[pi]);
@@ -224,7 +225,8 @@ pub fn run_claims(
             source: Box::new(source),
         };
         let mut staged = outputs.create(&name)?;
-        let env = envelope(&side, payer, &req.clock, control);
+        let parties = Parties::for_payer(&side, payer);
+        let env = parties.envelope(&req.clock, control);
         let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
             .map_err(x12err)?;
         let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
@@ -235,8 +237,8 @@ pub fn run_claims(
                 batch,
                 &lines,
                 &registry,
-                &side,
-                payer,
+                &parties,
+                &billing,
                 &req.clock,
                 control,
                 ps.transactions,
