@@ -6,9 +6,11 @@
 
 mod cp1252;
 mod date;
+mod fields;
 mod xlsx;
 
 pub use date::{DateProblem, parse_date};
+pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 
 use std::collections::HashMap;
 use std::fs::File;

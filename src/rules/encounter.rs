@@ -1,6 +1,23 @@
 //! Rules for encounter rows (`ENC-`) and for coding them into service lines (`COD-`).
 
 use super::{Rule, Severity};
+use crate::input::FieldRules;
+
+/// The rules the shared field checks report encounter rows under.
+pub static ENCOUNTER_FIELDS: FieldRules = FieldRules {
+    missing: &MISSING_FIELD,
+    bad_date: &BAD_DATE,
+    delimiter: &X12_DELIMITER,
+    no_ascii: &NO_ASCII_SPELLING,
+    too_long: &TOO_LONG,
+    bad_sex: &BAD_SEX,
+    bad_cin: &BAD_CIN,
+    bad_diagnosis: &BAD_DIAGNOSIS,
+    too_many_diagnoses: &TOO_MANY_DIAGNOSES,
+    bad_rendering_npi: &BAD_RENDERING_NPI,
+    incomplete_rendering: &INCOMPLETE_RENDERING,
+    bad_charge: &BAD_CHARGE,
+};
 
 /// ENC-001: a required field is empty.
 pub static MISSING_FIELD: Rule = Rule {
