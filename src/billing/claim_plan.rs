@@ -146,6 +146,21 @@ impl<'a, 'cs> Claims<'a, 'cs> {
         }
     }
 
+    /// Keeps claim ids already used in the file (a correction keeps its original's CLM01) from
+    /// being given to a new claim.
+    pub fn reserving<'i>(mut self, ids: impl IntoIterator<Item = &'i str>) -> Self {
+        for id in ids {
+            if let Some(hash) = id
+                .strip_prefix('E')
+                .filter(|h| h.len() == 16)
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+            {
+                self.used_ids.insert(hash);
+            }
+        }
+        self
+    }
+
     /// Plans every claim of one member (the lines from `self.next` on with the same member).
     fn plan_member(&mut self) -> Vec<PlannedClaim> {
         let (lines, ranks, grouping, order) = (self.lines, self.ranks, self.grouping, self.order);
@@ -207,20 +222,7 @@ impl<'a, 'cs> Claims<'a, 'cs> {
                 });
                 chunk += 1;
             }
-            let c = current.as_mut().expect("set above");
-            let mut pointers = Vec::with_capacity(dx.len());
-            for d in dx {
-                let pos = match c.diagnoses.iter().position(|x| x == d) {
-                    Some(p) => p,
-                    None => {
-                        c.diagnoses.push(*d);
-                        c.diagnoses.len() - 1
-                    }
-                };
-                pointers.push(pos as u8 + 1);
-            }
-            c.total += l.coding.charge;
-            c.lines.push(PlannedLine { line: li, pointers });
+            add_line(current.as_mut().expect("set above"), li, l);
         }
         out.extend(current);
     }
@@ -262,6 +264,25 @@ impl<'a, 'cs> Claims<'a, 'cs> {
             salt += 1;
         }
     }
+}
+
+/// Puts a line on a claim: its first four diagnoses join the claim's (pointed to, 1-based), its
+/// charge the claim's total. The caller has checked that it fits.
+pub(super) fn add_line(c: &mut PlannedClaim, li: u32, l: &ServiceLine) {
+    let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
+    let mut pointers = Vec::with_capacity(dx.len());
+    for d in dx {
+        let pos = match c.diagnoses.iter().position(|x| x == d) {
+            Some(p) => p,
+            None => {
+                c.diagnoses.push(*d);
+                c.diagnoses.len() - 1
+            }
+        };
+        pointers.push(pos as u8 + 1);
+    }
+    c.total += l.coding.charge;
+    c.lines.push(PlannedLine { line: li, pointers });
 }
 
 impl Iterator for Claims<'_, '_> {
@@ -349,6 +370,7 @@ mod tests {
             },
             authorization: None,
             rendering: None,
+            correction: None,
         }
     }
 

@@ -6,7 +6,7 @@ mod columns;
 mod row;
 
 pub use crate::input::FieldTransliteration;
-pub use columns::{Columns, OPTIONAL, REQUIRED};
+pub use columns::{CORRECTION, Columns, OPTIONAL, REQUIRED};
 pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
 
 use crate::codeset::CodeSet;

@@ -7,8 +7,8 @@ use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::input::{FieldChecker, FieldTransliteration, Record};
 use crate::model::{
-    Activity, ActivityClass, Address, Encounter, Member, Modality, OutreachOutcome, PlaceOfService,
-    RowRef, StaffClass,
+    Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
+    PlaceOfService, RowRef, StaffClass,
 };
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
@@ -296,6 +296,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         v => Some(v.to_string()),
     };
     let charge = c.charge(c.raw(cols.charge), "charge");
+    let correction = correction(&mut c, cols);
 
     if c.has_error() {
         return parsed(c, None);
@@ -362,6 +363,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         population_of_focus,
         note_id,
         charge,
+        correction,
     };
     parsed(c, Some(encounter))
 }
@@ -439,4 +441,42 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
             None
         }
     }
+}
+
+/// The correction columns: all empty is an ordinary row; otherwise the row must name the
+/// encounter it corrects.
+fn correction(c: &mut FieldChecker, cols: &Columns) -> Option<Correction> {
+    let kind = c.raw(cols.correction);
+    let replaces = c.raw(cols.replaces_encounter_id);
+    let original = c.raw(cols.original_claim_id);
+    if kind.is_empty() && replaces.is_empty() && original.is_empty() {
+        return None;
+    }
+    let frequency = Correction::parse_kind(kind);
+    if frequency.is_none() {
+        c.find(
+            &rules::BAD_CORRECTION,
+            Some("correction"),
+            format!("correction '{kind}' is not replace or void"),
+        );
+    }
+    let replaces = if replaces.is_empty() {
+        c.find(
+            &rules::CORRECTION_WITHOUT_ORIGINAL,
+            Some("replaces_encounter_id"),
+            "the row is a correction but replaces_encounter_id is empty".into(),
+        );
+        None
+    } else {
+        c.ident(replaces, "replaces_encounter_id", 1, 30)
+    };
+    let original_claim_id = match original {
+        "" => None,
+        v => Some(c.ident(v, "original_claim_id", 1, 20)?),
+    };
+    Some(Correction {
+        frequency: frequency?,
+        replaces: replaces?,
+        original_claim_id,
+    })
 }

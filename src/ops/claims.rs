@@ -10,13 +10,13 @@ pub use super::intake::{
 use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
     Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, billing_provider, claim_order,
-    content_control_number, transaction,
+    content_control_number, correction_claims, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::encounters::TransliterationTally;
-use crate::model::Money;
+use crate::model::{ClaimFrequency, Money};
 use crate::output::{OutputError, OutputSet};
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
@@ -109,6 +109,9 @@ pub struct PayerSummary {
     pub members: usize,
     pub total_charge: Money,
     pub by_code: Vec<CodeTotal>,
+    /// Claims (among `claims`) that replace (CLM05-3 = 7) or void (8) an earlier claim.
+    pub replacement_claims: usize,
+    pub void_claims: usize,
 }
 
 /// The file names a run may write, for the overwrite check before anything is read.
@@ -144,6 +147,7 @@ pub fn run_claims(
             config: req.config,
             codeset: req.codeset,
             as_of: req.clock.date,
+            corrections_as_claims: true,
         },
         translit_file.writer(),
         progress,
@@ -191,9 +195,22 @@ pub fn run_claims(
             members: 0,
             total_charge: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
             by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+            replacement_claims: 0,
+            void_claims: 0,
         };
+        let (corrected, which): (Vec<u32>, Vec<u32>) = which
+            .into_iter()
+            .partition(|&i| lines[i as usize].correction.is_some());
+        let corrections = correction_claims(&lines, &corrected, &registry);
+        for c in &corrections {
+            match c.frequency {
+                ClaimFrequency::Void => ps.void_claims += 1,
+                _ => ps.replacement_claims += 1,
+            }
+        }
         let claim_order = claim_order(&lines, which, &ranks, payer.claim_grouping);
         lap("sort lines into claims", &mut timings);
+        let nothing_to_bill = claim_order.is_empty() && corrected.is_empty();
         let claims = Claims::new(
             &lines,
             &claim_order,
@@ -201,8 +218,10 @@ pub fn run_claims(
             &ranks,
             &payer.key,
             payer.claim_grouping,
-        );
-        if claim_order.is_empty() || refused_by_strict {
+        )
+        .reserving(corrections.iter().map(|c| c.claim_id.as_str()))
+        .chain(corrections);
+        if nothing_to_bill || refused_by_strict {
             let mut last_member = None;
             for c in claims {
                 ps.claims += 1;
@@ -216,7 +235,10 @@ pub fn run_claims(
         }
         let control = match req.control_number {
             Some(n) => n + file_no,
-            None => content_control_number(&claim_order, &lines, &registry, payer, &req.clock),
+            None => {
+                let billed: Vec<u32> = claim_order.iter().chain(&corrected).copied().collect();
+                content_control_number(&billed, &lines, &registry, payer, &req.clock)
+            }
         };
         file_no += 1;
         let name = format!("{}.837", payer.key);

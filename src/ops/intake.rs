@@ -1,7 +1,7 @@
 //! Reading and coding encounter files, shared by every command that bills: `claims` and
 //! `invoice` judge and code a row the same way because both go through [`intake`].
 
-use crate::billing::{Registry, ServiceLine};
+use crate::billing::{CorrectionGroups, Registry, ServiceLine};
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter;
 use crate::config::Config;
@@ -25,6 +25,9 @@ pub struct IntakeRequest<'a, 'cs> {
     pub codeset: &'cs CodeSet,
     /// The run's date: later service dates are refused.
     pub as_of: NaiveDate,
+    /// Correcting rows become replacement or void claims, so each must name its original claim
+    /// and agree with the other rows correcting it.
+    pub corrections_as_claims: bool,
 }
 
 /// Why intake stopped: an input that cannot be read as a table, or the transliterations file.
@@ -94,6 +97,7 @@ pub fn intake<'cs>(
     let mut warnings = Vec::new();
     let mut rows_rejected = 0u64;
     let mut tally = TransliterationTally::default();
+    let mut corrections = CorrectionGroups::default();
     let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
     let mut tw = csv::Writer::from_writer(translit);
     let mut write_err: Option<csv::Error> = tw
@@ -136,8 +140,15 @@ pub fn intake<'cs>(
                 .config
                 .payer_index(&e.payer)
                 .expect("intake only accepts configured payers");
-            match code_encounter(&e, req.codeset, &req.config.payers[pi]) {
-                Ok(c) => lines.push(ServiceLine::new(&e, pi as u16, c, &mut registry)),
+            let coded = code_encounter(&e, req.codeset, &req.config.payers[pi]).and_then(|c| {
+                let line = ServiceLine::new(&e, pi as u16, c, &mut registry);
+                if req.corrections_as_claims {
+                    corrections.admit(&line, &registry)?;
+                }
+                Ok(line)
+            });
+            match coded {
+                Ok(line) => lines.push(line),
                 Err(nb) => {
                     rows_rejected += 1;
                     rejects.push(Finding {
