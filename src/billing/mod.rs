@@ -2,6 +2,7 @@
 //! document model. Pure functions over values; writing files is the caller's business.
 
 mod claim_plan;
+mod code_totals;
 mod corrections;
 pub mod digest;
 mod service_line;
@@ -11,6 +12,7 @@ pub use claim_plan::{
     Claims, MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim,
     PlannedLine, claim_order, plan_claims,
 };
+pub use code_totals::{CodeTotal, code_totals};
 pub use corrections::{CorrectionGroups, correction_claims};
 pub use service_line::{Ranks, Registry, ServiceLine};
 pub use to_837::{

@@ -1,6 +1,8 @@
 //! Reading and coding encounter files, shared by every command that bills: `claims` and
 //! `invoice` judge and code a row the same way because both go through [`intake`].
 
+pub use crate::billing::{CodeTotal, code_totals};
+
 use crate::billing::{CorrectionGroups, Registry, ServiceLine};
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter;
@@ -9,7 +11,6 @@ use crate::encounters::{
     IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
 };
 use crate::input::InputError;
-use crate::model::Money;
 use crate::output::OutputError;
 use crate::rules::Finding;
 use chrono::NaiveDate;
@@ -37,16 +38,6 @@ pub enum IntakeError {
     Input(#[from] InputError),
     #[error(transparent)]
     Output(#[from] OutputError),
-}
-
-/// Lines, units and charges for one code + modifiers.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CodeTotal {
-    pub hcpcs: String,
-    pub modifiers: String,
-    pub lines: u64,
-    pub units: u64,
-    pub charge: Money,
 }
 
 /// How many rows a rule touched.
@@ -180,30 +171,6 @@ pub fn intake<'cs>(
         report,
         transliterations: tally,
     })
-}
-
-/// Lines, units and charges per code + modifiers, in code order.
-pub fn code_totals<'a, 'cs: 'a>(
-    lines: impl Iterator<Item = &'a ServiceLine<'cs>>,
-) -> Vec<CodeTotal> {
-    let mut by: BTreeMap<(String, String), (u64, u64, Money)> = BTreeMap::new();
-    for l in lines {
-        let e = by
-            .entry((l.coding.hcpcs.to_string(), l.coding.modifiers.join(":")))
-            .or_insert((0, 0, Money::ZERO));
-        e.0 += 1;
-        e.1 += u64::from(l.coding.units);
-        e.2 += l.coding.charge;
-    }
-    by.into_iter()
-        .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
-            hcpcs,
-            modifiers,
-            lines,
-            units,
-            charge,
-        })
-        .collect()
 }
 
 /// Rows (file, row) a rule touched, with the rule's title.

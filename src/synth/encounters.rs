@@ -9,6 +9,7 @@ use super::period::{add_months, plus_days, push_date};
 use super::rng::Rng;
 use super::world::World;
 use crate::model::{Activity, Modality};
+use crate::report::push_csv_field;
 use chrono::NaiveDate;
 
 /// The columns written, in order: every required and optional column of the format.
@@ -538,25 +539,6 @@ impl Line {
     }
 }
 
-/// Appends one CSV field, quoted when it holds a comma, quote or line break.
-pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    if field
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
-        out.push(b'"');
-        for b in field.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(field.as_bytes());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,14 +589,5 @@ mod tests {
                 crate::model::DiagnosisCode::parse(d).unwrap();
             }
         }
-    }
-
-    #[test]
-    fn fields_are_quoted_only_when_needed() {
-        let mut out = Vec::new();
-        push_csv_field(&mut out, "plain");
-        out.push(b',');
-        push_csv_field(&mut out, "a,\"b\"");
-        assert_eq!(out, b"plain,\"a,\"\"b\"\"\"");
     }
 }
