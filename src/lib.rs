@@ -9,6 +9,7 @@ pub mod coding;
 pub mod config;
 pub mod encounters;
 pub mod input;
+pub mod invoice;
 pub mod model;
 pub mod ops;
 pub mod output;

@@ -79,25 +79,44 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             None => g.say(&format!("  {}: no billable rows, no file written", p.payer)),
         }
     }
+    say_outcome(
+        g,
+        &o.rejects,
+        s.transliterations.fields_changed,
+        o.refused_by_strict,
+        &o.written,
+        &o.timings,
+    );
+}
+
+/// The end of a run's report, for every command that reads encounters: the rejected rows (ten,
+/// or all with -v), transliterations, timings with -v, and what was written.
+pub(super) fn say_outcome(
+    g: &Globals,
+    rejects: &[crate::rules::Finding],
+    transliterated: u64,
+    refused_by_strict: bool,
+    written: &[std::path::PathBuf],
+    timings: &[(&'static str, std::time::Duration)],
+) {
     let limit = if g.verbose > 0 { usize::MAX } else { 10 };
-    for f in o.rejects.iter().take(limit) {
+    for f in rejects.iter().take(limit) {
         g.say(&format!("  rejected: {}", f.describe()));
     }
-    if o.rejects.len() > limit {
+    if rejects.len() > limit {
         g.say(&format!(
             "  ... and {} more (all in rejects.csv; -v shows every one)",
-            o.rejects.len() - limit
+            rejects.len() - limit
         ));
     }
-    if s.transliterations.fields_changed > 0 {
+    if transliterated > 0 {
         g.say(&format!(
-            "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in summary.json)",
-            s.transliterations.fields_changed
+            "  {transliterated} field(s) had accented letters spelled in plain ASCII (listed in transliterations.csv)"
         ));
     }
     if g.verbose > 0 {
         let mut by: Vec<(&str, std::time::Duration)> = Vec::new();
-        for (name, d) in &o.timings {
+        for (name, d) in timings {
             match by.iter_mut().find(|(n, _)| n == name) {
                 Some(e) => e.1 += *d,
                 None => by.push((name, *d)),
@@ -107,12 +126,12 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             g.say(&format!("  time: {name}: {:.2} s", d.as_secs_f64()));
         }
     }
-    if o.refused_by_strict {
+    if refused_by_strict {
         g.say("Nothing was written: --strict refuses to bill while any row is rejected. Fix the rows above and run again.");
     } else {
         g.say(&format!(
             "Wrote {}.",
-            o.written
+            written
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()

@@ -4,4 +4,5 @@
 pub mod claims;
 pub mod demo;
 pub mod intake;
+pub mod invoice;
 pub mod map;
