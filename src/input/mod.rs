@@ -7,7 +7,8 @@
 mod cp1252;
 mod date;
 mod fields;
-mod xlsx;
+pub mod roster;
+pub mod xlsx;
 
 pub use date::{DateProblem, parse_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
@@ -138,6 +139,28 @@ impl Table {
             buf: csv::ByteRecord::new(),
             size: meta.len(),
         })
+    }
+
+    /// A table of rows already read (a spreadsheet laid out as more than one table, turned into
+    /// one by its reader): `columns` are the header names as the records hold them.
+    pub fn from_records(
+        name: &str,
+        columns: Vec<String>,
+        records: Vec<Record>,
+        size: u64,
+    ) -> Table {
+        let mut index = HashMap::new();
+        for (i, c) in columns.iter().enumerate() {
+            index.entry(c.clone()).or_insert(i);
+        }
+        Table {
+            name: name.to_string(),
+            columns,
+            index,
+            source: Source::Rows(records.into_iter()),
+            buf: csv::ByteRecord::new(),
+            size,
+        }
     }
 
     /// The position of a column, by its lower-case name.
