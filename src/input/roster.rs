@@ -152,40 +152,39 @@ pub fn read_roster(path: &Path) -> Result<Roster, InputError> {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        match (member_id.is_empty(), provider, start_date) {
-            (false, Some(provider_npi), Some(start)) => {
-                if end_date.is_some_and(|e| e < start) {
-                    r.problems.push(RosterProblem {
-                        row: rec.row,
-                        field: Some("ecm_end"),
-                        problem: "ecm_end is before ecm_start".into(),
-                    });
-                    continue;
-                }
-                if !rec.get(end).is_empty() && end_date.is_none() {
-                    continue;
-                }
-                r.by_member
-                    .entry(member_id.to_string())
-                    .or_default()
-                    .push(r.spans.len() as u32);
-                r.spans.push(RosterSpan {
-                    member_id: member_id.to_string(),
-                    provider_npi,
-                    start,
-                    end: end_date,
-                    tier: text(tier),
-                    population_of_focus: text(pof),
-                    other_programs: rec
-                        .get(other)
-                        .split([';', ','])
-                        .map(normalise_key)
-                        .filter(|p| !p.is_empty())
-                        .collect(),
+        if let (false, Some(provider_npi), Some(start)) =
+            (member_id.is_empty(), provider, start_date)
+        {
+            if end_date.is_some_and(|e| e < start) {
+                r.problems.push(RosterProblem {
                     row: rec.row,
+                    field: Some("ecm_end"),
+                    problem: "ecm_end is before ecm_start".into(),
                 });
+                continue;
             }
-            _ => {}
+            if !rec.get(end).is_empty() && end_date.is_none() {
+                continue;
+            }
+            r.by_member
+                .entry(member_id.to_string())
+                .or_default()
+                .push(r.spans.len() as u32);
+            r.spans.push(RosterSpan {
+                member_id: member_id.to_string(),
+                provider_npi,
+                start,
+                end: end_date,
+                tier: text(tier),
+                population_of_focus: text(pof),
+                other_programs: rec
+                    .get(other)
+                    .split([';', ','])
+                    .map(normalise_key)
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                row: rec.row,
+            });
         }
     }
     Ok(r)
