@@ -5,10 +5,12 @@
 
 mod encounter;
 mod finding;
+mod ingest;
 mod invoice;
 
 pub use encounter::*;
 pub use finding::{FINDING_COLUMNS, Finding};
+pub use ingest::*;
 pub use invoice::*;
 
 use serde::Serialize;
@@ -41,6 +43,7 @@ pub struct Rule {
 pub fn catalogue() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
     all.extend_from_slice(encounter::RULES);
+    all.extend_from_slice(ingest::RULES);
     all.extend_from_slice(invoice::RULES);
     all.sort_by_key(|r| r.id);
     all
