@@ -47,6 +47,33 @@ pub struct PlannedClaim {
     pub original_reference: Option<String>,
 }
 
+impl PlannedClaim {
+    /// A claim of one line (`li` is the index of `l`), whose claim-level facts are the line's:
+    /// what the plan side builds from each invoice line.
+    pub fn single(
+        claim_id: String,
+        li: u32,
+        l: &ServiceLine,
+        frequency: ClaimFrequency,
+        original_reference: Option<String>,
+    ) -> PlannedClaim {
+        let mut c = PlannedClaim {
+            claim_id,
+            member: l.member,
+            place_of_service: l.coding.place_of_service,
+            authorization: l.authorization,
+            rendering: l.rendering,
+            diagnoses: Vec::new(),
+            lines: Vec::new(),
+            total: Money::ZERO,
+            frequency,
+            original_reference,
+        };
+        add_line(&mut c, li, l);
+        c
+    }
+}
+
 /// What puts lines on separate claims, as sortable integers: member, period, authorization and
 /// rendering provider (ranks, 0 = none), then the service date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,7 +4,7 @@
 use super::digest::Fnv64;
 use super::{PlannedClaim, Registry, ServiceLine};
 use crate::clock::Clock;
-use crate::config::{Payer, Provider, ProviderSide, SubscriberId};
+use crate::config::{Payer, PlanConfig, Provider, ProviderSide, SubscriberId};
 use crate::model::{
     BillingProvider, Claim, Contact, Envelope, Line, Member, Receiver, RenderingProvider,
     Submitter, Subscriber, Transaction, TransactionType, Usage,
@@ -122,6 +122,42 @@ impl Parties {
             claim_filing_indicator: payer.claim_filing_indicator.clone(),
             transaction_type: payer.transaction_type,
             subscriber_id: payer.subscriber_id,
+        }
+    }
+
+    /// The parties of a plan's encounter file to the state (or whoever `[plan]` names as
+    /// receiver): the plan submits, and is the payer; claims are encounters (BHT06 = RP).
+    pub fn for_plan(plan: &PlanConfig) -> Parties {
+        Parties {
+            sender_qualifier: plan.submitter_qualifier.clone(),
+            sender_id: plan.submitter_id.clone(),
+            receiver_qualifier: plan.receiver_qualifier.clone(),
+            receiver_id: plan.receiver_id.clone(),
+            application_sender: plan.submitter_id.clone(),
+            application_receiver: plan.receiver_id.clone(),
+            usage: plan.usage,
+            submitter: Submitter {
+                name: plan.name.to_ascii_uppercase(),
+                id: plan.submitter_id.clone(),
+                contact: Contact {
+                    name: plan.contact_name.to_ascii_uppercase(),
+                    phone: plan.contact_phone.clone(),
+                    email: plan.contact_email.clone(),
+                },
+            },
+            receiver: Receiver {
+                name: plan
+                    .receiver_name
+                    .clone()
+                    .unwrap_or_else(|| plan.receiver_id.clone())
+                    .to_ascii_uppercase(),
+                id: plan.receiver_id.clone(),
+            },
+            payer_name: plan.name.to_ascii_uppercase(),
+            payer_id: plan.payer_id.clone(),
+            claim_filing_indicator: plan.claim_filing_indicator.clone(),
+            transaction_type: TransactionType::Reporting,
+            subscriber_id: SubscriberId::MemberId,
         }
     }
 

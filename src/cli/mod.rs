@@ -4,6 +4,7 @@
 mod claims;
 mod codes;
 mod demo;
+mod ingest;
 mod invoice;
 mod map;
 mod rules;
@@ -28,7 +29,7 @@ use std::process::ExitCode;
         everything went.\n\n\
         Exit status: 0 every row accepted; 1 the run finished but some rows were rejected (see \
         the rejects file); 2 nothing was written (usage, configuration or unreadable input).",
-    after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/\n  ecm invoice encounters.csv --out invoices/"
+    after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/\n  ecm invoice encounters.csv --out invoices/\n  ecm ingest invoices/*.csv --out encounters/ --roster roster.csv --ledger ledger.csv"
 )]
 pub struct Cli {
     /// Configuration file (provider, submitter, payers).
@@ -66,6 +67,8 @@ pub enum Command {
     Claims(claims::Args),
     /// Turn encounter files into invoices (XLSX, CSV, JSON) per payer and month, for plans that take invoices.
     Invoice(invoice::Args),
+    /// Plan side: check providers' invoices and turn the accepted lines into an 837P of encounters.
+    Ingest(ingest::Args),
     // `about` rather than a doc comment, which would hide the command's own long_about.
     #[command(
         about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
@@ -194,6 +197,7 @@ pub fn main() -> ExitCode {
         Command::Map(a) => map::run(&g, a),
         Command::Claims(a) => claims::run(&g, a),
         Command::Invoice(a) => invoice::run(&g, a),
+        Command::Ingest(a) => ingest::run(&g, a),
         Command::Synth(a) => synth::run(&g, a),
     };
     match result {

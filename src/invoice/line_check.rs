@@ -30,8 +30,8 @@ pub struct ProviderParty {
 }
 
 /// What a line check needs besides the line.
-pub struct LineContext<'a> {
-    pub codeset: &'a CodeSet,
+pub struct LineContext<'a, 'cs> {
+    pub codeset: &'cs CodeSet,
     pub config: &'a Config,
     pub plan: &'a PlanConfig,
     /// The run's date: later service dates are refused.
@@ -76,7 +76,7 @@ pub struct CheckedRow<'cs> {
 pub fn check_line<'cs>(
     rec: &Record,
     cols: &InvoiceColumns,
-    ctx: &LineContext<'cs>,
+    ctx: &LineContext<'_, 'cs>,
 ) -> CheckedRow<'cs> {
     let col = |k: &str| cols.get(k);
     let mut c = FieldChecker::new(
@@ -406,7 +406,7 @@ fn provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<ProviderParty
 fn code<'cs>(
     c: &mut FieldChecker,
     cols: &InvoiceColumns,
-    ctx: &LineContext<'cs>,
+    ctx: &LineContext<'_, 'cs>,
     date: Option<NaiveDate>,
 ) -> Option<(Hcpcs, Modifiers, &'cs crate::codeset::HcpcsRow)> {
     let raw = c.required(cols.get("hcpcs"), "hcpcs")?;

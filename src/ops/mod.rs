@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod demo;
+pub mod ingest;
 pub mod intake;
 pub mod invoice;
 pub mod map;

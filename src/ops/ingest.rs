@@ -1,0 +1,753 @@
+//! `ecm ingest` (plan side): invoice files in; the accepted lines as one 837P of encounters
+//! (`encounters.837`, BHT06 = RP, billing provider = the ECM provider, payer = the plan,
+//! REF*6R = the invoice line id), the rejected lines with rule, message and fix to send back
+//! (`rejects.csv`), and `summary.json`. With `--ledger`, lines accepted by earlier runs are
+//! known, so a service is never reported twice and a correction must name a line that exists.
+//!
+//! Every line read ends in exactly one place (`lines_read = lines_accepted + lines_rejected`).
+//! The ledger is replaced last, after the outputs are in place.
+
+use super::intake::{CodeTotal, RuleCount, UnknownColumn, code_totals, rule_counts};
+use crate::billing::digest::Fnv64;
+use crate::billing::{
+    MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
+};
+use crate::clock::Clock;
+use crate::codeset::{CodeSet, ProgramRule};
+use crate::config::Config;
+use crate::input::InputError;
+use crate::input::roster::{Roster, read_roster};
+use crate::invoice::ledger::{Entry, Ledger, LedgerError, ServiceKey};
+use crate::invoice::line_check::{CheckedLine, LineContext, ProviderParty, check_line};
+use crate::invoice::read::{InvoiceColumns, open_invoice};
+use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
+use crate::output::{OutputError, OutputSet};
+use crate::rules::{self, Finding, Rule};
+use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
+use chrono::{Datelike, Timelike};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The encounter file.
+pub const ENCOUNTERS_FILE: &str = "encounters.837";
+
+/// The columns of the ingest `rejects.csv`, the file sent back to providers.
+pub const REJECT_COLUMNS: [&str; 11] = [
+    "file",
+    "row",
+    "invoice_number",
+    "provider_npi",
+    "line_id",
+    "rule_id",
+    "severity",
+    "field",
+    "title",
+    "message",
+    "fix",
+];
+
+/// What `ecm ingest` was asked to do.
+pub struct IngestRequest<'a> {
+    pub inputs: &'a [PathBuf],
+    pub out_dir: &'a Path,
+    pub config: &'a Config,
+    pub codeset: &'a CodeSet,
+    pub clock: Clock,
+    /// The plan's ECM roster: enrollment and other programs are checked when given.
+    pub roster: Option<&'a Path>,
+    /// The ledger of lines accepted by earlier runs, updated by this one.
+    pub ledger: Option<&'a Path>,
+    /// Replace existing outputs.
+    pub force: bool,
+}
+
+/// Why an ingest run wrote nothing (or, for [`IngestError::LedgerNotUpdated`], wrote its
+/// outputs but could not record them).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(
+        "{file}: {count} roster row(s) cannot be read, so enrollment cannot be checked; fix them and run again:\n{first}"
+    )]
+    Roster {
+        file: String,
+        count: usize,
+        first: String,
+    },
+    #[error("encounter 837 (provider {npi}): {source}")]
+    X12 { npi: Npi, source: Box<WriteError> },
+    #[error(
+        "the outputs were written but the ledger could not be updated ({source}); the lines are not recorded as accepted: fix the problem and run again with --force"
+    )]
+    LedgerNotUpdated { source: LedgerError },
+}
+
+/// A rejected (or warned) line with what the provider needs to find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub invoice_number: String,
+    pub provider_npi: String,
+}
+
+/// The result of a run that finished.
+#[derive(Debug)]
+pub struct IngestOutcome {
+    pub summary: IngestSummary,
+    pub written: Vec<PathBuf>,
+    /// Every error finding (what `rejects.csv` holds), in file and row order.
+    pub rejects: Vec<Reject>,
+    /// How long each phase took (printed with `-v`, never written).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestSummary {
+    pub ecm_version: &'static str,
+    pub as_of: String,
+    pub plan_payer_id: String,
+    pub inputs: Vec<String>,
+    pub codeset: Vec<crate::codeset::TableOrigin>,
+    pub roster: Option<RosterSummary>,
+    pub ledger: Option<LedgerSummary>,
+    pub lines_read: u64,
+    pub lines_accepted: u64,
+    pub lines_rejected: u64,
+    /// `encounters.837`, or null when no line was accepted.
+    pub file: Option<String>,
+    pub interchange_control_number: Option<String>,
+    pub transactions: usize,
+    pub claims: u64,
+    pub replacement_claims: u64,
+    pub void_claims: u64,
+    pub total_charge: Money,
+    pub providers: Vec<ProviderSummary>,
+    pub by_code: Vec<CodeTotal>,
+    pub rejections_by_rule: Vec<RuleCount>,
+    pub warnings_by_rule: Vec<RuleCount>,
+    pub warnings: Vec<Finding>,
+    pub unknown_columns: Vec<UnknownColumn>,
+    /// Fields whose accented letters were spelled in ASCII for X12.
+    pub transliterated_fields: u64,
+}
+
+/// The roster used.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterSummary {
+    pub file: String,
+    pub rows: u64,
+    pub spans: usize,
+}
+
+/// The ledger before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerSummary {
+    pub file: String,
+    pub entries_before: u64,
+    pub entries_added: usize,
+}
+
+/// One provider's lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderSummary {
+    /// As written on the invoice (it may be malformed on a rejected line).
+    pub provider_npi: String,
+    pub lines_accepted: u64,
+    pub lines_rejected: u64,
+    pub total_charge: Money,
+}
+
+/// What the accepted lines are: compact service lines, and per line its billing provider.
+struct Accepted<'cs> {
+    lines: Vec<ServiceLine<'cs>>,
+    registry: Registry,
+    /// Per line: index into `providers`.
+    provider_of: Vec<u16>,
+    providers: Vec<ProviderParty>,
+    provider_index: HashMap<Npi, u16>,
+}
+
+/// CLM01 of the encounter built from a provider's invoice line: `P` and 16 hex digits of a hash
+/// of the provider and line id. A replacement or void carries the id of the line it corrects,
+/// so it gets the same CLM01 as the encounter it corrects, with no lookup.
+pub fn plan_claim_id(npi: Npi, line_id: &str) -> String {
+    let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
+    format!("P{h:016X}")
+}
+
+/// Runs the whole pipeline. `progress` is told (bytes read, bytes total) while reading.
+pub fn run_ingest(
+    req: &IngestRequest,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<IngestOutcome, IngestError> {
+    let plan = req.config.plan()?;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
+    let roster = match req.roster {
+        Some(p) => Some(load_roster(p)?),
+        None => None,
+    };
+    let mut ledger = match req.ledger {
+        Some(p) => Ledger::load(p)?,
+        None => Ledger::default(),
+    };
+    let names = [
+        ENCOUNTERS_FILE.to_string(),
+        "rejects.csv".to_string(),
+        "summary.json".to_string(),
+    ];
+    let mut outputs = OutputSet::prepare(req.out_dir, &names, req.force)?;
+    lap("read roster and ledger", &mut timings);
+
+    let mut accepted = Accepted {
+        lines: Vec::new(),
+        registry: Registry::default(),
+        provider_of: Vec::new(),
+        providers: Vec::new(),
+        provider_index: HashMap::new(),
+    };
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut warnings: Vec<Finding> = Vec::new();
+    let mut lines_read = 0u64;
+    let mut lines_rejected = 0u64;
+    let mut transliterated = 0u64;
+    let mut rejected_by_provider: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unknown_columns = Vec::new();
+    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut tables = Vec::with_capacity(req.inputs.len());
+    for p in req.inputs {
+        let t = open_invoice(p)?;
+        let cols = InvoiceColumns::locate(&t)?;
+        for u in InvoiceColumns::unknown(&t) {
+            unknown_columns.push(UnknownColumn {
+                file: t.name.clone(),
+                column: u,
+            });
+        }
+        tables.push((t, cols));
+    }
+    let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
+    let mut done_before = 0u64;
+    for (fi, (mut table, cols)) in tables.into_iter().enumerate() {
+        let ctx = LineContext {
+            codeset: req.codeset,
+            config: req.config,
+            plan,
+            as_of: req.clock.date,
+            file: &files[fi],
+            file_index: fi as u16,
+        };
+        let mut n = 0u64;
+        while let Some(rec) = table.next_record() {
+            let rec = rec?;
+            lines_read += 1;
+            n += 1;
+            if n.is_multiple_of(8192) {
+                progress(done_before + table.position(), total);
+            }
+            let checked = check_line(&rec, &cols, &ctx);
+            transliterated += checked.transliterated as u64;
+            let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
+                checked.findings.into_iter().partition(Finding::is_error);
+            warnings.extend(warns);
+            if let Some(line) = &checked.line {
+                errors.extend(batch_checks(
+                    line,
+                    &ctx,
+                    roster.as_ref(),
+                    &ledger,
+                    req.ledger.is_some(),
+                ));
+            }
+            match checked.line {
+                Some(line) if errors.is_empty() => {
+                    accept(line, &mut accepted, &mut ledger, req.clock.date)
+                }
+                _ => {
+                    lines_rejected += 1;
+                    *rejected_by_provider
+                        .entry(checked.provider_npi.clone())
+                        .or_default() += 1;
+                    rejects.extend(errors.into_iter().map(|finding| Reject {
+                        finding,
+                        invoice_number: checked.invoice_number.clone(),
+                        provider_npi: checked.provider_npi.clone(),
+                    }));
+                }
+            }
+        }
+        done_before += table.size;
+        progress(done_before, total);
+    }
+    lap("read and check lines", &mut timings);
+
+    let mut summary = IngestSummary {
+        ecm_version: env!("CARGO_PKG_VERSION"),
+        as_of: req.clock.date.to_string(),
+        plan_payer_id: plan.payer_id.clone(),
+        inputs: files,
+        codeset: req.codeset.origins.clone(),
+        roster: roster.as_ref().map(|r| RosterSummary {
+            file: r.file.clone(),
+            rows: r.rows_read,
+            spans: r.spans.len(),
+        }),
+        ledger: req.ledger.map(|p| LedgerSummary {
+            file: p.display().to_string(),
+            entries_before: ledger.rows_before,
+            entries_added: ledger.new_entries.len(),
+        }),
+        lines_read,
+        lines_accepted: accepted.lines.len() as u64,
+        lines_rejected,
+        file: None,
+        interchange_control_number: None,
+        transactions: 0,
+        claims: 0,
+        replacement_claims: 0,
+        void_claims: 0,
+        total_charge: accepted.lines.iter().map(|l| l.coding.charge).sum(),
+        providers: provider_summaries(&accepted, &rejected_by_provider),
+        by_code: code_totals(accepted.lines.iter()),
+        rejections_by_rule: rule_counts(
+            &rejects
+                .iter()
+                .map(|r| r.finding.clone())
+                .collect::<Vec<_>>(),
+        ),
+        warnings_by_rule: rule_counts(&warnings),
+        warnings,
+        unknown_columns,
+        transliterated_fields: transliterated,
+    };
+    debug_assert_eq!(
+        summary.lines_read,
+        summary.lines_accepted + summary.lines_rejected
+    );
+
+    if !accepted.lines.is_empty() {
+        write_encounters(req, plan, &accepted, &ledger, &mut outputs, &mut summary)?;
+    }
+    lap("write encounters 837", &mut timings);
+    outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
+    let mut json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+    json.push(b'\n');
+    outputs.write_all("summary.json", &json)?;
+    // The ledger is written beside the old one before the outputs go into place, and replaces
+    // it only after they did.
+    let staged = match req.ledger {
+        Some(p) if !ledger.new_entries.is_empty() => Some(ledger.stage(p)?),
+        _ => None,
+    };
+    let mut written = outputs.commit()?;
+    if let Some(s) = staged {
+        written.push(
+            s.commit()
+                .map_err(|source| IngestError::LedgerNotUpdated { source })?,
+        );
+    }
+    lap("write rejects, summary and ledger", &mut timings);
+    Ok(IngestOutcome {
+        summary,
+        written,
+        rejects,
+        timings,
+    })
+}
+
+fn load_roster(path: &Path) -> Result<Roster, IngestError> {
+    let r = read_roster(path)?;
+    if r.problems.is_empty() {
+        return Ok(r);
+    }
+    let first = r
+        .problems
+        .iter()
+        .take(10)
+        .map(|p| {
+            format!(
+                "  row {}{}: {}",
+                p.row,
+                p.field.map(|f| format!(" field {f}")).unwrap_or_default(),
+                p.problem
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(IngestError::Roster {
+        file: r.file.clone(),
+        count: r.problems.len(),
+        first,
+    })
+}
+
+/// The checks that need more than the line: the roster (enrollment, provider, other
+/// programs), duplicates within the batch and against the ledger, line ids, corrections.
+fn batch_checks(
+    line: &CheckedLine,
+    ctx: &LineContext<'_, '_>,
+    roster: Option<&Roster>,
+    ledger: &Ledger,
+    ledger_given: bool,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut find = |rule: &'static Rule, field: &str, message: String| {
+        out.push(Finding {
+            rule,
+            file: ctx.file.to_string(),
+            row: line.source.row,
+            encounter_id: Some(line.line_id.clone()),
+            field: Some(field.to_string()),
+            message,
+        })
+    };
+    let npi = line.provider.npi;
+    let date = line.service_date;
+    let member = &line.member.member_id;
+    if let Some(r) = roster {
+        let covering: Vec<_> = r.spans_of(member).filter(|s| s.covers(date)).collect();
+        // Outreach comes before enrollment; every other service needs it, with this provider.
+        if line.activity_class == ActivityClass::Enrolled {
+            if covering.is_empty() {
+                find(
+                    &rules::ING_NOT_ENROLLED,
+                    "member_id",
+                    format!("member {member} has no ECM enrollment on the roster covering {date}"),
+                );
+            } else if !covering.iter().any(|s| s.provider_npi == npi) {
+                find(
+                    &rules::ING_OTHER_PROVIDER,
+                    "provider_npi",
+                    format!(
+                        "on {date} member {member} is enrolled with provider {} (roster row {}), not {npi}",
+                        covering[0].provider_npi, covering[0].row
+                    ),
+                );
+            }
+        }
+        for s in &covering {
+            for p in &s.other_programs {
+                if let Some(row) = ctx.codeset.program(p, date)
+                    && row.rule != ProgramRule::MayCombine
+                {
+                    find(
+                        &rules::ING_DUPLICATIVE_PROGRAM,
+                        "member_id",
+                        format!(
+                            "roster row {} lists {} ({}), which the code set marks {} on {date}",
+                            s.row,
+                            row.id,
+                            row.name,
+                            match row.rule {
+                                ProgramRule::ChooseOne => "choose_one (ECM or the program)",
+                                _ => "excluded (no ECM while enrolled)",
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let batch_or_earlier = |this_run: bool| {
+        if this_run {
+            "earlier in this batch"
+        } else {
+            "by an earlier run"
+        }
+    };
+    if let Some(st) = ledger.line(npi, &line.line_id) {
+        find(
+            &rules::ING_LINE_ID_USED,
+            "line_id",
+            format!(
+                "provider {npi} line id {} was already used {}",
+                line.line_id,
+                batch_or_earlier(st.this_run)
+            ),
+        );
+    }
+    let key = ServiceKey::new(npi, member, date, line.coding.hcpcs, line.coding.modifiers);
+    let replaces = line.correction.as_ref().map(|c| c.replaces.as_str());
+    if line
+        .correction
+        .as_ref()
+        .is_none_or(|c| c.frequency != ClaimFrequency::Void)
+        && let Some((owner, this_run)) = ledger.active_owner(&key)
+        && Some(owner) != replaces
+    {
+        let rule = if this_run {
+            &rules::ING_DUPLICATE_IN_BATCH
+        } else {
+            &rules::ING_DUPLICATE_OF_ACCEPTED
+        };
+        find(
+            rule,
+            "service_date",
+            format!(
+                "the same service (provider, member, date, {} {}) was accepted {} as line {owner}",
+                line.coding.hcpcs,
+                line.coding.modifiers.join(":"),
+                batch_or_earlier(this_run)
+            ),
+        );
+    }
+    if let Some(r) = replaces {
+        let problem = match ledger.line(npi, r) {
+            Some(st) if st.this_run => Some("was taken in or corrected earlier in this batch"),
+            Some(st) if st.active.is_none() => Some("was already replaced or voided"),
+            Some(_) => None,
+            None if ledger_given => Some("was never accepted (it is not in the ledger)"),
+            None => None,
+        };
+        if let Some(p) = problem {
+            find(
+                &rules::ING_CORRECTS_UNKNOWN_LINE,
+                "replaces_line_id",
+                format!("provider {npi} line {r} {p}"),
+            );
+        }
+    }
+    out
+}
+
+fn accept<'cs>(
+    line: CheckedLine<'cs>,
+    acc: &mut Accepted<'cs>,
+    ledger: &mut Ledger,
+    today: chrono::NaiveDate,
+) {
+    let npi = line.provider.npi;
+    let pi = match acc.provider_index.get(&npi) {
+        Some(&i) => i,
+        None => {
+            let i = acc.providers.len() as u16;
+            acc.providers.push(line.provider.clone());
+            acc.provider_index.insert(npi, i);
+            i
+        }
+    };
+    let (frequency, replaces) = match &line.correction {
+        Some(c) => (c.frequency, Some(c.replaces.as_str())),
+        None => (ClaimFrequency::Original, None),
+    };
+    ledger.accept(Entry {
+        line_id: line.line_id.as_str().into(),
+        frequency,
+        replaces: replaces.map(Box::from),
+        key: ServiceKey::new(
+            npi,
+            &line.member.member_id,
+            line.service_date,
+            line.coding.hcpcs,
+            line.coding.modifiers,
+        ),
+        claim_id: plan_claim_id(npi, replaces.unwrap_or(&line.line_id)).into(),
+        invoice_number: line.invoice_number.as_str().into(),
+        ingested_on: today,
+    });
+    let reg = &mut acc.registry;
+    let sl = ServiceLine {
+        source: line.source,
+        encounter_id: line.line_id.into(),
+        payer: 0,
+        member: reg.member(0, &line.member),
+        service_date: line.service_date,
+        activity: line.activity,
+        coding: line.coding,
+        authorization: line.authorization.as_deref().map(|a| reg.authorization(a)),
+        rendering: line.rendering.as_ref().map(|r| reg.rendering(r)),
+        correction: line.correction.map(|c| {
+            reg.corrections.push(c);
+            reg.corrections.len() as u32 - 1
+        }),
+    };
+    acc.lines.push(sl);
+    acc.provider_of.push(pi);
+}
+
+fn provider_summaries(acc: &Accepted, rejected: &BTreeMap<String, u64>) -> Vec<ProviderSummary> {
+    let mut by: BTreeMap<String, ProviderSummary> = BTreeMap::new();
+    let blank = |npi: &str| ProviderSummary {
+        provider_npi: npi.to_string(),
+        lines_accepted: 0,
+        lines_rejected: 0,
+        total_charge: Money::ZERO,
+    };
+    for (l, &p) in acc.lines.iter().zip(&acc.provider_of) {
+        let npi = acc.providers[p as usize].npi.to_string();
+        let e = by.entry(npi.clone()).or_insert_with(|| blank(&npi));
+        e.lines_accepted += 1;
+        e.total_charge += l.coding.charge;
+    }
+    for (npi, n) in rejected {
+        by.entry(npi.clone())
+            .or_insert_with(|| blank(npi))
+            .lines_rejected += n;
+    }
+    by.into_values().collect()
+}
+
+/// The 2010AA billing provider of a provider's encounters.
+fn billing(p: &ProviderParty) -> BillingProvider {
+    BillingProvider {
+        taxonomy: None,
+        name: p.name.to_ascii_uppercase(),
+        npi: p.npi,
+        address: Address {
+            line1: p.address.to_ascii_uppercase(),
+            city: p.city.to_ascii_uppercase(),
+            state: p.state.clone(),
+            zip: p.zip.clone(),
+        },
+        tax_id: p.tin.clone(),
+    }
+}
+
+/// Writes `encounters.837`: one claim per accepted line, providers in NPI order (each in its
+/// own transaction sets), within a provider by member id, service date and line id.
+fn write_encounters(
+    req: &IngestRequest,
+    plan: &crate::config::PlanConfig,
+    acc: &Accepted,
+    ledger: &Ledger,
+    outputs: &mut OutputSet,
+    summary: &mut IngestSummary,
+) -> Result<(), IngestError> {
+    let ranks = acc.registry.ranks();
+    let mut order: Vec<u32> = (0..acc.lines.len() as u32).collect();
+    let npi_of = |i: u32| acc.providers[acc.provider_of[i as usize] as usize].npi;
+    order.sort_unstable_by(|&a, &b| {
+        let (la, lb) = (&acc.lines[a as usize], &acc.lines[b as usize]);
+        (
+            npi_of(a),
+            ranks.member[la.member as usize],
+            la.service_date,
+            &la.encounter_id,
+        )
+            .cmp(&(
+                npi_of(b),
+                ranks.member[lb.member as usize],
+                lb.service_date,
+                &lb.encounter_id,
+            ))
+    });
+    let mut h = Fnv64::default();
+    h.str(&plan.payer_id)
+        .u64(req.clock.date.num_days_from_ce() as u64)
+        .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
+    for &i in &order {
+        let e = &ledger.new_entries[i as usize];
+        let charge = acc.lines[i as usize].coding.charge.amount();
+        h.str(&e.claim_id)
+            .str(&e.line_id)
+            .bytes(&charge.mantissa().to_le_bytes())
+            .u64(u64::from(charge.scale()));
+    }
+    let control = (h.finish() % 999_999_999) as u32 + 1;
+    let parties = Parties::for_plan(plan);
+    let mut staged = outputs.create(ENCOUNTERS_FILE)?;
+    let x12err = |npi: Npi| {
+        move |source| IngestError::X12 {
+            npi,
+            source: Box::new(source),
+        }
+    };
+    let first_npi = npi_of(order[0]);
+    let mut w = InterchangeWriter::begin(
+        staged.writer(),
+        &parties.envelope(&req.clock, control),
+        WriteOptions::default(),
+    )
+    .map_err(x12err(first_npi))?;
+    let mut start = 0;
+    while start < order.len() {
+        let npi = npi_of(order[start]);
+        let mut end = start;
+        while end < order.len() && npi_of(order[end]) == npi {
+            end += 1;
+        }
+        let bp = billing(&acc.providers[acc.provider_of[order[start] as usize] as usize]);
+        for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
+            let claims: Vec<PlannedClaim> = chunk
+                .iter()
+                .map(|&i| {
+                    let e = &ledger.new_entries[i as usize];
+                    match e.frequency {
+                        ClaimFrequency::Replacement => summary.replacement_claims += 1,
+                        ClaimFrequency::Void => summary.void_claims += 1,
+                        ClaimFrequency::Original => {}
+                    }
+                    PlannedClaim::single(
+                        e.claim_id.to_string(),
+                        i,
+                        &acc.lines[i as usize],
+                        e.frequency,
+                        e.replaces.is_some().then(|| e.claim_id.to_string()),
+                    )
+                })
+                .collect();
+            summary.transactions += 1;
+            summary.claims += claims.len() as u64;
+            let t = transaction(
+                &claims,
+                &acc.lines,
+                &acc.registry,
+                &parties,
+                &bp,
+                &req.clock,
+                control,
+                summary.transactions,
+            );
+            w.write_transaction(&t).map_err(x12err(npi))?;
+        }
+        start = end;
+    }
+    w.finish().map_err(x12err(first_npi))?;
+    staged.finish()?;
+    summary.file = Some(ENCOUNTERS_FILE.to_string());
+    summary.interchange_control_number = Some(format!("{control:09}"));
+    Ok(())
+}
+
+/// `rejects.csv`: one row per problem, with the invoice number, provider NPI and line id the
+/// provider needs to find the line.
+pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(REJECT_COLUMNS).expect("in-memory write");
+    for r in rejects {
+        let f = r.finding.csv_record();
+        // FINDING_COLUMNS: file, row, encounter_id, rule_id, severity, field, title, message, fix.
+        w.write_record([
+            &f[0],
+            &f[1],
+            &r.invoice_number,
+            &r.provider_npi,
+            &f[2],
+            &f[3],
+            &f[4],
+            &f[5],
+            &f[6],
+            &f[7],
+            &f[8],
+        ])
+        .expect("in-memory write");
+    }
+    let mut v = w.into_inner().expect("in-memory write");
+    v.flush().expect("in-memory");
+    v
+}
