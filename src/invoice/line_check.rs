@@ -212,7 +212,13 @@ pub fn check_line<'cs>(
     let place = c
         .required(col("place_of_service"), "place_of_service")
         .and_then(|v| {
-            let p = PlaceOfService::parse(v)
+            // A spreadsheet turns 02 typed into a cell into the number 2.
+            let padded = if v.len() == 1 {
+                format!("0{v}")
+            } else {
+                v.to_string()
+            };
+            let p = PlaceOfService::parse(&padded)
                 .ok()
                 .filter(|p| service_date.is_none_or(|d| ctx.codeset.place(*p, d).is_some()));
             if p.is_none() {
