@@ -225,6 +225,9 @@ fn the_ledger_is_replaced_only_after_the_outputs_are_in_place() {
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
 }
 
+/// A line id, the fields changed from the template line, and the rule expected to reject it.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
+
 /// The September golden-valley invoice as header + rows of fields.
 fn template(dir: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
     let inv = invoices(dir);
@@ -262,7 +265,7 @@ fn each_rule_rejects_its_line_and_names_it() {
     let base = rows.iter().find(|r| &r[19] == "SCC-0003").unwrap();
     let thirteen = "Z5900;Z5901;Z5902;Z591;Z592;Z593;Z594;Z595;Z596;Z597;Z598;Z599;Z600";
     let long = "A".repeat(51);
-    let cases: Vec<(&str, Vec<(&str, &str)>, Option<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         ("T-OK", vec![], None),
         ("T-DUP", vec![], Some("ING-028")),
         (
@@ -649,7 +652,7 @@ fn a_hand_filled_xlsx_reads_like_ours() {
         ws.write_string(r, 2, *member).unwrap();
         ws.write_string(r, 3, "Okonkwo").unwrap();
         ws.write_string(r, 4, "Grace").unwrap();
-        ws.write_datetime_with_format(r, 5, &ExcelDateTime::from_ymd(1955, 11, 30).unwrap(), &date)
+        ws.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(1955, 11, 30).unwrap(), &date)
             .unwrap();
         ws.write_string(r, 6, "f").unwrap();
         ws.write_datetime_with_format(r, 7, &when, &date).unwrap();
