@@ -161,3 +161,156 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
     }
     Ok(Table::from_records(&name, columns, records, size))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::billing::{Registry, ServiceLine, code_totals};
+    use crate::codeset::CodeSet;
+    use crate::coding::{ChargeSource, Coding};
+    use crate::config::Config;
+    use crate::invoice::line_check::{LineContext, check_line};
+    use crate::invoice::{Invoice, InvoiceHeader, csv_out, xlsx_out};
+    use crate::model::{Activity, DiagnosisCode, Member, Money, PlaceOfService, RowRef, Sex};
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    const CONFIG: &str = r#"
+[provider]
+name = "Sunrise, \"Community\" Care"
+npi = "1234567893"
+tin = "941234567"
+address = "1400 K Street, Suite 210"
+city = "Sacramento"
+state = "CA"
+zip = "958141234"
+contact_name = "Billing"
+contact_phone = "9165550100"
+[plan]
+name = "Golden Valley Health Plan"
+payer_id = "GVHP1"
+submitter_id = "GVHPENC"
+receiver_id = "DHCSENC"
+contact_name = "Encounter Unit"
+contact_phone = "9165550199"
+[[contract]]
+id = "sunrise"
+provider_npi = "1234567893"
+effective_from = "2022-01-01"
+payment_basis = "enrolled"
+member_month_rule = "any_day"
+pmpm = "400.00"
+"#;
+
+    /// Names as intake leaves them: ASCII, with the characters CSV must quote.
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z ,'\"-]{0,20}[A-Za-z]"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn lines_read_back_as_written_from_csv_and_xlsx(
+            rows in proptest::collection::vec(
+                (name(), name(), 0u32..365, 0usize..8, 1u32..50, 0i64..99_999_999, "[A-Z0-9][A-Z0-9-]{0,20}"),
+                1..12,
+            ),
+        ) {
+            let cs = CodeSet::embedded().unwrap();
+            let config = Config::parse(CONFIG, "t").unwrap();
+            let provider = config.provider.as_ref().unwrap();
+            let mut reg = Registry::default();
+            let mut lines = Vec::new();
+            for (i, (last, first, day, code, units, cents, id)) in rows.iter().enumerate() {
+                let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(*day));
+                let row = &cs.hcpcs[*code % cs.hcpcs.len()];
+                let member = reg.member(0, &Member {
+                    member_id: format!("M{i}"),
+                    cin: None,
+                    last_name: last.clone(),
+                    first_name: first.clone(),
+                    dob: NaiveDate::from_ymd_opt(1960, 5, 6).unwrap(),
+                    sex: Sex::Male,
+                    address: None,
+                });
+                lines.push(ServiceLine {
+                    source: RowRef { file: 0, row: i as u32 + 2 },
+                    encounter_id: format!("{id}{i}").into(),
+                    payer: 0,
+                    member,
+                    service_date: date,
+                    activity: Activity::Assessment,
+                    coding: Coding {
+                        hcpcs: row.hcpcs,
+                        modifiers: row.modifiers,
+                        units: *units,
+                        unit_basis: row.unit_basis,
+                        charge: Money::from_decimal(rust_decimal::Decimal::new(*cents, 2)).unwrap(),
+                        charge_source: ChargeSource::Encounter,
+                        place_of_service: PlaceOfService::parse("12").unwrap(),
+                        diagnoses: vec![DiagnosisCode::parse("Z59.01").unwrap()],
+                        row,
+                        telehealth: None,
+                    },
+                    authorization: None,
+                    rendering: None,
+                    correction: None,
+                });
+            }
+            let d = NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+            let which: Vec<u32> = (0..lines.len() as u32).collect();
+            let inv = Invoice {
+                header: InvoiceHeader::new(provider, "Golden Valley Health Plan", "GVHP1", "INV-T".into(), d, (d, d)),
+                payer: 0,
+                payer_key: "gv".into(),
+                units: lines.iter().map(|l| u64::from(l.coding.units)).sum(),
+                total: lines.iter().map(|l| l.coding.charge).sum(),
+                members: lines.len(),
+                by_code: code_totals(lines.iter()),
+                lines: which,
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let csv_path = dir.path().join("i.csv");
+            csv_out::write_csv(&mut std::fs::File::create(&csv_path).unwrap(), &inv, &lines, &reg).unwrap();
+            let xlsx_path = dir.path().join("i.xlsx");
+            xlsx_out::write_xlsx(
+                std::fs::File::create(&xlsx_path).unwrap(),
+                &inv, &lines, &reg, d.and_hms_opt(9, 0, 0).unwrap(), dir.path(),
+            ).unwrap();
+            for path in [&csv_path, &xlsx_path] {
+                let mut t = open_invoice(path).unwrap();
+                let cols = InvoiceColumns::locate(&t).unwrap();
+                let ctx = LineContext {
+                    codeset: &cs,
+                    config: &config,
+                    plan: config.plan().unwrap(),
+                    as_of: d,
+                    file: "i",
+                    file_index: 0,
+                };
+                let mut n = 0;
+                while let Some(rec) = t.next_record() {
+                    let rec = rec.unwrap();
+                    let got = check_line(&rec, &cols, &ctx);
+                    prop_assert!(got.findings.is_empty(), "{:?}: {:?}", path, got.findings);
+                    let got = got.line.unwrap();
+                    let want = &lines[n];
+                    let m = &reg.members[want.member as usize];
+                    prop_assert_eq!(&got.line_id, &*want.encounter_id);
+                    prop_assert_eq!(&got.member.last_name, &m.last_name);
+                    prop_assert_eq!(&got.member.first_name, &m.first_name);
+                    prop_assert_eq!(got.service_date, want.service_date);
+                    prop_assert_eq!(got.coding.hcpcs, want.coding.hcpcs);
+                    prop_assert_eq!(got.coding.modifiers, want.coding.modifiers);
+                    prop_assert_eq!(got.coding.units, want.coding.units);
+                    prop_assert_eq!(got.coding.charge, want.coding.charge);
+                    prop_assert_eq!(&got.provider.name, &provider.name);
+                    prop_assert_eq!(&got.provider.address, &provider.address);
+                    prop_assert_eq!(&got.invoice_number, "INV-T");
+                    n += 1;
+                }
+                prop_assert_eq!(n, lines.len());
+            }
+        }
+    }
+}
