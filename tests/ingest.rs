@@ -697,3 +697,86 @@ fn a_hand_filled_xlsx_reads_like_ours() {
     assert!(x12.contains("\nN4*SACRAMENTO*CA*958141234~"));
     assert!(x12.contains("\nDMG*D8*19551130*F~"));
 }
+
+#[test]
+fn synthetic_invoices_ingest_with_only_the_rejections_the_world_explains() {
+    let d = tempfile::tempdir().unwrap();
+    let synth = |dir: &Path| {
+        let o = ecm()
+            .args([
+                "synth",
+                "--members",
+                "300",
+                "--months",
+                "6",
+                "--seed",
+                "11",
+                "--invoices",
+                "--out",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let (a, b) = (d.path().join("a"), d.path().join("b"));
+    synth(&a);
+    synth(&b);
+    assert_eq!(
+        std::fs::read(a.join("invoices.csv")).unwrap(),
+        std::fs::read(b.join("invoices.csv")).unwrap()
+    );
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("truth.json")).unwrap()).unwrap();
+    let as_of = truth["as_of"].as_str().unwrap();
+    let out = d.path().join("ingest");
+    let o = ecm()
+        .args(["--config"])
+        .arg(a.join("ecm.toml"))
+        .args(["--as-of", as_of, "ingest"])
+        .arg(a.join("invoices.csv"))
+        .arg("--roster")
+        .arg(a.join("roster.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s = summary(&out);
+    let lines = std::fs::read_to_string(a.join("invoices.csv"))
+        .unwrap()
+        .lines()
+        .count() as u64
+        - 1;
+    assert_eq!(s["lines_read"], lines);
+    assert!(
+        s["lines_accepted"].as_u64().unwrap() * 10 > lines * 9,
+        "{s}"
+    );
+    // Services after a retroactive end of enrollment, and two services with the same code on
+    // one day, are what the synthetic world holds that a plan refuses.
+    for r in s["rejections_by_rule"].as_array().unwrap() {
+        assert!(
+            ["ING-025", "ING-028"].contains(&r["rule_id"].as_str().unwrap()),
+            "{r}"
+        );
+    }
+    // Four providers, each its own billing provider in the encounter file.
+    let x12 = check_837(&out.join("encounters.837"));
+    assert!(
+        x12.matches("\nNM1*85*2*").count() >= 4,
+        "{}",
+        s["providers"]
+    );
+    let (n_claims, _, _) = common::x12_types_summary(&x12);
+    assert_eq!(n_claims as u64, s["lines_accepted"].as_u64().unwrap());
+}

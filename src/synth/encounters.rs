@@ -107,6 +107,22 @@ impl Service {
         self.activity == Activity::Outreach
     }
 
+    /// The roster span the service is billed under: its own, or for a service after a
+    /// retroactive termination the member's last; none for outreach outside a span.
+    pub fn billing_span(&self, m: &Member) -> Option<usize> {
+        self.span.map(usize::from).or(if self.is_outreach() {
+            None
+        } else {
+            Some(m.spans.len() - 1)
+        })
+    }
+
+    /// The organisation that delivered the service (index into the world's organisations).
+    pub fn org(&self, m: &Member) -> usize {
+        self.billing_span(m)
+            .map_or(m.spans[0].org, |i| m.spans[i].org)
+    }
+
     /// Whether it makes its month "engaged": a non-outreach service inside a roster span.
     pub fn qualifies(&self) -> bool {
         !self.is_outreach() && self.span.is_some()
@@ -499,18 +515,14 @@ impl Line {
             }
             f[col::DIAGNOSES].push_str(d);
         }
-        let span = s.span.map(usize::from).or(if s.is_outreach() {
-            None
-        } else {
-            Some(m.spans.len() - 1)
-        });
+        let span = s.billing_span(m);
         if s.with_authorization
             && let Some(i) = span
         {
             f[col::AUTHORIZATION].push_str(&m.spans[i].authorization);
         }
         if let Some(r) = s.rendering {
-            let org = span.map_or(m.spans[0].org, |i| m.spans[i].org);
+            let org = s.org(m);
             let c = &world.clinicians[org][r as usize];
             f[col::RENDERING_NPI].push_str(&c.npi);
             f[col::RENDERING_LAST].push_str(c.last_name);
