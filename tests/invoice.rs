@@ -328,3 +328,78 @@ fn messages_carry_no_names_or_birth_dates() {
         );
     }
 }
+
+#[test]
+fn correcting_rows_become_correcting_invoice_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let mut lines = text.lines();
+    let header = format!(
+        "{},correction,replaces_encounter_id,original_claim_id",
+        lines.next().unwrap()
+    );
+    let row = |id: &str| {
+        lines
+            .clone()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+    };
+    let input = d.path().join("fix.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "{header}\n{},replace,SCC-0003,\n{},void,SCC-0001,\n",
+            row("SCC-0003").replacen("SCC-0003", "SCC-0003-R", 1),
+            row("SCC-0001").replacen("SCC-0001", "SCC-0001-V", 1),
+        ),
+    )
+    .unwrap();
+    // An invoice needs no claim id: the plan knows the line by its id.
+    let out = run(
+        &["invoice", "--format", "csv,json"],
+        &input,
+        &d.path().join("inv"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(d.path().join("inv/golden-valley-2026-09.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let got: BTreeSet<(String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[at("line_id")].to_string(),
+                x[at("correction")].to_string(),
+                x[at("replaces_line_id")].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        BTreeSet::from([
+            ("SCC-0001-V".into(), "void".into(), "SCC-0001".into()),
+            ("SCC-0003-R".into(), "replace".into(), "SCC-0003".into()),
+        ])
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("inv/summary.json")).unwrap()).unwrap();
+    let inv = &summary["invoices"][0];
+    assert_eq!(
+        (
+            inv["replacement_lines"].as_u64(),
+            inv["void_lines"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    // The same rows as claims need the original claim's id (COD-007).
+    let out = run(&["claims"], &input, &d.path().join("claims"));
+    assert_eq!(out.status.code(), Some(1));
+    let rejects = std::fs::read_to_string(d.path().join("claims/rejects.csv")).unwrap();
+    assert_eq!(rejects.matches("COD-007").count(), 2, "{rejects}");
+}
