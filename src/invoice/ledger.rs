@@ -10,6 +10,7 @@ use crate::input::{InputError, Table, parse_date};
 use crate::model::{ClaimFrequency, Hcpcs, Modifiers, Npi};
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,68 +29,112 @@ pub const COLUMNS: [&str; 11] = [
     "ingested_on",
 ];
 
+/// A 128-bit fingerprint of a value (two SipHash-1-3 halves with fixed keys): equal values give
+/// equal fingerprints, and two different lines share one with a probability near 2^-128. The
+/// ledger keeps fingerprints rather than strings, so a million lines cost a few dozen megabytes.
+fn fingerprint(value: impl Hash) -> u128 {
+    let half = |salt: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        salt.hash(&mut h);
+        value.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
 /// What makes two lines the same service: provider, member, date, code and modifiers (in any
 /// order). The state refuses duplicate service lines.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ServiceKey {
-    pub npi: Npi,
-    pub member_id: Box<str>,
-    pub date: NaiveDate,
-    pub hcpcs: Hcpcs,
-    /// Sorted, so slot order does not matter.
-    pub modifiers: Modifiers,
+pub fn service_fingerprint(
+    npi: Npi,
+    member_id: &str,
+    date: NaiveDate,
+    hcpcs: Hcpcs,
+    modifiers: Modifiers,
+) -> u128 {
+    fingerprint((npi, member_id, date, hcpcs, modifiers.sorted().as_slice()))
 }
 
-impl ServiceKey {
-    /// The key of a service (modifiers in any order).
-    pub fn new(
-        npi: Npi,
-        member_id: &str,
-        date: NaiveDate,
-        hcpcs: Hcpcs,
-        modifiers: Modifiers,
-    ) -> Self {
-        ServiceKey {
-            npi,
-            member_id: member_id.into(),
-            date,
-            hcpcs,
-            modifiers: modifiers.sorted(),
-        }
-    }
+/// A provider's line id.
+pub fn line_fingerprint(npi: Npi, line_id: &str) -> u128 {
+    fingerprint((npi, line_id))
 }
 
-/// One accepted line, as the ledger records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub line_id: Box<str>,
-    pub frequency: ClaimFrequency,
-    pub replaces: Option<Box<str>>,
-    pub key: ServiceKey,
-    pub claim_id: Box<str>,
-    pub invoice_number: Box<str>,
-    pub ingested_on: NaiveDate,
+/// Where an accepted line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Row `n` (0-based, after the header) of the ledger file.
+    Earlier(u32),
+    /// The caller's line `n` of this run.
+    ThisRun(u32),
 }
 
 /// Where a line id stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineState {
-    /// The service it reports, while it is in force (not replaced or voided since).
-    pub active: Option<ServiceKey>,
-    /// Accepted in this run rather than an earlier one.
-    pub this_run: bool,
+    /// The service it reports while it is in force (not replaced or voided since).
+    pub active: Option<u128>,
+    pub origin: Origin,
 }
 
+/// One row of the ledger file, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow<'a> {
+    pub npi: Npi,
+    pub line_id: &'a str,
+    pub frequency: ClaimFrequency,
+    pub replaces: Option<&'a str>,
+    pub member_id: &'a str,
+    pub date: NaiveDate,
+    pub hcpcs: Hcpcs,
+    pub modifiers: Modifiers,
+    pub claim_id: &'a str,
+    pub invoice_number: &'a str,
+    pub ingested_on: NaiveDate,
+}
+
+/// Fingerprints are already hashes: the maps use their low bits as they are.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type ByFingerprint<V> = HashMap<u128, V, BuildHasherDefault<FingerprintHasher>>;
+
 /// The accepted lines, earlier runs' and this run's, as one state.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Ledger {
     /// Rows in the file when it was read.
     pub rows_before: u64,
-    lines: HashMap<(Npi, Box<str>), LineState>,
-    /// Service -> the line reporting it, and whether that line came in this run.
-    active: HashMap<ServiceKey, (Box<str>, bool)>,
-    /// Entries accepted in this run, in order.
-    pub new_entries: Vec<Entry>,
+    /// Line ids of the file's rows, for messages.
+    earlier_ids: Vec<Box<str>>,
+    lines: ByFingerprint<LineState>,
+    /// Service -> the line reporting it.
+    active: ByFingerprint<Origin>,
+    /// Lines accepted in this run.
+    pub accepted: u64,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("rows_before", &self.rows_before)
+            .field("lines", &self.lines.len())
+            .field("active", &self.active.len())
+            .field("accepted", &self.accepted)
+            .finish()
+    }
 }
 
 /// A ledger file that cannot be used.
@@ -147,68 +192,97 @@ impl Ledger {
             let hcpcs = Hcpcs::parse(get(6)).map_err(|_| bad("hcpcs", "not a HCPCS code"))?;
             let modifiers =
                 Modifiers::parse(get(7)).map_err(|_| bad("modifiers", "not modifiers"))?;
-            let ingested_on = parse_date(get(10)).map_err(|_| bad("ingested_on", "not a date"))?;
+            parse_date(get(10)).map_err(|_| bad("ingested_on", "not a date"))?;
             if get(1).is_empty() {
                 return Err(bad("line_id", "empty"));
             }
-            let replaces = Some(get(3)).filter(|r| !r.is_empty()).map(Box::from);
+            let replaces = Some(get(3)).filter(|r| !r.is_empty());
             if frequency != ClaimFrequency::Original && replaces.is_none() {
                 return Err(bad("replaces_line_id", "a correction names no line"));
             }
-            ledger.apply(
-                Entry {
-                    line_id: get(1).into(),
-                    frequency,
-                    replaces,
-                    key: ServiceKey::new(npi, get(4), date, hcpcs, modifiers),
-                    claim_id: get(8).into(),
-                    invoice_number: get(9).into(),
-                    ingested_on,
-                },
-                false,
-            );
+            let origin = Origin::Earlier(ledger.earlier_ids.len() as u32);
+            ledger.earlier_ids.push(get(1).into());
+            let service = service_fingerprint(npi, get(4), date, hcpcs, modifiers);
+            ledger.apply(npi, get(1), frequency, replaces, service, origin);
             ledger.rows_before += 1;
         }
         Ok(ledger)
     }
 
-    /// Where a provider's line id stands, if it was ever accepted.
-    pub fn line(&self, npi: Npi, line_id: &str) -> Option<&LineState> {
-        self.lines.get(&(npi, Box::from(line_id)))
+    /// Where a provider's line id stands, if it was ever accepted (or corrected).
+    pub fn line(&self, npi: Npi, line_id: &str) -> Option<LineState> {
+        self.lines.get(&line_fingerprint(npi, line_id)).copied()
     }
 
-    /// The line in force reporting this service, and whether it came in this run.
-    pub fn active_owner(&self, key: &ServiceKey) -> Option<(&str, bool)> {
-        self.active
-            .get(key)
-            .map(|(id, this_run)| (&**id, *this_run))
+    /// The line in force reporting this service (a [`service_fingerprint`]).
+    pub fn active_owner(&self, service: u128) -> Option<Origin> {
+        self.active.get(&service).copied()
     }
 
-    /// Records a line accepted in this run.
-    pub fn accept(&mut self, e: Entry) {
-        self.apply(e.clone(), true);
-        self.new_entries.push(e);
+    /// The line id of a ledger file row.
+    pub fn earlier_line_id(&self, row: u32) -> &str {
+        &self.earlier_ids[row as usize]
     }
 
-    fn apply(&mut self, e: Entry, this_run: bool) {
-        let npi = e.key.npi;
-        if let Some(r) = &e.replaces
-            && let Some(old) = self.lines.get_mut(&(npi, r.clone()))
-            && let Some(k) = old.active.take()
-        {
-            self.active.remove(&k);
+    /// Records line `index` of this run as accepted.
+    pub fn accept(
+        &mut self,
+        npi: Npi,
+        line_id: &str,
+        frequency: ClaimFrequency,
+        replaces: Option<&str>,
+        service: u128,
+        index: u32,
+    ) {
+        self.apply(
+            npi,
+            line_id,
+            frequency,
+            replaces,
+            service,
+            Origin::ThisRun(index),
+        );
+        self.accepted += 1;
+    }
+
+    fn apply(
+        &mut self,
+        npi: Npi,
+        line_id: &str,
+        frequency: ClaimFrequency,
+        replaces: Option<&str>,
+        service: u128,
+        origin: Origin,
+    ) {
+        if let Some(r) = replaces {
+            // A corrected line is out of force; one this ledger never saw is remembered as
+            // corrected, so it cannot be corrected twice.
+            let old = self
+                .lines
+                .entry(line_fingerprint(npi, r))
+                .or_insert(LineState {
+                    active: None,
+                    origin,
+                });
+            if let Some(k) = old.active.take() {
+                self.active.remove(&k);
+            }
         }
-        let active = (e.frequency != ClaimFrequency::Void).then(|| e.key.clone());
-        if let Some(k) = &active {
-            self.active.insert(k.clone(), (e.line_id.clone(), this_run));
+        let active = (frequency != ClaimFrequency::Void).then_some(service);
+        if let Some(k) = active {
+            self.active.insert(k, origin);
         }
         self.lines
-            .insert((npi, e.line_id), LineState { active, this_run });
+            .insert(line_fingerprint(npi, line_id), LineState { active, origin });
     }
 
-    /// Writes the whole ledger (the old file's bytes, then this run's entries) to a temporary
-    /// file beside `path`; [`StagedLedger::commit`] renames it into place.
-    pub fn stage(&self, path: &Path) -> Result<StagedLedger, LedgerError> {
+    /// Writes the whole ledger (the old file's bytes, then `rows`, this run's accepted lines) to
+    /// a temporary file beside `path`; [`StagedLedger::commit`] renames it into place.
+    pub fn stage<'a>(
+        &self,
+        path: &Path,
+        rows: impl Iterator<Item = LedgerRow<'a>>,
+    ) -> Result<StagedLedger, LedgerError> {
         let file = path.display().to_string();
         let werr = |source| LedgerError::Write {
             file: file.clone(),
@@ -238,23 +312,23 @@ impl Ledger {
                 .map_err(werr)?;
         }
         let mut w = csv::Writer::from_writer(out);
-        for e in &self.new_entries {
+        for r in rows {
             w.write_record([
-                e.key.npi.as_str(),
-                &e.line_id,
-                match e.frequency {
+                r.npi.as_str(),
+                r.line_id,
+                match r.frequency {
                     ClaimFrequency::Original => "original",
                     ClaimFrequency::Replacement => "replacement",
                     ClaimFrequency::Void => "void",
                 },
-                e.replaces.as_deref().unwrap_or(""),
-                &e.key.member_id,
-                &e.key.date.to_string(),
-                e.key.hcpcs.as_str(),
-                &e.key.modifiers.join(":"),
-                &e.claim_id,
-                &e.invoice_number,
-                &e.ingested_on.to_string(),
+                r.replaces.unwrap_or(""),
+                r.member_id,
+                &r.date.to_string(),
+                r.hcpcs.as_str(),
+                &r.modifiers.join(":"),
+                r.claim_id,
+                r.invoice_number,
+                &r.ingested_on.to_string(),
             ])
             .map_err(|e| werr(std::io::Error::other(e)))?;
         }
@@ -299,22 +373,45 @@ impl Drop for StagedLedger {
 mod tests {
     use super::*;
 
-    fn entry(id: &str, f: ClaimFrequency, replaces: Option<&str>, day: u32) -> Entry {
-        Entry {
-            line_id: id.into(),
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 9, d).unwrap()
+    }
+
+    fn npi() -> Npi {
+        Npi::parse("1234567893").unwrap()
+    }
+
+    fn service(d: u32, mods: &str) -> u128 {
+        service_fingerprint(
+            npi(),
+            "M1",
+            day(d),
+            Hcpcs::parse("G9012").unwrap(),
+            Modifiers::parse(mods).unwrap(),
+        )
+    }
+
+    fn row<'a>(id: &'a str, f: ClaimFrequency, replaces: Option<&'a str>, d: u32) -> LedgerRow<'a> {
+        LedgerRow {
+            npi: npi(),
+            line_id: id,
             frequency: f,
-            replaces: replaces.map(Box::from),
-            key: ServiceKey::new(
-                Npi::parse("1234567893").unwrap(),
-                "M1",
-                NaiveDate::from_ymd_opt(2026, 9, day).unwrap(),
-                Hcpcs::parse("G9012").unwrap(),
-                Modifiers::parse("GQ:U2").unwrap(),
-            ),
-            claim_id: format!("P{id}").into(),
-            invoice_number: "INV-1".into(),
-            ingested_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            replaces,
+            member_id: "M1",
+            date: day(d),
+            hcpcs: Hcpcs::parse("G9012").unwrap(),
+            modifiers: Modifiers::parse("U2:GQ").unwrap(),
+            claim_id: "P1",
+            invoice_number: "INV-1",
+            ingested_on: day(30),
         }
+    }
+
+    #[test]
+    fn modifiers_in_any_order_are_the_same_service() {
+        assert_eq!(service(1, "U2:GQ"), service(1, "GQ U2"));
+        assert_ne!(service(1, "U2:GQ"), service(2, "U2:GQ"));
+        assert_ne!(line_fingerprint(npi(), "L1"), line_fingerprint(npi(), "L2"));
     }
 
     #[test]
@@ -322,19 +419,39 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let path = d.path().join("ledger.csv");
         let mut l = Ledger::load(&path).unwrap();
-        l.accept(entry("L1", ClaimFrequency::Original, None, 1));
-        l.accept(entry("L2", ClaimFrequency::Original, None, 2));
-        let k1 = entry("L1", ClaimFrequency::Original, None, 1).key;
-        let k3 = entry("X", ClaimFrequency::Original, None, 3).key;
-        assert_eq!(l.active_owner(&k1), Some(("L1", true)));
-        l.accept(entry("L3", ClaimFrequency::Replacement, Some("L1"), 3));
-        assert_eq!(l.active_owner(&k1), None);
-        assert_eq!(l.active_owner(&k3), Some(("L3", true)));
-        l.accept(entry("L4", ClaimFrequency::Void, Some("L2"), 2));
-        let npi = k1.npi;
-        assert!(l.line(npi, "L2").unwrap().active.is_none());
-        assert!(l.line(npi, "L4").unwrap().active.is_none());
-        l.stage(&path).unwrap().commit().unwrap();
+        let rows = [
+            row("L1", ClaimFrequency::Original, None, 1),
+            row("L2", ClaimFrequency::Original, None, 2),
+            row("L3", ClaimFrequency::Replacement, Some("L1"), 3),
+            row("L4", ClaimFrequency::Void, Some("L2"), 2),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            if i == 2 {
+                assert_eq!(
+                    l.active_owner(service(1, "U2:GQ")),
+                    Some(Origin::ThisRun(0))
+                );
+            }
+            l.accept(
+                r.npi,
+                r.line_id,
+                r.frequency,
+                r.replaces,
+                service(chrono::Datelike::day(&r.date), "U2:GQ"),
+                i as u32,
+            );
+        }
+        assert_eq!(l.active_owner(service(1, "U2:GQ")), None);
+        assert_eq!(
+            l.active_owner(service(3, "GQ:U2")),
+            Some(Origin::ThisRun(2))
+        );
+        assert_eq!(l.active_owner(service(2, "U2:GQ")), None);
+        assert!(l.line(npi(), "L2").unwrap().active.is_none());
+        l.stage(&path, rows.iter().cloned())
+            .unwrap()
+            .commit()
+            .unwrap();
         assert!(
             !std::fs::read_dir(d.path())
                 .unwrap()
@@ -342,18 +459,34 @@ mod tests {
         );
 
         // Read back: the same state, now from an earlier run; a second run appends.
-        let mut again = Ledger::load(&path).unwrap();
+        let again = Ledger::load(&path).unwrap();
         assert_eq!(again.rows_before, 4);
-        assert_eq!(again.active_owner(&k3), Some(("L3", false)));
-        assert!(again.line(npi, "L1").unwrap().active.is_none());
-        again.accept(entry("L5", ClaimFrequency::Original, None, 9));
-        again.stage(&path).unwrap().commit().unwrap();
+        assert_eq!(
+            again.active_owner(service(3, "U2:GQ")),
+            Some(Origin::Earlier(2))
+        );
+        assert_eq!(again.earlier_line_id(2), "L3");
+        assert!(again.line(npi(), "L1").unwrap().active.is_none());
+        again
+            .stage(
+                &path,
+                [row("L5", ClaimFrequency::Original, None, 9)].into_iter(),
+            )
+            .unwrap()
+            .commit()
+            .unwrap();
         assert_eq!(Ledger::load(&path).unwrap().rows_before, 5);
 
         // A staged ledger that is dropped leaves the old one and no temporary file.
-        let mut third = Ledger::load(&path).unwrap();
-        third.accept(entry("L6", ClaimFrequency::Original, None, 10));
-        drop(third.stage(&path).unwrap());
+        let third = Ledger::load(&path).unwrap();
+        drop(
+            third
+                .stage(
+                    &path,
+                    [row("L6", ClaimFrequency::Original, None, 10)].into_iter(),
+                )
+                .unwrap(),
+        );
         assert_eq!(Ledger::load(&path).unwrap().rows_before, 5);
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     }

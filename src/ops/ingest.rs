@@ -17,7 +17,7 @@ use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
 use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
-use crate::invoice::ledger::{Entry, Ledger, LedgerError, ServiceKey};
+use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
 use crate::invoice::line_check::{CheckedLine, LineContext, ProviderParty, check_line};
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
@@ -168,7 +168,8 @@ pub struct ProviderSummary {
     pub total_charge: Money,
 }
 
-/// What the accepted lines are: compact service lines, and per line its billing provider.
+/// What the accepted lines are: compact service lines, and per line its billing provider and
+/// invoice number.
 struct Accepted<'cs> {
     lines: Vec<ServiceLine<'cs>>,
     registry: Registry,
@@ -176,6 +177,59 @@ struct Accepted<'cs> {
     provider_of: Vec<u16>,
     providers: Vec<ProviderParty>,
     provider_index: HashMap<Npi, u16>,
+    /// Per line: index into `invoices`.
+    invoice_of: Vec<u32>,
+    invoices: Vec<Box<str>>,
+}
+
+impl Accepted<'_> {
+    fn npi(&self, i: u32) -> Npi {
+        self.providers[self.provider_of[i as usize] as usize].npi
+    }
+
+    /// What line `i` corrects, if it is a replacement or void.
+    fn correction(&self, i: u32) -> Option<&crate::model::Correction> {
+        self.lines[i as usize]
+            .correction
+            .map(|c| &self.registry.corrections[c as usize])
+    }
+
+    /// CLM01 of line `i`'s encounter: from the line it corrects, else its own id.
+    fn claim_id(&self, i: u32) -> String {
+        let own = &self.lines[i as usize].encounter_id;
+        plan_claim_id(
+            self.npi(i),
+            self.correction(i).map_or(own, |c| c.replaces.as_str()),
+        )
+    }
+
+    fn frequency(&self, i: u32) -> ClaimFrequency {
+        self.correction(i)
+            .map_or(ClaimFrequency::Original, |c| c.frequency)
+    }
+
+    /// Line `i` as the ledger records it.
+    fn ledger_row<'a>(
+        &'a self,
+        i: u32,
+        claim_id: &'a str,
+        today: chrono::NaiveDate,
+    ) -> LedgerRow<'a> {
+        let l = &self.lines[i as usize];
+        LedgerRow {
+            npi: self.npi(i),
+            line_id: &l.encounter_id,
+            frequency: self.frequency(i),
+            replaces: self.correction(i).map(|c| c.replaces.as_str()),
+            member_id: &self.registry.members[l.member as usize].member_id,
+            date: l.service_date,
+            hcpcs: l.coding.hcpcs,
+            modifiers: l.coding.modifiers,
+            claim_id,
+            invoice_number: &self.invoices[self.invoice_of[i as usize] as usize],
+            ingested_on: today,
+        }
+    }
 }
 
 /// CLM01 of the encounter built from a provider's invoice line: `P` and 16 hex digits of a hash
@@ -220,6 +274,8 @@ pub fn run_ingest(
         provider_of: Vec::new(),
         providers: Vec::new(),
         provider_index: HashMap::new(),
+        invoice_of: Vec::new(),
+        invoices: Vec::new(),
     };
     let mut rejects: Vec<Reject> = Vec::new();
     let mut warnings: Vec<Finding> = Vec::new();
@@ -272,12 +328,11 @@ pub fn run_ingest(
                     roster.as_ref(),
                     &ledger,
                     req.ledger.is_some(),
+                    &accepted,
                 ));
             }
             match checked.line {
-                Some(line) if errors.is_empty() => {
-                    accept(line, &mut accepted, &mut ledger, req.clock.date)
-                }
+                Some(line) if errors.is_empty() => accept(line, &mut accepted, &mut ledger),
                 _ => {
                     lines_rejected += 1;
                     *rejected_by_provider
@@ -310,7 +365,7 @@ pub fn run_ingest(
         ledger: req.ledger.map(|p| LedgerSummary {
             file: p.display().to_string(),
             entries_before: ledger.rows_before,
-            entries_added: ledger.new_entries.len(),
+            entries_added: ledger.accepted as usize,
         }),
         lines_read,
         lines_accepted: accepted.lines.len() as u64,
@@ -341,7 +396,7 @@ pub fn run_ingest(
     );
 
     if !accepted.lines.is_empty() {
-        write_encounters(req, plan, &accepted, &ledger, &mut outputs, &mut summary)?;
+        write_encounters(req, plan, &accepted, &mut outputs, &mut summary)?;
     }
     lap("write encounters 837", &mut timings);
     outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
@@ -351,7 +406,20 @@ pub fn run_ingest(
     // The ledger is written beside the old one before the outputs go into place, and replaces
     // it only after they did.
     let staged = match req.ledger {
-        Some(p) if !ledger.new_entries.is_empty() => Some(ledger.stage(p)?),
+        Some(p) if ledger.accepted > 0 => {
+            let ids: Vec<String> = (0..accepted.lines.len() as u32)
+                .map(|i| accepted.claim_id(i))
+                .collect();
+            let today = req.clock.date;
+            Some(
+                ledger.stage(
+                    p,
+                    ids.iter()
+                        .enumerate()
+                        .map(|(i, id)| accepted.ledger_row(i as u32, id, today)),
+                )?,
+            )
+        }
         _ => None,
     };
     let mut written = outputs.commit()?;
@@ -404,6 +472,7 @@ fn batch_checks(
     roster: Option<&Roster>,
     ledger: &Ledger,
     ledger_given: bool,
+    acc: &Accepted,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut find = |rule: &'static Rule, field: &str, message: String| {
@@ -463,12 +532,12 @@ fn batch_checks(
             }
         }
     }
-    let batch_or_earlier = |this_run: bool| {
-        if this_run {
-            "earlier in this batch"
-        } else {
-            "by an earlier run"
-        }
+    let origin = |o: Origin| match o {
+        Origin::ThisRun(i) => (
+            "earlier in this batch",
+            &*acc.lines[i as usize].encounter_id,
+        ),
+        Origin::Earlier(i) => ("by an earlier run", ledger.earlier_line_id(i)),
     };
     if let Some(st) = ledger.line(npi, &line.line_id) {
         find(
@@ -477,38 +546,39 @@ fn batch_checks(
             format!(
                 "provider {npi} line id {} was already used {}",
                 line.line_id,
-                batch_or_earlier(st.this_run)
+                origin(st.origin).0
             ),
         );
     }
-    let key = ServiceKey::new(npi, member, date, line.coding.hcpcs, line.coding.modifiers);
+    let service = service_fingerprint(npi, member, date, line.coding.hcpcs, line.coding.modifiers);
     let replaces = line.correction.as_ref().map(|c| c.replaces.as_str());
     if line
         .correction
         .as_ref()
         .is_none_or(|c| c.frequency != ClaimFrequency::Void)
-        && let Some((owner, this_run)) = ledger.active_owner(&key)
-        && Some(owner) != replaces
+        && let Some(owner) = ledger.active_owner(service)
+        && replaces.is_none_or(|r| ledger.line(npi, r).is_none_or(|st| st.origin != owner))
     {
-        let rule = if this_run {
-            &rules::ING_DUPLICATE_IN_BATCH
-        } else {
-            &rules::ING_DUPLICATE_OF_ACCEPTED
+        let (when, owner_id) = origin(owner);
+        let rule = match owner {
+            Origin::ThisRun(_) => &rules::ING_DUPLICATE_IN_BATCH,
+            Origin::Earlier(_) => &rules::ING_DUPLICATE_OF_ACCEPTED,
         };
         find(
             rule,
             "service_date",
             format!(
-                "the same service (provider, member, date, {} {}) was accepted {} as line {owner}",
+                "the same service (provider, member, date, {} {}) was accepted {when} as line {owner_id}",
                 line.coding.hcpcs,
                 line.coding.modifiers.join(":"),
-                batch_or_earlier(this_run)
             ),
         );
     }
     if let Some(r) = replaces {
         let problem = match ledger.line(npi, r) {
-            Some(st) if st.this_run => Some("was taken in or corrected earlier in this batch"),
+            Some(st) if matches!(st.origin, Origin::ThisRun(_)) => {
+                Some("was taken in or corrected earlier in this batch")
+            }
             Some(st) if st.active.is_none() => Some("was already replaced or voided"),
             Some(_) => None,
             None if ledger_given => Some("was never accepted (it is not in the ledger)"),
@@ -525,12 +595,7 @@ fn batch_checks(
     out
 }
 
-fn accept<'cs>(
-    line: CheckedLine<'cs>,
-    acc: &mut Accepted<'cs>,
-    ledger: &mut Ledger,
-    today: chrono::NaiveDate,
-) {
+fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Ledger) {
     let npi = line.provider.npi;
     let pi = match acc.provider_index.get(&npi) {
         Some(&i) => i,
@@ -541,25 +606,32 @@ fn accept<'cs>(
             i
         }
     };
+    // Invoice lines come invoice by invoice: the last number is almost always this one.
+    let inv = match acc.invoices.last() {
+        Some(last) if **last == *line.invoice_number => acc.invoices.len() as u32 - 1,
+        _ => {
+            acc.invoices.push(line.invoice_number.as_str().into());
+            acc.invoices.len() as u32 - 1
+        }
+    };
     let (frequency, replaces) = match &line.correction {
         Some(c) => (c.frequency, Some(c.replaces.as_str())),
         None => (ClaimFrequency::Original, None),
     };
-    ledger.accept(Entry {
-        line_id: line.line_id.as_str().into(),
+    ledger.accept(
+        npi,
+        &line.line_id,
         frequency,
-        replaces: replaces.map(Box::from),
-        key: ServiceKey::new(
+        replaces,
+        service_fingerprint(
             npi,
             &line.member.member_id,
             line.service_date,
             line.coding.hcpcs,
             line.coding.modifiers,
         ),
-        claim_id: plan_claim_id(npi, replaces.unwrap_or(&line.line_id)).into(),
-        invoice_number: line.invoice_number.as_str().into(),
-        ingested_on: today,
-    });
+        acc.lines.len() as u32,
+    );
     let reg = &mut acc.registry;
     let sl = ServiceLine {
         source: line.source,
@@ -578,6 +650,7 @@ fn accept<'cs>(
     };
     acc.lines.push(sl);
     acc.provider_of.push(pi);
+    acc.invoice_of.push(inv);
 }
 
 fn provider_summaries(acc: &Accepted, rejected: &BTreeMap<String, u64>) -> Vec<ProviderSummary> {
@@ -624,7 +697,6 @@ fn write_encounters(
     req: &IngestRequest,
     plan: &crate::config::PlanConfig,
     acc: &Accepted,
-    ledger: &Ledger,
     outputs: &mut OutputSet,
     summary: &mut IngestSummary,
 ) -> Result<(), IngestError> {
@@ -651,10 +723,9 @@ fn write_encounters(
         .u64(req.clock.date.num_days_from_ce() as u64)
         .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
     for &i in &order {
-        let e = &ledger.new_entries[i as usize];
         let charge = acc.lines[i as usize].coding.charge.amount();
-        h.str(&e.claim_id)
-            .str(&e.line_id)
+        h.str(&acc.claim_id(i))
+            .str(&acc.lines[i as usize].encounter_id)
             .bytes(&charge.mantissa().to_le_bytes())
             .u64(u64::from(charge.scale()));
     }
@@ -686,19 +757,15 @@ fn write_encounters(
             let claims: Vec<PlannedClaim> = chunk
                 .iter()
                 .map(|&i| {
-                    let e = &ledger.new_entries[i as usize];
-                    match e.frequency {
+                    let frequency = acc.frequency(i);
+                    match frequency {
                         ClaimFrequency::Replacement => summary.replacement_claims += 1,
                         ClaimFrequency::Void => summary.void_claims += 1,
                         ClaimFrequency::Original => {}
                     }
-                    PlannedClaim::single(
-                        e.claim_id.to_string(),
-                        i,
-                        &acc.lines[i as usize],
-                        e.frequency,
-                        e.replaces.is_some().then(|| e.claim_id.to_string()),
-                    )
+                    let id = acc.claim_id(i);
+                    let original = (frequency != ClaimFrequency::Original).then(|| id.clone());
+                    PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
                 })
                 .collect();
             summary.transactions += 1;
