@@ -233,8 +233,14 @@ impl Table {
                             .sum();
                         let from_end = rdr.position().line().saturating_sub(1 + embedded);
                         let row = start.max(from_end) as u32;
-                        // Hand the bytes over without copying; only a non-UTF-8 row is re-decoded.
-                        let bytes = std::mem::take(&mut self.buf);
+                        // Hand the bytes over without copying (only a non-UTF-8 row is
+                        // re-decoded), leaving a buffer the size of this row so the next one
+                        // does not grow from nothing.
+                        let sized = csv::ByteRecord::with_capacity(
+                            self.buf.as_slice().len(),
+                            self.buf.len(),
+                        );
+                        let bytes = std::mem::replace(&mut self.buf, sized);
                         let (fields, cp1252) = match csv::StringRecord::from_byte_record(bytes) {
                             Ok(r) => (r, false),
                             Err(e) => {

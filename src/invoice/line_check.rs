@@ -3,18 +3,19 @@
 //! roster, duplicates, the ledger) is the batch's business. Every problem of a line is reported
 //! at once, so the provider fixes it in one pass; messages never quote names or birth dates.
 
-use super::read::InvoiceColumns;
+use super::read::{InvoiceColumns, field};
 use crate::codeset::CodeSet;
 use crate::coding::{ChargeSource, Coding};
 use crate::config::{Config, PlanConfig};
 use crate::encounters::ECM_START;
-use crate::input::{FieldChecker, Record};
+use crate::input::{FieldChecker, FieldTransliteration, Record};
 use crate::model::{
     Activity, ActivityClass, ClaimFrequency, Correction, Hcpcs, Member, Modifiers, Npi,
     PlaceOfService, Rendering, RowRef,
 };
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
+use std::rc::Rc;
 
 /// The billing provider as an invoice line names it (the 837's 2010AA).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,7 +46,8 @@ pub struct LineContext<'a, 'cs> {
 pub struct CheckedLine<'cs> {
     pub source: RowRef,
     pub invoice_number: String,
-    pub provider: ProviderParty,
+    /// Shared by the lines of one provider block.
+    pub provider: Rc<ProviderParty>,
     pub line_id: String,
     pub member: Member,
     pub service_date: NaiveDate,
@@ -77,13 +79,14 @@ pub fn check_line<'cs>(
     rec: &Record,
     cols: &InvoiceColumns,
     ctx: &LineContext<'_, 'cs>,
+    memo: &mut ProviderMemo,
 ) -> CheckedRow<'cs> {
-    let col = |k: &str| cols.get(k);
+    let col = |f: usize| cols.at(f);
     let mut c = FieldChecker::new(
         rec,
         ctx.file,
         &rules::INGEST_FIELDS,
-        rec.get(col("line_id")),
+        rec.get(col(field::LINE_ID)),
     );
     let printable = |v: &str| {
         if crate::model::text::check_x12_ascii(v).is_ok() && v.len() <= 50 {
@@ -92,8 +95,8 @@ pub fn check_line<'cs>(
             String::new()
         }
     };
-    let invoice_raw = printable(rec.get(col("invoice_number")));
-    let npi_raw = printable(rec.get(col("provider_npi")));
+    let invoice_raw = printable(rec.get(col(field::INVOICE_NUMBER)));
+    let npi_raw = printable(rec.get(col(field::PROVIDER_NPI)));
     let done = |c: FieldChecker, line: Option<CheckedLine<'cs>>| CheckedRow {
         line,
         transliterated: c.transliterations.len(),
@@ -122,10 +125,10 @@ pub fn check_line<'cs>(
     }
 
     let invoice_number = c
-        .required(col("invoice_number"), "invoice_number")
+        .required(col(field::INVOICE_NUMBER), "invoice_number")
         .and_then(|v| c.ident(v, "invoice_number", 1, 50));
-    let provider = provider(&mut c, cols);
-    if let Some(v) = Some(c.raw(col("plan_payer_id"))).filter(|v| !v.is_empty())
+    let provider = provider(&mut c, cols, memo);
+    if let Some(v) = Some(c.raw(col(field::PLAN_PAYER_ID))).filter(|v| !v.is_empty())
         && !v.eq_ignore_ascii_case(&ctx.plan.payer_id)
     {
         c.find(
@@ -138,26 +141,26 @@ pub fn check_line<'cs>(
         );
     }
     let line_id = c
-        .required(col("line_id"), "line_id")
+        .required(col(field::LINE_ID), "line_id")
         .and_then(|v| c.ident(v, "line_id", 1, 30));
     let member_id = c
-        .required(col("member_id"), "member_id")
+        .required(col(field::MEMBER_ID), "member_id")
         .and_then(|v| c.ident(v, "member_id", 2, 80));
     let last_name = c
-        .required(col("member_last_name"), "member_last_name")
+        .required(col(field::MEMBER_LAST_NAME), "member_last_name")
         .and_then(|v| c.text(v, "member_last_name", 60));
     let first_name = c
-        .required(col("member_first_name"), "member_first_name")
+        .required(col(field::MEMBER_FIRST_NAME), "member_first_name")
         .and_then(|v| c.text(v, "member_first_name", 35));
     let dob = c
-        .required(col("member_dob"), "member_dob")
+        .required(col(field::MEMBER_DOB), "member_dob")
         .and_then(|v| c.date(v, "member_dob", false));
     let sex = c
-        .required(col("member_sex"), "member_sex")
+        .required(col(field::MEMBER_SEX), "member_sex")
         .and_then(|v| c.sex(v, "member_sex"));
-    let cin = c.cin(c.raw(col("member_cin")), "member_cin");
+    let cin = c.cin(c.raw(col(field::MEMBER_CIN)), "member_cin");
     let service_date = c
-        .required(col("service_date"), "service_date")
+        .required(col(field::SERVICE_DATE), "service_date")
         .and_then(|v| c.date(v, "service_date", true));
     if let Some(sd) = service_date {
         if sd > ctx.as_of || sd < ECM_START {
@@ -195,7 +198,7 @@ pub fn check_line<'cs>(
         }
     }
     let code = code(&mut c, cols, ctx, service_date);
-    let units = c.required(col("units"), "units").and_then(|v| {
+    let units = c.required(col(field::UNITS), "units").and_then(|v| {
         let u = v.parse::<u32>().ok().filter(|u| (1..=9999).contains(u));
         if u.is_none() {
             c.find(
@@ -207,10 +210,10 @@ pub fn check_line<'cs>(
         u
     });
     let charge = c
-        .required(col("charge"), "charge")
+        .required(col(field::CHARGE), "charge")
         .and_then(|v| c.charge(v, "charge"));
     let place = c
-        .required(col("place_of_service"), "place_of_service")
+        .required(col(field::PLACE_OF_SERVICE), "place_of_service")
         .and_then(|v| {
             // A spreadsheet turns 02 typed into a cell into the number 2.
             let padded = if v.len() == 1 {
@@ -230,8 +233,8 @@ pub fn check_line<'cs>(
             }
             p
         });
-    let mut diagnoses = c.diagnoses(c.raw(col("diagnosis_codes")), "diagnosis_codes");
-    if diagnoses.is_empty() && c.raw(col("diagnosis_codes")).is_empty() {
+    let mut diagnoses = c.diagnoses(c.raw(col(field::DIAGNOSIS_CODES)), "diagnosis_codes");
+    if diagnoses.is_empty() && c.raw(col(field::DIAGNOSIS_CODES)).is_empty() {
         match ctx.plan.default_diagnosis {
             Some(d) => diagnoses.push(d),
             None => c.find(
@@ -241,15 +244,15 @@ pub fn check_line<'cs>(
             ),
         }
     }
-    let authorization = match c.raw(col("authorization_number")) {
+    let authorization = match c.raw(col(field::AUTHORIZATION_NUMBER)) {
         "" => None,
         v => c.ident(v, "authorization_number", 1, 50),
     };
     let rendering = c.rendering(
         [
-            c.raw(col("rendering_npi")),
-            c.raw(col("rendering_last_name")),
-            c.raw(col("rendering_first_name")),
+            c.raw(col(field::RENDERING_NPI)),
+            c.raw(col(field::RENDERING_LAST_NAME)),
+            c.raw(col(field::RENDERING_FIRST_NAME)),
         ],
         [
             "rendering_npi",
@@ -296,10 +299,11 @@ pub fn check_line<'cs>(
     };
     // The activity is the provider's description; the code set row decides the class. A
     // missing or unknown one is described by the class.
-    let activity = Activity::parse(c.raw(col("activity"))).unwrap_or(match row.activity_class {
-        ActivityClass::Outreach => Activity::Outreach,
-        ActivityClass::Enrolled => Activity::CareCoordination,
-    });
+    let activity =
+        Activity::parse(c.raw(col(field::ACTIVITY))).unwrap_or(match row.activity_class {
+            ActivityClass::Outreach => Activity::Outreach,
+            ActivityClass::Enrolled => Activity::CareCoordination,
+        });
     let line = CheckedLine {
         source: RowRef {
             file: ctx.file_index,
@@ -339,11 +343,56 @@ pub fn check_line<'cs>(
     done(c, Some(line))
 }
 
+/// The provider block last read. Every line of an invoice repeats it, so a block identical to
+/// the previous line's is not checked (or allocated) again.
+#[derive(Debug, Default)]
+pub struct ProviderMemo {
+    key: String,
+    scratch: String,
+    party: Option<Rc<ProviderParty>>,
+    transliterations: Vec<FieldTransliteration>,
+}
+
+const PROVIDER_FIELDS: [usize; 7] = [
+    field::PROVIDER_NPI,
+    field::PROVIDER_NAME,
+    field::PROVIDER_TIN,
+    field::PROVIDER_ADDRESS,
+    field::PROVIDER_CITY,
+    field::PROVIDER_STATE,
+    field::PROVIDER_ZIP,
+];
+
 /// The billing provider's block: NPI, name, TIN and address with ZIP+4.
-fn provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<ProviderParty> {
-    let col = |k: &str| cols.get(k);
+fn provider(
+    c: &mut FieldChecker,
+    cols: &InvoiceColumns,
+    memo: &mut ProviderMemo,
+) -> Option<Rc<ProviderParty>> {
+    memo.scratch.clear();
+    for f in PROVIDER_FIELDS {
+        memo.scratch.push_str(c.raw(cols.at(f)));
+        memo.scratch.push('\u{1f}');
+    }
+    if let Some(p) = &memo.party
+        && memo.scratch == memo.key
+    {
+        c.transliterations
+            .extend(memo.transliterations.iter().cloned());
+        return Some(p.clone());
+    }
+    let before = c.transliterations.len();
+    let party = check_provider(c, cols).map(Rc::new);
+    std::mem::swap(&mut memo.key, &mut memo.scratch);
+    memo.party = party.clone();
+    memo.transliterations = c.transliterations[before..].to_vec();
+    party
+}
+
+fn check_provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<ProviderParty> {
+    let col = |f: usize| cols.at(f);
     let npi = c
-        .required(col("provider_npi"), "provider_npi")
+        .required(col(field::PROVIDER_NPI), "provider_npi")
         .and_then(|v| {
             Npi::parse(v)
                 .map_err(|e| {
@@ -356,13 +405,13 @@ fn provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<ProviderParty
                 .ok()
         });
     let name = c
-        .required(col("provider_name"), "provider_name")
+        .required(col(field::PROVIDER_NAME), "provider_name")
         .and_then(|v| c.text(v, "provider_name", 60));
-    let mut shaped = |field: &'static str, ok: fn(&str) -> bool, what: &str| {
-        let v = c.required(col(field), field)?;
+    let mut shaped = |at: usize, name: &'static str, ok: fn(&str) -> bool, what: &str| {
+        let v = c.required(col(at), name)?;
         let v: String = v
             .chars()
-            .filter(|&ch| !(field != "provider_state" && ch == '-'))
+            .filter(|&ch| !(at != field::PROVIDER_STATE && ch == '-'))
             .collect::<String>()
             .to_ascii_uppercase();
         if ok(&v) {
@@ -370,32 +419,35 @@ fn provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<ProviderParty
         } else {
             c.find(
                 &rules::ING_BAD_PROVIDER_ADDRESS,
-                Some(field),
-                format!("{field} is not {what}"),
+                Some(name),
+                format!("{name} is not {what}"),
             );
             None
         }
     };
     let tin = shaped(
+        field::PROVIDER_TIN,
         "provider_tin",
         |v| v.len() == 9 && v.bytes().all(|b| b.is_ascii_digit()),
         "nine digits",
     );
     let state = shaped(
+        field::PROVIDER_STATE,
         "provider_state",
         |v| v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
         "a two-letter state code",
     );
     let zip = shaped(
+        field::PROVIDER_ZIP,
         "provider_zip",
         |v| v.len() == 9 && v.bytes().all(|b| b.is_ascii_digit()),
         "nine digits (ZIP+4)",
     );
     let address = c
-        .required(col("provider_address"), "provider_address")
+        .required(col(field::PROVIDER_ADDRESS), "provider_address")
         .and_then(|v| c.text(v, "provider_address", 55));
     let city = c
-        .required(col("provider_city"), "provider_city")
+        .required(col(field::PROVIDER_CITY), "provider_city")
         .and_then(|v| c.text(v, "provider_city", 30));
     Some(ProviderParty {
         npi: npi?,
@@ -415,8 +467,8 @@ fn code<'cs>(
     ctx: &LineContext<'_, 'cs>,
     date: Option<NaiveDate>,
 ) -> Option<(Hcpcs, Modifiers, &'cs crate::codeset::HcpcsRow)> {
-    let raw = c.required(cols.get("hcpcs"), "hcpcs")?;
-    let mods_raw = c.raw(cols.get("modifiers"));
+    let raw = c.required(cols.at(field::HCPCS), "hcpcs")?;
+    let mods_raw = c.raw(cols.at(field::MODIFIERS));
     let parsed = Hcpcs::parse(raw).ok().zip(Modifiers::parse(mods_raw).ok());
     let found = parsed.and_then(|(h, m)| {
         let d = date?;
@@ -437,8 +489,8 @@ fn code<'cs>(
 
 /// `correction` and `replaces_line_id`: both empty for an ordinary line.
 fn correction(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<Correction> {
-    let kind = c.raw(cols.get("correction"));
-    let replaces = c.raw(cols.get("replaces_line_id"));
+    let kind = c.raw(cols.at(field::CORRECTION));
+    let replaces = c.raw(cols.at(field::REPLACES_LINE_ID));
     if kind.is_empty() && replaces.is_empty() {
         return None;
     }

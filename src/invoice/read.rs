@@ -50,6 +50,51 @@ pub fn field_index(key: &str) -> Option<usize> {
     (0..FIELD_COUNT).find(|&i| field_key(i) == key)
 }
 
+/// Positions of the layout's fields (header fields, then line fields) in [`InvoiceColumns`].
+pub mod field {
+    pub const INVOICE_NUMBER: usize = 0;
+    pub const INVOICE_DATE: usize = 1;
+    pub const PERIOD_START: usize = 2;
+    pub const PERIOD_END: usize = 3;
+    pub const PROVIDER_NAME: usize = 4;
+    pub const PROVIDER_NPI: usize = 5;
+    pub const PROVIDER_TIN: usize = 6;
+    pub const PROVIDER_ADDRESS: usize = 7;
+    pub const PROVIDER_CITY: usize = 8;
+    pub const PROVIDER_STATE: usize = 9;
+    pub const PROVIDER_ZIP: usize = 10;
+    pub const REMIT_TO_NAME: usize = 11;
+    pub const REMIT_TO_ADDRESS: usize = 12;
+    pub const REMIT_TO_CITY: usize = 13;
+    pub const REMIT_TO_STATE: usize = 14;
+    pub const REMIT_TO_ZIP: usize = 15;
+    pub const PLAN_NAME: usize = 16;
+    pub const PLAN_PAYER_ID: usize = 17;
+    pub const LINE_NUMBER: usize = 18;
+    pub const LINE_ID: usize = 19;
+    pub const ENCOUNTER_ID: usize = 20;
+    pub const MEMBER_ID: usize = 21;
+    pub const MEMBER_CIN: usize = 22;
+    pub const MEMBER_LAST_NAME: usize = 23;
+    pub const MEMBER_FIRST_NAME: usize = 24;
+    pub const MEMBER_DOB: usize = 25;
+    pub const MEMBER_SEX: usize = 26;
+    pub const SERVICE_DATE: usize = 27;
+    pub const ACTIVITY: usize = 28;
+    pub const HCPCS: usize = 29;
+    pub const MODIFIERS: usize = 30;
+    pub const UNITS: usize = 31;
+    pub const CHARGE: usize = 32;
+    pub const PLACE_OF_SERVICE: usize = 33;
+    pub const DIAGNOSIS_CODES: usize = 34;
+    pub const AUTHORIZATION_NUMBER: usize = 35;
+    pub const RENDERING_NPI: usize = 36;
+    pub const RENDERING_LAST_NAME: usize = 37;
+    pub const RENDERING_FIRST_NAME: usize = 38;
+    pub const CORRECTION: usize = 39;
+    pub const REPLACES_LINE_ID: usize = 40;
+}
+
 /// Where each layout field sits in one file's table.
 #[derive(Debug, Clone)]
 pub struct InvoiceColumns {
@@ -87,9 +132,9 @@ impl InvoiceColumns {
         })
     }
 
-    /// The column of a layout key.
-    pub fn get(&self, key: &str) -> Option<usize> {
-        field_index(key).and_then(|i| self.at[i])
+    /// The column of a layout field (a [`field`] position).
+    pub fn at(&self, field: usize) -> Option<usize> {
+        self.at[field]
     }
 
     /// Header columns that are not layout fields.
@@ -165,11 +210,24 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_positions_name_their_keys() {
+        assert_eq!(field_key(field::INVOICE_NUMBER), "invoice_number");
+        assert_eq!(field_key(field::PLAN_PAYER_ID), "plan_payer_id");
+        assert_eq!(field_key(field::LINE_NUMBER), "line_number");
+        assert_eq!(field_key(field::LINE_ID), "line_id");
+        assert_eq!(field_key(field::REPLACES_LINE_ID), "replaces_line_id");
+        assert_eq!(field::REPLACES_LINE_ID, FIELD_COUNT - 1);
+        for i in 0..FIELD_COUNT {
+            assert_eq!(field_index(field_key(i)), Some(i));
+        }
+    }
     use crate::billing::{Registry, ServiceLine, code_totals};
     use crate::codeset::CodeSet;
     use crate::coding::{ChargeSource, Coding};
     use crate::config::Config;
-    use crate::invoice::line_check::{LineContext, check_line};
+    use crate::invoice::line_check::{LineContext, ProviderMemo, check_line};
     use crate::invoice::{Invoice, InvoiceHeader, csv_out, xlsx_out};
     use crate::model::{Activity, DiagnosisCode, Member, Money, PlaceOfService, RowRef, Sex};
     use chrono::NaiveDate;
@@ -289,9 +347,10 @@ pmpm = "400.00"
                     file_index: 0,
                 };
                 let mut n = 0;
+                let mut memo = ProviderMemo::default();
                 while let Some(rec) = t.next_record() {
                     let rec = rec.unwrap();
-                    let got = check_line(&rec, &cols, &ctx);
+                    let got = check_line(&rec, &cols, &ctx, &mut memo);
                     prop_assert!(got.findings.is_empty(), "{:?}: {:?}", path, got.findings);
                     let got = got.line.unwrap();
                     let want = &lines[n];

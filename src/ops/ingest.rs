@@ -18,7 +18,9 @@ use crate::config::Config;
 use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
 use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
-use crate::invoice::line_check::{CheckedLine, LineContext, ProviderParty, check_line};
+use crate::invoice::line_check::{
+    CheckedLine, LineContext, ProviderMemo, ProviderParty, check_line,
+};
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{OutputError, OutputSet};
@@ -309,6 +311,7 @@ pub fn run_ingest(
             file_index: fi as u16,
         };
         let mut n = 0u64;
+        let mut memo = ProviderMemo::default();
         while let Some(rec) = table.next_record() {
             let rec = rec?;
             lines_read += 1;
@@ -316,7 +319,7 @@ pub fn run_ingest(
             if n.is_multiple_of(8192) {
                 progress(done_before + table.position(), total);
             }
-            let checked = check_line(&rec, &cols, &ctx);
+            let checked = check_line(&rec, &cols, &ctx, &mut memo);
             transliterated += checked.transliterated as u64;
             let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
                 checked.findings.into_iter().partition(Finding::is_error);
@@ -601,7 +604,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         Some(&i) => i,
         None => {
             let i = acc.providers.len() as u16;
-            acc.providers.push(line.provider.clone());
+            acc.providers.push((*line.provider).clone());
             acc.provider_index.insert(npi, i);
             i
         }
