@@ -1,9 +1,9 @@
 //! Totals per code + modifiers, as summaries and invoices show them.
 
 use super::ServiceLine;
-use crate::model::Money;
+use crate::model::{Hcpcs, Modifiers, Money};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Lines, units and charges for one code + modifiers.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -19,22 +19,27 @@ pub struct CodeTotal {
 pub fn code_totals<'a, 'cs: 'a>(
     lines: impl Iterator<Item = &'a ServiceLine<'cs>>,
 ) -> Vec<CodeTotal> {
-    let mut by: BTreeMap<(String, String), (u64, u64, Money)> = BTreeMap::new();
+    // Keyed by the codes themselves (no allocation per line); spelled out, and put in text
+    // order, at the end.
+    let mut by: HashMap<(Hcpcs, Modifiers), (u64, u64, Money)> = HashMap::new();
     for l in lines {
         let e = by
-            .entry((l.coding.hcpcs.to_string(), l.coding.modifiers.join(":")))
+            .entry((l.coding.hcpcs, l.coding.modifiers))
             .or_insert((0, 0, Money::ZERO));
         e.0 += 1;
         e.1 += u64::from(l.coding.units);
         e.2 += l.coding.charge;
     }
-    by.into_iter()
+    let mut out: Vec<CodeTotal> = by
+        .into_iter()
         .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
-            hcpcs,
-            modifiers,
+            hcpcs: hcpcs.to_string(),
+            modifiers: modifiers.join(":"),
             lines,
             units,
             charge,
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| (&a.hcpcs, &a.modifiers).cmp(&(&b.hcpcs, &b.modifiers)));
+    out
 }

@@ -10,7 +10,7 @@ mod fields;
 pub mod roster;
 pub mod xlsx;
 
-pub use date::{DateProblem, parse_date};
+pub use date::{DateProblem, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 
 use std::collections::HashMap;

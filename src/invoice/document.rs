@@ -6,6 +6,7 @@ use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
 use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals};
 use crate::config::{Payer, Provider};
+use crate::input::push_date;
 use crate::model::{Correction, Member, Money, Npi, Rendering};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -160,9 +161,15 @@ impl<'a> LineView<'a> {
             4 => buf.write_str(self.member.cin.as_deref().unwrap_or("")),
             5 => buf.write_str(&self.member.last_name),
             6 => buf.write_str(&self.member.first_name),
-            7 => write!(buf, "{}", self.member.dob),
+            7 => {
+                push_date(buf, self.member.dob);
+                Ok(())
+            }
             8 => buf.write_str(self.member.sex.code()),
-            9 => write!(buf, "{}", l.service_date),
+            9 => {
+                push_date(buf, l.service_date);
+                Ok(())
+            }
             10 => buf.write_str(l.activity.key()),
             11 => buf.write_str(c.hcpcs.as_str()),
             12 => {
@@ -175,7 +182,10 @@ impl<'a> LineView<'a> {
                 Ok(())
             }
             13 => write!(buf, "{}", c.units),
-            14 => write!(buf, "{:.2}", c.charge.amount()),
+            14 => {
+                c.charge.push_cents(buf);
+                Ok(())
+            }
             15 => buf.write_str(c.place_of_service.as_str()),
             16 => {
                 for (k, d) in c.diagnoses.iter().enumerate() {
@@ -314,9 +324,11 @@ pub fn invoice_number(
         h.str(&l.encounter_id)
             .str(&reg.members[l.member as usize].member_id)
             .u64(l.service_date.num_days_from_ce() as u64)
-            .str(l.coding.hcpcs.as_str())
-            .str(&l.coding.modifiers.join(":"))
-            .u64(u64::from(l.coding.units))
+            .str(l.coding.hcpcs.as_str());
+        for m in l.coding.modifiers.as_slice() {
+            h.str(m.as_str());
+        }
+        h.u64(u64::from(l.coding.units))
             .bytes(&charge.mantissa().to_le_bytes())
             .u64(u64::from(charge.scale()))
             .u64(u64::from(l.correction.is_some()));
