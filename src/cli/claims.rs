@@ -60,7 +60,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     g.say(&format!(
         "Read {} rows from {} file(s): {} billed, {} rejected.",
         s.rows_read,
-        s.inputs.len(),
+        s.head.inputs.len(),
         s.rows_billed,
         s.rows_rejected
     ));
@@ -81,6 +81,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     }
     say_outcome(
         g,
+        "encounter",
         &o.rejects,
         s.transliterations.fields_changed,
         o.refused_by_strict,
@@ -89,10 +90,12 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     );
 }
 
-/// The end of a run's report, for every command that reads encounters: the rejected rows (ten,
-/// or all with -v), transliterations, timings with -v, and what was written.
+/// The end of a run's report, for every command that reads rows: the rejected rows (ten, or all
+/// with -v; `id_label` names what a row's id is, `encounter` or `line`), transliterations,
+/// timings with -v, and what was written.
 pub(super) fn say_outcome(
     g: &Globals,
+    id_label: &str,
     rejects: &[crate::rules::Finding],
     transliterated: u64,
     refused_by_strict: bool,
@@ -101,7 +104,7 @@ pub(super) fn say_outcome(
 ) {
     let limit = if g.verbose > 0 { usize::MAX } else { 10 };
     for f in rejects.iter().take(limit) {
-        g.say(&format!("  rejected: {}", f.describe()));
+        g.say(&format!("  rejected: {}", f.describe_as(id_label)));
     }
     if rejects.len() > limit {
         g.say(&format!(

@@ -64,7 +64,7 @@ fn report(g: &Globals, o: &IngestOutcome) {
     g.say(&format!(
         "Read {} invoice lines from {} file(s): {} accepted, {} rejected.",
         s.lines_read,
-        s.inputs.len(),
+        s.head.inputs.len(),
         s.lines_accepted,
         s.lines_rejected
     ));
@@ -77,8 +77,9 @@ fn report(g: &Globals, o: &IngestOutcome) {
     let rejects: Vec<crate::rules::Finding> = o.rejects.iter().map(|r| r.finding.clone()).collect();
     super::claims::say_outcome(
         g,
+        "line",
         &rejects,
-        s.transliterated_fields,
+        s.transliterations.fields_changed,
         false,
         &o.written,
         &o.timings,

@@ -67,7 +67,7 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
     g.say(&format!(
         "Read {} rows from {} file(s): {} invoiced, {} rejected.",
         s.rows_read,
-        s.inputs.len(),
+        s.head.inputs.len(),
         s.rows_invoiced,
         s.rows_rejected
     ));
@@ -93,6 +93,7 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
     }
     super::claims::say_outcome(
         g,
+        "encounter",
         &o.rejects,
         s.transliterations.fields_changed,
         o.refused_by_strict,

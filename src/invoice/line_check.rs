@@ -66,8 +66,8 @@ pub struct CheckedLine<'cs> {
 pub struct CheckedRow<'cs> {
     pub line: Option<CheckedLine<'cs>>,
     pub findings: Vec<Finding>,
-    /// How many fields had accented letters spelled in ASCII.
-    pub transliterated: usize,
+    /// Accented letters spelled in ASCII, field by field.
+    pub transliterations: Vec<FieldTransliteration>,
     /// The raw invoice number, provider NPI and line id, for the rejects file (empty when not
     /// printable).
     pub invoice_number: String,
@@ -99,7 +99,7 @@ pub fn check_line<'cs>(
     let npi_raw = printable(rec.get(col(field::PROVIDER_NPI)));
     let done = |c: FieldChecker, line: Option<CheckedLine<'cs>>| CheckedRow {
         line,
-        transliterated: c.transliterations.len(),
+        transliterations: c.transliterations,
         findings: c.findings,
         invoice_number: invoice_raw.clone(),
         provider_npi: npi_raw.clone(),

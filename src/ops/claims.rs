@@ -5,7 +5,9 @@
 
 pub use super::intake::{
     CodeTotal, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn, code_totals, rule_counts,
+    unknown_columns,
 };
+use super::run::{RunHead, RunOutcome, Stopwatch, finish};
 
 use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
@@ -61,27 +63,13 @@ pub enum ClaimsError {
 }
 
 /// The result of a run that finished.
-#[derive(Debug)]
-pub struct ClaimsOutcome {
-    pub summary: ClaimsSummary,
-    /// Files written, in order (empty when `strict` refused).
-    pub written: Vec<PathBuf>,
-    /// Every error finding (what `rejects.csv` holds), in file and row order.
-    pub rejects: Vec<Finding>,
-    /// `strict` was set and rows were rejected, so nothing was written.
-    pub refused_by_strict: bool,
-    /// How long each phase took (printed with `-v`; never written to a file, which must not
-    /// depend on the clock).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
+pub type ClaimsOutcome = RunOutcome<ClaimsSummary>;
 
 /// `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimsSummary {
-    pub ecm_version: &'static str,
-    pub as_of: String,
-    pub inputs: Vec<String>,
-    pub codeset: Vec<crate::codeset::TableOrigin>,
+    #[serde(flatten)]
+    pub head: RunHead,
     pub rows_read: u64,
     pub rows_billed: u64,
     pub rows_rejected: u64,
@@ -134,12 +122,7 @@ pub fn run_claims(
 ) -> Result<ClaimsOutcome, ClaimsError> {
     let side = req.config.provider_side()?;
     let mut outputs = OutputSet::prepare(req.out_dir, &output_names(req.config), req.force)?;
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut watch = Stopwatch::default();
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
     let intake = intake(
         &IntakeRequest {
@@ -163,7 +146,7 @@ pub fn run_claims(
         transliterations,
     } = intake;
 
-    lap("read, check and code rows", &mut timings);
+    watch.lap("read, check and code rows");
     let refused_by_strict = req.strict && rows_rejected > 0;
     let ranks = registry.ranks();
     let mut by_payer: Vec<Vec<u32>> = vec![Vec::new(); req.config.payers.len()];
@@ -209,7 +192,7 @@ pub fn run_claims(
             }
         }
         let claim_order = claim_order(&lines, which, &ranks, payer.claim_grouping);
-        lap("sort lines into claims", &mut timings);
+        watch.lap("sort lines into claims");
         let nothing_to_bill = claim_order.is_empty() && corrected.is_empty();
         let claims = Claims::new(
             &lines,
@@ -287,14 +270,11 @@ pub fn run_claims(
         ps.file = Some(name);
         ps.interchange_control_number = Some(format!("{control:09}"));
         payers.push(ps);
-        lap("group claims and write 837", &mut timings);
+        watch.lap("group claims and write 837");
     }
 
     let summary = ClaimsSummary {
-        ecm_version: env!("CARGO_PKG_VERSION"),
-        as_of: req.clock.date.to_string(),
-        inputs: report.files.clone(),
-        codeset: req.codeset.origins.clone(),
+        head: RunHead::new(&req.clock, report.files.clone(), req.codeset),
         rows_read: report.rows_read,
         rows_billed: lines.len() as u64,
         rows_rejected,
@@ -303,14 +283,7 @@ pub fn run_claims(
         rejections_by_rule: rule_counts(&rejects),
         warnings_by_rule: rule_counts(&warnings),
         warnings,
-        unknown_columns: report
-            .unknown_columns
-            .iter()
-            .map(|(f, c)| UnknownColumn {
-                file: f.clone(),
-                column: c.clone(),
-            })
-            .collect(),
+        unknown_columns: unknown_columns(&report.unknown_columns),
         transliterations,
     };
     debug_assert_eq!(
@@ -324,21 +297,17 @@ pub fn run_claims(
             written: Vec::new(),
             rejects,
             refused_by_strict,
-            timings,
+            timings: watch.laps,
         });
     }
-    outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
-    let mut json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    json.push(b'\n');
-    outputs.write_all("summary.json", &json)?;
-    let written = outputs.commit()?;
-    lap("write rejects and summary", &mut timings);
+    let written = finish(outputs, &rejects_csv(&rejects), &summary)?;
+    watch.lap("write rejects and summary");
     Ok(ClaimsOutcome {
         summary,
         written,
         rejects,
         refused_by_strict,
-        timings,
+        timings: watch.laps,
     })
 }
 

@@ -8,6 +8,7 @@
 //! The ledger is replaced last, after the outputs are in place.
 
 use super::intake::{CodeTotal, RuleCount, UnknownColumn, code_totals, rule_counts};
+use super::run::{RunHead, RunOutcome, Stopwatch, finish};
 use crate::billing::digest::Fnv64;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
@@ -15,6 +16,7 @@ use crate::billing::{
 use crate::clock::Clock;
 use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
+use crate::encounters::TransliterationTally;
 use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
 use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
@@ -102,25 +104,15 @@ pub struct Reject {
     pub provider_npi: String,
 }
 
-/// The result of a run that finished.
-#[derive(Debug)]
-pub struct IngestOutcome {
-    pub summary: IngestSummary,
-    pub written: Vec<PathBuf>,
-    /// Every error finding (what `rejects.csv` holds), in file and row order.
-    pub rejects: Vec<Reject>,
-    /// How long each phase took (printed with `-v`, never written).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
+/// The result of a run that finished (ingest has no `--strict`: `refused_by_strict` is false).
+pub type IngestOutcome = RunOutcome<IngestSummary, Reject>;
 
 /// `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct IngestSummary {
-    pub ecm_version: &'static str,
-    pub as_of: String,
+    #[serde(flatten)]
+    pub head: RunHead,
     pub plan_payer_id: String,
-    pub inputs: Vec<String>,
-    pub codeset: Vec<crate::codeset::TableOrigin>,
     pub roster: Option<RosterSummary>,
     pub ledger: Option<LedgerSummary>,
     pub lines_read: u64,
@@ -140,8 +132,8 @@ pub struct IngestSummary {
     pub warnings_by_rule: Vec<RuleCount>,
     pub warnings: Vec<Finding>,
     pub unknown_columns: Vec<UnknownColumn>,
-    /// Fields whose accented letters were spelled in ASCII for X12.
-    pub transliterated_fields: u64,
+    /// Accented letters spelled in ASCII for X12.
+    pub transliterations: TransliterationTally,
 }
 
 /// The roster used.
@@ -248,12 +240,7 @@ pub fn run_ingest(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<IngestOutcome, IngestError> {
     let plan = req.config.plan()?;
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut watch = Stopwatch::default();
     let roster = match req.roster {
         Some(p) => Some(load_roster(p)?),
         None => None,
@@ -268,7 +255,7 @@ pub fn run_ingest(
         "summary.json".to_string(),
     ];
     let mut outputs = OutputSet::prepare(req.out_dir, &names, req.force)?;
-    lap("read roster and ledger", &mut timings);
+    watch.lap("read roster and ledger");
 
     let mut accepted = Accepted {
         lines: Vec::new(),
@@ -283,7 +270,7 @@ pub fn run_ingest(
     let mut warnings: Vec<Finding> = Vec::new();
     let mut lines_read = 0u64;
     let mut lines_rejected = 0u64;
-    let mut transliterated = 0u64;
+    let mut transliterations = TransliterationTally::default();
     let mut rejected_by_provider: BTreeMap<String, u64> = BTreeMap::new();
     let mut unknown_columns = Vec::new();
     let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
@@ -320,7 +307,7 @@ pub fn run_ingest(
                 progress(done_before + table.position(), total);
             }
             let checked = check_line(&rec, &cols, &ctx, &mut memo);
-            transliterated += checked.transliterated as u64;
+            transliterations.add(&checked.transliterations);
             let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
                 checked.findings.into_iter().partition(Finding::is_error);
             warnings.extend(warns);
@@ -352,14 +339,11 @@ pub fn run_ingest(
         done_before += table.size;
         progress(done_before, total);
     }
-    lap("read and check lines", &mut timings);
+    watch.lap("read and check lines");
 
     let mut summary = IngestSummary {
-        ecm_version: env!("CARGO_PKG_VERSION"),
-        as_of: req.clock.date.to_string(),
+        head: RunHead::new(&req.clock, files, req.codeset),
         plan_payer_id: plan.payer_id.clone(),
-        inputs: files,
-        codeset: req.codeset.origins.clone(),
         roster: roster.as_ref().map(|r| RosterSummary {
             file: r.file.clone(),
             rows: r.rows_read,
@@ -391,7 +375,7 @@ pub fn run_ingest(
         warnings_by_rule: rule_counts(&warnings),
         warnings,
         unknown_columns,
-        transliterated_fields: transliterated,
+        transliterations,
     };
     debug_assert_eq!(
         summary.lines_read,
@@ -401,11 +385,7 @@ pub fn run_ingest(
     if !accepted.lines.is_empty() {
         write_encounters(req, plan, &accepted, &mut outputs, &mut summary)?;
     }
-    lap("write encounters 837", &mut timings);
-    outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
-    let mut json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    json.push(b'\n');
-    outputs.write_all("summary.json", &json)?;
+    watch.lap("write encounters 837");
     // The ledger is written beside the old one before the outputs go into place, and replaces
     // it only after they did.
     let staged = match req.ledger {
@@ -425,19 +405,20 @@ pub fn run_ingest(
         }
         _ => None,
     };
-    let mut written = outputs.commit()?;
+    let mut written = finish(outputs, &rejects_csv(&rejects), &summary)?;
     if let Some(s) = staged {
         written.push(
             s.commit()
                 .map_err(|source| IngestError::LedgerNotUpdated { source })?,
         );
     }
-    lap("write rejects, summary and ledger", &mut timings);
+    watch.lap("write rejects, summary and ledger");
     Ok(IngestOutcome {
         summary,
         written,
         rejects,
-        timings,
+        refused_by_strict: false,
+        timings: watch.laps,
     })
 }
 

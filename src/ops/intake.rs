@@ -173,6 +173,17 @@ pub fn intake<'cs>(
     })
 }
 
+/// The header columns reported as not part of the format, per file.
+pub fn unknown_columns(pairs: &[(String, String)]) -> Vec<UnknownColumn> {
+    pairs
+        .iter()
+        .map(|(f, c)| UnknownColumn {
+            file: f.clone(),
+            column: c.clone(),
+        })
+        .collect()
+}
+
 /// Rows (file, row) a rule touched, with the rule's title.
 type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
 

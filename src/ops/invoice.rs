@@ -8,8 +8,9 @@
 use super::claims::rejects_csv;
 use super::intake::{
     CodeTotal, IntakeError, IntakeRequest, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn,
-    code_totals, intake, rule_counts,
+    code_totals, intake, rule_counts, unknown_columns,
 };
+use super::run::{RunHead, RunOutcome, Stopwatch, finish};
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
@@ -82,25 +83,13 @@ pub enum InvoiceError {
 }
 
 /// The result of a run that finished.
-#[derive(Debug)]
-pub struct InvoiceOutcome {
-    pub summary: InvoiceSummary,
-    /// Files written, in order (empty when `strict` refused).
-    pub written: Vec<PathBuf>,
-    /// Every error finding (what `rejects.csv` holds), in file and row order.
-    pub rejects: Vec<Finding>,
-    pub refused_by_strict: bool,
-    /// How long each phase took (printed with `-v`, never written).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
+pub type InvoiceOutcome = RunOutcome<InvoiceSummary>;
 
 /// `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct InvoiceSummary {
-    pub ecm_version: &'static str,
-    pub as_of: String,
-    pub inputs: Vec<String>,
-    pub codeset: Vec<crate::codeset::TableOrigin>,
+    #[serde(flatten)]
+    pub head: RunHead,
     /// `YYYY-MM` when `--period` was given.
     pub period: Option<String>,
     pub formats: Vec<InvoiceFormat>,
@@ -153,12 +142,7 @@ pub fn run_invoice(
         TRANSLITERATIONS_FILE.to_string(),
     ];
     let mut outputs = OutputSet::prepare(req.out_dir, &fixed, req.force)?;
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut watch = Stopwatch::default();
 
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
     let mut intake = intake(
@@ -200,7 +184,7 @@ pub fn run_invoice(
             .rejects
             .sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
     }
-    lap("read, check and code rows", &mut timings);
+    watch.lap("read, check and code rows");
 
     let invoices = plan_invoices(
         &intake.lines,
@@ -209,7 +193,7 @@ pub fn run_invoice(
         side.payers,
         req.clock.date,
     );
-    lap("group lines into invoices", &mut timings);
+    watch.lap("group lines into invoices");
     let refused_by_strict = req.strict && intake.rows_rejected > 0;
     let mut entries = Vec::with_capacity(invoices.len());
     for inv in &invoices {
@@ -223,13 +207,10 @@ pub fn run_invoice(
         }
         entries.push(entry);
     }
-    lap("write invoices", &mut timings);
+    watch.lap("write invoices");
 
     let summary = InvoiceSummary {
-        ecm_version: env!("CARGO_PKG_VERSION"),
-        as_of: req.clock.date.to_string(),
-        inputs: intake.report.files.clone(),
-        codeset: req.codeset.origins.clone(),
+        head: RunHead::new(&req.clock, intake.report.files.clone(), req.codeset),
         period: req.period.map(|d| d.format("%Y-%m").to_string()),
         formats,
         rows_read: intake.report.rows_read,
@@ -240,15 +221,7 @@ pub fn run_invoice(
         rejections_by_rule: rule_counts(&intake.rejects),
         warnings_by_rule: rule_counts(&intake.warnings),
         warnings: intake.warnings,
-        unknown_columns: intake
-            .report
-            .unknown_columns
-            .iter()
-            .map(|(f, c)| UnknownColumn {
-                file: f.clone(),
-                column: c.clone(),
-            })
-            .collect(),
+        unknown_columns: unknown_columns(&intake.report.unknown_columns),
         transliterations: intake.transliterations,
     };
     debug_assert_eq!(
@@ -262,21 +235,17 @@ pub fn run_invoice(
             written: Vec::new(),
             rejects,
             refused_by_strict,
-            timings,
+            timings: watch.laps,
         });
     }
-    outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
-    let mut json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    json.push(b'\n');
-    outputs.write_all("summary.json", &json)?;
-    let written = outputs.commit()?;
-    lap("write rejects and summary", &mut timings);
+    let written = finish(outputs, &rejects_csv(&rejects), &summary)?;
+    watch.lap("write rejects and summary");
     Ok(InvoiceOutcome {
         summary,
         written,
         rejects,
         refused_by_strict,
-        timings,
+        timings: watch.laps,
     })
 }
 

@@ -7,3 +7,4 @@ pub mod ingest;
 pub mod intake;
 pub mod invoice;
 pub mod map;
+pub mod run;
