@@ -48,16 +48,15 @@ pub struct PlannedClaim {
 }
 
 impl PlannedClaim {
-    /// A claim of one line (`li` is the index of `l`), whose claim-level facts are the line's:
-    /// what the plan side builds from each invoice line.
-    pub fn single(
+    /// An empty claim whose claim-level facts (member, place of service, authorization,
+    /// rendering provider) are those of its first line `l`.
+    pub fn open(
         claim_id: String,
-        li: u32,
         l: &ServiceLine,
         frequency: ClaimFrequency,
         original_reference: Option<String>,
     ) -> PlannedClaim {
-        let mut c = PlannedClaim {
+        PlannedClaim {
             claim_id,
             member: l.member,
             place_of_service: l.coding.place_of_service,
@@ -68,7 +67,19 @@ impl PlannedClaim {
             total: Money::ZERO,
             frequency,
             original_reference,
-        };
+        }
+    }
+
+    /// A claim of one line (`li` is the index of `l`): what the plan side builds from each
+    /// invoice line.
+    pub fn single(
+        claim_id: String,
+        li: u32,
+        l: &ServiceLine,
+        frequency: ClaimFrequency,
+        original_reference: Option<String>,
+    ) -> PlannedClaim {
+        let mut c = PlannedClaim::open(claim_id, l, frequency, original_reference);
         add_line(&mut c, li, l);
         c
     }
@@ -235,18 +246,12 @@ impl<'a, 'cs> Claims<'a, 'cs> {
             });
             if !fits {
                 out.extend(current.take());
-                current = Some(PlannedClaim {
-                    claim_id: self.claim_id(l, chunk),
-                    member: l.member,
-                    place_of_service: l.coding.place_of_service,
-                    authorization: l.authorization,
-                    rendering: l.rendering,
-                    diagnoses: Vec::new(),
-                    lines: Vec::new(),
-                    total: Money::ZERO,
-                    frequency: ClaimFrequency::Original,
-                    original_reference: None,
-                });
+                current = Some(PlannedClaim::open(
+                    self.claim_id(l, chunk),
+                    l,
+                    ClaimFrequency::Original,
+                    None,
+                ));
                 chunk += 1;
             }
             add_line(current.as_mut().expect("set above"), li, l);

@@ -9,7 +9,7 @@ use super::{
     ServiceLine,
 };
 use crate::coding::NotBillable;
-use crate::model::{ClaimFrequency, DiagnosisCode, Money, RowRef};
+use crate::model::{ClaimFrequency, DiagnosisCode, RowRef};
 use crate::rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -137,18 +137,12 @@ pub fn correction_claims(
             let frequency = first.correction.map_or(ClaimFrequency::Replacement, |c| {
                 reg.corrections[c as usize].frequency
             });
-            let mut claim = PlannedClaim {
-                claim_id: original.to_string(),
-                member: first.member,
-                place_of_service: first.coding.place_of_service,
-                authorization: first.authorization,
-                rendering: first.rendering,
-                diagnoses: Vec::new(),
-                lines: Vec::new(),
-                total: Money::ZERO,
+            let mut claim = PlannedClaim::open(
+                original.to_string(),
+                first,
                 frequency,
-                original_reference: Some(original.to_string()),
-            };
+                Some(original.to_string()),
+            );
             for li in group {
                 add_line(&mut claim, li, &lines[li as usize]);
             }

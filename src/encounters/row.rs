@@ -44,24 +44,8 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let raw_id = rec.get(Some(cols.encounter_id));
     let mut c = FieldChecker::new(rec, ctx.file, &rules::ENCOUNTER_FIELDS, raw_id);
 
-    if rec.fields.len() != cols.width {
-        c.find(
-            &rules::WRONG_FIELD_COUNT,
-            None,
-            format!(
-                "the row has {} fields but the header has {}",
-                rec.fields.len(),
-                cols.width
-            ),
-        );
+    if !c.shape(cols.width) {
         return parsed(c, None);
-    }
-    if rec.cp1252 {
-        c.find(
-            &rules::BAD_ENCODING,
-            None,
-            "the row's bytes are not UTF-8; read as Windows-1252".into(),
-        );
     }
 
     let encounter_id = c

@@ -30,6 +30,10 @@ pub struct FieldRules {
     pub bad_rendering_npi: &'static Rule,
     pub incomplete_rendering: &'static Rule,
     pub bad_charge: &'static Rule,
+    /// The row has another number of fields than the header.
+    pub wrong_field_count: &'static Rule,
+    /// The row was not UTF-8 (a warning).
+    pub bad_encoding: &'static Rule,
 }
 
 /// Accented letters changed in one field of a row.
@@ -101,6 +105,30 @@ impl<'r> FieldChecker<'r> {
             field: field.map(str::to_string),
             message,
         });
+    }
+
+    /// Checks the row's shape against a header of `width` fields: a row of another width is
+    /// reported and must not be read further (false); a row read as Windows-1252 is flagged.
+    pub fn shape(&mut self, width: usize) -> bool {
+        if self.rec.fields.len() != width {
+            self.find(
+                self.rules.wrong_field_count,
+                None,
+                format!(
+                    "the row has {} fields but the header has {width}",
+                    self.rec.fields.len()
+                ),
+            );
+            return false;
+        }
+        if self.rec.cp1252 {
+            self.find(
+                self.rules.bad_encoding,
+                None,
+                "the row's bytes are not UTF-8; read as Windows-1252".into(),
+            );
+        }
+        true
     }
 
     /// Whether any finding so far is an error.

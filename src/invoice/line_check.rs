@@ -104,24 +104,8 @@ pub fn check_line<'cs>(
         invoice_number: invoice_raw.clone(),
         provider_npi: npi_raw.clone(),
     };
-    if rec.fields.len() != cols.width {
-        c.find(
-            &rules::ING_WRONG_FIELD_COUNT,
-            None,
-            format!(
-                "the line has {} fields but the header has {}",
-                rec.fields.len(),
-                cols.width
-            ),
-        );
+    if !c.shape(cols.width) {
         return done(c, None);
-    }
-    if rec.cp1252 {
-        c.find(
-            &rules::ING_BAD_ENCODING,
-            None,
-            "the line's bytes are not UTF-8; read as Windows-1252".into(),
-        );
     }
 
     let invoice_number = c

@@ -5,6 +5,7 @@
 //! Forgiving where a clerk would be: header labels in any case and spacing (`Line ID`), numbers
 //! and dates stored as spreadsheet numbers, blank rows, and the total row under the table.
 
+pub use super::layout::field;
 use super::layout::{HEADER_FIELDS, LINE_FIELDS, TOTAL_LABEL};
 use crate::input::{InputError, Record, Table, xlsx};
 use crate::model::normalise_key;
@@ -48,51 +49,6 @@ pub fn field_key(i: usize) -> &'static str {
 /// The position of a layout key among the fields.
 pub fn field_index(key: &str) -> Option<usize> {
     (0..FIELD_COUNT).find(|&i| field_key(i) == key)
-}
-
-/// Positions of the layout's fields (header fields, then line fields) in [`InvoiceColumns`].
-pub mod field {
-    pub const INVOICE_NUMBER: usize = 0;
-    pub const INVOICE_DATE: usize = 1;
-    pub const PERIOD_START: usize = 2;
-    pub const PERIOD_END: usize = 3;
-    pub const PROVIDER_NAME: usize = 4;
-    pub const PROVIDER_NPI: usize = 5;
-    pub const PROVIDER_TIN: usize = 6;
-    pub const PROVIDER_ADDRESS: usize = 7;
-    pub const PROVIDER_CITY: usize = 8;
-    pub const PROVIDER_STATE: usize = 9;
-    pub const PROVIDER_ZIP: usize = 10;
-    pub const REMIT_TO_NAME: usize = 11;
-    pub const REMIT_TO_ADDRESS: usize = 12;
-    pub const REMIT_TO_CITY: usize = 13;
-    pub const REMIT_TO_STATE: usize = 14;
-    pub const REMIT_TO_ZIP: usize = 15;
-    pub const PLAN_NAME: usize = 16;
-    pub const PLAN_PAYER_ID: usize = 17;
-    pub const LINE_NUMBER: usize = 18;
-    pub const LINE_ID: usize = 19;
-    pub const ENCOUNTER_ID: usize = 20;
-    pub const MEMBER_ID: usize = 21;
-    pub const MEMBER_CIN: usize = 22;
-    pub const MEMBER_LAST_NAME: usize = 23;
-    pub const MEMBER_FIRST_NAME: usize = 24;
-    pub const MEMBER_DOB: usize = 25;
-    pub const MEMBER_SEX: usize = 26;
-    pub const SERVICE_DATE: usize = 27;
-    pub const ACTIVITY: usize = 28;
-    pub const HCPCS: usize = 29;
-    pub const MODIFIERS: usize = 30;
-    pub const UNITS: usize = 31;
-    pub const CHARGE: usize = 32;
-    pub const PLACE_OF_SERVICE: usize = 33;
-    pub const DIAGNOSIS_CODES: usize = 34;
-    pub const AUTHORIZATION_NUMBER: usize = 35;
-    pub const RENDERING_NPI: usize = 36;
-    pub const RENDERING_LAST_NAME: usize = 37;
-    pub const RENDERING_FIRST_NAME: usize = 38;
-    pub const CORRECTION: usize = 39;
-    pub const REPLACES_LINE_ID: usize = 40;
 }
 
 /// Where each layout field sits in one file's table.

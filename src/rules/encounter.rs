@@ -17,6 +17,8 @@ pub static ENCOUNTER_FIELDS: FieldRules = FieldRules {
     bad_rendering_npi: &BAD_RENDERING_NPI,
     incomplete_rendering: &INCOMPLETE_RENDERING,
     bad_charge: &BAD_CHARGE,
+    wrong_field_count: &WRONG_FIELD_COUNT,
+    bad_encoding: &BAD_ENCODING,
 };
 
 /// ENC-001: a required field is empty.

@@ -18,6 +18,8 @@ pub static INGEST_FIELDS: FieldRules = FieldRules {
     bad_rendering_npi: &ING_BAD_RENDERING_NPI,
     incomplete_rendering: &ING_INCOMPLETE_RENDERING,
     bad_charge: &ING_BAD_CHARGE,
+    wrong_field_count: &ING_WRONG_FIELD_COUNT,
+    bad_encoding: &ING_BAD_ENCODING,
 };
 
 /// ING-001: a required field is empty.
