@@ -83,7 +83,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
         g,
         "encounter",
         &o.rejects,
-        s.transliterations.fields_changed,
+        s.report.transliterations.fields_changed,
         o.refused_by_strict,
         &o.written,
         &o.timings,

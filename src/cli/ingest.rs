@@ -79,7 +79,7 @@ fn report(g: &Globals, o: &IngestOutcome) {
         g,
         "line",
         &rejects,
-        s.transliterations.fields_changed,
+        s.report.transliterations.fields_changed,
         false,
         &o.written,
         &o.timings,

@@ -95,7 +95,7 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
         g,
         "encounter",
         &o.rejects,
-        s.transliterations.fields_changed,
+        s.report.transliterations.fields_changed,
         o.refused_by_strict,
         &o.written,
         &o.timings,

@@ -7,7 +7,7 @@ pub use super::intake::{
     CodeTotal, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn, code_totals, rule_counts,
     unknown_columns,
 };
-use super::run::{RunHead, RunOutcome, Stopwatch, finish};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 
 use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
@@ -17,7 +17,6 @@ use crate::billing::{
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::encounters::TransliterationTally;
 use crate::model::{ClaimFrequency, Money};
 use crate::output::{OutputError, OutputSet};
 use crate::rules::{FINDING_COLUMNS, Finding};
@@ -74,14 +73,8 @@ pub struct ClaimsSummary {
     pub rows_billed: u64,
     pub rows_rejected: u64,
     pub payers: Vec<PayerSummary>,
-    pub by_code: Vec<CodeTotal>,
-    pub rejections_by_rule: Vec<RuleCount>,
-    pub warnings_by_rule: Vec<RuleCount>,
-    pub warnings: Vec<Finding>,
-    pub unknown_columns: Vec<UnknownColumn>,
-    /// Counts of accented letters spelled in ASCII; every change, row by row, is in
-    /// `transliterations.csv`.
-    pub transliterations: TransliterationTally,
+    #[serde(flatten)]
+    pub report: RunReport,
 }
 
 /// One payer's file.
@@ -278,13 +271,14 @@ pub fn run_claims(
         rows_read: report.rows_read,
         rows_billed: lines.len() as u64,
         rows_rejected,
-        by_code: code_totals(lines.iter()),
         payers,
-        rejections_by_rule: rule_counts(&rejects),
-        warnings_by_rule: rule_counts(&warnings),
-        warnings,
-        unknown_columns: unknown_columns(&report.unknown_columns),
-        transliterations,
+        report: RunReport::new(
+            code_totals(lines.iter()),
+            &rejects,
+            warnings,
+            unknown_columns(&report.unknown_columns),
+            transliterations,
+        ),
     };
     debug_assert_eq!(
         summary.rows_read,

@@ -7,8 +7,8 @@
 //! Every line read ends in exactly one place (`lines_read = lines_accepted + lines_rejected`).
 //! The ledger is replaced last, after the outputs are in place.
 
-use super::intake::{CodeTotal, RuleCount, UnknownColumn, code_totals, rule_counts};
-use super::run::{RunHead, RunOutcome, Stopwatch, finish};
+use super::intake::{UnknownColumn, code_totals};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::billing::digest::Fnv64;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
@@ -127,13 +127,8 @@ pub struct IngestSummary {
     pub void_claims: u64,
     pub total_charge: Money,
     pub providers: Vec<ProviderSummary>,
-    pub by_code: Vec<CodeTotal>,
-    pub rejections_by_rule: Vec<RuleCount>,
-    pub warnings_by_rule: Vec<RuleCount>,
-    pub warnings: Vec<Finding>,
-    pub unknown_columns: Vec<UnknownColumn>,
-    /// Accented letters spelled in ASCII for X12.
-    pub transliterations: TransliterationTally,
+    #[serde(flatten)]
+    pub report: RunReport,
 }
 
 /// The roster used.
@@ -365,17 +360,13 @@ pub fn run_ingest(
         void_claims: 0,
         total_charge: accepted.lines.iter().map(|l| l.coding.charge).sum(),
         providers: provider_summaries(&accepted, &rejected_by_provider),
-        by_code: code_totals(accepted.lines.iter()),
-        rejections_by_rule: rule_counts(
-            &rejects
-                .iter()
-                .map(|r| r.finding.clone())
-                .collect::<Vec<_>>(),
+        report: RunReport::new(
+            code_totals(accepted.lines.iter()),
+            rejects.iter().map(|r| &r.finding),
+            warnings,
+            unknown_columns,
+            transliterations,
         ),
-        warnings_by_rule: rule_counts(&warnings),
-        warnings,
-        unknown_columns,
-        transliterations,
     };
     debug_assert_eq!(
         summary.lines_read,

@@ -188,7 +188,7 @@ pub fn unknown_columns(pairs: &[(String, String)]) -> Vec<UnknownColumn> {
 type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
 
 /// How many rows each rule touched, in rule id order.
-pub fn rule_counts(findings: &[Finding]) -> Vec<RuleCount> {
+pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<RuleCount> {
     let mut by = RowsByRule::new();
     for f in findings {
         by.entry(f.rule.id)

@@ -7,14 +7,13 @@
 
 use super::claims::rejects_csv;
 use super::intake::{
-    CodeTotal, IntakeError, IntakeRequest, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn,
-    code_totals, intake, rule_counts, unknown_columns,
+    CodeTotal, IntakeError, IntakeRequest, TRANSLITERATIONS_FILE, code_totals, intake,
+    unknown_columns,
 };
-use super::run::{RunHead, RunOutcome, Stopwatch, finish};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::encounters::TransliterationTally;
 use crate::invoice::xlsx_out::XlsxInvoiceError;
 use crate::invoice::{Invoice, csv_out, json_out, month_bounds, plan_invoices, xlsx_out};
 use crate::model::Money;
@@ -97,12 +96,8 @@ pub struct InvoiceSummary {
     pub rows_invoiced: u64,
     pub rows_rejected: u64,
     pub invoices: Vec<InvoiceEntry>,
-    pub by_code: Vec<CodeTotal>,
-    pub rejections_by_rule: Vec<RuleCount>,
-    pub warnings_by_rule: Vec<RuleCount>,
-    pub warnings: Vec<Finding>,
-    pub unknown_columns: Vec<UnknownColumn>,
-    pub transliterations: TransliterationTally,
+    #[serde(flatten)]
+    pub report: RunReport,
 }
 
 /// One invoice written.
@@ -217,12 +212,13 @@ pub fn run_invoice(
         rows_invoiced: intake.lines.len() as u64,
         rows_rejected: intake.rows_rejected,
         invoices: entries,
-        by_code: code_totals(intake.lines.iter()),
-        rejections_by_rule: rule_counts(&intake.rejects),
-        warnings_by_rule: rule_counts(&intake.warnings),
-        warnings: intake.warnings,
-        unknown_columns: unknown_columns(&intake.report.unknown_columns),
-        transliterations: intake.transliterations,
+        report: RunReport::new(
+            code_totals(intake.lines.iter()),
+            &intake.rejects,
+            intake.warnings,
+            unknown_columns(&intake.report.unknown_columns),
+            intake.transliterations,
+        ),
     };
     debug_assert_eq!(
         summary.rows_read,

@@ -2,8 +2,10 @@
 //! what it hands back when it finished, the head of its `summary.json`, and the last step
 //! (rejects and summary written, every staged file renamed into place).
 
+use super::intake::{CodeTotal, RuleCount, UnknownColumn, rule_counts};
 use crate::clock::Clock;
 use crate::codeset::TableOrigin;
+use crate::encounters::TransliterationTally;
 use crate::output::{OutputError, OutputSet};
 use crate::rules::Finding;
 use serde::Serialize;
@@ -66,6 +68,40 @@ impl RunHead {
             as_of: clock.date.to_string(),
             inputs,
             codeset: codeset.origins.clone(),
+        }
+    }
+}
+
+/// The last fields of every `summary.json`: totals by code, counts of what was refused and
+/// warned about, the warnings, header columns not understood, and transliterations.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub by_code: Vec<CodeTotal>,
+    pub rejections_by_rule: Vec<RuleCount>,
+    pub warnings_by_rule: Vec<RuleCount>,
+    pub warnings: Vec<Finding>,
+    pub unknown_columns: Vec<UnknownColumn>,
+    /// Counts of accented letters spelled in ASCII (the commands that read encounters list
+    /// every change in `transliterations.csv`).
+    pub transliterations: TransliterationTally,
+}
+
+impl RunReport {
+    /// The report of a run's accepted `by_code` totals, `rejections` and `warnings`.
+    pub fn new<'a>(
+        by_code: Vec<CodeTotal>,
+        rejections: impl IntoIterator<Item = &'a Finding>,
+        warnings: Vec<Finding>,
+        unknown_columns: Vec<UnknownColumn>,
+        transliterations: TransliterationTally,
+    ) -> RunReport {
+        RunReport {
+            by_code,
+            rejections_by_rule: rule_counts(rejections),
+            warnings_by_rule: rule_counts(&warnings),
+            warnings,
+            unknown_columns,
+            transliterations,
         }
     }
 }
