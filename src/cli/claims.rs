@@ -11,6 +11,16 @@ use std::path::PathBuf;
     after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict"
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub run: EncounterRun,
+    /// ISA13/GS06 for the first payer file (then +1 per file) instead of one derived from content.
+    #[arg(long, value_name = "N")]
+    pub control_number: Option<u32>,
+}
+
+/// The arguments of every command that turns encounter files into files in a directory.
+#[derive(Debug, clap::Args)]
+pub struct EncounterRun {
     /// Encounter files (CSV or XLSX).
     #[arg(required = true, value_name = "ENCOUNTERS")]
     pub inputs: Vec<PathBuf>,
@@ -23,28 +33,24 @@ pub struct Args {
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
-    /// ISA13/GS06 for the first payer file (then +1 per file) instead of one derived from content.
-    #[arg(long, value_name = "N")]
-    pub control_number: Option<u32>,
 }
 
 /// Runs `ecm claims`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
-    let config = g.load_config()?;
-    let codeset = g.load_codeset()?;
-    let clock = g.clock()?;
+    let (config, codeset, clock) = g.setup()?;
+    let r = &a.run;
     let req = ClaimsRequest {
-        inputs: &a.inputs,
-        out_dir: &a.out,
+        inputs: &r.inputs,
+        out_dir: &r.out,
         config: &config,
         codeset: &codeset,
         clock,
-        strict: a.strict,
-        force: a.force,
+        strict: r.strict,
+        force: r.force,
         control_number: a.control_number,
     };
     let outcome = run_claims(&req, &mut g.progress()).map_err(CliError::from_display)?;
-    report(g, &outcome, &a.out);
+    report(g, &outcome, &a.run.out);
     Ok(if outcome.refused_by_strict {
         Outcome::Failed
     } else if outcome.summary.rows_rejected > 0 {

@@ -37,9 +37,7 @@ pub struct Args {
 
 /// Runs `ecm ingest`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
-    let config = g.load_config()?;
-    let codeset = g.load_codeset()?;
-    let clock = g.clock()?;
+    let (config, codeset, clock) = g.setup()?;
     let req = IngestRequest {
         inputs: &a.inputs,
         out_dir: &a.out,

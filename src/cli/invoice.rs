@@ -1,10 +1,10 @@
 //! `ecm invoice`: encounter files to invoices (one per payer per service month), rejects and a
 //! summary.
 
+use super::claims::EncounterRun;
 use super::{CliError, Globals, Outcome};
 use crate::ops::invoice::{InvoiceFormat, InvoiceOutcome, InvoiceRequest, run_invoice};
 use chrono::NaiveDate;
-use std::path::PathBuf;
 
 /// Turn encounter files into invoices: `DIR/<payer-key>-<YYYY-MM>.xlsx` (to print and send) and
 /// `.csv` (one row per line with the header repeated, what plans load), `.json` on request, plus
@@ -14,12 +14,8 @@ use std::path::PathBuf;
     after_help = "Examples:\n  ecm invoice encounters.csv --out invoices/\n  ecm invoice oct.xlsx --out invoices/ --period 2026-10 --format csv,json --as-of 2026-11-01"
 )]
 pub struct Args {
-    /// Encounter files (CSV or XLSX).
-    #[arg(required = true, value_name = "ENCOUNTERS")]
-    pub inputs: Vec<PathBuf>,
-    /// Output directory (created if missing).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub run: EncounterRun,
     /// Invoice only this service month; rows of other months are rejected (INV-001). Default:
     /// one invoice per payer for every month present.
     #[arg(long, value_name = "YYYY-MM", value_parser = crate::synth::parse_start)]
@@ -27,32 +23,25 @@ pub struct Args {
     /// The forms to write, several allowed (comma-separated or repeated).
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [InvoiceFormat::Xlsx, InvoiceFormat::Csv])]
     pub format: Vec<InvoiceFormat>,
-    /// Write nothing (exit 2) if any row is rejected.
-    #[arg(long)]
-    pub strict: bool,
-    /// Replace existing output files.
-    #[arg(long)]
-    pub force: bool,
 }
 
 /// Runs `ecm invoice`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
-    let config = g.load_config()?;
-    let codeset = g.load_codeset()?;
-    let clock = g.clock()?;
+    let (config, codeset, clock) = g.setup()?;
+    let r = &a.run;
     let req = InvoiceRequest {
-        inputs: &a.inputs,
-        out_dir: &a.out,
+        inputs: &r.inputs,
+        out_dir: &r.out,
         config: &config,
         codeset: &codeset,
         clock,
         period: a.period,
         formats: &a.format,
-        strict: a.strict,
-        force: a.force,
+        strict: r.strict,
+        force: r.force,
     };
     let outcome = run_invoice(&req, &mut g.progress()).map_err(CliError::from_display)?;
-    report(g, &outcome, &a.out);
+    report(g, &outcome, &a.run.out);
     Ok(if outcome.refused_by_strict {
         Outcome::Failed
     } else if outcome.summary.rows_rejected > 0 {

@@ -141,6 +141,11 @@ impl Globals {
         CodeSet::load(self.codeset.as_deref()).map_err(CliError::from_display)
     }
 
+    /// The configuration, the code set and the clock: what every command that reads rows needs.
+    pub fn setup(&self) -> Result<(Config, CodeSet, Clock), CliError> {
+        Ok((self.load_config()?, self.load_codeset()?, self.clock()?))
+    }
+
     /// The run's clock from `--as-of` or SOURCE_DATE_EPOCH.
     pub fn clock(&self) -> Result<Clock, CliError> {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
