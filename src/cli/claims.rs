@@ -1,7 +1,8 @@
 //! `ecm claims`: encounter files to one 837P per payer, rejects and a summary.
 
 use super::{CliError, Globals, Outcome};
-use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, run_claims};
+use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, TRANSLITERATIONS_FILE, run_claims};
+use crate::ops::run::RunOutcome;
 use std::path::PathBuf;
 
 /// Turn encounter files into `DIR/<payer-key>.837` (one interchange per payer), `DIR/rejects.csv`
@@ -87,45 +88,63 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     }
     say_outcome(
         g,
-        "encounter",
-        &o.rejects,
-        s.report.transliterations.fields_changed,
-        o.refused_by_strict,
-        &o.written,
-        &o.timings,
+        o,
+        Tally {
+            id_label: "encounter",
+            rejects: o.rejects.len(),
+            transliterated: s.report.transliterations.fields_changed,
+            transliterations_in: TRANSLITERATIONS_FILE,
+        },
     );
 }
 
+/// What the end of a run's report needs besides the outcome.
+pub(super) struct Tally<'a> {
+    /// What a row's id is called: `encounter` or `line`.
+    pub id_label: &'a str,
+    /// Rejections in all (the outcome may hold only the first ones).
+    pub rejects: usize,
+    /// Fields whose accented letters were spelled in ASCII, and the file that lists them.
+    pub transliterated: u64,
+    pub transliterations_in: &'a str,
+}
+
 /// The end of a run's report, for every command that reads rows: the rejected rows (ten, or all
-/// with -v; `id_label` names what a row's id is, `encounter` or `line`), transliterations,
-/// timings with -v, and what was written.
-pub(super) fn say_outcome(
+/// with -v), transliterations, timings with -v, and what was written.
+pub(super) fn say_outcome<S, R: std::borrow::Borrow<crate::rules::Finding>>(
     g: &Globals,
-    id_label: &str,
-    rejects: &[crate::rules::Finding],
-    transliterated: u64,
-    refused_by_strict: bool,
-    written: &[std::path::PathBuf],
-    timings: &[(&'static str, std::time::Duration)],
+    o: &RunOutcome<S, R>,
+    t: Tally,
 ) {
+    let (rejects, total_rejects, transliterated) = (&o.rejects, t.rejects, t.transliterated);
     let limit = if g.verbose > 0 { usize::MAX } else { 10 };
     for f in rejects.iter().take(limit) {
-        g.say(&format!("  rejected: {}", f.describe_as(id_label)));
-    }
-    if rejects.len() > limit {
         g.say(&format!(
-            "  ... and {} more (all in rejects.csv; -v shows every one)",
-            rejects.len() - limit
+            "  rejected: {}",
+            f.borrow().describe_as(t.id_label)
+        ));
+    }
+    let shown = rejects.len().min(limit);
+    if total_rejects > shown {
+        g.say(&format!(
+            "  ... and {} more (all in rejects.csv{})",
+            total_rejects - shown,
+            if shown < rejects.len() {
+                "; -v shows every one"
+            } else {
+                ""
+            }
         ));
     }
     if transliterated > 0 {
         g.say(&format!(
-            "  {transliterated} field(s) had accented letters spelled in plain ASCII (listed in transliterations.csv)"
+            "  {transliterated} field(s) had accented letters spelled in plain ASCII (listed in {})",
+            t.transliterations_in
         ));
     }
     if g.verbose > 0 {
         let mut by: Vec<(&str, std::time::Duration)> = Vec::new();
-        for (name, d) in timings {
+        for (name, d) in &o.timings {
             match by.iter_mut().find(|(n, _)| n == name) {
                 Some(e) => e.1 += *d,
                 None => by.push((name, *d)),
@@ -135,12 +154,12 @@ pub(super) fn say_outcome(
             g.say(&format!("  time: {name}: {:.2} s", d.as_secs_f64()));
         }
     }
-    if refused_by_strict {
+    if o.refused_by_strict {
         g.say("Nothing was written: --strict refuses to bill while any row is rejected. Fix the rows above and run again.");
     } else {
         g.say(&format!(
             "Wrote {}.",
-            written
+            o.written
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()

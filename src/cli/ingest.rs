@@ -1,6 +1,7 @@
 //! `ecm ingest` (plan side): invoices to an 837P of encounters, a rejects file to send back and a
 //! summary.
 
+use super::claims::{Tally, say_outcome};
 use super::{CliError, Globals, Outcome};
 use crate::ops::ingest::{IngestOutcome, IngestRequest, run_ingest};
 use std::path::PathBuf;
@@ -72,14 +73,14 @@ fn report(g: &Globals, o: &IngestOutcome) {
             s.claims, s.replacement_claims, s.void_claims, s.total_charge
         ));
     }
-    let rejects: Vec<crate::rules::Finding> = o.rejects.iter().map(|r| r.finding.clone()).collect();
-    super::claims::say_outcome(
+    say_outcome(
         g,
-        "line",
-        &rejects,
-        s.report.transliterations.fields_changed,
-        false,
-        &o.written,
-        &o.timings,
+        o,
+        Tally {
+            id_label: "line",
+            rejects: s.rejections,
+            transliterated: s.report.transliterations.fields_changed,
+            transliterations_in: "summary.json",
+        },
     );
 }

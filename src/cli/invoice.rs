@@ -1,8 +1,9 @@
 //! `ecm invoice`: encounter files to invoices (one per payer per service month), rejects and a
 //! summary.
 
-use super::claims::EncounterRun;
+use super::claims::{EncounterRun, Tally, say_outcome};
 use super::{CliError, Globals, Outcome};
+use crate::ops::intake::TRANSLITERATIONS_FILE;
 use crate::ops::invoice::{InvoiceFormat, InvoiceOutcome, InvoiceRequest, run_invoice};
 use chrono::NaiveDate;
 
@@ -80,13 +81,14 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
             }
         ));
     }
-    super::claims::say_outcome(
+    say_outcome(
         g,
-        "encounter",
-        &o.rejects,
-        s.report.transliterations.fields_changed,
-        o.refused_by_strict,
-        &o.written,
-        &o.timings,
+        o,
+        Tally {
+            id_label: "encounter",
+            rejects: o.rejects.len(),
+            transliterated: s.report.transliterations.fields_changed,
+            transliterations_in: TRANSLITERATIONS_FILE,
+        },
     );
 }

@@ -294,7 +294,7 @@ pub fn run_claims(
             timings: watch.laps,
         });
     }
-    let written = finish(outputs, &rejects_csv(&rejects), &summary)?;
+    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
     watch.lap("write rejects and summary");
     Ok(ClaimsOutcome {
         summary,

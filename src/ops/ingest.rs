@@ -7,7 +7,7 @@
 //! Every line read ends in exactly one place (`lines_read = lines_accepted + lines_rejected`).
 //! The ledger is replaced last, after the outputs are in place.
 
-use super::intake::{UnknownColumn, code_totals};
+use super::intake::{RuleTally, UnknownColumn, code_totals, rule_counts};
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::billing::digest::Fnv64;
 use crate::billing::{
@@ -36,6 +36,9 @@ use std::path::{Path, PathBuf};
 
 /// The encounter file.
 pub const ENCOUNTERS_FILE: &str = "encounters.837";
+
+/// How many rejections a run hands back for the terminal; `rejects.csv` holds every one.
+pub const REJECTS_KEPT: usize = 1000;
 
 /// The columns of the ingest `rejects.csv`, the file sent back to providers.
 pub const REJECT_COLUMNS: [&str; 11] = [
@@ -104,7 +107,14 @@ pub struct Reject {
     pub provider_npi: String,
 }
 
+impl std::borrow::Borrow<Finding> for Reject {
+    fn borrow(&self) -> &Finding {
+        &self.finding
+    }
+}
+
 /// The result of a run that finished (ingest has no `--strict`: `refused_by_strict` is false).
+/// `rejects` holds the first [`REJECTS_KEPT`] rejections; `rejects.csv` holds every one.
 pub type IngestOutcome = RunOutcome<IngestSummary, Reject>;
 
 /// `summary.json`.
@@ -129,6 +139,8 @@ pub struct IngestSummary {
     pub providers: Vec<ProviderSummary>,
     #[serde(flatten)]
     pub report: RunReport,
+    /// Rows of `rejects.csv` (a line may break several rules).
+    pub rejections: usize,
 }
 
 /// The roster used.
@@ -261,7 +273,20 @@ pub fn run_ingest(
         invoice_of: Vec::new(),
         invoices: Vec::new(),
     };
+    // Rejections go to rejects.csv as they are found: a re-sent invoice of a million lines must
+    // not hold two million findings. The first ones are kept for the terminal.
+    let mut rejects_file = outputs.create("rejects.csv")?;
+    let mut rejects_out = csv::Writer::from_writer(rejects_file.writer());
+    let rejects_err = |e: csv::Error| OutputError::Write {
+        file: "rejects.csv".into(),
+        source: std::io::Error::other(e),
+    };
+    rejects_out
+        .write_record(REJECT_COLUMNS)
+        .map_err(rejects_err)?;
     let mut rejects: Vec<Reject> = Vec::new();
+    let mut reject_rows = 0usize;
+    let mut tally = RuleTally::default();
     let mut warnings: Vec<Finding> = Vec::new();
     let mut lines_read = 0u64;
     let mut lines_rejected = 0u64;
@@ -323,17 +348,28 @@ pub fn run_ingest(
                     *rejected_by_provider
                         .entry(checked.provider_npi.clone())
                         .or_default() += 1;
-                    rejects.extend(errors.into_iter().map(|finding| Reject {
-                        finding,
-                        invoice_number: checked.invoice_number.clone(),
-                        provider_npi: checked.provider_npi.clone(),
-                    }));
+                    for finding in errors {
+                        tally.add(finding.rule, fi as u16, finding.row);
+                        let r = Reject {
+                            finding,
+                            invoice_number: checked.invoice_number.clone(),
+                            provider_npi: checked.provider_npi.clone(),
+                        };
+                        write_reject(&mut rejects_out, &r).map_err(rejects_err)?;
+                        reject_rows += 1;
+                        if rejects.len() < REJECTS_KEPT {
+                            rejects.push(r);
+                        }
+                    }
                 }
             }
         }
         done_before += table.size;
         progress(done_before, total);
     }
+    rejects_out.flush().map_err(|e| rejects_err(e.into()))?;
+    drop(rejects_out);
+    rejects_file.finish()?;
     watch.lap("read and check lines");
 
     let mut summary = IngestSummary {
@@ -360,13 +396,15 @@ pub fn run_ingest(
         void_claims: 0,
         total_charge: accepted.lines.iter().map(|l| l.coding.charge).sum(),
         providers: provider_summaries(&accepted, &rejected_by_provider),
-        report: RunReport::new(
-            code_totals(accepted.lines.iter()),
-            rejects.iter().map(|r| &r.finding),
+        report: RunReport {
+            by_code: code_totals(accepted.lines.iter()),
+            rejections_by_rule: tally.counts(),
+            warnings_by_rule: rule_counts(&warnings),
             warnings,
             unknown_columns,
             transliterations,
-        ),
+        },
+        rejections: reject_rows,
     };
     debug_assert_eq!(
         summary.lines_read,
@@ -396,7 +434,7 @@ pub fn run_ingest(
         }
         _ => None,
     };
-    let mut written = finish(outputs, &rejects_csv(&rejects), &summary)?;
+    let mut written = finish(outputs, None, &summary)?;
     if let Some(s) = staged {
         written.push(
             s.commit()
@@ -766,30 +804,22 @@ fn write_encounters(
     Ok(())
 }
 
-/// `rejects.csv`: one row per problem, with the invoice number, provider NPI and line id the
-/// provider needs to find the line.
-pub fn rejects_csv(rejects: &[Reject]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(REJECT_COLUMNS).expect("in-memory write");
-    for r in rejects {
-        let f = r.finding.csv_record();
-        // FINDING_COLUMNS: file, row, encounter_id, rule_id, severity, field, title, message, fix.
-        w.write_record([
-            &f[0],
-            &f[1],
-            &r.invoice_number,
-            &r.provider_npi,
-            &f[2],
-            &f[3],
-            &f[4],
-            &f[5],
-            &f[6],
-            &f[7],
-            &f[8],
-        ])
-        .expect("in-memory write");
-    }
-    let mut v = w.into_inner().expect("in-memory write");
-    v.flush().expect("in-memory");
-    v
+/// Appends one row to the ingest `rejects.csv`: the finding with the invoice number, provider
+/// NPI and line id the provider needs to find the line.
+fn write_reject<W: Write>(w: &mut csv::Writer<W>, r: &Reject) -> Result<(), csv::Error> {
+    let f = r.finding.csv_record();
+    // FINDING_COLUMNS: file, row, encounter_id, rule_id, severity, field, title, message, fix.
+    w.write_record([
+        &f[0],
+        &f[1],
+        &r.invoice_number,
+        &r.provider_npi,
+        &f[2],
+        &f[3],
+        &f[4],
+        &f[5],
+        &f[6],
+        &f[7],
+        &f[8],
+    ])
 }

@@ -184,6 +184,43 @@ pub fn unknown_columns(pairs: &[(String, String)]) -> Vec<UnknownColumn> {
         .collect()
 }
 
+/// Rows per rule counted as findings arrive in file and row order (a row's findings come
+/// together), so a run with millions of findings need not keep them.
+#[derive(Debug, Default)]
+pub struct RuleTally {
+    by: BTreeMap<&'static str, (&'static str, u64, (u16, u32))>,
+}
+
+impl RuleTally {
+    /// Counts a finding of `rule` on row `row` of input file `file`.
+    pub fn add(&mut self, rule: &'static crate::rules::Rule, file: u16, row: u32) {
+        let e = by_rule(&mut self.by, rule);
+        if e.1 == 0 || e.2 != (file, row) {
+            e.1 += 1;
+            e.2 = (file, row);
+        }
+    }
+
+    /// The counts, in rule id order.
+    pub fn counts(&self) -> Vec<RuleCount> {
+        self.by
+            .iter()
+            .map(|(rule_id, (title, rows, _))| RuleCount {
+                rule_id,
+                title,
+                rows: *rows,
+            })
+            .collect()
+    }
+}
+
+fn by_rule<'m>(
+    by: &'m mut BTreeMap<&'static str, (&'static str, u64, (u16, u32))>,
+    rule: &'static crate::rules::Rule,
+) -> &'m mut (&'static str, u64, (u16, u32)) {
+    by.entry(rule.id).or_insert((rule.title, 0, (0, 0)))
+}
+
 /// Rows (file, row) a rule touched, with the rule's title.
 type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
 

@@ -234,7 +234,7 @@ pub fn run_invoice(
             timings: watch.laps,
         });
     }
-    let written = finish(outputs, &rejects_csv(&rejects), &summary)?;
+    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
     watch.lap("write rejects and summary");
     Ok(InvoiceOutcome {
         summary,

@@ -106,13 +106,16 @@ impl RunReport {
     }
 }
 
-/// Writes `rejects.csv` and `summary.json`, then renames every staged file into place.
+/// Writes `rejects.csv` (unless the command streamed it already: `None`) and `summary.json`,
+/// then renames every staged file into place.
 pub fn finish(
     mut outputs: OutputSet,
-    rejects_csv: &[u8],
+    rejects_csv: Option<&[u8]>,
     summary: &impl Serialize,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    outputs.write_all("rejects.csv", rejects_csv)?;
+    if let Some(bytes) = rejects_csv {
+        outputs.write_all("rejects.csv", bytes)?;
+    }
     let mut json = serde_json::to_vec_pretty(summary).expect("summary serializes");
     json.push(b'\n');
     outputs.write_all("summary.json", &json)?;
