@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 use ecm::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, Registry, ServiceLine, claim_order, envelope, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, Registry, ServiceLine, billing_provider,
+    claim_order, transaction,
 };
 use ecm::clock::Clock;
 use ecm::codeset::CodeSet;
@@ -52,6 +53,7 @@ fn data() -> &'static Data {
             out_dir: dir.path(),
             force: false,
             codeset: &codeset,
+            invoices: false,
         })
         .expect("synth writes its data set");
         let config = Config::load(&dir.path().join("ecm.toml")).expect("synth's config loads");
@@ -200,19 +202,29 @@ fn write_837(bencher: divan::Bencher) {
                 payer.claim_grouping,
             )
             .collect();
-            (payer, claims)
+            (Parties::for_payer(&side, payer), claims)
         })
         .collect();
+    let billing = billing_provider(side.provider);
     bencher
         .counter(divan::counter::ItemsCount::new(lines.len()))
         .bench(|| {
             let mut bytes = 0usize;
-            for (payer, claims) in &planned {
-                let env = envelope(&side, payer, &clock, 1);
+            for (parties, claims) in &planned {
+                let env = parties.envelope(&clock, 1);
                 let mut w = InterchangeWriter::begin(Vec::new(), &env, WriteOptions::default())
                     .expect("envelope writes");
                 for (n, chunk) in claims.chunks(MAX_CLAIMS_PER_TRANSACTION).enumerate() {
-                    let t = transaction(chunk, &lines, &registry, &side, payer, &clock, 1, n + 1);
+                    let t = transaction(
+                        chunk,
+                        &lines,
+                        &registry,
+                        parties,
+                        &billing,
+                        &clock,
+                        1,
+                        n + 1,
+                    );
                     w.write_transaction(&t).expect("valid transaction");
                 }
                 bytes += w.finish().expect("interchange closes").0.len();

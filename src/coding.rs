@@ -292,6 +292,7 @@ amount = "10.00"
             population_of_focus: None,
             note_id: None,
             charge: None,
+            correction: None,
         }
     }
 

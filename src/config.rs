@@ -65,6 +65,21 @@ pub struct Provider {
     /// Use the earlier Whole Person Care / Health Homes go-live dates for Populations of Focus.
     #[serde(default)]
     pub early_implementation_county: bool,
+    /// Where plans send payment for invoices, when not the address above.
+    #[serde(default)]
+    pub remit_to: Option<RemitTo>,
+}
+
+/// The remit-to address printed on invoices.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemitTo {
+    pub name: String,
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    /// Five or nine digits.
+    pub zip: String,
 }
 
 /// Who sends the interchange (ISA06, GS02, loop 1000A); often the provider itself or its clearinghouse.
@@ -524,6 +539,18 @@ fn check_provider(p: &Provider) -> Result<(), String> {
     if p.contact_phone.is_none() && p.contact_email.is_none() {
         return Err("provider: give contact_phone or contact_email (PER needs one)".into());
     }
+    if let Some(r) = &p.remit_to {
+        text("provider.remit_to.name", &r.name, 60)?;
+        text("provider.remit_to.address", &r.address, 55)?;
+        text("provider.remit_to.city", &r.city, 30)?;
+        state("provider.remit_to.state", &r.state)?;
+        digits(
+            "provider.remit_to.zip",
+            &r.zip,
+            &[5, 9],
+            "the ZIP as five or nine digits without a dash",
+        )?;
+    }
     Ok(())
 }
 
@@ -749,6 +776,23 @@ amount = "150.00"
         assert_eq!(p.usage, Usage::Production);
         assert_eq!(p.claim_filing_indicator, "MC");
         assert_eq!(c.payer_index("PLAN-A"), Some(0));
+    }
+
+    #[test]
+    fn a_remit_to_address_is_optional_and_checked() {
+        // A sub-table may follow later tables, so the section can sit at the end of the file.
+        let with = format!(
+            "{GOOD}\n[provider.remit_to]\nname = \"Sunrise Remittance\"\naddress = \"PO Box 55\"\ncity = \"Sacramento\"\nstate = \"CA\"\nzip = \"95812\"\n"
+        );
+        let c = Config::parse(&with, "x").unwrap();
+        let r = c.provider.unwrap().remit_to.unwrap();
+        assert_eq!(
+            (r.name.as_str(), r.zip.as_str()),
+            ("Sunrise Remittance", "95812")
+        );
+        let bad = with.replace("95812", "9581");
+        let e = Config::parse(&bad, "x").unwrap_err();
+        assert!(e.message.contains("provider.remit_to.zip"), "{e}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod digest;
 pub mod encounters;
 pub mod input;
+pub mod invoice;
 pub mod model;
 pub mod ops;
 pub mod output;

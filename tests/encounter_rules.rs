@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const HEADER: [&str; 28] = [
+const HEADER: [&str; 31] = [
     "encounter_id",
     "member_id",
     "member_cin",
@@ -34,6 +34,9 @@ const HEADER: [&str; 28] = [
     "note_id",
     "payer",
     "charge",
+    "correction",
+    "replaces_encounter_id",
+    "original_claim_id",
 ];
 
 /// A row that passes every rule, as column -> value.
@@ -66,6 +69,9 @@ fn good(id: &str, member: &str) -> BTreeMap<&'static str, String> {
         "adult_homelessness",
         "N1",
         "main",
+        "",
+        "",
+        "",
         "",
     ];
     HEADER
@@ -222,6 +228,13 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     one("COD-006", "COD-006", &|r| {
         r.insert("charge", "0.00".into());
     });
+    one("ENC-034", "ENC-034", &|r| {
+        r.insert("correction", "undo".into());
+        r.insert("replaces_encounter_id", "E-OLD".into());
+    });
+    one("ENC-035", "ENC-035", &|r| {
+        r.insert("correction", "void".into());
+    });
 
     // Cross-row rules need two rows: the first is fine, the second is refused.
     let first = good("ENC-013", "M-ENC-013");
@@ -362,6 +375,8 @@ fn every_encounter_and_coding_rule_is_exercised_here() {
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut tested: Vec<&str> = cases().iter().map(|(_, e, _)| *e).collect();
     tested.extend(["ENC-032", "COD-001"]);
+    // Corrections billed as claims: only `ecm claims` checks them (tests/corrections.rs).
+    tested.extend(["COD-007", "COD-008"]);
     for r in rules {
         let id = r["id"].as_str().unwrap();
         if id.starts_with("ENC-") || id.starts_with("COD-") {

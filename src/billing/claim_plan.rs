@@ -9,7 +9,7 @@
 use super::digest::{Fnv64, FnvHashSet};
 use super::{Ranks, Registry, ServiceLine};
 use crate::config::ClaimGrouping;
-use crate::model::{DiagnosisCode, Money, PlaceOfService};
+use crate::model::{ClaimFrequency, DiagnosisCode, Money, PlaceOfService};
 use chrono::Datelike;
 
 /// The most service lines one 837P claim may carry.
@@ -40,6 +40,48 @@ pub struct PlannedClaim {
     pub diagnoses: Vec<DiagnosisCode>,
     pub lines: Vec<PlannedLine>,
     pub total: Money,
+    /// CLM05-3: an original claim, or a replacement or void of an earlier one.
+    pub frequency: ClaimFrequency,
+    /// REF*F8: the claim a replacement or void corrects.
+    pub original_reference: Option<String>,
+}
+
+impl PlannedClaim {
+    /// An empty claim whose claim-level facts (member, place of service, authorization,
+    /// rendering provider) are those of its first line `l`.
+    pub fn open(
+        claim_id: String,
+        l: &ServiceLine,
+        frequency: ClaimFrequency,
+        original_reference: Option<String>,
+    ) -> PlannedClaim {
+        PlannedClaim {
+            claim_id,
+            member: l.member,
+            place_of_service: l.coding.place_of_service,
+            authorization: l.authorization,
+            rendering: l.rendering,
+            diagnoses: Vec::new(),
+            lines: Vec::new(),
+            total: Money::ZERO,
+            frequency,
+            original_reference,
+        }
+    }
+
+    /// A claim of one line (`li` is the index of `l`): what the plan side builds from each
+    /// invoice line.
+    pub fn single(
+        claim_id: String,
+        li: u32,
+        l: &ServiceLine,
+        frequency: ClaimFrequency,
+        original_reference: Option<String>,
+    ) -> PlannedClaim {
+        let mut c = PlannedClaim::open(claim_id, l, frequency, original_reference);
+        add_line(&mut c, li, l);
+        c
+    }
 }
 
 /// What puts lines on separate claims, as sortable integers: member, period, authorization and
@@ -141,6 +183,21 @@ impl<'a, 'cs> Claims<'a, 'cs> {
         }
     }
 
+    /// Keeps claim ids already used in the file (a correction keeps its original's CLM01) from
+    /// being given to a new claim.
+    pub fn reserving<'i>(mut self, ids: impl IntoIterator<Item = &'i str>) -> Self {
+        for id in ids {
+            if let Some(hash) = id
+                .strip_prefix('E')
+                .filter(|h| h.len() == 16)
+                .and_then(|h| u64::from_str_radix(h, 16).ok())
+            {
+                self.used_ids.insert(hash);
+            }
+        }
+        self
+    }
+
     /// Plans every claim of one member (the lines from `self.next` on with the same member).
     fn plan_member(&mut self) -> Vec<PlannedClaim> {
         let (lines, ranks, grouping, order) = (self.lines, self.ranks, self.grouping, self.order);
@@ -188,32 +245,15 @@ impl<'a, 'cs> Claims<'a, 'cs> {
             });
             if !fits {
                 out.extend(current.take());
-                current = Some(PlannedClaim {
-                    claim_id: self.claim_id(l, chunk),
-                    member: l.member,
-                    place_of_service: l.coding.place_of_service,
-                    authorization: l.authorization,
-                    rendering: l.rendering,
-                    diagnoses: Vec::new(),
-                    lines: Vec::new(),
-                    total: Money::ZERO,
-                });
+                current = Some(PlannedClaim::open(
+                    self.claim_id(l, chunk),
+                    l,
+                    ClaimFrequency::Original,
+                    None,
+                ));
                 chunk += 1;
             }
-            let c = current.as_mut().expect("set above");
-            let mut pointers = Vec::with_capacity(dx.len());
-            for d in dx {
-                let pos = match c.diagnoses.iter().position(|x| x == d) {
-                    Some(p) => p,
-                    None => {
-                        c.diagnoses.push(*d);
-                        c.diagnoses.len() - 1
-                    }
-                };
-                pointers.push(pos as u8 + 1);
-            }
-            c.total += l.coding.charge;
-            c.lines.push(PlannedLine { line: li, pointers });
+            add_line(current.as_mut().expect("set above"), li, l);
         }
         out.extend(current);
     }
@@ -255,6 +295,25 @@ impl<'a, 'cs> Claims<'a, 'cs> {
             salt += 1;
         }
     }
+}
+
+/// Puts a line on a claim: its first four diagnoses join the claim's (pointed to, 1-based), its
+/// charge the claim's total. The caller has checked that it fits.
+pub(super) fn add_line(c: &mut PlannedClaim, li: u32, l: &ServiceLine) {
+    let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
+    let mut pointers = Vec::with_capacity(dx.len());
+    for d in dx {
+        let pos = match c.diagnoses.iter().position(|x| x == d) {
+            Some(p) => p,
+            None => {
+                c.diagnoses.push(*d);
+                c.diagnoses.len() - 1
+            }
+        };
+        pointers.push(pos as u8 + 1);
+    }
+    c.total += l.coding.charge;
+    c.lines.push(PlannedLine { line: li, pointers });
 }
 
 impl Iterator for Claims<'_, '_> {
@@ -342,6 +401,7 @@ mod tests {
             },
             authorization: None,
             rendering: None,
+            correction: None,
         }
     }
 

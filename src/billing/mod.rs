@@ -2,6 +2,8 @@
 //! document model. Pure functions over values; writing files is the caller's business.
 
 mod claim_plan;
+mod code_totals;
+mod corrections;
 pub use crate::digest;
 mod service_line;
 mod to_837;
@@ -10,5 +12,9 @@ pub use claim_plan::{
     Claims, MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim,
     PlannedLine, claim_order, plan_claims,
 };
+pub use code_totals::{CodeTotal, code_totals};
+pub use corrections::{CorrectionGroups, correction_claims};
 pub use service_line::{Ranks, Registry, ServiceLine};
-pub use to_837::{MAX_CLAIMS_PER_TRANSACTION, content_control_number, envelope, transaction};
+pub use to_837::{
+    MAX_CLAIMS_PER_TRANSACTION, Parties, billing_provider, content_control_number, transaction,
+};

@@ -4,7 +4,7 @@
 
 use super::digest::FnvHashMap;
 use crate::coding::Coding;
-use crate::model::{Activity, Encounter, Member, Rendering, RowRef};
+use crate::model::{Activity, Correction, Encounter, Member, Rendering, RowRef};
 use chrono::NaiveDate;
 
 /// One billable encounter, coded.
@@ -23,6 +23,8 @@ pub struct ServiceLine<'cs> {
     pub authorization: Option<u32>,
     /// Index into [`Registry::renderings`].
     pub rendering: Option<u32>,
+    /// Index into [`Registry::corrections`] when the line replaces or voids an earlier one.
+    pub correction: Option<u32>,
 }
 
 /// Members, rendering providers and authorization numbers, each stored once.
@@ -35,6 +37,8 @@ pub struct Registry {
     rendering_index: FnvHashMap<Rendering, u32>,
     pub authorizations: Vec<Box<str>>,
     authorization_index: FnvHashMap<Box<str>, u32>,
+    /// What each correcting line corrects (few lines are corrections, so not interned).
+    pub corrections: Vec<Correction>,
 }
 
 /// Each registry entry's position in sorted order (member id, authorization number, rendering
@@ -129,6 +133,10 @@ impl<'cs> ServiceLine<'cs> {
                 .as_deref()
                 .map(|a| registry.authorization(a)),
             rendering: e.rendering.as_ref().map(|r| registry.rendering(r)),
+            correction: e.correction.as_ref().map(|c| {
+                registry.corrections.push(c.clone());
+                registry.corrections.len() as u32 - 1
+            }),
         }
     }
 }

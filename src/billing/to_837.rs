@@ -4,10 +4,10 @@
 use super::digest::Fnv64;
 use super::{PlannedClaim, Registry, ServiceLine};
 use crate::clock::Clock;
-use crate::config::{Payer, ProviderSide, SubscriberId};
+use crate::config::{Payer, PlanConfig, Provider, ProviderSide, SubscriberId};
 use crate::model::{
-    BillingProvider, Claim, ClaimFrequency, Contact, Envelope, Line, Receiver, RenderingProvider,
-    Submitter, Subscriber, Transaction,
+    BillingProvider, Claim, Contact, Envelope, Line, Member, Receiver, RenderingProvider,
+    Submitter, Subscriber, Transaction, TransactionType, Usage,
 };
 use chrono::{Datelike, Timelike};
 
@@ -45,30 +45,156 @@ pub fn content_control_number(
     (h.finish() % 999_999_999) as u32 + 1
 }
 
-/// The envelope for one payer's interchange.
-pub fn envelope(
-    side: &ProviderSide,
-    payer: &Payer,
-    clock: &Clock,
-    control_number: u32,
-) -> Envelope {
-    let s = side.submitter;
-    Envelope {
-        sender_qualifier: s.id_qualifier.clone(),
-        sender_id: s.id.clone(),
-        receiver_qualifier: payer.receiver_qualifier.clone(),
-        receiver_id: payer.receiver_id.clone(),
-        application_sender: s.application_sender.clone().unwrap_or_else(|| s.id.clone()),
-        application_receiver: payer
-            .application_receiver
-            .clone()
-            .unwrap_or_else(|| payer.receiver_id.clone()),
-        date: clock.date,
-        time: clock.time,
-        interchange_control_number: control_number,
-        group_control_number: control_number,
-        acknowledgment_requested: false,
-        usage: payer.usage,
+/// Who one interchange is from and to, and how its claims are filed: fixed for a whole file, so
+/// it is built (and upper-cased) once. The provider side builds it from a payer
+/// ([`Parties::for_payer`]); the plan side from its own `[plan]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parties {
+    /// ISA05/ISA06.
+    pub sender_qualifier: String,
+    pub sender_id: String,
+    /// ISA07/ISA08.
+    pub receiver_qualifier: String,
+    pub receiver_id: String,
+    /// GS02/GS03.
+    pub application_sender: String,
+    pub application_receiver: String,
+    /// ISA15.
+    pub usage: Usage,
+    /// Loop 1000A.
+    pub submitter: Submitter,
+    /// Loop 1000B.
+    pub receiver: Receiver,
+    /// 2010BB NM103 and NM109.
+    pub payer_name: String,
+    pub payer_id: String,
+    /// SBR09.
+    pub claim_filing_indicator: String,
+    /// BHT06.
+    pub transaction_type: TransactionType,
+    /// Which member id goes in 2010BA NM109.
+    pub subscriber_id: SubscriberId,
+}
+
+impl Parties {
+    /// The parties of a provider's claim file to one payer.
+    pub fn for_payer(side: &ProviderSide, payer: &Payer) -> Parties {
+        let p = side.provider;
+        let s = side.submitter;
+        Parties {
+            sender_qualifier: s.id_qualifier.clone(),
+            sender_id: s.id.clone(),
+            receiver_qualifier: payer.receiver_qualifier.clone(),
+            receiver_id: payer.receiver_id.clone(),
+            application_sender: s.application_sender.clone().unwrap_or_else(|| s.id.clone()),
+            application_receiver: payer
+                .application_receiver
+                .clone()
+                .unwrap_or_else(|| payer.receiver_id.clone()),
+            usage: payer.usage,
+            submitter: Submitter {
+                name: s
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| p.name.clone())
+                    .to_ascii_uppercase(),
+                id: s.id.clone(),
+                contact: Contact {
+                    name: s
+                        .contact_name
+                        .clone()
+                        .unwrap_or_else(|| p.contact_name.clone())
+                        .to_ascii_uppercase(),
+                    phone: s.contact_phone.clone().or_else(|| p.contact_phone.clone()),
+                    email: s.contact_email.clone().or_else(|| p.contact_email.clone()),
+                },
+            },
+            receiver: Receiver {
+                name: payer
+                    .receiver_name
+                    .clone()
+                    .unwrap_or_else(|| payer.name.clone())
+                    .to_ascii_uppercase(),
+                id: payer.receiver_id.clone(),
+            },
+            payer_name: payer.name.to_ascii_uppercase(),
+            payer_id: payer.payer_id.clone(),
+            claim_filing_indicator: payer.claim_filing_indicator.clone(),
+            transaction_type: payer.transaction_type,
+            subscriber_id: payer.subscriber_id,
+        }
+    }
+
+    /// The parties of a plan's encounter file to the state (or whoever `[plan]` names as
+    /// receiver): the plan submits, and is the payer; claims are encounters (BHT06 = RP).
+    pub fn for_plan(plan: &PlanConfig) -> Parties {
+        Parties {
+            sender_qualifier: plan.submitter_qualifier.clone(),
+            sender_id: plan.submitter_id.clone(),
+            receiver_qualifier: plan.receiver_qualifier.clone(),
+            receiver_id: plan.receiver_id.clone(),
+            application_sender: plan.submitter_id.clone(),
+            application_receiver: plan.receiver_id.clone(),
+            usage: plan.usage,
+            submitter: Submitter {
+                name: plan.name.to_ascii_uppercase(),
+                id: plan.submitter_id.clone(),
+                contact: Contact {
+                    name: plan.contact_name.to_ascii_uppercase(),
+                    phone: plan.contact_phone.clone(),
+                    email: plan.contact_email.clone(),
+                },
+            },
+            receiver: Receiver {
+                name: plan
+                    .receiver_name
+                    .clone()
+                    .unwrap_or_else(|| plan.receiver_id.clone())
+                    .to_ascii_uppercase(),
+                id: plan.receiver_id.clone(),
+            },
+            payer_name: plan.name.to_ascii_uppercase(),
+            payer_id: plan.payer_id.clone(),
+            claim_filing_indicator: plan.claim_filing_indicator.clone(),
+            transaction_type: TransactionType::Reporting,
+            subscriber_id: SubscriberId::MemberId,
+        }
+    }
+
+    /// The envelope of one interchange between these parties.
+    pub fn envelope(&self, clock: &Clock, control_number: u32) -> Envelope {
+        Envelope {
+            sender_qualifier: self.sender_qualifier.clone(),
+            sender_id: self.sender_id.clone(),
+            receiver_qualifier: self.receiver_qualifier.clone(),
+            receiver_id: self.receiver_id.clone(),
+            application_sender: self.application_sender.clone(),
+            application_receiver: self.application_receiver.clone(),
+            date: clock.date,
+            time: clock.time,
+            interchange_control_number: control_number,
+            group_control_number: control_number,
+            acknowledgment_requested: false,
+            usage: self.usage,
+        }
+    }
+}
+
+/// The 2010AA billing provider for a configured provider.
+pub fn billing_provider(p: &Provider) -> BillingProvider {
+    BillingProvider {
+        taxonomy: p.taxonomy.clone(),
+        name: p.name.to_ascii_uppercase(),
+        npi: p.npi.to_string(),
+        address: crate::model::Address {
+            line1: p.address.to_ascii_uppercase(),
+            city: p.city.to_ascii_uppercase(),
+            state: p.state.clone(),
+            zip: p.zip.clone(),
+        },
+        tax_id: p.tin.clone(),
+        pay_to: None,
+        kept: Vec::new(),
     }
 }
 
@@ -79,31 +205,21 @@ pub fn transaction(
     claims: &[PlannedClaim],
     lines: &[ServiceLine],
     reg: &Registry,
-    side: &ProviderSide,
-    payer: &Payer,
+    parties: &Parties,
+    billing_provider: &BillingProvider,
     clock: &Clock,
     control_number: u32,
     number: usize,
 ) -> Transaction {
-    let p = side.provider;
-    let s = side.submitter;
     let mut subscribers: Vec<Subscriber> = Vec::new();
     for c in claims {
         let member = &reg.members[c.member as usize];
-        let member_id = match payer.subscriber_id {
-            SubscriberId::MemberId => member.member_id.clone(),
-            // Coding refused lines without a CIN for such payers.
-            SubscriberId::Cin => member
-                .cin
-                .clone()
-                .unwrap_or_else(|| member.member_id.clone()),
-        };
         let claim = Claim {
             claim_id: c.claim_id.clone(),
             total_charge: c.total,
             place_of_service: c.place_of_service,
-            frequency: ClaimFrequency::Original,
-            original_reference: None,
+            frequency: c.frequency,
+            original_reference: c.original_reference.clone(),
             prior_authorization: c
                 .authorization
                 .map(|a| reg.authorizations[a as usize].to_string()),
@@ -140,78 +256,56 @@ pub fn transaction(
                 .collect(),
             kept: Vec::new(),
         };
-        match subscribers.last_mut() {
-            Some(sub) if sub.member_id == member_id && same_member(sub, member) => {
-                sub.claims.push(claim)
-            }
-            _ => subscribers.push(Subscriber {
-                payer_responsibility: "P".into(),
-                claim_filing_indicator: payer.claim_filing_indicator.clone(),
-                last_name: member.last_name.to_ascii_uppercase(),
-                first_name: Some(member.first_name.to_ascii_uppercase()),
-                member_id,
-                address: member.address.as_ref().map(upper_address),
-                birth_date: Some(member.dob),
-                sex: Some(member.sex),
-                payer_name: payer.name.to_ascii_uppercase(),
-                payer_id: payer.payer_id.clone(),
-                claims: vec![claim],
-                patients: Vec::new(),
-                kept: Vec::new(),
-            }),
-        }
+        push_claim(&mut subscribers, parties, member, claim);
     }
     Transaction {
         control_number: format!("{number:04}"),
         reference: format!("{control_number:09}{number:04}"),
         created_date: clock.date,
         created_time: clock.time,
-        transaction_type: payer.transaction_type,
-        submitter: Submitter {
-            name: s
-                .name
-                .clone()
-                .unwrap_or_else(|| p.name.clone())
-                .to_ascii_uppercase(),
-            id: s.id.clone(),
-            contact: Contact {
-                name: s
-                    .contact_name
-                    .clone()
-                    .unwrap_or_else(|| p.contact_name.clone())
-                    .to_ascii_uppercase(),
-                phone: s.contact_phone.clone().or_else(|| p.contact_phone.clone()),
-                email: s.contact_email.clone().or_else(|| p.contact_email.clone()),
-            },
-        },
-        receiver: Receiver {
-            name: payer
-                .receiver_name
-                .clone()
-                .unwrap_or_else(|| payer.name.clone())
-                .to_ascii_uppercase(),
-            id: payer.receiver_id.clone(),
-        },
-        billing_provider: BillingProvider {
-            taxonomy: p.taxonomy.clone(),
-            name: p.name.to_ascii_uppercase(),
-            npi: p.npi.to_string(),
-            address: crate::model::Address {
-                line1: p.address.to_ascii_uppercase(),
-                city: p.city.to_ascii_uppercase(),
-                state: p.state.clone(),
-                zip: p.zip.clone(),
-            },
-            tax_id: p.tin.clone(),
-            pay_to: None,
-            kept: Vec::new(),
-        },
+        transaction_type: parties.transaction_type,
+        submitter: parties.submitter.clone(),
+        receiver: parties.receiver.clone(),
+        billing_provider: billing_provider.clone(),
         subscribers,
         kept: Vec::new(),
     }
 }
 
-fn same_member(sub: &Subscriber, m: &crate::model::Member) -> bool {
+/// Adds a claim under its member's subscriber loop: the last one when the claim is the same
+/// member's, else a new one.
+fn push_claim(subscribers: &mut Vec<Subscriber>, parties: &Parties, member: &Member, claim: Claim) {
+    let member_id = match parties.subscriber_id {
+        SubscriberId::MemberId => member.member_id.clone(),
+        // Coding refused lines without a CIN for such payers.
+        SubscriberId::Cin => member
+            .cin
+            .clone()
+            .unwrap_or_else(|| member.member_id.clone()),
+    };
+    match subscribers.last_mut() {
+        Some(sub) if sub.member_id == member_id && same_member(sub, member) => {
+            sub.claims.push(claim)
+        }
+        _ => subscribers.push(Subscriber {
+            payer_responsibility: "P".into(),
+            claim_filing_indicator: parties.claim_filing_indicator.clone(),
+            last_name: member.last_name.to_ascii_uppercase(),
+            first_name: Some(member.first_name.to_ascii_uppercase()),
+            member_id,
+            address: member.address.as_ref().map(upper_address),
+            birth_date: Some(member.dob),
+            sex: Some(member.sex),
+            payer_name: parties.payer_name.clone(),
+            payer_id: parties.payer_id.clone(),
+            claims: vec![claim],
+            patients: Vec::new(),
+            kept: Vec::new(),
+        }),
+    }
+}
+
+fn same_member(sub: &Subscriber, m: &Member) -> bool {
     sub.birth_date == Some(m.dob) && sub.last_name == m.last_name.to_ascii_uppercase()
 }
 

@@ -1,7 +1,8 @@
 //! `ecm claims`: encounter files to one 837P per payer, rejects and a summary.
 
 use super::{CliError, Globals, Outcome};
-use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, run_claims};
+use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, TRANSLITERATIONS_FILE, run_claims};
+use crate::ops::run::RunOutcome;
 use std::path::PathBuf;
 
 /// Turn encounter files into `DIR/<payer-key>.837` (one interchange per payer), `DIR/rejects.csv`
@@ -11,6 +12,16 @@ use std::path::PathBuf;
     after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict"
 )]
 pub struct Args {
+    #[command(flatten)]
+    pub run: EncounterRun,
+    /// ISA13/GS06 for the first payer file (then +1 per file) instead of one derived from content.
+    #[arg(long, value_name = "N")]
+    pub control_number: Option<u32>,
+}
+
+/// The arguments of every command that turns encounter files into files in a directory.
+#[derive(Debug, clap::Args)]
+pub struct EncounterRun {
     /// Encounter files (CSV or XLSX).
     #[arg(required = true, value_name = "ENCOUNTERS")]
     pub inputs: Vec<PathBuf>,
@@ -23,28 +34,24 @@ pub struct Args {
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
-    /// ISA13/GS06 for the first payer file (then +1 per file) instead of one derived from content.
-    #[arg(long, value_name = "N")]
-    pub control_number: Option<u32>,
 }
 
 /// Runs `ecm claims`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
-    let config = g.load_config()?;
-    let codeset = g.load_codeset()?;
-    let clock = g.clock()?;
+    let (config, codeset, clock) = g.setup()?;
+    let r = &a.run;
     let req = ClaimsRequest {
-        inputs: &a.inputs,
-        out_dir: &a.out,
+        inputs: &r.inputs,
+        out_dir: &r.out,
         config: &config,
         codeset: &codeset,
         clock,
-        strict: a.strict,
-        force: a.force,
+        strict: r.strict,
+        force: r.force,
         control_number: a.control_number,
     };
     let outcome = run_claims(&req, &mut g.progress()).map_err(CliError::from_display)?;
-    report(g, &outcome, &a.out);
+    report(g, &outcome, &a.run.out);
     Ok(if outcome.refused_by_strict {
         Outcome::Failed
     } else if outcome.summary.rows_rejected > 0 {
@@ -60,7 +67,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     g.say(&format!(
         "Read {} rows from {} file(s): {} billed, {} rejected.",
         s.rows_read,
-        s.inputs.len(),
+        s.head.inputs.len(),
         s.rows_billed,
         s.rows_rejected
     ));
@@ -79,20 +86,60 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             None => g.say(&format!("  {}: no billable rows, no file written", p.payer)),
         }
     }
+    say_outcome(
+        g,
+        o,
+        Tally {
+            id_label: "encounter",
+            rejects: o.rejects.len(),
+            transliterated: s.report.transliterations.fields_changed,
+            transliterations_in: TRANSLITERATIONS_FILE,
+        },
+    );
+}
+
+/// What the end of a run's report needs besides the outcome.
+pub(super) struct Tally<'a> {
+    /// What a row's id is called: `encounter` or `line`.
+    pub id_label: &'a str,
+    /// Rejections in all (the outcome may hold only the first ones).
+    pub rejects: usize,
+    /// Fields whose accented letters were spelled in ASCII, and the file that lists them.
+    pub transliterated: u64,
+    pub transliterations_in: &'a str,
+}
+
+/// The end of a run's report, for every command that reads rows: the rejected rows (ten, or all
+/// with -v), transliterations, timings with -v, and what was written.
+pub(super) fn say_outcome<S, R: std::borrow::Borrow<crate::rules::Finding>>(
+    g: &Globals,
+    o: &RunOutcome<S, R>,
+    t: Tally,
+) {
+    let (rejects, total_rejects, transliterated) = (&o.rejects, t.rejects, t.transliterated);
     let limit = if g.verbose > 0 { usize::MAX } else { 10 };
-    for f in o.rejects.iter().take(limit) {
-        g.say(&format!("  rejected: {}", f.describe()));
-    }
-    if o.rejects.len() > limit {
+    for f in rejects.iter().take(limit) {
         g.say(&format!(
-            "  ... and {} more (all in rejects.csv; -v shows every one)",
-            o.rejects.len() - limit
+            "  rejected: {}",
+            f.borrow().describe_as(t.id_label)
         ));
     }
-    if s.transliterations.fields_changed > 0 {
+    let shown = rejects.len().min(limit);
+    if total_rejects > shown {
         g.say(&format!(
-            "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in transliterations.csv)",
-            s.transliterations.fields_changed
+            "  ... and {} more (all in rejects.csv{})",
+            total_rejects - shown,
+            if shown < rejects.len() {
+                "; -v shows every one"
+            } else {
+                ""
+            }
+        ));
+    }
+    if transliterated > 0 {
+        g.say(&format!(
+            "  {transliterated} field(s) had accented letters spelled in plain ASCII (listed in {})",
+            t.transliterations_in
         ));
     }
     if g.verbose > 0 {

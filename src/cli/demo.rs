@@ -76,12 +76,12 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
             f.rule.fix
         ));
     }
-    if s.transliterations.fields_changed > 0 {
+    if s.report.transliterations.fields_changed > 0 {
         g.say("");
         g.say(&format!(
             "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields of {} rows;\n   {} lists each change.",
-            s.transliterations.fields_changed,
-            s.transliterations.rows_changed,
+            s.report.transliterations.fields_changed,
+            s.report.transliterations.rows_changed,
             d.claims_dir.join("transliterations.csv").display()
         ));
     }

@@ -6,6 +6,8 @@ mod claims;
 mod codes;
 mod demo;
 mod diff;
+mod ingest;
+mod invoice;
 mod map;
 mod render;
 mod rules;
@@ -30,7 +32,7 @@ use std::process::ExitCode;
         everything went.\n\n\
         Exit status: 0 every row accepted; 1 the run finished but some rows were rejected (see \
         the rejects file); 2 nothing was written (usage, configuration or unreadable input).",
-    after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/"
+    after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/\n  ecm invoice encounters.csv --out invoices/\n  ecm ingest invoices/*.csv --out encounters/ --roster roster.csv --ledger ledger.csv"
 )]
 pub struct Cli {
     /// Configuration file (provider, submitter, payers).
@@ -66,6 +68,10 @@ pub enum Command {
     Map(map::Args),
     /// Turn encounter files into one 837P per payer, a rejects file and a summary.
     Claims(claims::Args),
+    /// Turn encounter files into invoices (XLSX, CSV, JSON) per payer and month, for plans that take invoices.
+    Invoice(invoice::Args),
+    /// Plan side: check providers' invoices and turn the accepted lines into an 837P of encounters.
+    Ingest(ingest::Args),
     // `about` rather than a doc comment, which would hide the command's own long_about.
     #[command(
         about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
@@ -144,6 +150,11 @@ impl Globals {
         CodeSet::load(self.codeset.as_deref()).map_err(CliError::from_display)
     }
 
+    /// The configuration, the code set and the clock: what every command that reads rows needs.
+    pub fn setup(&self) -> Result<(Config, CodeSet, Clock), CliError> {
+        Ok((self.load_config()?, self.load_codeset()?, self.clock()?))
+    }
+
     /// The run's clock from `--as-of` or SOURCE_DATE_EPOCH.
     pub fn clock(&self) -> Result<Clock, CliError> {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
@@ -199,6 +210,8 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules::run(&g, a),
         Command::Map(a) => map::run(&g, a),
         Command::Claims(a) => claims::run(&g, a),
+        Command::Invoice(a) => invoice::run(&g, a),
+        Command::Ingest(a) => ingest::run(&g, a),
         Command::Synth(a) => synth::run(&g, a),
         Command::Check(a) => check::run(&g, a),
         Command::Render(a) => render::run(&g, a),

@@ -15,7 +15,8 @@ use std::path::PathBuf;
         DIR/encounters.csv  outreach attempts, then a few services a month per enrolled member\n\
         DIR/roster.csv      the plan's ECM enrollment spans\n\
         DIR/payments.csv    the plan's PMPM and outreach payments, mostly right\n\
-        DIR/truth.json      the ground truth: each bad row with its rule, each payment error with its amount\n\n\
+        DIR/truth.json      the ground truth: each bad row with its rule, each payment error with its amount\n\
+        DIR/invoices.csv    with --invoices: the plan's members' good rows as invoices of the providers that delivered them\n\n\
         No real person is represented: names are common first and last names combined at random; \
         ids, birth dates and addresses are random. The same seed gives the same bytes on every machine.\n\n\
         Size: about 11 encounters per member over 12 months (--members 100000 --months 12 writes \
@@ -44,6 +45,10 @@ pub struct Args {
     /// First month of the period.
     #[arg(long, value_name = "YYYY-MM", default_value = "2025-01", value_parser = parse_start)]
     pub start: NaiveDate,
+    /// Also write invoices.csv: the plan's members' good rows as invoice lines from the
+    /// organisation that delivered each (the form `ecm invoice` writes and `ecm ingest` reads).
+    #[arg(long)]
+    pub invoices: bool,
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
@@ -61,6 +66,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         out_dir: &a.out,
         force: a.force,
         codeset: &codeset,
+        invoices: a.invoices,
     };
     let s = run_synth(&req).map_err(CliError::from_display)?;
     g.say(&format!(
@@ -73,6 +79,16 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         s.period.first,
         s.period.last
     ));
+    if a.invoices {
+        g.say(&format!(
+            "Wrote {} invoice lines; try: ecm --config {} --as-of {} ingest {} --roster {} --out DIR",
+            s.invoice_lines,
+            a.out.join("ecm.toml").display(),
+            s.period.as_of(),
+            a.out.join("invoices.csv").display(),
+            a.out.join("roster.csv").display()
+        ));
+    }
     g.say(&format!(
         "Try: ecm --config {} --as-of {} map {}",
         a.out.join("ecm.toml").display(),

@@ -38,6 +38,11 @@ pub const OPTIONAL: [&str; 17] = [
     "charge",
 ];
 
+/// Columns a correcting row adds: `correction` (`replace` or `void`), `replaces_encounter_id`
+/// (the line it corrects) and `original_claim_id` (CLM01 of the claim that carried it; needed
+/// when the correction is billed as a claim).
+pub const CORRECTION: [&str; 3] = ["correction", "replaces_encounter_id", "original_claim_id"];
+
 /// Where each contract column sits in one file's header.
 #[derive(Debug, Clone)]
 pub struct Columns {
@@ -69,6 +74,9 @@ pub struct Columns {
     pub population_of_focus: Option<usize>,
     pub note_id: Option<usize>,
     pub charge: Option<usize>,
+    pub correction: Option<usize>,
+    pub replaces_encounter_id: Option<usize>,
+    pub original_claim_id: Option<usize>,
     /// How many fields the header has.
     pub width: usize,
 }
@@ -108,12 +116,20 @@ impl Columns {
             population_of_focus: opt("population_of_focus"),
             note_id: opt("note_id"),
             charge: opt("charge"),
+            correction: opt("correction"),
+            replaces_encounter_id: opt("replaces_encounter_id"),
+            original_claim_id: opt("original_claim_id"),
             width: t.columns.len(),
         })
     }
 
     /// Every column name of the contract.
     pub fn all_names() -> Vec<&'static str> {
-        REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect()
+        REQUIRED
+            .iter()
+            .chain(OPTIONAL.iter())
+            .chain(CORRECTION.iter())
+            .copied()
+            .collect()
     }
 }

@@ -5,8 +5,9 @@
 mod columns;
 mod row;
 
-pub use columns::{Columns, OPTIONAL, REQUIRED};
-pub use row::{ECM_START, FieldTransliteration, ParsedRow, RowContext, parse_row};
+pub use crate::input::FieldTransliteration;
+pub use columns::{CORRECTION, Columns, OPTIONAL, REQUIRED};
+pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
 
 use crate::codeset::CodeSet;
 use crate::config::Config;

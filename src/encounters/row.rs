@@ -5,16 +5,13 @@
 use super::Columns;
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::input::{DateProblem, Record, parse_date};
-use crate::model::Npi;
-use crate::model::text::{TextError, Transliteration, check_x12_ascii, to_x12_text};
+use crate::input::{FieldChecker, FieldTransliteration, Record};
 use crate::model::{
-    Activity, ActivityClass, Address, DiagnosisCode, Encounter, Member, Modality, Money,
-    OutreachOutcome, PlaceOfService, Rendering, RowRef, Sex, StaffClass,
+    Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
+    PlaceOfService, RowRef, StaffClass,
 };
-use crate::rules::{self, Finding, Rule};
+use crate::rules::{self, Finding};
 use chrono::NaiveDate;
-use serde::Serialize;
 
 /// The first day of ECM: nothing earlier is billable.
 pub const ECM_START: NaiveDate = match NaiveDate::from_ymd_opt(2022, 1, 1) {
@@ -33,27 +30,6 @@ pub struct RowContext<'a> {
     pub file: &'a str,
 }
 
-/// Accented letters changed in one field of a row (the row is the [`RowOutcome`]'s).
-///
-/// [`RowOutcome`]: super::RowOutcome
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldTransliteration {
-    pub field: &'static str,
-    /// Each change, in order.
-    pub changes: Vec<Transliteration>,
-}
-
-impl FieldTransliteration {
-    /// `ñ->n é->e`.
-    pub fn describe(&self) -> String {
-        self.changes
-            .iter()
-            .map(|c| format!("{}->{}", c.from, c.to))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
 /// A checked row: an encounter, or the reasons it is not one, plus notes either way.
 #[derive(Debug, Default)]
 pub struct ParsedRow {
@@ -63,192 +39,35 @@ pub struct ParsedRow {
     pub transliterations: Vec<FieldTransliteration>,
 }
 
-struct Checker<'r, 'c> {
-    rec: &'r Record,
-    ctx: &'r RowContext<'c>,
-    encounter_id: String,
-    out: ParsedRow,
-}
-
-impl<'r> Checker<'r, '_> {
-    fn find(&mut self, rule: &'static Rule, field: Option<&str>, message: String) {
-        self.out.findings.push(Finding {
-            rule,
-            file: self.ctx.file.to_string(),
-            row: self.rec.row,
-            encounter_id: (!self.encounter_id.is_empty()).then(|| self.encounter_id.clone()),
-            field: field.map(str::to_string),
-            message,
-        });
-    }
-
-    /// A trimmed field, borrowed from the record (not from the checker), so findings can be
-    /// added while it is in use.
-    fn raw(&self, col: Option<usize>) -> &'r str {
-        let rec: &'r Record = self.rec;
-        rec.get(col)
-    }
-
-    fn required(&mut self, col: usize, field: &'static str) -> Option<&'r str> {
-        let v = self.raw(Some(col));
-        if v.is_empty() {
-            self.find(
-                &rules::MISSING_FIELD,
-                Some(field),
-                format!("{field} is empty"),
-            );
-            None
-        } else {
-            Some(v)
-        }
-    }
-
-    fn text_problem(&mut self, field: &'static str, e: TextError) {
-        let rule = match e {
-            TextError::NoAscii(_) => &rules::NO_ASCII_SPELLING,
-            TextError::Delimiter(_) | TextError::Control(_) => &rules::X12_DELIMITER,
-        };
-        self.find(rule, Some(field), format!("{field} {e}"));
-    }
-
-    /// An identifier: plain ASCII, no delimiters, within X12 lengths.
-    fn ident(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> Option<String> {
-        if let Err(e) = check_x12_ascii(v) {
-            self.text_problem(field, e);
-            return None;
-        }
-        self.length(v, field, min, max).then(|| v.to_string())
-    }
-
-    fn length(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> bool {
-        let n = v.chars().count();
-        if n > max || n < min {
-            let range = if min > 1 {
-                format!("{min} to {max}")
-            } else {
-                format!("at most {max}")
-            };
-            self.find(
-                &rules::TOO_LONG,
-                Some(field),
-                format!("{field} has {n} characters; the 837 allows {range}"),
-            );
-            false
-        } else {
-            true
-        }
-    }
-
-    /// Free text for X12: transliterated (reported), then length-checked.
-    fn text(&mut self, v: &str, field: &'static str, max: usize) -> Option<String> {
-        match to_x12_text(v) {
-            Ok((t, changes)) => {
-                if !changes.is_empty() {
-                    self.note_transliteration(field, changes);
-                }
-                self.length(&t, field, 1, max).then_some(t)
-            }
-            Err(e) => {
-                self.text_problem(field, e);
-                None
-            }
-        }
-    }
-
-    fn note_transliteration(&mut self, field: &'static str, changes: Vec<Transliteration>) {
-        self.out
-            .transliterations
-            .push(FieldTransliteration { field, changes });
-    }
-
-    /// A date; `show_value` is false for birth dates, which never appear in messages.
-    fn date(&mut self, v: &str, field: &'static str, show_value: bool) -> Option<NaiveDate> {
-        match parse_date(v) {
-            Ok(d) => Some(d),
-            Err(p) => {
-                let shown = if show_value {
-                    format!(" '{v}'")
-                } else {
-                    String::new()
-                };
-                let what = match p {
-                    DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
-                    DateProblem::Impossible => "is not a real calendar day",
-                };
-                self.find(
-                    &rules::BAD_DATE,
-                    Some(field),
-                    format!("{field}{shown} {what}"),
-                );
-                None
-            }
-        }
-    }
-}
-
 /// Checks one encounter row. Cross-row rules (duplicate ids, member consistency) are the batch's.
 pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let raw_id = rec.get(Some(cols.encounter_id));
-    let mut c = Checker {
-        rec,
-        ctx,
-        // Shown in findings only when it is a printable id.
-        encounter_id: if check_x12_ascii(raw_id).is_ok() && raw_id.len() <= 50 {
-            raw_id.to_string()
-        } else {
-            String::new()
-        },
-        out: ParsedRow::default(),
-    };
+    let mut c = FieldChecker::new(rec, ctx.file, &rules::ENCOUNTER_FIELDS, raw_id);
 
-    if rec.fields.len() != cols.width {
-        c.find(
-            &rules::WRONG_FIELD_COUNT,
-            None,
-            format!(
-                "the row has {} fields but the header has {}",
-                rec.fields.len(),
-                cols.width
-            ),
-        );
-        return c.out;
-    }
-    if rec.cp1252 {
-        c.find(
-            &rules::BAD_ENCODING,
-            None,
-            "the row's bytes are not UTF-8; read as Windows-1252".into(),
-        );
+    if !c.shape(cols.width) {
+        return parsed(c, None);
     }
 
     let encounter_id = c
-        .required(cols.encounter_id, "encounter_id")
+        .required(Some(cols.encounter_id), "encounter_id")
         .and_then(|v| c.ident(v, "encounter_id", 1, 30));
     let member_id = c
-        .required(cols.member_id, "member_id")
+        .required(Some(cols.member_id), "member_id")
         .and_then(|v| c.ident(v, "member_id", 2, 80));
     let last_name = c
-        .required(cols.member_last_name, "member_last_name")
+        .required(Some(cols.member_last_name), "member_last_name")
         .and_then(|v| c.text(v, "member_last_name", 60));
     let first_name = c
-        .required(cols.member_first_name, "member_first_name")
+        .required(Some(cols.member_first_name), "member_first_name")
         .and_then(|v| c.text(v, "member_first_name", 35));
     let dob = c
-        .required(cols.member_dob, "member_dob")
+        .required(Some(cols.member_dob), "member_dob")
         .and_then(|v| c.date(v, "member_dob", false));
-    let sex = c.required(cols.member_sex, "member_sex").and_then(|v| {
-        let s = Sex::parse(v);
-        if s.is_none() {
-            c.find(
-                &rules::BAD_SEX,
-                Some("member_sex"),
-                format!("member_sex '{v}' is not F, M or U"),
-            );
-        }
-        s
-    });
+    let sex = c
+        .required(Some(cols.member_sex), "member_sex")
+        .and_then(|v| c.sex(v, "member_sex"));
     let service_date = c
-        .required(cols.service_date, "service_date")
+        .required(Some(cols.service_date), "service_date")
         .and_then(|v| c.date(v, "service_date", true));
     if let Some(sd) = service_date {
         if sd > ctx.as_of {
@@ -274,7 +93,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
             );
         }
     }
-    let activity = c.required(cols.activity, "activity").and_then(|v| {
+    let activity = c.required(Some(cols.activity), "activity").and_then(|v| {
         let a = Activity::parse(v);
         if a.is_none() {
             c.find(
@@ -299,7 +118,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
             s
         }
     };
-    let staff_role_raw = c.required(cols.staff_role, "staff_role");
+    let staff_role_raw = c.required(Some(cols.staff_role), "staff_role");
     let mut staff_role = None;
     let mut role_class = None;
     if let Some(v) = staff_role_raw {
@@ -322,7 +141,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     }
     let staff_class = staff_type.or(role_class);
 
-    let modality = c.required(cols.modality, "modality").and_then(|v| {
+    let modality = c.required(Some(cols.modality), "modality").and_then(|v| {
         let m = Modality::parse(v);
         if m.is_none() {
             c.find(
@@ -343,7 +162,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
             format!("modality {m} may only be used for outreach, not {a}"),
         );
     }
-    let payer = c.required(cols.payer, "payer").and_then(|v| {
+    let payer = c.required(Some(cols.payer), "payer").and_then(|v| {
         let p = ctx.config.payer_index(v);
         if p.is_none() {
             let known: Vec<&str> = ctx.config.payers.iter().map(|p| p.key.as_str()).collect();
@@ -359,23 +178,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         p.map(|i| ctx.config.payers[i].key.clone())
     });
 
-    let cin = match c.raw(cols.member_cin) {
-        "" => None,
-        v => {
-            let v = v.to_ascii_uppercase();
-            let b = v.as_bytes();
-            if b.len() == 9 && b[..8].iter().all(u8::is_ascii_digit) && b[8].is_ascii_uppercase() {
-                Some(v)
-            } else {
-                c.find(
-                    &rules::BAD_CIN,
-                    Some("member_cin"),
-                    "member_cin is not 8 digits followed by a letter".into(),
-                );
-                None
-            }
-        }
-    };
+    let cin = c.cin(c.raw(cols.member_cin), "member_cin");
     let address = member_address(&mut c, cols);
 
     let minutes = match c.raw(cols.minutes) {
@@ -429,12 +232,23 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
             p
         }
     };
-    let diagnoses = diagnoses(&mut c, cols);
+    let diagnoses = c.diagnoses(c.raw(cols.diagnosis_codes), "diagnosis_codes");
     let authorization_number = match c.raw(cols.authorization_number) {
         "" => None,
         v => c.ident(v, "authorization_number", 1, 50),
     };
-    let rendering = rendering(&mut c, cols);
+    let rendering = c.rendering(
+        [
+            c.raw(cols.rendering_npi),
+            c.raw(cols.rendering_last_name),
+            c.raw(cols.rendering_first_name),
+        ],
+        [
+            "rendering_npi",
+            "rendering_last_name",
+            "rendering_first_name",
+        ],
+    );
     let population_of_focus = match c.raw(cols.population_of_focus) {
         "" => None,
         v => match ctx.codeset.population(v) {
@@ -465,23 +279,11 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         "" => None,
         v => Some(v.to_string()),
     };
-    let charge = match c.raw(cols.charge) {
-        "" => None,
-        v => match Money::parse(v) {
-            Ok(m) if !m.is_negative() => Some(m),
-            _ => {
-                c.find(
-                    &rules::BAD_CHARGE,
-                    Some("charge"),
-                    format!("charge '{v}' is not a non-negative amount with at most two decimals"),
-                );
-                None
-            }
-        },
-    };
+    let charge = c.charge(c.raw(cols.charge), "charge");
+    let correction = correction(&mut c, cols);
 
-    if c.out.findings.iter().any(Finding::is_error) {
-        return c.out;
+    if c.has_error() {
+        return parsed(c, None);
     }
     // Every required value is present when there is no error; the `?`-free unwrap chain below
     // documents that invariant without panicking if it were ever broken.
@@ -513,9 +315,9 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         payer,
     )
     else {
-        return c.out;
+        return parsed(c, None);
     };
-    c.out.encounter = Some(Encounter {
+    let encounter = Encounter {
         source: RowRef {
             file: ctx.file_index,
             row: rec.row,
@@ -545,11 +347,20 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         population_of_focus,
         note_id,
         charge,
-    });
-    c.out
+        correction,
+    };
+    parsed(c, Some(encounter))
 }
 
-fn member_address(c: &mut Checker, cols: &Columns) -> Option<Address> {
+fn parsed(c: FieldChecker, encounter: Option<Encounter>) -> ParsedRow {
+    ParsedRow {
+        encounter,
+        findings: c.findings,
+        transliterations: c.transliterations,
+    }
+}
+
+fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
     let parts = [
         c.raw(cols.member_address),
         c.raw(cols.member_city),
@@ -616,85 +427,40 @@ fn member_address(c: &mut Checker, cols: &Columns) -> Option<Address> {
     }
 }
 
-fn diagnoses(c: &mut Checker, cols: &Columns) -> Vec<DiagnosisCode> {
-    let raw = c.raw(cols.diagnosis_codes);
-    let mut out: Vec<DiagnosisCode> = Vec::new();
-    for (i, part) in raw
-        .split([';', ','])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .enumerate()
-    {
-        match DiagnosisCode::parse(part) {
-            Ok(d) => {
-                if !out.contains(&d) {
-                    out.push(d);
-                }
-            }
-            Err(e) => c.find(
-                &rules::BAD_DIAGNOSIS,
-                Some("diagnosis_codes"),
-                format!("diagnosis code #{} is malformed: {e}", i + 1),
-            ),
-        }
-    }
-    if out.len() > 12 {
-        c.find(
-            &rules::TOO_MANY_DIAGNOSES,
-            Some("diagnosis_codes"),
-            format!(
-                "{} distinct diagnosis codes; an 837 claim carries at most 12",
-                out.len()
-            ),
-        );
-    }
-    out
-}
-
-fn rendering(c: &mut Checker, cols: &Columns) -> Option<Rendering> {
-    let npi_raw = c.raw(cols.rendering_npi);
-    let last_raw = c.raw(cols.rendering_last_name);
-    let first_raw = c.raw(cols.rendering_first_name);
-    if npi_raw.is_empty() && last_raw.is_empty() && first_raw.is_empty() {
+/// The correction columns: all empty is an ordinary row; otherwise the row must name the
+/// encounter it corrects.
+fn correction(c: &mut FieldChecker, cols: &Columns) -> Option<Correction> {
+    let kind = c.raw(cols.correction);
+    let replaces = c.raw(cols.replaces_encounter_id);
+    let original = c.raw(cols.original_claim_id);
+    if kind.is_empty() && replaces.is_empty() && original.is_empty() {
         return None;
     }
-    let npi = if npi_raw.is_empty() {
-        None
-    } else {
-        match Npi::parse(npi_raw) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                c.find(
-                    &rules::BAD_RENDERING_NPI,
-                    Some("rendering_npi"),
-                    format!("rendering_npi '{npi_raw}': {e}"),
-                );
-                return None;
-            }
-        }
-    };
-    if npi.is_none() || last_raw.is_empty() {
-        let missing = if npi.is_none() {
-            "rendering_npi"
-        } else {
-            "rendering_last_name"
-        };
+    let frequency = Correction::parse_kind(kind);
+    if frequency.is_none() {
         c.find(
-            &rules::INCOMPLETE_RENDERING,
-            Some(missing),
-            format!("a rendering provider is named but {missing} is empty"),
+            &rules::BAD_CORRECTION,
+            Some("correction"),
+            format!("correction '{kind}' is not replace or void"),
         );
-        return None;
     }
-    let last_name = c.text(last_raw, "rendering_last_name", 60)?;
-    let first_name = if first_raw.is_empty() {
+    let replaces = if replaces.is_empty() {
+        c.find(
+            &rules::CORRECTION_WITHOUT_ORIGINAL,
+            Some("replaces_encounter_id"),
+            "the row is a correction but replaces_encounter_id is empty".into(),
+        );
         None
     } else {
-        Some(c.text(first_raw, "rendering_first_name", 35)?)
+        c.ident(replaces, "replaces_encounter_id", 1, 30)
     };
-    Some(Rendering {
-        npi: npi?,
-        last_name,
-        first_name,
+    let original_claim_id = match original {
+        "" => None,
+        v => Some(c.ident(v, "original_claim_id", 1, 20)?),
+    };
+    Some(Correction {
+        frequency: frequency?,
+        replaces: replaces?,
+        original_claim_id,
     })
 }

@@ -1,6 +1,6 @@
 //! Dates in input files: `YYYY-MM-DD`, and `M/D/YYYY` because Excel rewrites CSV dates that way.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Why a date field could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,9 +41,38 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateProblem::Impossible)
 }
 
+/// Appends `YYYY-MM-DD` (faster than chrono's formatter, which matters at a million rows).
+pub fn push_date(out: &mut String, d: NaiveDate) {
+    let (y, m, day) = (d.year() as u32, d.month(), d.day());
+    let digits = [
+        b'0' + (y / 1000 % 10) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + (m / 10) as u8,
+        b'0' + (m % 10) as u8,
+        b'-',
+        b'0' + (day / 10) as u8,
+        b'0' + (day % 10) as u8,
+    ];
+    out.push_str(std::str::from_utf8(&digits).expect("ASCII"));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_what_it_reads() {
+        let mut s = String::new();
+        push_date(&mut s, NaiveDate::from_ymd_opt(987, 6, 5).unwrap());
+        assert_eq!(s, "0987-06-05");
+        assert_eq!(
+            parse_date(&s),
+            Ok(NaiveDate::from_ymd_opt(987, 6, 5).unwrap())
+        );
+    }
 
     #[test]
     fn reads_iso_and_us_dates() {

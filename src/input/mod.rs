@@ -6,9 +6,12 @@
 
 mod cp1252;
 mod date;
-mod xlsx;
+mod fields;
+pub mod roster;
+pub mod xlsx;
 
-pub use date::{DateProblem, parse_date};
+pub use date::{DateProblem, parse_date, push_date};
+pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -172,6 +175,28 @@ impl Table {
         })
     }
 
+    /// A table of rows already read (a spreadsheet laid out as more than one table, turned into
+    /// one by its reader): `columns` are the header names as the records hold them.
+    pub fn from_records(
+        name: &str,
+        columns: Vec<String>,
+        records: Vec<Record>,
+        size: u64,
+    ) -> Table {
+        let mut index = HashMap::new();
+        for (i, c) in columns.iter().enumerate() {
+            index.entry(c.clone()).or_insert(i);
+        }
+        Table {
+            name: name.to_string(),
+            columns,
+            index,
+            source: Source::Rows(records.into_iter()),
+            buf: csv::ByteRecord::new(),
+            size,
+        }
+    }
+
     /// The position of a column, by its lower-case name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
@@ -242,8 +267,14 @@ impl Table {
                             .sum();
                         let from_end = rdr.position().line().saturating_sub(1 + embedded);
                         let row = start.max(from_end) as u32;
-                        // Hand the bytes over without copying; only a non-UTF-8 row is re-decoded.
-                        let bytes = std::mem::take(&mut self.buf);
+                        // Hand the bytes over without copying (only a non-UTF-8 row is
+                        // re-decoded), leaving a buffer the size of this row so the next one
+                        // does not grow from nothing.
+                        let sized = csv::ByteRecord::with_capacity(
+                            self.buf.as_slice().len(),
+                            self.buf.len(),
+                        );
+                        let bytes = std::mem::replace(&mut self.buf, sized);
                         let (fields, cp1252) = match csv::StringRecord::from_byte_record(bytes) {
                             Ok(r) => (r, false),
                             Err(e) => {

@@ -10,6 +10,16 @@ pub fn read(
     name: &str,
     wanted: &[&str],
 ) -> Result<(Vec<String>, Vec<Record>), InputError> {
+    let mut rows = sheet_rows(path, name, wanted)?.into_iter();
+    let header = rows
+        .next()
+        .map(|r| r.fields.iter().map(str::to_string).collect());
+    Ok((header.unwrap_or_default(), rows.collect()))
+}
+
+/// Every non-blank row of the first worksheet (or one named like `wanted`) as text, with its
+/// spreadsheet row number; for layouts that are more than one table (an invoice's header block).
+pub fn sheet_rows(path: &Path, name: &str, wanted: &[&str]) -> Result<Vec<Record>, InputError> {
     let mut wb = calamine::open_workbook_auto(path).map_err(|e| InputError::Unreadable {
         file: name.to_string(),
         reason: format!("not a readable spreadsheet ({e})"),
@@ -31,27 +41,22 @@ pub fn read(
             reason: format!("cannot read worksheet '{sheet}' ({e})"),
         })?;
     let first_row = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut rows = range
+    Ok(range
         .rows()
         .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)));
-    let header = match rows.next() {
-        Some((_, cells)) => cells.iter().map(cell_text).collect(),
-        None => Vec::new(),
-    };
-    let mut records = Vec::new();
-    for (i, cells) in rows {
-        let mut fields = csv::StringRecord::new();
-        for c in cells {
-            fields.push_field(&cell_text(c));
-        }
-        records.push(Record {
-            row: first_row + i as u32 + 1,
-            fields,
-            cp1252: false,
-        });
-    }
-    Ok((header, records))
+        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|(i, cells)| {
+            let mut fields = csv::StringRecord::new();
+            for c in cells {
+                fields.push_field(&cell_text(c));
+            }
+            Record {
+                row: first_row + i as u32 + 1,
+                fields,
+                cp1252: false,
+            }
+        })
+        .collect())
 }
 
 /// A cell as the text a CSV export would hold: whole numbers without `.0`, dates as YYYY-MM-DD.

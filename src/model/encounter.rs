@@ -1,6 +1,6 @@
 //! A documented ECM encounter after its row passed every check: the input to coding.
 
-use super::{DiagnosisCode, Money, Npi, PlaceOfService};
+use super::{ClaimFrequency, DiagnosisCode, Money, Npi, PlaceOfService};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -236,6 +236,37 @@ pub struct Rendering {
     pub first_name: Option<String>,
 }
 
+/// What a correcting row does to a line sent before.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Correction {
+    /// CLM05-3: [`ClaimFrequency::Replacement`] or [`ClaimFrequency::Void`].
+    pub frequency: ClaimFrequency,
+    /// The id of the line (encounter or invoice line) being replaced or voided.
+    pub replaces: String,
+    /// CLM01 of the claim that carried it, when known (the claims path needs it).
+    pub original_claim_id: Option<String>,
+}
+
+impl Correction {
+    /// Parses the `correction` column: `replace` / `void` (also `replacement`, `7`, `8`); empty
+    /// means replace.
+    pub fn parse_kind(s: &str) -> Option<ClaimFrequency> {
+        match normalise_key(s).as_str() {
+            "" | "replace" | "replacement" | "7" => Some(ClaimFrequency::Replacement),
+            "void" | "8" => Some(ClaimFrequency::Void),
+            _ => None,
+        }
+    }
+
+    /// The column value: `replace` or `void`.
+    pub fn kind_key(&self) -> &'static str {
+        match self.frequency {
+            ClaimFrequency::Void => "void",
+            _ => "replace",
+        }
+    }
+}
+
 /// A documented ECM encounter whose row passed every check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Encounter {
@@ -257,6 +288,8 @@ pub struct Encounter {
     pub population_of_focus: Option<String>,
     pub note_id: Option<String>,
     pub charge: Option<Money>,
+    /// Set when the row replaces or voids a line sent before.
+    pub correction: Option<Correction>,
 }
 
 /// Lower-cases and turns spaces and hyphens into underscores, so `In Person` reads as `in_person`.

@@ -17,8 +17,8 @@ pub use claim::{
 };
 pub use diagnosis::{DiagnosisCode, DiagnosisError};
 pub use encounter::{
-    Activity, ActivityClass, Address, Encounter, Member, Modality, OutreachOutcome, Rendering,
-    RowRef, Sex, StaffClass, normalise_key,
+    Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
+    Rendering, RowRef, Sex, StaffClass, normalise_key,
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use kept::KeptSegment;

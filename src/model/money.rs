@@ -83,7 +83,34 @@ impl Money {
 
     /// Always two places: `150.00`, as invoices and reports show money.
     pub fn to_cents_string(&self) -> String {
-        format!("{:.2}", self.0)
+        let mut s = String::with_capacity(12);
+        self.push_cents(&mut s);
+        s
+    }
+
+    /// Appends the two-place form (`150.00`) without a formatter: money has at most two places,
+    /// so it is the whole number of cents with a point before the last two digits.
+    pub fn push_cents(&self, out: &mut String) {
+        let scale = self.0.scale().min(2);
+        let cents = self.0.mantissa() * if scale == 2 { 1 } else { 10i128.pow(2 - scale) };
+        if cents < 0 {
+            out.push('-');
+        }
+        let cents = cents.unsigned_abs();
+        let mut digits = [0u8; 40];
+        let mut n = cents;
+        let mut len = 0;
+        while len < 3 || n > 0 {
+            digits[len] = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+        }
+        for (i, &d) in digits[..len].iter().enumerate().rev() {
+            out.push(char::from(d));
+            if i == 2 {
+                out.push('.');
+            }
+        }
     }
 
     /// The X12 form: no trailing zeros after the point and no bare point (`150`, `150.5`, `0.25`).
@@ -158,6 +185,24 @@ impl<'de> serde::Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cents_are_written_with_two_places() {
+        for (input, want) in [
+            ("0", "0.00"),
+            ("0.5", "0.50"),
+            ("0.05", "0.05"),
+            ("150", "150.00"),
+            ("150.1", "150.10"),
+            ("-12.34", "-12.34"),
+            ("-0.07", "-0.07"),
+            ("9999999.99", "9999999.99"),
+        ] {
+            let m = Money::parse(input).unwrap();
+            assert_eq!(m.to_cents_string(), want);
+            assert_eq!(m.to_cents_string(), format!("{:.2}", m.amount()));
+        }
+    }
 
     #[test]
     fn parses_plain_amounts() {

@@ -3,24 +3,25 @@
 //! Every input row ends in exactly one place: billed on a claim, or in `rejects.csv` with its rule
 //! ids. The summary's counts show it (`rows_read = rows_billed + rows_rejected`).
 
+pub use super::intake::{
+    CodeTotal, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn, code_totals, rule_counts,
+    unknown_columns,
+};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
+
+use super::intake::{Intake, IntakeError, IntakeRequest, intake};
 use crate::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Ranks, Registry, ServiceLine, claim_order,
-    content_control_number, envelope, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Ranks, Registry, ServiceLine,
+    billing_provider, claim_order, content_control_number, correction_claims, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
-use crate::coding::code_encounter;
 use crate::config::{Config, Payer, ProviderSide};
-use crate::encounters::{
-    IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
-};
-use crate::input::{InputError, estimate_rows};
-use crate::model::Money;
+use crate::model::{BillingProvider, ClaimFrequency, Money};
 use crate::output::{OutputError, OutputSet, StagedFile};
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -45,7 +46,7 @@ pub struct ClaimsRequest<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum ClaimsError {
     #[error(transparent)]
-    Input(#[from] InputError),
+    Intake(#[from] IntakeError),
     #[error(transparent)]
     Output(#[from] OutputError),
     #[error(transparent)]
@@ -62,39 +63,19 @@ pub enum ClaimsError {
 }
 
 /// The result of a run that finished.
-#[derive(Debug)]
-pub struct ClaimsOutcome {
-    pub summary: ClaimsSummary,
-    /// Files written, in order (empty when `strict` refused).
-    pub written: Vec<PathBuf>,
-    /// Every error finding (what `rejects.csv` holds), in file and row order.
-    pub rejects: Vec<Finding>,
-    /// `strict` was set and rows were rejected, so nothing was written.
-    pub refused_by_strict: bool,
-    /// How long each phase took (printed with `-v`; never written to a file, which must not
-    /// depend on the clock).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
-}
+pub type ClaimsOutcome = RunOutcome<ClaimsSummary>;
 
 /// `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimsSummary {
-    pub ecm_version: &'static str,
-    pub as_of: String,
-    pub inputs: Vec<String>,
-    pub codeset: Vec<crate::codeset::TableOrigin>,
+    #[serde(flatten)]
+    pub head: RunHead,
     pub rows_read: u64,
     pub rows_billed: u64,
     pub rows_rejected: u64,
     pub payers: Vec<PayerSummary>,
-    pub by_code: Vec<CodeTotal>,
-    pub rejections_by_rule: Vec<RuleCount>,
-    pub warnings_by_rule: Vec<RuleCount>,
-    pub warnings: Vec<Finding>,
-    pub unknown_columns: Vec<UnknownColumn>,
-    /// Counts of accented letters spelled in ASCII; every change, row by row, is in
-    /// `transliterations.csv`.
-    pub transliterations: TransliterationTally,
+    #[serde(flatten)]
+    pub report: RunReport,
 }
 
 /// One payer's file.
@@ -110,35 +91,10 @@ pub struct PayerSummary {
     pub members: usize,
     pub total_charge: Money,
     pub by_code: Vec<CodeTotal>,
+    /// Claims (among `claims`) that replace (CLM05-3 = 7) or void (8) an earlier claim.
+    pub replacement_claims: usize,
+    pub void_claims: usize,
 }
-
-/// Lines, units and charges for one code + modifiers.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CodeTotal {
-    pub hcpcs: String,
-    pub modifiers: String,
-    pub lines: u64,
-    pub units: u64,
-    pub charge: Money,
-}
-
-/// How many rows a rule touched.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct RuleCount {
-    pub rule_id: &'static str,
-    pub title: &'static str,
-    pub rows: u64,
-}
-
-/// A header column that is not part of the format.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnknownColumn {
-    pub file: String,
-    pub column: String,
-}
-
-/// Every transliterated field, one line each: file, row, encounter id, column, changes.
-pub const TRANSLITERATIONS_FILE: &str = "transliterations.csv";
 
 /// The file names a run may write, for the overwrite check before anything is read.
 pub fn output_names(config: &Config) -> Vec<String> {
@@ -160,19 +116,19 @@ pub fn run_claims(
 ) -> Result<ClaimsOutcome, ClaimsError> {
     let side = req.config.provider_side()?;
     let mut outputs = OutputSet::prepare(req.out_dir, &output_names(req.config), req.force)?;
-    let ctx = IntakeContext {
-        codeset: req.codeset,
-        config: req.config,
-        as_of: req.clock.date,
-    };
-    let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut watch = Stopwatch::default();
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
-    let intake = intake(req, &ctx, translit_file.writer(), progress)?;
+    let intake = intake(
+        &IntakeRequest {
+            inputs: req.inputs,
+            config: req.config,
+            codeset: req.codeset,
+            as_of: req.clock.date,
+            corrections_as_claims: true,
+        },
+        translit_file.writer(),
+        progress,
+    )?;
     translit_file.finish()?;
     let Intake {
         lines,
@@ -184,7 +140,7 @@ pub fn run_claims(
         transliterations,
     } = intake;
 
-    lap("read, check and code rows", &mut timings);
+    watch.lap("read, check and code rows");
     let refused_by_strict = req.strict && rows_rejected > 0;
     let ranks = registry.ranks();
     let mut by_payer: Vec<Vec<u32>> = vec![Vec::new(); req.config.payers.len()];
@@ -201,8 +157,8 @@ pub fn run_claims(
     }
 
     // One interchange per payer, each on its own thread: they share only read-only data and write
-    // separate files. Control numbers are fixed first, in payer-key order, so they do not depend
-    // on which thread finishes first.
+    // separate files. Control numbers given with --control-number are fixed first, in payer-key
+    // order, so they do not depend on which thread finishes first.
     let mut jobs = Vec::new();
     let mut file_no = 0u32;
     for &pi in &order {
@@ -219,9 +175,11 @@ pub fn run_claims(
         };
         jobs.push((payer, which, file));
     }
+    let billing = billing_provider(side.provider);
     let shared = PayerJob {
         req,
         side: &side,
+        billing: &billing,
         lines: &lines,
         registry: &registry,
         ranks: &ranks,
@@ -248,32 +206,27 @@ pub fn run_claims(
         write_time = write_time.max(t.write);
         payers.push(ps);
     }
-    timings.push(("sort lines into claims (slowest payer)", sort_time));
-    timings.push(("group claims and write 837 (slowest payer)", write_time));
-    lap("sort, group and write all payers", &mut timings);
+    watch
+        .laps
+        .push(("sort lines into claims (slowest payer)", sort_time));
+    watch
+        .laps
+        .push(("group claims and write 837 (slowest payer)", write_time));
+    watch.lap("sort, group and write all payers");
 
     let summary = ClaimsSummary {
-        ecm_version: env!("CARGO_PKG_VERSION"),
-        as_of: req.clock.date.to_string(),
-        inputs: report.files.clone(),
-        codeset: req.codeset.origins.clone(),
+        head: RunHead::new(&req.clock, report.files.clone(), req.codeset),
         rows_read: report.rows_read,
         rows_billed: lines.len() as u64,
         rows_rejected,
-        by_code: code_totals(lines.iter()),
         payers,
-        rejections_by_rule: rule_counts(&rejects),
-        warnings_by_rule: rule_counts(&warnings),
-        warnings,
-        unknown_columns: report
-            .unknown_columns
-            .iter()
-            .map(|(f, c)| UnknownColumn {
-                file: f.clone(),
-                column: c.clone(),
-            })
-            .collect(),
-        transliterations,
+        report: RunReport::new(
+            code_totals(lines.iter()),
+            &rejects,
+            warnings,
+            unknown_columns(&report.unknown_columns),
+            transliterations,
+        ),
     };
     debug_assert_eq!(
         summary.rows_read,
@@ -286,124 +239,17 @@ pub fn run_claims(
             written: Vec::new(),
             rejects,
             refused_by_strict,
-            timings,
+            timings: watch.laps,
         });
     }
-    outputs.write_all("rejects.csv", &rejects_csv(&rejects))?;
-    let mut json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-    json.push(b'\n');
-    outputs.write_all("summary.json", &json)?;
-    let written = outputs.commit()?;
-    lap("write rejects and summary", &mut timings);
+    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
+    watch.lap("write rejects and summary");
     Ok(ClaimsOutcome {
         summary,
         written,
         rejects,
         refused_by_strict,
-        timings,
-    })
-}
-
-/// What reading and coding every row gave.
-struct Intake<'cs> {
-    lines: Vec<ServiceLine<'cs>>,
-    registry: Registry,
-    /// Error findings: what `rejects.csv` holds.
-    rejects: Vec<Finding>,
-    warnings: Vec<Finding>,
-    rows_rejected: u64,
-    report: IntakeReport,
-    transliterations: TransliterationTally,
-}
-
-/// Reads and codes every row: billable lines, every error (rejects) and warning; each
-/// transliterated field is written to `translit` as it is met.
-fn intake<'cs>(
-    req: &ClaimsRequest<'cs>,
-    ctx: &IntakeContext,
-    translit: &mut dyn Write,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Intake<'cs>, ClaimsError> {
-    let mut lines: Vec<ServiceLine<'cs>> = Vec::with_capacity(estimate_rows(req.inputs));
-    let mut registry = Registry::default();
-    let mut rejects = Vec::new();
-    let mut warnings = Vec::new();
-    let mut rows_rejected = 0u64;
-    let mut tally = TransliterationTally::default();
-    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
-    let mut tw = csv::Writer::from_writer(translit);
-    let mut write_err: Option<csv::Error> = tw
-        .write_record(["file", "row", "encounter_id", "field", "changes"])
-        .err();
-    let report = read_encounters(
-        req.inputs,
-        ctx,
-        |o: RowOutcome| {
-            if !o.transliterations.is_empty() {
-                tally.add(&o.transliterations);
-                let file = &files[o.source.file as usize];
-                let row = o.source.row.to_string();
-                let id = o.encounter.as_ref().map_or_else(
-                    || {
-                        o.findings
-                            .iter()
-                            .find_map(|f| f.encounter_id.as_deref())
-                            .unwrap_or("")
-                    },
-                    |e| e.encounter_id.as_str(),
-                );
-                for t in &o.transliterations {
-                    if write_err.is_none() {
-                        write_err = tw
-                            .write_record([file.as_str(), &row, id, t.field, &t.describe()])
-                            .err();
-                    }
-                }
-            }
-            let (errors, warns): (Vec<Finding>, Vec<Finding>) =
-                o.findings.into_iter().partition(Finding::is_error);
-            warnings.extend(warns);
-            let Some(e) = o.encounter else {
-                rows_rejected += 1;
-                rejects.extend(errors);
-                return;
-            };
-            let pi = req
-                .config
-                .payer_index(&e.payer)
-                .expect("intake only accepts configured payers");
-            match code_encounter(&e, req.codeset, &req.config.payers[pi]) {
-                Ok(c) => lines.push(ServiceLine::new(&e, pi as u16, c, &mut registry)),
-                Err(nb) => {
-                    rows_rejected += 1;
-                    rejects.push(Finding {
-                        rule: nb.rule,
-                        file: files[o.source.file as usize].clone(),
-                        row: o.source.row,
-                        encounter_id: Some(e.encounter_id.clone()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    });
-                }
-            }
-        },
-        progress,
-    )?;
-    let flushed = tw.flush().map_err(csv::Error::from);
-    if let Some(e) = write_err.or(flushed.err()) {
-        return Err(ClaimsError::Output(OutputError::Write {
-            file: TRANSLITERATIONS_FILE.into(),
-            source: std::io::Error::other(e),
-        }));
-    }
-    Ok(Intake {
-        lines,
-        registry,
-        rejects,
-        warnings,
-        rows_rejected,
-        report,
-        transliterations: tally,
+        timings: watch.laps,
     })
 }
 
@@ -411,6 +257,7 @@ fn intake<'cs>(
 struct PayerJob<'r, 'cs> {
     req: &'r ClaimsRequest<'r>,
     side: &'r ProviderSide<'r>,
+    billing: &'r BillingProvider,
     lines: &'r [ServiceLine<'cs>],
     registry: &'r Registry,
     ranks: &'r Ranks,
@@ -426,8 +273,9 @@ struct PayerTimings {
 type PayerFile = (String, StagedFile, Option<u32>);
 
 impl PayerJob<'_, '_> {
-    /// Groups one payer's lines (`which`) into claims and, when `file` is given, writes them as
-    /// one interchange of transaction sets of at most 5,000 claims.
+    /// Groups one payer's lines (`which`) into claims, corrections as claims of their own, and,
+    /// when `file` is given, writes them as one interchange of transaction sets of at most 5,000
+    /// claims.
     fn run(
         &self,
         payer: &Payer,
@@ -446,7 +294,19 @@ impl PayerJob<'_, '_> {
             members: 0,
             total_charge: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
             by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+            replacement_claims: 0,
+            void_claims: 0,
         };
+        let (corrected, which): (Vec<u32>, Vec<u32>) = which
+            .into_iter()
+            .partition(|&i| lines[i as usize].correction.is_some());
+        let corrections = correction_claims(lines, &corrected, registry);
+        for c in &corrections {
+            match c.frequency {
+                ClaimFrequency::Void => ps.void_claims += 1,
+                _ => ps.replacement_claims += 1,
+            }
+        }
         let claim_order = claim_order(lines, which, self.ranks, payer.claim_grouping);
         let sort = started.elapsed();
         let started = Instant::now();
@@ -457,7 +317,9 @@ impl PayerJob<'_, '_> {
             self.ranks,
             &payer.key,
             payer.claim_grouping,
-        );
+        )
+        .reserving(corrections.iter().map(|c| c.claim_id.as_str()))
+        .chain(corrections);
         let mut last_member = None;
         let mut count = |ps: &mut PayerSummary, c: &PlannedClaim| {
             ps.claims += 1;
@@ -474,13 +336,15 @@ impl PayerJob<'_, '_> {
             return Ok((ps, PayerTimings { sort, write }));
         };
         let control = control.unwrap_or_else(|| {
-            content_control_number(&claim_order, lines, registry, payer, &req.clock)
+            let billed: Vec<u32> = claim_order.iter().chain(&corrected).copied().collect();
+            content_control_number(&billed, lines, registry, payer, &req.clock)
         });
         let x12err = |source| ClaimsError::X12 {
             payer: payer.key.clone(),
             source: Box::new(source),
         };
-        let env = envelope(self.side, payer, &req.clock, control);
+        let parties = Parties::for_payer(self.side, payer);
+        let env = parties.envelope(&req.clock, control);
         let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
             .map_err(x12err)?;
         let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
@@ -490,8 +354,8 @@ impl PayerJob<'_, '_> {
                 batch,
                 lines,
                 registry,
-                self.side,
-                payer,
+                &parties,
+                self.billing,
                 &req.clock,
                 control,
                 ps.transactions,
@@ -521,47 +385,6 @@ impl PayerJob<'_, '_> {
             },
         ))
     }
-}
-
-fn code_totals<'a, 'cs: 'a>(lines: impl Iterator<Item = &'a ServiceLine<'cs>>) -> Vec<CodeTotal> {
-    let mut by: BTreeMap<(String, String), (u64, u64, Money)> = BTreeMap::new();
-    for l in lines {
-        let e = by
-            .entry((l.coding.hcpcs.to_string(), l.coding.modifiers.join(":")))
-            .or_insert((0, 0, Money::ZERO));
-        e.0 += 1;
-        e.1 += u64::from(l.coding.units);
-        e.2 += l.coding.charge;
-    }
-    by.into_iter()
-        .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
-            hcpcs,
-            modifiers,
-            lines,
-            units,
-            charge,
-        })
-        .collect()
-}
-
-/// Rows (file, row) a rule touched, with the rule's title.
-type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
-
-fn rule_counts(findings: &[Finding]) -> Vec<RuleCount> {
-    let mut by = RowsByRule::new();
-    for f in findings {
-        by.entry(f.rule.id)
-            .or_insert((f.rule.title, Default::default()))
-            .1
-            .insert((f.file.clone(), f.row));
-    }
-    by.into_iter()
-        .map(|(rule_id, (title, rows))| RuleCount {
-            rule_id,
-            title,
-            rows: rows.len() as u64,
-        })
-        .collect()
 }
 
 /// `rejects.csv`: one line per finding that kept a row off a claim.

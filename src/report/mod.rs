@@ -2,6 +2,9 @@
 
 pub mod check;
 pub mod codes;
+mod csv_field;
 pub mod diff;
 pub mod map;
 pub mod render;
+
+pub use csv_field::push_csv_field;

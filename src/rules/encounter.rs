@@ -1,6 +1,25 @@
 //! Rules for encounter rows (`ENC-`) and for coding them into service lines (`COD-`).
 
 use super::{Rule, Severity};
+use crate::input::FieldRules;
+
+/// The rules the shared field checks report encounter rows under.
+pub static ENCOUNTER_FIELDS: FieldRules = FieldRules {
+    missing: &MISSING_FIELD,
+    bad_date: &BAD_DATE,
+    delimiter: &X12_DELIMITER,
+    no_ascii: &NO_ASCII_SPELLING,
+    too_long: &TOO_LONG,
+    bad_sex: &BAD_SEX,
+    bad_cin: &BAD_CIN,
+    bad_diagnosis: &BAD_DIAGNOSIS,
+    too_many_diagnoses: &TOO_MANY_DIAGNOSES,
+    bad_rendering_npi: &BAD_RENDERING_NPI,
+    incomplete_rendering: &INCOMPLETE_RENDERING,
+    bad_charge: &BAD_CHARGE,
+    wrong_field_count: &WRONG_FIELD_COUNT,
+    bad_encoding: &BAD_ENCODING,
+};
 
 /// ENC-001: a required field is empty.
 pub static MISSING_FIELD: Rule = Rule {
@@ -299,6 +318,24 @@ pub static ADDRESS_INCOMPLETE: Rule = Rule {
     fix: "Give member_address, member_city, member_state and member_zip together; some plans reject claims without the subscriber's address.",
 };
 
+/// ENC-034: correction is not replace or void.
+pub static BAD_CORRECTION: Rule = Rule {
+    id: "ENC-034",
+    severity: Severity::Error,
+    applies_to: "encounter row",
+    title: "correction is not replace or void",
+    fix: "Write replace (the row corrects an earlier encounter) or void (it cancels one), or leave correction, replaces_encounter_id and original_claim_id empty for an ordinary encounter.",
+};
+
+/// ENC-035: a correction does not name the encounter it corrects.
+pub static CORRECTION_WITHOUT_ORIGINAL: Rule = Rule {
+    id: "ENC-035",
+    severity: Severity::Error,
+    applies_to: "encounter row",
+    title: "a correction does not name the encounter it corrects",
+    fix: "Fill in replaces_encounter_id with the encounter_id of the line being replaced or voided (as sent before), or clear correction and original_claim_id.",
+};
+
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
 pub static NO_HCPCS_ROW: Rule = Rule {
     id: "COD-001",
@@ -353,6 +390,24 @@ pub static ZERO_CHARGE: Rule = Rule {
     fix: "Give a charge, or set transaction_type = \"RP\" for the payer to report encounters (many clearinghouses reject $0 chargeable claims).",
 };
 
+/// COD-007: a correction billed as a claim has no original_claim_id.
+pub static CORRECTION_NEEDS_CLAIM_ID: Rule = Rule {
+    id: "COD-007",
+    severity: Severity::Error,
+    applies_to: "coding",
+    title: "a correction billed as a claim has no original_claim_id",
+    fix: "Fill in original_claim_id with the CLM01 of the claim that carried the encounter (it is the replacement's CLM01 and REF*F8), as shown in the earlier 837 or the payer's remittance.",
+};
+
+/// COD-008: rows correcting the same claim disagree or do not fit on one claim.
+pub static CORRECTION_CONFLICT: Rule = Rule {
+    id: "COD-008",
+    severity: Severity::Error,
+    applies_to: "coding",
+    title: "rows correcting the same claim disagree or do not fit on one claim",
+    fix: "Every row naming one original_claim_id must be for the same member and payer and all replace or all void; a replacement carries at most 50 lines and 12 diagnoses, like the claim it replaces.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &MISSING_FIELD,
@@ -388,10 +443,14 @@ pub(super) static RULES: &[&Rule] = &[
     &WRONG_FIELD_COUNT,
     &BAD_ENCODING,
     &ADDRESS_INCOMPLETE,
+    &BAD_CORRECTION,
+    &CORRECTION_WITHOUT_ORIGINAL,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,
     &MINUTES_NEEDED,
     &CIN_NEEDED,
     &ZERO_CHARGE,
+    &CORRECTION_NEEDS_CLAIM_ID,
+    &CORRECTION_CONFLICT,
 ];

@@ -32,12 +32,17 @@ impl Finding {
 
     /// `file row 7 (encounter E-7) field service_date: ENC-002 ...: message. Fix: ...`
     pub fn describe(&self) -> String {
+        self.describe_as("encounter")
+    }
+
+    /// [`Finding::describe`] naming the row's id as `id_label` (`line L-7` for invoice lines).
+    pub fn describe_as(&self, id_label: &str) -> String {
         let mut s = self.file.clone();
         if self.row > 0 {
             s.push_str(&format!(" row {}", self.row));
         }
         if let Some(e) = &self.encounter_id {
-            s.push_str(&format!(" (encounter {e})"));
+            s.push_str(&format!(" ({id_label} {e})"));
         }
         if let Some(f) = &self.field {
             s.push_str(&format!(" field {f}"));

@@ -6,9 +6,13 @@
 pub mod check;
 mod encounter;
 mod finding;
+mod ingest;
+mod invoice;
 
 pub use encounter::*;
 pub use finding::{FINDING_COLUMNS, Finding};
+pub use ingest::*;
+pub use invoice::*;
 
 use serde::Serialize;
 
@@ -41,6 +45,8 @@ pub fn catalogue() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
     all.extend_from_slice(encounter::RULES);
     all.extend_from_slice(check::RULES);
+    all.extend_from_slice(ingest::RULES);
+    all.extend_from_slice(invoice::RULES);
     all.sort_by_key(|r| r.id);
     all
 }

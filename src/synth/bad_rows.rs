@@ -68,6 +68,22 @@ pub const NOT_PRODUCED: &[(&str, &str)] = &[
         "COD-003",
         "every payer in the generated ecm.toml has a default diagnosis",
     ),
+    (
+        "COD-007",
+        "the synthetic export holds original encounters only, no corrections",
+    ),
+    (
+        "COD-008",
+        "the synthetic export holds original encounters only, no corrections",
+    ),
+    (
+        "ENC-034",
+        "the synthetic export holds original encounters only, no corrections",
+    ),
+    (
+        "ENC-035",
+        "the synthetic export holds original encounters only, no corrections",
+    ),
     ("ENC-032", "a warning: the row is still billed"),
     ("ENC-033", "a warning: the row is still billed"),
 ];

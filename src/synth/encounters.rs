@@ -9,6 +9,7 @@ use super::period::{add_months, plus_days, push_date};
 use super::rng::Rng;
 use super::world::World;
 use crate::model::{Activity, Modality};
+use crate::report::push_csv_field;
 use chrono::NaiveDate;
 
 /// The columns written, in order: every required and optional column of the format.
@@ -104,6 +105,22 @@ impl Service {
     /// Whether it is one of the six services to an enrolled member.
     pub fn is_outreach(&self) -> bool {
         self.activity == Activity::Outreach
+    }
+
+    /// The roster span the service is billed under: its own, or for a service after a
+    /// retroactive termination the member's last; none for outreach outside a span.
+    pub fn billing_span(&self, m: &Member) -> Option<usize> {
+        self.span.map(usize::from).or(if self.is_outreach() {
+            None
+        } else {
+            Some(m.spans.len() - 1)
+        })
+    }
+
+    /// The organisation that delivered the service (index into the world's organisations).
+    pub fn org(&self, m: &Member) -> usize {
+        self.billing_span(m)
+            .map_or(m.spans[0].org, |i| m.spans[i].org)
     }
 
     /// Whether it makes its month "engaged": a non-outreach service inside a roster span.
@@ -498,18 +515,14 @@ impl Line {
             }
             f[col::DIAGNOSES].push_str(d);
         }
-        let span = s.span.map(usize::from).or(if s.is_outreach() {
-            None
-        } else {
-            Some(m.spans.len() - 1)
-        });
+        let span = s.billing_span(m);
         if s.with_authorization
             && let Some(i) = span
         {
             f[col::AUTHORIZATION].push_str(&m.spans[i].authorization);
         }
         if let Some(r) = s.rendering {
-            let org = span.map_or(m.spans[0].org, |i| m.spans[i].org);
+            let org = s.org(m);
             let c = &world.clinicians[org][r as usize];
             f[col::RENDERING_NPI].push_str(&c.npi);
             f[col::RENDERING_LAST].push_str(c.last_name);
@@ -535,25 +548,6 @@ impl Line {
             push_csv_field(out, field);
         }
         out.push(b'\n');
-    }
-}
-
-/// Appends one CSV field, quoted when it holds a comma, quote or line break.
-pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    if field
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
-        out.push(b'"');
-        for b in field.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(field.as_bytes());
     }
 }
 
@@ -607,14 +601,5 @@ mod tests {
                 crate::model::DiagnosisCode::parse(d).unwrap();
             }
         }
-    }
-
-    #[test]
-    fn fields_are_quoted_only_when_needed() {
-        let mut out = Vec::new();
-        push_csv_field(&mut out, "plain");
-        out.push(b',');
-        push_csv_field(&mut out, "a,\"b\"");
-        assert_eq!(out, b"plain,\"a,\"\"b\"\"\"");
     }
 }

@@ -10,6 +10,7 @@
 pub mod bad_rows;
 pub mod config;
 pub mod encounters;
+pub mod invoices;
 pub mod members;
 pub mod names;
 pub mod payments;
@@ -65,6 +66,8 @@ pub struct SynthRequest<'a> {
     pub out_dir: &'a Path,
     pub force: bool,
     pub codeset: &'a CodeSet,
+    /// Also write the plan's members' good rows as providers' invoices (`invoices.csv`).
+    pub invoices: bool,
 }
 
 /// What was written.
@@ -77,6 +80,8 @@ pub struct SynthSummary {
     pub roster_rows: u64,
     pub payments: u64,
     pub payment_errors: u64,
+    /// Invoice lines written (0 without `invoices`).
+    pub invoice_lines: u64,
 }
 
 /// Why nothing was written.
@@ -140,7 +145,10 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
     }
     let period = Period::new(req.start, req.months);
     let world = World::new(req.seed, period, req.codeset);
-    let names: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    let mut names: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
+    if req.invoices {
+        names.push(invoices::INVOICES_FILE.to_string());
+    }
     let mut set = OutputSet::prepare(req.out_dir, &names, req.force)?;
     set.write_all("ecm.toml", world.config_text.as_bytes())?;
     let mut enc = set.create("encounters.csv")?;
@@ -148,6 +156,17 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
     let mut pay = set.create("payments.csv")?;
     let mut tru = set.create("truth.json")?;
     let w = |file: &'static str| move |source| SynthError::Write { file, source };
+    let mut inv_file = match req.invoices {
+        true => Some(set.create(invoices::INVOICES_FILE)?),
+        false => None,
+    };
+    let mut inv_lines = invoices::InvoiceLines::new(&world);
+    let mut inv_buf: Vec<u8> = Vec::new();
+    if let Some(f) = &mut inv_file {
+        f.writer()
+            .write_all(&inv_lines.header())
+            .map_err(w(invoices::INVOICES_FILE))?;
+    }
 
     let header_line = |h: &[&str]| format!("{}\n", h.join(","));
     enc.writer()
@@ -206,6 +225,8 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
         last_accepted.clear();
         attempts.clear();
         enc_buf.clear();
+        inv_buf.clear();
+        inv_lines.member();
         for s in &services {
             seq += 1;
             row += 1;
@@ -246,6 +267,9 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
                     if s.is_outreach() {
                         attempts.push(s.date);
                     }
+                    if inv_file.is_some() {
+                        inv_lines.push(&m, s, &line, row, &mut inv_buf);
+                    }
                 }
                 Some(k) => {
                     bad_count += 1;
@@ -268,6 +292,11 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
         enc.writer()
             .write_all(&enc_buf)
             .map_err(w("encounters.csv"))?;
+        if let Some(f) = &mut inv_file {
+            f.writer()
+                .write_all(&inv_buf)
+                .map_err(w(invoices::INVOICES_FILE))?;
+        }
 
         if m.on_plan_roster() {
             on_roster += 1;
@@ -313,7 +342,7 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
     truth_out
         .finish(&ledger.errors, &counts, &totals)
         .map_err(w("truth.json"))?;
-    for f in [enc, ros, pay, tru] {
+    for f in [enc, ros, pay, tru].into_iter().chain(inv_file) {
         f.finish()?;
     }
     let written = set.commit()?;
@@ -325,6 +354,7 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
         roster_rows,
         payments: ledger.payment_count,
         payment_errors: ledger.errors.len() as u64,
+        invoice_lines: inv_lines.count,
     })
 }
 

@@ -1,5 +1,6 @@
 //! The months a synthetic data set covers, and the few date sums the generator needs.
 
+pub use crate::input::push_date;
 use chrono::{Datelike, Days, NaiveDate};
 
 /// Consecutive calendar months: every service date falls inside them.
@@ -80,24 +81,6 @@ pub fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
 pub fn days_in_month(d: NaiveDate) -> u32 {
     let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid");
     days_between(first, add_months(first, 1)) as u32
-}
-
-/// Appends `YYYY-MM-DD` (faster than chrono's formatter, which matters at a million rows).
-pub fn push_date(out: &mut String, d: NaiveDate) {
-    let (y, m, day) = (d.year() as u32, d.month(), d.day());
-    let digits = [
-        b'0' + (y / 1000 % 10) as u8,
-        b'0' + (y / 100 % 10) as u8,
-        b'0' + (y / 10 % 10) as u8,
-        b'0' + (y % 10) as u8,
-        b'-',
-        b'0' + (m / 10) as u8,
-        b'0' + (m % 10) as u8,
-        b'-',
-        b'0' + (day / 10) as u8,
-        b'0' + (day % 10) as u8,
-    ];
-    out.push_str(std::str::from_utf8(&digits).expect("ASCII"));
 }
 
 /// `YYYY-MM` of a date.

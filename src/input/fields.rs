@@ -1,0 +1,372 @@
+//! Checking the fields of one input row: required values, identifiers and free text fit for
+//! X12, dates, and the values several row formats share (sex, CIN, diagnoses, the rendering
+//! provider, a charge). Encounter rows and invoice lines are judged by the same code; each
+//! format names its own rule ids through a [`FieldRules`].
+
+use super::{DateProblem, Record, parse_date};
+use crate::model::text::{TextError, Transliteration, check_x12_ascii, to_x12_text};
+use crate::model::{DiagnosisCode, Money, Npi, Rendering, Sex};
+use crate::rules::{Finding, Rule};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The rule each kind of field problem is reported under, for one row format.
+#[derive(Debug)]
+pub struct FieldRules {
+    /// A required field is empty.
+    pub missing: &'static Rule,
+    /// A date cannot be read or does not exist.
+    pub bad_date: &'static Rule,
+    /// A field holds an X12 delimiter or a control character.
+    pub delimiter: &'static Rule,
+    /// A field holds characters with no plain-ASCII spelling.
+    pub no_ascii: &'static Rule,
+    /// A field is longer (or shorter) than the 837 allows.
+    pub too_long: &'static Rule,
+    pub bad_sex: &'static Rule,
+    pub bad_cin: &'static Rule,
+    pub bad_diagnosis: &'static Rule,
+    pub too_many_diagnoses: &'static Rule,
+    pub bad_rendering_npi: &'static Rule,
+    pub incomplete_rendering: &'static Rule,
+    pub bad_charge: &'static Rule,
+    /// The row has another number of fields than the header.
+    pub wrong_field_count: &'static Rule,
+    /// The row was not UTF-8 (a warning).
+    pub bad_encoding: &'static Rule,
+}
+
+/// Accented letters changed in one field of a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldTransliteration {
+    pub field: &'static str,
+    /// Each change, in order.
+    pub changes: Vec<Transliteration>,
+}
+
+impl FieldTransliteration {
+    /// `ñ->n é->e`.
+    pub fn describe(&self) -> String {
+        self.changes
+            .iter()
+            .map(|c| format!("{}->{}", c.from, c.to))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Checks the fields of one row, collecting every finding (so a row is fixed in one pass) and
+/// every transliteration.
+pub struct FieldChecker<'r> {
+    rec: &'r Record,
+    file: &'r str,
+    rules: &'static FieldRules,
+    /// The row's own id (encounter or line id), shown in findings when it is printable.
+    pub id: String,
+    pub findings: Vec<Finding>,
+    pub transliterations: Vec<FieldTransliteration>,
+}
+
+impl<'r> FieldChecker<'r> {
+    /// A checker for `rec` of `file`; `raw_id` is the row's id as written (kept for findings
+    /// only when it is a printable id).
+    pub fn new(
+        rec: &'r Record,
+        file: &'r str,
+        rules: &'static FieldRules,
+        raw_id: &str,
+    ) -> FieldChecker<'r> {
+        FieldChecker {
+            rec,
+            file,
+            rules,
+            id: if check_x12_ascii(raw_id).is_ok() && raw_id.len() <= 50 {
+                raw_id.to_string()
+            } else {
+                String::new()
+            },
+            findings: Vec::new(),
+            transliterations: Vec::new(),
+        }
+    }
+
+    /// The row number.
+    pub fn row(&self) -> u32 {
+        self.rec.row
+    }
+
+    /// Records a finding about this row.
+    pub fn find(&mut self, rule: &'static Rule, field: Option<&str>, message: String) {
+        self.findings.push(Finding {
+            rule,
+            file: self.file.to_string(),
+            row: self.rec.row,
+            encounter_id: (!self.id.is_empty()).then(|| self.id.clone()),
+            field: field.map(str::to_string),
+            message,
+        });
+    }
+
+    /// Checks the row's shape against a header of `width` fields: a row of another width is
+    /// reported and must not be read further (false); a row read as Windows-1252 is flagged.
+    pub fn shape(&mut self, width: usize) -> bool {
+        if self.rec.fields.len() != width {
+            self.find(
+                self.rules.wrong_field_count,
+                None,
+                format!(
+                    "the row has {} fields but the header has {width}",
+                    self.rec.fields.len()
+                ),
+            );
+            return false;
+        }
+        if self.rec.cp1252 {
+            self.find(
+                self.rules.bad_encoding,
+                None,
+                "the row's bytes are not UTF-8; read as Windows-1252".into(),
+            );
+        }
+        true
+    }
+
+    /// Whether any finding so far is an error.
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+
+    /// A trimmed field, borrowed from the record (not from the checker), so findings can be
+    /// added while it is in use.
+    pub fn raw(&self, col: Option<usize>) -> &'r str {
+        let rec: &'r Record = self.rec;
+        rec.get(col)
+    }
+
+    /// The field, or a finding that it is empty.
+    pub fn required(&mut self, col: Option<usize>, field: &'static str) -> Option<&'r str> {
+        let v = self.raw(col);
+        if v.is_empty() {
+            self.find(self.rules.missing, Some(field), format!("{field} is empty"));
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    fn text_problem(&mut self, field: &'static str, e: TextError) {
+        let rule = match e {
+            TextError::NoAscii(_) => self.rules.no_ascii,
+            TextError::Delimiter(_) | TextError::Control(_) => self.rules.delimiter,
+        };
+        self.find(rule, Some(field), format!("{field} {e}"));
+    }
+
+    /// An identifier: plain ASCII, no delimiters, within X12 lengths.
+    pub fn ident(
+        &mut self,
+        v: &str,
+        field: &'static str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        if let Err(e) = check_x12_ascii(v) {
+            self.text_problem(field, e);
+            return None;
+        }
+        self.length(v, field, min, max).then(|| v.to_string())
+    }
+
+    fn length(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> bool {
+        let n = v.chars().count();
+        if n > max || n < min {
+            let range = if min > 1 {
+                format!("{min} to {max}")
+            } else {
+                format!("at most {max}")
+            };
+            self.find(
+                self.rules.too_long,
+                Some(field),
+                format!("{field} has {n} characters; the 837 allows {range}"),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// Free text for X12: transliterated (reported), then length-checked.
+    pub fn text(&mut self, v: &str, field: &'static str, max: usize) -> Option<String> {
+        match to_x12_text(v) {
+            Ok((t, changes)) => {
+                if !changes.is_empty() {
+                    self.transliterations
+                        .push(FieldTransliteration { field, changes });
+                }
+                self.length(&t, field, 1, max).then_some(t)
+            }
+            Err(e) => {
+                self.text_problem(field, e);
+                None
+            }
+        }
+    }
+
+    /// A date; `show_value` is false for birth dates, which never appear in messages.
+    pub fn date(&mut self, v: &str, field: &'static str, show_value: bool) -> Option<NaiveDate> {
+        match parse_date(v) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                let shown = if show_value {
+                    format!(" '{v}'")
+                } else {
+                    String::new()
+                };
+                let what = match p {
+                    DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
+                    DateProblem::Impossible => "is not a real calendar day",
+                };
+                self.find(
+                    self.rules.bad_date,
+                    Some(field),
+                    format!("{field}{shown} {what}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `F`, `M` or `U`.
+    pub fn sex(&mut self, v: &str, field: &'static str) -> Option<Sex> {
+        let s = Sex::parse(v);
+        if s.is_none() {
+            self.find(
+                self.rules.bad_sex,
+                Some(field),
+                format!("{field} '{v}' is not F, M or U"),
+            );
+        }
+        s
+    }
+
+    /// A Medi-Cal CIN (8 digits then a letter), upper-cased; empty is `None`.
+    pub fn cin(&mut self, v: &str, field: &'static str) -> Option<String> {
+        if v.is_empty() {
+            return None;
+        }
+        let v = v.to_ascii_uppercase();
+        let b = v.as_bytes();
+        if b.len() == 9 && b[..8].iter().all(u8::is_ascii_digit) && b[8].is_ascii_uppercase() {
+            Some(v)
+        } else {
+            self.find(
+                self.rules.bad_cin,
+                Some(field),
+                format!("{field} is not 8 digits followed by a letter"),
+            );
+            None
+        }
+    }
+
+    /// A non-negative amount with at most two decimals; empty is `None`.
+    pub fn charge(&mut self, v: &str, field: &'static str) -> Option<Money> {
+        if v.is_empty() {
+            return None;
+        }
+        match Money::parse(v) {
+            Ok(m) if !m.is_negative() => Some(m),
+            _ => {
+                self.find(
+                    self.rules.bad_charge,
+                    Some(field),
+                    format!("{field} '{v}' is not a non-negative amount with at most two decimals"),
+                );
+                None
+            }
+        }
+    }
+
+    /// ICD-10-CM codes separated by `;` (or `,`), without repeats; at most 12.
+    pub fn diagnoses(&mut self, raw: &str, field: &'static str) -> Vec<DiagnosisCode> {
+        let mut out: Vec<DiagnosisCode> = Vec::new();
+        for (i, part) in raw
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .enumerate()
+        {
+            match DiagnosisCode::parse(part) {
+                Ok(d) => {
+                    if !out.contains(&d) {
+                        out.push(d);
+                    }
+                }
+                Err(e) => self.find(
+                    self.rules.bad_diagnosis,
+                    Some(field),
+                    format!("diagnosis code #{} is malformed: {e}", i + 1),
+                ),
+            }
+        }
+        if out.len() > 12 {
+            self.find(
+                self.rules.too_many_diagnoses,
+                Some(field),
+                format!(
+                    "{} distinct diagnosis codes; an 837 claim carries at most 12",
+                    out.len()
+                ),
+            );
+        }
+        out
+    }
+
+    /// The rendering provider from its NPI, last and first name (fields named `prefix_npi`,
+    /// `prefix_last_name`, `prefix_first_name`): all empty is `None`; NPI and last name go
+    /// together.
+    pub fn rendering(
+        &mut self,
+        [npi_raw, last_raw, first_raw]: [&str; 3],
+        [npi_field, last_field, first_field]: [&'static str; 3],
+    ) -> Option<Rendering> {
+        if npi_raw.is_empty() && last_raw.is_empty() && first_raw.is_empty() {
+            return None;
+        }
+        let npi = if npi_raw.is_empty() {
+            None
+        } else {
+            match Npi::parse(npi_raw) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    self.find(
+                        self.rules.bad_rendering_npi,
+                        Some(npi_field),
+                        format!("{npi_field} '{npi_raw}': {e}"),
+                    );
+                    return None;
+                }
+            }
+        };
+        if npi.is_none() || last_raw.is_empty() {
+            let missing = if npi.is_none() { npi_field } else { last_field };
+            self.find(
+                self.rules.incomplete_rendering,
+                Some(missing),
+                format!("a rendering provider is named but {missing} is empty"),
+            );
+            return None;
+        }
+        let last_name = self.text(last_raw, last_field, 60)?;
+        let first_name = if first_raw.is_empty() {
+            None
+        } else {
+            Some(self.text(first_raw, first_field, 35)?)
+        };
+        Some(Rendering {
+            npi: npi?,
+            last_name,
+            first_name,
+        })
+    }
+}

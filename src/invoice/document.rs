@@ -1,0 +1,454 @@
+//! An invoice as a value: its header block, which service lines it lists (by index, so a
+//! million-line run holds no second copy of them), and its totals. Grouping lines into invoices
+//! is pure: one invoice per payer per service month, lines by member, date and encounter id.
+
+use super::layout::{HEADER_FIELDS, LINE_FIELDS};
+use crate::billing::digest::Fnv64;
+use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals};
+use crate::config::{Payer, Provider};
+use crate::input::push_date;
+use crate::model::{Correction, Member, Money, Npi, Rendering};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// The header block: invoice number and date, billing period, who bills and who pays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceHeader {
+    pub invoice_number: String,
+    pub invoice_date: NaiveDate,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub provider_name: String,
+    pub provider_npi: Npi,
+    pub provider_tin: String,
+    pub provider_address: String,
+    pub provider_city: String,
+    pub provider_state: String,
+    pub provider_zip: String,
+    pub remit_to_name: String,
+    pub remit_to_address: String,
+    pub remit_to_city: String,
+    pub remit_to_state: String,
+    pub remit_to_zip: String,
+    pub plan_name: String,
+    pub plan_payer_id: String,
+}
+
+impl InvoiceHeader {
+    /// The header of `provider`'s invoice to a plan for the period; remit-to defaults to the
+    /// provider's own name and address.
+    pub fn new(
+        provider: &Provider,
+        plan_name: &str,
+        plan_payer_id: &str,
+        invoice_number: String,
+        invoice_date: NaiveDate,
+        (period_start, period_end): (NaiveDate, NaiveDate),
+    ) -> InvoiceHeader {
+        let remit = provider.remit_to.as_ref();
+        InvoiceHeader {
+            invoice_number,
+            invoice_date,
+            period_start,
+            period_end,
+            provider_name: provider.name.clone(),
+            provider_npi: provider.npi,
+            provider_tin: provider.tin.clone(),
+            provider_address: provider.address.clone(),
+            provider_city: provider.city.clone(),
+            provider_state: provider.state.clone(),
+            provider_zip: provider.zip.clone(),
+            remit_to_name: remit.map_or(&provider.name, |r| &r.name).clone(),
+            remit_to_address: remit.map_or(&provider.address, |r| &r.address).clone(),
+            remit_to_city: remit.map_or(&provider.city, |r| &r.city).clone(),
+            remit_to_state: remit.map_or(&provider.state, |r| &r.state).clone(),
+            remit_to_zip: remit.map_or(&provider.zip, |r| &r.zip).clone(),
+            plan_name: plan_name.to_string(),
+            plan_payer_id: plan_payer_id.to_string(),
+        }
+    }
+
+    /// Each header field as text, in [`HEADER_FIELDS`] order (dates as YYYY-MM-DD).
+    pub fn values(&self) -> [String; HEADER_FIELDS.len()] {
+        [
+            self.invoice_number.clone(),
+            self.invoice_date.to_string(),
+            self.period_start.to_string(),
+            self.period_end.to_string(),
+            self.provider_name.clone(),
+            self.provider_npi.to_string(),
+            self.provider_tin.clone(),
+            self.provider_address.clone(),
+            self.provider_city.clone(),
+            self.provider_state.clone(),
+            self.provider_zip.clone(),
+            self.remit_to_name.clone(),
+            self.remit_to_address.clone(),
+            self.remit_to_city.clone(),
+            self.remit_to_state.clone(),
+            self.remit_to_zip.clone(),
+            self.plan_name.clone(),
+            self.plan_payer_id.clone(),
+        ]
+    }
+}
+
+/// One invoice: a payer's lines of one service month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invoice {
+    pub header: InvoiceHeader,
+    /// The payer's index in the configuration and its key.
+    pub payer: u16,
+    pub payer_key: String,
+    /// The lines (indices into the run's service lines), in line-number order.
+    pub lines: Vec<u32>,
+    pub units: u64,
+    pub total: Money,
+    pub members: usize,
+    pub by_code: Vec<CodeTotal>,
+}
+
+impl Invoice {
+    /// The file name stem: `<payer-key>-<YYYY-MM>`.
+    pub fn stem(&self) -> String {
+        let d = self.header.period_start;
+        format!("{}-{:04}-{:02}", self.payer_key, d.year(), d.month())
+    }
+}
+
+/// One line of an invoice, with what it refers to resolved.
+pub struct LineView<'a> {
+    /// 1-based position on the invoice.
+    pub number: u32,
+    pub line: &'a ServiceLine<'a>,
+    pub member: &'a Member,
+    pub authorization: Option<&'a str>,
+    pub rendering: Option<&'a Rendering>,
+    pub correction: Option<&'a Correction>,
+}
+
+impl<'a> LineView<'a> {
+    /// The `number`th line of an invoice, line `i` of the run.
+    pub fn new(
+        number: u32,
+        i: u32,
+        lines: &'a [ServiceLine<'a>],
+        reg: &'a Registry,
+    ) -> LineView<'a> {
+        let line = &lines[i as usize];
+        LineView {
+            number,
+            line,
+            member: &reg.members[line.member as usize],
+            authorization: line.authorization.map(|a| &*reg.authorizations[a as usize]),
+            rendering: line.rendering.map(|r| &reg.renderings[r as usize]),
+            correction: line.correction.map(|c| &reg.corrections[c as usize]),
+        }
+    }
+
+    /// Writes field `i` (a position in [`LINE_FIELDS`]) as text into `buf`, which is cleared
+    /// first: one place decides how every format spells a line.
+    pub fn field(&self, i: usize, buf: &mut String) {
+        buf.clear();
+        let l = self.line;
+        let c = &l.coding;
+        // Arms in LINE_FIELDS order; `fields_are_in_layout_order` checks them against the keys.
+        let _ = match i {
+            0 => write!(buf, "{}", self.number),
+            1 | 2 => buf.write_str(&l.encounter_id),
+            3 => buf.write_str(&self.member.member_id),
+            4 => buf.write_str(self.member.cin.as_deref().unwrap_or("")),
+            5 => buf.write_str(&self.member.last_name),
+            6 => buf.write_str(&self.member.first_name),
+            7 => {
+                push_date(buf, self.member.dob);
+                Ok(())
+            }
+            8 => buf.write_str(self.member.sex.code()),
+            9 => {
+                push_date(buf, l.service_date);
+                Ok(())
+            }
+            10 => buf.write_str(l.activity.key()),
+            11 => buf.write_str(c.hcpcs.as_str()),
+            12 => {
+                for (k, m) in c.modifiers.as_slice().iter().enumerate() {
+                    if k > 0 {
+                        buf.push(':');
+                    }
+                    buf.push_str(m.as_str());
+                }
+                Ok(())
+            }
+            13 => write!(buf, "{}", c.units),
+            14 => {
+                c.charge.push_cents(buf);
+                Ok(())
+            }
+            15 => buf.write_str(c.place_of_service.as_str()),
+            16 => {
+                for (k, d) in c.diagnoses.iter().enumerate() {
+                    if k > 0 {
+                        buf.push(';');
+                    }
+                    buf.push_str(d.as_str());
+                }
+                Ok(())
+            }
+            17 => buf.write_str(self.authorization.unwrap_or("")),
+            18 => buf.write_str(self.rendering.map_or("", |r| r.npi.as_str())),
+            19 => buf.write_str(self.rendering.map_or("", |r| &r.last_name)),
+            20 => buf.write_str(
+                self.rendering
+                    .and_then(|r| r.first_name.as_deref())
+                    .unwrap_or(""),
+            ),
+            21 => buf.write_str(self.correction.map_or("", |c| c.kind_key())),
+            22 => buf.write_str(self.correction.map_or("", |c| &c.replaces)),
+            _ => unreachable!("LINE_FIELDS has {} fields", LINE_FIELDS.len()),
+        };
+    }
+}
+
+/// Groups the lines into invoices: one per payer (in key order) and service month (in date
+/// order); within an invoice, lines by member id, service date and encounter id. `date` is the
+/// invoice date.
+pub fn plan_invoices(
+    lines: &[ServiceLine],
+    reg: &Registry,
+    provider: &Provider,
+    payers: &[Payer],
+    date: NaiveDate,
+) -> Vec<Invoice> {
+    let ranks = reg.ranks();
+    let month = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let mut keyed: Vec<(u16, i32, u32, NaiveDate, u32)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                l.payer,
+                month(l.service_date),
+                ranks.member[l.member as usize],
+                l.service_date,
+                i as u32,
+            )
+        })
+        .collect();
+    let key_order = {
+        let mut by_key: Vec<u16> = (0..payers.len() as u16).collect();
+        by_key.sort_by(|a, b| payers[*a as usize].key.cmp(&payers[*b as usize].key));
+        let mut rank = vec![0usize; payers.len()];
+        for (r, p) in by_key.into_iter().enumerate() {
+            rank[p as usize] = r;
+        }
+        rank
+    };
+    keyed.sort_unstable_by(|a, b| {
+        (key_order[a.0 as usize], a.1, a.2, a.3)
+            .cmp(&(key_order[b.0 as usize], b.1, b.2, b.3))
+            .then_with(|| {
+                lines[a.4 as usize]
+                    .encounter_id
+                    .cmp(&lines[b.4 as usize].encounter_id)
+            })
+    });
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < keyed.len() {
+        let (payer, m) = (keyed[start].0, keyed[start].1);
+        let mut end = start;
+        while end < keyed.len() && (keyed[end].0, keyed[end].1) == (payer, m) {
+            end += 1;
+        }
+        let which: Vec<u32> = keyed[start..end].iter().map(|k| k.4).collect();
+        let mut members = 0;
+        let mut last = None;
+        for k in &keyed[start..end] {
+            if last != Some(k.2) {
+                members += 1;
+                last = Some(k.2);
+            }
+        }
+        let p = &payers[payer as usize];
+        let first = lines[which[0] as usize].service_date;
+        let period = month_bounds(first);
+        let number = invoice_number(&which, lines, reg, provider.npi, &p.key, period.0);
+        out.push(Invoice {
+            header: InvoiceHeader::new(provider, &p.name, &p.payer_id, number, date, period),
+            payer,
+            payer_key: p.key.clone(),
+            units: which
+                .iter()
+                .map(|&i| u64::from(lines[i as usize].coding.units))
+                .sum(),
+            total: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
+            members,
+            by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+            lines: which,
+        });
+        start = end;
+    }
+    out
+}
+
+/// The first and last day of `d`'s month.
+pub fn month_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = d.with_day(1).expect("day 1 exists");
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    (first, next.and_then(|n| n.pred_opt()).expect("in range"))
+}
+
+/// `INV-YYYYMM-XXXXXXXX`: the month and a hash of the provider, payer and every line (ids,
+/// member, date, code, units, charge), so the same lines always get the same number and any
+/// change to what is invoiced gives another. The run date is not part of it: re-issuing an
+/// invoice keeps its number.
+pub fn invoice_number(
+    which: &[u32],
+    lines: &[ServiceLine],
+    reg: &Registry,
+    npi: Npi,
+    payer_key: &str,
+    month: NaiveDate,
+) -> String {
+    let mut h = Fnv64::default();
+    h.str(npi.as_str()).str(payer_key);
+    for &i in which {
+        let l = &lines[i as usize];
+        let charge = l.coding.charge.amount();
+        h.str(&l.encounter_id)
+            .str(&reg.members[l.member as usize].member_id)
+            .u64(l.service_date.num_days_from_ce() as u64)
+            .str(l.coding.hcpcs.as_str());
+        for m in l.coding.modifiers.as_slice() {
+            h.str(m.as_str());
+        }
+        h.u64(u64::from(l.coding.units))
+            .bytes(&charge.mantissa().to_le_bytes())
+            .u64(u64::from(charge.scale()))
+            .u64(u64::from(l.correction.is_some()));
+    }
+    let hash = h.finish();
+    format!(
+        "INV-{:04}{:02}-{:08X}",
+        month.year(),
+        month.month(),
+        (hash >> 32) as u32 ^ hash as u32
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::{CodeSet, UnitBasis};
+    use crate::coding::{ChargeSource, Coding};
+    use crate::model::{
+        Activity, ClaimFrequency, DiagnosisCode, Modifiers, PlaceOfService, RowRef, Sex,
+    };
+
+    #[test]
+    fn fields_are_in_layout_order() {
+        let cs = CodeSet::embedded().unwrap();
+        let mut reg = Registry::default();
+        let member = reg.member(
+            0,
+            &Member {
+                member_id: "M-7".into(),
+                cin: Some("91234567A".into()),
+                last_name: "Lastname".into(),
+                first_name: "Firstname".into(),
+                dob: NaiveDate::from_ymd_opt(1970, 2, 3).unwrap(),
+                sex: Sex::Female,
+                address: None,
+            },
+        );
+        let rendering = reg.rendering(&Rendering {
+            npi: Npi::parse("1500000017").unwrap(),
+            last_name: "Okafor".into(),
+            first_name: Some("Adaeze".into()),
+        });
+        reg.corrections.push(Correction {
+            frequency: ClaimFrequency::Void,
+            replaces: "E-1".into(),
+            original_claim_id: None,
+        });
+        let line = ServiceLine {
+            source: RowRef { file: 0, row: 2 },
+            encounter_id: "E-2".into(),
+            payer: 0,
+            member,
+            service_date: NaiveDate::from_ymd_opt(2026, 9, 10).unwrap(),
+            activity: Activity::Assessment,
+            coding: Coding {
+                hcpcs: cs.hcpcs[0].hcpcs,
+                modifiers: Modifiers::parse("U1:GQ").unwrap(),
+                units: 2,
+                unit_basis: UnitBasis::Encounter,
+                charge: Money::parse("150.5").unwrap(),
+                charge_source: ChargeSource::Encounter,
+                place_of_service: PlaceOfService::parse("12").unwrap(),
+                diagnoses: vec![
+                    DiagnosisCode::parse("Z59.01").unwrap(),
+                    DiagnosisCode::parse("F33.1").unwrap(),
+                ],
+                row: &cs.hcpcs[0],
+                telehealth: None,
+            },
+            authorization: Some(reg.authorization("AUTH-9")),
+            rendering: Some(rendering),
+            correction: Some(0),
+        };
+        let lines = [line];
+        let v = LineView::new(4, 0, &lines, &reg);
+        let want = [
+            ("line_number", "4"),
+            ("line_id", "E-2"),
+            ("encounter_id", "E-2"),
+            ("member_id", "M-7"),
+            ("member_cin", "91234567A"),
+            ("member_last_name", "Lastname"),
+            ("member_first_name", "Firstname"),
+            ("member_dob", "1970-02-03"),
+            ("member_sex", "F"),
+            ("service_date", "2026-09-10"),
+            ("activity", "assessment"),
+            ("hcpcs", cs.hcpcs[0].hcpcs.as_str()),
+            ("modifiers", "U1:GQ"),
+            ("units", "2"),
+            ("charge", "150.50"),
+            ("place_of_service", "12"),
+            ("diagnosis_codes", "Z5901;F331"),
+            ("authorization_number", "AUTH-9"),
+            ("rendering_npi", "1500000017"),
+            ("rendering_last_name", "Okafor"),
+            ("rendering_first_name", "Adaeze"),
+            ("correction", "void"),
+            ("replaces_line_id", "E-1"),
+        ];
+        assert_eq!(want.len(), LINE_FIELDS.len());
+        let mut buf = String::new();
+        for (i, (key, value)) in want.iter().enumerate() {
+            assert_eq!(LINE_FIELDS[i].0, *key);
+            v.field(i, &mut buf);
+            assert_eq!(buf, *value, "{key}");
+        }
+    }
+
+    #[test]
+    fn months_have_their_last_day() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            month_bounds(d("2024-02-10")),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        assert_eq!(
+            month_bounds(d("2026-12-31")),
+            (d("2026-12-01"), d("2026-12-31"))
+        );
+    }
+}

@@ -1,0 +1,509 @@
+//! The plan's ledger of accepted invoice lines: a CSV file, one row per line ever accepted
+//! (originals, replacements and voids, in the order they were taken in), so a later run can
+//! refuse a service already reported and check that a correction names a line that exists.
+//!
+//! The file only grows. It is rewritten whole to a temporary file beside it and renamed over the
+//! old one after the run's outputs are in place: an interrupted run leaves the old ledger, never
+//! one that claims lines whose encounters were not written.
+
+use crate::input::{InputError, Table, parse_date};
+use crate::model::{ClaimFrequency, Hcpcs, Modifiers, Npi};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The ledger's columns.
+pub const COLUMNS: [&str; 11] = [
+    "provider_npi",
+    "line_id",
+    "kind",
+    "replaces_line_id",
+    "member_id",
+    "service_date",
+    "hcpcs",
+    "modifiers",
+    "claim_id",
+    "invoice_number",
+    "ingested_on",
+];
+
+/// A 128-bit fingerprint of a value (two SipHash-1-3 halves with fixed keys): equal values give
+/// equal fingerprints, and two different lines share one with a probability near 2^-128. The
+/// ledger keeps fingerprints rather than strings, so a million lines cost a few dozen megabytes.
+fn fingerprint(value: impl Hash) -> u128 {
+    let half = |salt: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        salt.hash(&mut h);
+        value.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// What makes two lines the same service: provider, member, date, code and modifiers (in any
+/// order). The state refuses duplicate service lines.
+pub fn service_fingerprint(
+    npi: Npi,
+    member_id: &str,
+    date: NaiveDate,
+    hcpcs: Hcpcs,
+    modifiers: Modifiers,
+) -> u128 {
+    fingerprint((npi, member_id, date, hcpcs, modifiers.sorted().as_slice()))
+}
+
+/// A provider's line id.
+pub fn line_fingerprint(npi: Npi, line_id: &str) -> u128 {
+    fingerprint((npi, line_id))
+}
+
+/// Where an accepted line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Row `n` (0-based, after the header) of the ledger file.
+    Earlier(u32),
+    /// The caller's line `n` of this run.
+    ThisRun(u32),
+}
+
+/// Where a line id stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineState {
+    /// The service it reports while it is in force (not replaced or voided since).
+    pub active: Option<u128>,
+    pub origin: Origin,
+}
+
+/// One row of the ledger file, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow<'a> {
+    pub npi: Npi,
+    pub line_id: &'a str,
+    pub frequency: ClaimFrequency,
+    pub replaces: Option<&'a str>,
+    pub member_id: &'a str,
+    pub date: NaiveDate,
+    pub hcpcs: Hcpcs,
+    pub modifiers: Modifiers,
+    pub claim_id: &'a str,
+    pub invoice_number: &'a str,
+    pub ingested_on: NaiveDate,
+}
+
+/// Fingerprints are already hashes: the maps use their low bits as they are.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type ByFingerprint<V> = HashMap<u128, V, BuildHasherDefault<FingerprintHasher>>;
+
+/// The accepted lines, earlier runs' and this run's, as one state.
+#[derive(Default)]
+pub struct Ledger {
+    /// Rows in the file when it was read.
+    pub rows_before: u64,
+    /// Line ids of the file's rows, for messages.
+    earlier_ids: Vec<Box<str>>,
+    lines: ByFingerprint<LineState>,
+    /// Service -> the line reporting it.
+    active: ByFingerprint<Origin>,
+    /// Lines accepted in this run.
+    pub accepted: u64,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("rows_before", &self.rows_before)
+            .field("lines", &self.lines.len())
+            .field("active", &self.active.len())
+            .field("accepted", &self.accepted)
+            .finish()
+    }
+}
+
+/// A ledger file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(
+        "{file} row {row} field {field}: {problem}; the ledger is written by ecm ingest and should not be edited (restore it from a backup)"
+    )]
+    Bad {
+        file: String,
+        row: u32,
+        field: &'static str,
+        problem: String,
+    },
+    #[error("cannot write the ledger {file}: {source}")]
+    Write {
+        file: String,
+        source: std::io::Error,
+    },
+}
+
+impl Ledger {
+    /// Reads the ledger file; a file that does not exist yet is an empty ledger.
+    pub fn load(path: &Path) -> Result<Ledger, LedgerError> {
+        let mut ledger = Ledger::default();
+        if !path.exists() {
+            return Ok(ledger);
+        }
+        let mut t = Table::open(path, &[])?;
+        t.require(&COLUMNS)?;
+        let file = t.name.clone();
+        let at: Vec<usize> = COLUMNS
+            .iter()
+            .map(|c| t.column(c).expect("required"))
+            .collect();
+        while let Some(rec) = t.next_record() {
+            let rec = rec?;
+            let bad = |field: &'static str, problem: &str| LedgerError::Bad {
+                file: file.clone(),
+                row: rec.row,
+                field,
+                problem: problem.to_string(),
+            };
+            let get = |i: usize| rec.get(Some(at[i]));
+            let npi = Npi::parse(get(0)).map_err(|_| bad("provider_npi", "not an NPI"))?;
+            let frequency = match get(2) {
+                "original" => ClaimFrequency::Original,
+                "replacement" => ClaimFrequency::Replacement,
+                "void" => ClaimFrequency::Void,
+                _ => return Err(bad("kind", "not original, replacement or void")),
+            };
+            let date = parse_date(get(5)).map_err(|_| bad("service_date", "not a date"))?;
+            let hcpcs = Hcpcs::parse(get(6)).map_err(|_| bad("hcpcs", "not a HCPCS code"))?;
+            let modifiers =
+                Modifiers::parse(get(7)).map_err(|_| bad("modifiers", "not modifiers"))?;
+            parse_date(get(10)).map_err(|_| bad("ingested_on", "not a date"))?;
+            if get(1).is_empty() {
+                return Err(bad("line_id", "empty"));
+            }
+            let replaces = Some(get(3)).filter(|r| !r.is_empty());
+            if frequency != ClaimFrequency::Original && replaces.is_none() {
+                return Err(bad("replaces_line_id", "a correction names no line"));
+            }
+            let origin = Origin::Earlier(ledger.earlier_ids.len() as u32);
+            ledger.earlier_ids.push(get(1).into());
+            let service = service_fingerprint(npi, get(4), date, hcpcs, modifiers);
+            ledger.apply(npi, get(1), frequency, replaces, service, origin);
+            ledger.rows_before += 1;
+        }
+        Ok(ledger)
+    }
+
+    /// Where a provider's line id stands, if it was ever accepted (or corrected).
+    pub fn line(&self, npi: Npi, line_id: &str) -> Option<LineState> {
+        self.lines.get(&line_fingerprint(npi, line_id)).copied()
+    }
+
+    /// The line in force reporting this service (a [`service_fingerprint`]).
+    pub fn active_owner(&self, service: u128) -> Option<Origin> {
+        self.active.get(&service).copied()
+    }
+
+    /// The line id of a ledger file row.
+    pub fn earlier_line_id(&self, row: u32) -> &str {
+        &self.earlier_ids[row as usize]
+    }
+
+    /// Records line `index` of this run as accepted.
+    pub fn accept(
+        &mut self,
+        npi: Npi,
+        line_id: &str,
+        frequency: ClaimFrequency,
+        replaces: Option<&str>,
+        service: u128,
+        index: u32,
+    ) {
+        self.apply(
+            npi,
+            line_id,
+            frequency,
+            replaces,
+            service,
+            Origin::ThisRun(index),
+        );
+        self.accepted += 1;
+    }
+
+    fn apply(
+        &mut self,
+        npi: Npi,
+        line_id: &str,
+        frequency: ClaimFrequency,
+        replaces: Option<&str>,
+        service: u128,
+        origin: Origin,
+    ) {
+        if let Some(r) = replaces {
+            // A corrected line is out of force; one this ledger never saw is remembered as
+            // corrected, so it cannot be corrected twice.
+            let old = self
+                .lines
+                .entry(line_fingerprint(npi, r))
+                .or_insert(LineState {
+                    active: None,
+                    origin,
+                });
+            if let Some(k) = old.active.take() {
+                self.active.remove(&k);
+            }
+        }
+        let active = (frequency != ClaimFrequency::Void).then_some(service);
+        if let Some(k) = active {
+            self.active.insert(k, origin);
+        }
+        self.lines
+            .insert(line_fingerprint(npi, line_id), LineState { active, origin });
+    }
+
+    /// Writes the whole ledger (the old file's bytes, then `rows`, this run's accepted lines) to
+    /// a temporary file beside `path`; [`StagedLedger::commit`] renames it into place.
+    pub fn stage<'a>(
+        &self,
+        path: &Path,
+        rows: impl Iterator<Item = LedgerRow<'a>>,
+    ) -> Result<StagedLedger, LedgerError> {
+        let file = path.display().to_string();
+        let werr = |source| LedgerError::Write {
+            file: file.clone(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "ledger.csv".into());
+        let tmp = dir.join(format!(".{name}.ecm-tmp-{}", std::process::id()));
+        let staged = StagedLedger {
+            tmp: tmp.clone(),
+            target: path.to_path_buf(),
+            done: false,
+        };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(werr)?);
+        if path.exists() {
+            let mut old = std::fs::File::open(path).map_err(werr)?;
+            std::io::copy(&mut old, &mut out).map_err(werr)?;
+        } else {
+            out.write_all(COLUMNS.join(",").as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(werr)?;
+        }
+        let mut w = csv::Writer::from_writer(out);
+        for r in rows {
+            w.write_record([
+                r.npi.as_str(),
+                r.line_id,
+                match r.frequency {
+                    ClaimFrequency::Original => "original",
+                    ClaimFrequency::Replacement => "replacement",
+                    ClaimFrequency::Void => "void",
+                },
+                r.replaces.unwrap_or(""),
+                r.member_id,
+                &r.date.to_string(),
+                r.hcpcs.as_str(),
+                &r.modifiers.join(":"),
+                r.claim_id,
+                r.invoice_number,
+                &r.ingested_on.to_string(),
+            ])
+            .map_err(|e| werr(std::io::Error::other(e)))?;
+        }
+        let out = w
+            .into_inner()
+            .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
+        let f = out.into_inner().map_err(|e| werr(e.into_error()))?;
+        f.sync_all().map_err(werr)?;
+        Ok(staged)
+    }
+}
+
+/// A ledger written beside the old one, waiting to replace it.
+#[derive(Debug)]
+pub struct StagedLedger {
+    tmp: PathBuf,
+    target: PathBuf,
+    done: bool,
+}
+
+impl StagedLedger {
+    /// Renames the new ledger over the old one.
+    pub fn commit(mut self) -> Result<PathBuf, LedgerError> {
+        std::fs::rename(&self.tmp, &self.target).map_err(|source| LedgerError::Write {
+            file: self.target.display().to_string(),
+            source,
+        })?;
+        self.done = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for StagedLedger {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 9, d).unwrap()
+    }
+
+    fn npi() -> Npi {
+        Npi::parse("1234567893").unwrap()
+    }
+
+    fn service(d: u32, mods: &str) -> u128 {
+        service_fingerprint(
+            npi(),
+            "M1",
+            day(d),
+            Hcpcs::parse("G9012").unwrap(),
+            Modifiers::parse(mods).unwrap(),
+        )
+    }
+
+    fn row<'a>(id: &'a str, f: ClaimFrequency, replaces: Option<&'a str>, d: u32) -> LedgerRow<'a> {
+        LedgerRow {
+            npi: npi(),
+            line_id: id,
+            frequency: f,
+            replaces,
+            member_id: "M1",
+            date: day(d),
+            hcpcs: Hcpcs::parse("G9012").unwrap(),
+            modifiers: Modifiers::parse("U2:GQ").unwrap(),
+            claim_id: "P1",
+            invoice_number: "INV-1",
+            ingested_on: day(30),
+        }
+    }
+
+    #[test]
+    fn modifiers_in_any_order_are_the_same_service() {
+        assert_eq!(service(1, "U2:GQ"), service(1, "GQ U2"));
+        assert_ne!(service(1, "U2:GQ"), service(2, "U2:GQ"));
+        assert_ne!(line_fingerprint(npi(), "L1"), line_fingerprint(npi(), "L2"));
+    }
+
+    #[test]
+    fn replacements_and_voids_move_the_service_and_the_file_reads_back() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("ledger.csv");
+        let mut l = Ledger::load(&path).unwrap();
+        let rows = [
+            row("L1", ClaimFrequency::Original, None, 1),
+            row("L2", ClaimFrequency::Original, None, 2),
+            row("L3", ClaimFrequency::Replacement, Some("L1"), 3),
+            row("L4", ClaimFrequency::Void, Some("L2"), 2),
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            if i == 2 {
+                assert_eq!(
+                    l.active_owner(service(1, "U2:GQ")),
+                    Some(Origin::ThisRun(0))
+                );
+            }
+            l.accept(
+                r.npi,
+                r.line_id,
+                r.frequency,
+                r.replaces,
+                service(chrono::Datelike::day(&r.date), "U2:GQ"),
+                i as u32,
+            );
+        }
+        assert_eq!(l.active_owner(service(1, "U2:GQ")), None);
+        assert_eq!(
+            l.active_owner(service(3, "GQ:U2")),
+            Some(Origin::ThisRun(2))
+        );
+        assert_eq!(l.active_owner(service(2, "U2:GQ")), None);
+        assert!(l.line(npi(), "L2").unwrap().active.is_none());
+        l.stage(&path, rows.iter().cloned())
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(
+            !std::fs::read_dir(d.path())
+                .unwrap()
+                .any(|e| { e.unwrap().file_name().to_string_lossy().starts_with('.') })
+        );
+
+        // Read back: the same state, now from an earlier run; a second run appends.
+        let again = Ledger::load(&path).unwrap();
+        assert_eq!(again.rows_before, 4);
+        assert_eq!(
+            again.active_owner(service(3, "U2:GQ")),
+            Some(Origin::Earlier(2))
+        );
+        assert_eq!(again.earlier_line_id(2), "L3");
+        assert!(again.line(npi(), "L1").unwrap().active.is_none());
+        again
+            .stage(
+                &path,
+                [row("L5", ClaimFrequency::Original, None, 9)].into_iter(),
+            )
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(Ledger::load(&path).unwrap().rows_before, 5);
+
+        // A staged ledger that is dropped leaves the old one and no temporary file.
+        let third = Ledger::load(&path).unwrap();
+        drop(
+            third
+                .stage(
+                    &path,
+                    [row("L6", ClaimFrequency::Original, None, 10)].into_iter(),
+                )
+                .unwrap(),
+        );
+        assert_eq!(Ledger::load(&path).unwrap().rows_before, 5);
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_damaged_ledger_is_refused_with_its_row() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("ledger.csv");
+        std::fs::write(
+            &path,
+            format!(
+                "{}\n1234567893,L1,maybe,,M1,2026-09-01,G9012,U2,P1,INV-1,2026-11-01\n",
+                COLUMNS.join(",")
+            ),
+        )
+        .unwrap();
+        let e = Ledger::load(&path).unwrap_err().to_string();
+        assert!(e.contains("row 2 field kind"), "{e}");
+    }
+}

@@ -1,0 +1,331 @@
+//! Reading invoices back (the plan side): our CSV, our XLSX, or a sheet filled in by hand from
+//! our template. Whatever the form, the result is one table whose columns are the layout's keys
+//! and whose every row carries the header fields, so the line checks see one shape.
+//!
+//! Forgiving where a clerk would be: header labels in any case and spacing (`Line ID`), numbers
+//! and dates stored as spreadsheet numbers, blank rows, and the total row under the table.
+
+pub use super::layout::field;
+use super::layout::{HEADER_FIELDS, LINE_FIELDS, TOTAL_LABEL};
+use crate::input::{InputError, Record, Table, xlsx};
+use crate::model::normalise_key;
+use std::path::Path;
+
+/// Fields every invoice line must have a column for.
+pub const REQUIRED: [&str; 19] = [
+    "invoice_number",
+    "provider_npi",
+    "provider_name",
+    "provider_tin",
+    "provider_address",
+    "provider_city",
+    "provider_state",
+    "provider_zip",
+    "line_id",
+    "member_id",
+    "member_last_name",
+    "member_first_name",
+    "member_dob",
+    "member_sex",
+    "service_date",
+    "hcpcs",
+    "units",
+    "charge",
+    "place_of_service",
+];
+
+/// The number of layout fields (header, then line).
+pub const FIELD_COUNT: usize = HEADER_FIELDS.len() + LINE_FIELDS.len();
+
+/// The layout key of field `i` (header fields first).
+pub fn field_key(i: usize) -> &'static str {
+    if i < HEADER_FIELDS.len() {
+        HEADER_FIELDS[i].0
+    } else {
+        LINE_FIELDS[i - HEADER_FIELDS.len()].0
+    }
+}
+
+/// The position of a layout key among the fields.
+pub fn field_index(key: &str) -> Option<usize> {
+    (0..FIELD_COUNT).find(|&i| field_key(i) == key)
+}
+
+/// Where each layout field sits in one file's table.
+#[derive(Debug, Clone)]
+pub struct InvoiceColumns {
+    at: [Option<usize>; FIELD_COUNT],
+    /// How many fields the header has.
+    pub width: usize,
+}
+
+impl InvoiceColumns {
+    /// Locates the layout's fields in a table (header names matched as keys), failing on a
+    /// missing required one.
+    pub fn locate(t: &Table) -> Result<InvoiceColumns, InputError> {
+        let mut at = [None; FIELD_COUNT];
+        for (c, name) in t.columns.iter().enumerate() {
+            if let Some(i) = field_index(&normalise_key(name))
+                && at[i].is_none()
+            {
+                at[i] = Some(c);
+            }
+        }
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .copied()
+            .filter(|k| at[field_index(k).expect("a layout key")].is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(InputError::MissingColumns {
+                file: t.name.clone(),
+                missing: missing.join(", "),
+            });
+        }
+        Ok(InvoiceColumns {
+            at,
+            width: t.columns.len(),
+        })
+    }
+
+    /// The column of a layout field (a [`field`] position).
+    pub fn at(&self, field: usize) -> Option<usize> {
+        self.at[field]
+    }
+
+    /// Header columns that are not layout fields.
+    pub fn unknown(t: &Table) -> Vec<String> {
+        t.columns
+            .iter()
+            .filter(|c| !c.is_empty() && field_index(&normalise_key(c)).is_none())
+            .cloned()
+            .collect()
+    }
+}
+
+/// Opens an invoice: a CSV as it is, a spreadsheet by finding its table (the row naming
+/// `line_id` and `hcpcs`) and the label/value pairs above it.
+pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        return Table::open(path, &[]);
+    }
+    let name = path.display().to_string();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let rows = xlsx::sheet_rows(path, &name, &[super::xlsx_out::INVOICE_SHEET])?;
+    let keys = |r: &Record| -> Vec<String> { r.fields.iter().map(normalise_key).collect() };
+    let Some(h) = rows.iter().position(|r| {
+        let k = keys(r);
+        k.iter().any(|c| c == "line_id") && k.iter().any(|c| c == "hcpcs")
+    }) else {
+        return Err(InputError::MissingColumns {
+            file: name,
+            missing: "line_id, hcpcs (no row of the sheet names the invoice's columns)".into(),
+        });
+    };
+    let mut columns = keys(&rows[h]);
+    let width = columns.len();
+    // The header block: label in the first cell, value in the second.
+    let mut block = Vec::new();
+    for r in &rows[..h] {
+        let label = normalise_key(r.fields.get(0).unwrap_or(""));
+        if HEADER_FIELDS.iter().any(|(k, _)| *k == label)
+            && !columns.contains(&label)
+            && !block.iter().any(|(k, _): &(String, String)| *k == label)
+        {
+            block.push((label, r.fields.get(1).unwrap_or("").trim().to_string()));
+        }
+    }
+    columns.extend(block.iter().map(|(k, _)| k.clone()));
+    let number_col = columns.iter().position(|c| c == "line_number").unwrap_or(0);
+    let total = normalise_key(TOTAL_LABEL);
+    let mut records = Vec::new();
+    for r in &rows[h + 1..] {
+        if normalise_key(r.fields.get(number_col).unwrap_or("")) == total {
+            break;
+        }
+        let mut fields = csv::StringRecord::new();
+        for c in 0..width {
+            fields.push_field(r.fields.get(c).unwrap_or(""));
+        }
+        for (_, v) in &block {
+            fields.push_field(v);
+        }
+        records.push(Record {
+            row: r.row,
+            fields,
+            cp1252: false,
+        });
+    }
+    Ok(Table::from_records(&name, columns, records, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_positions_name_their_keys() {
+        assert_eq!(field_key(field::INVOICE_NUMBER), "invoice_number");
+        assert_eq!(field_key(field::PLAN_PAYER_ID), "plan_payer_id");
+        assert_eq!(field_key(field::LINE_NUMBER), "line_number");
+        assert_eq!(field_key(field::LINE_ID), "line_id");
+        assert_eq!(field_key(field::REPLACES_LINE_ID), "replaces_line_id");
+        assert_eq!(field::REPLACES_LINE_ID, FIELD_COUNT - 1);
+        for i in 0..FIELD_COUNT {
+            assert_eq!(field_index(field_key(i)), Some(i));
+        }
+    }
+    use crate::billing::{Registry, ServiceLine, code_totals};
+    use crate::codeset::CodeSet;
+    use crate::coding::{ChargeSource, Coding};
+    use crate::config::Config;
+    use crate::invoice::line_check::{LineContext, ProviderMemo, check_line};
+    use crate::invoice::{Invoice, InvoiceHeader, csv_out, xlsx_out};
+    use crate::model::{Activity, DiagnosisCode, Member, Money, PlaceOfService, RowRef, Sex};
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    const CONFIG: &str = r#"
+[provider]
+name = "Sunrise, \"Community\" Care"
+npi = "1234567893"
+tin = "941234567"
+address = "1400 K Street, Suite 210"
+city = "Sacramento"
+state = "CA"
+zip = "958141234"
+contact_name = "Billing"
+contact_phone = "9165550100"
+[plan]
+name = "Golden Valley Health Plan"
+payer_id = "GVHP1"
+submitter_id = "GVHPENC"
+receiver_id = "DHCSENC"
+contact_name = "Encounter Unit"
+contact_phone = "9165550199"
+[[contract]]
+id = "sunrise"
+provider_npi = "1234567893"
+effective_from = "2022-01-01"
+payment_basis = "enrolled"
+member_month_rule = "any_day"
+pmpm = "400.00"
+"#;
+
+    /// Names as intake leaves them: ASCII, with the characters CSV must quote.
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z ,'\"-]{0,20}[A-Za-z]"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn lines_read_back_as_written_from_csv_and_xlsx(
+            rows in proptest::collection::vec(
+                (name(), name(), 0u32..365, 0usize..8, 1u32..50, 0i64..99_999_999, "[A-Z0-9][A-Z0-9-]{0,20}"),
+                1..12,
+            ),
+        ) {
+            let cs = CodeSet::embedded().unwrap();
+            let config = Config::parse(CONFIG, "t").unwrap();
+            let provider = config.provider.as_ref().unwrap();
+            let mut reg = Registry::default();
+            let mut lines = Vec::new();
+            for (i, (last, first, day, code, units, cents, id)) in rows.iter().enumerate() {
+                let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(*day));
+                let row = &cs.hcpcs[*code % cs.hcpcs.len()];
+                let member = reg.member(0, &Member {
+                    member_id: format!("M{i}"),
+                    cin: None,
+                    last_name: last.clone(),
+                    first_name: first.clone(),
+                    dob: NaiveDate::from_ymd_opt(1960, 5, 6).unwrap(),
+                    sex: Sex::Male,
+                    address: None,
+                });
+                lines.push(ServiceLine {
+                    source: RowRef { file: 0, row: i as u32 + 2 },
+                    encounter_id: format!("{id}{i}").into(),
+                    payer: 0,
+                    member,
+                    service_date: date,
+                    activity: Activity::Assessment,
+                    coding: Coding {
+                        hcpcs: row.hcpcs,
+                        modifiers: row.modifiers,
+                        units: *units,
+                        unit_basis: row.unit_basis,
+                        charge: Money::from_decimal(rust_decimal::Decimal::new(*cents, 2)).unwrap(),
+                        charge_source: ChargeSource::Encounter,
+                        place_of_service: PlaceOfService::parse("12").unwrap(),
+                        diagnoses: vec![DiagnosisCode::parse("Z59.01").unwrap()],
+                        row,
+                        telehealth: None,
+                    },
+                    authorization: None,
+                    rendering: None,
+                    correction: None,
+                });
+            }
+            let d = NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
+            let which: Vec<u32> = (0..lines.len() as u32).collect();
+            let inv = Invoice {
+                header: InvoiceHeader::new(provider, "Golden Valley Health Plan", "GVHP1", "INV-T".into(), d, (d, d)),
+                payer: 0,
+                payer_key: "gv".into(),
+                units: lines.iter().map(|l| u64::from(l.coding.units)).sum(),
+                total: lines.iter().map(|l| l.coding.charge).sum(),
+                members: lines.len(),
+                by_code: code_totals(lines.iter()),
+                lines: which,
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let csv_path = dir.path().join("i.csv");
+            csv_out::write_csv(&mut std::fs::File::create(&csv_path).unwrap(), &inv, &lines, &reg).unwrap();
+            let xlsx_path = dir.path().join("i.xlsx");
+            xlsx_out::write_xlsx(
+                std::fs::File::create(&xlsx_path).unwrap(),
+                &inv, &lines, &reg, d.and_hms_opt(9, 0, 0).unwrap(), dir.path(),
+            ).unwrap();
+            for path in [&csv_path, &xlsx_path] {
+                let mut t = open_invoice(path).unwrap();
+                let cols = InvoiceColumns::locate(&t).unwrap();
+                let ctx = LineContext {
+                    codeset: &cs,
+                    config: &config,
+                    plan: config.plan().unwrap(),
+                    as_of: d,
+                    file: "i",
+                    file_index: 0,
+                };
+                let mut n = 0;
+                let mut memo = ProviderMemo::default();
+                while let Some(rec) = t.next_record() {
+                    let rec = rec.unwrap();
+                    let got = check_line(&rec, &cols, &ctx, &mut memo);
+                    prop_assert!(got.findings.is_empty(), "{:?}: {:?}", path, got.findings);
+                    let got = got.line.unwrap();
+                    let want = &lines[n];
+                    let m = &reg.members[want.member as usize];
+                    prop_assert_eq!(&got.line_id, &*want.encounter_id);
+                    prop_assert_eq!(&got.member.last_name, &m.last_name);
+                    prop_assert_eq!(&got.member.first_name, &m.first_name);
+                    prop_assert_eq!(got.service_date, want.service_date);
+                    prop_assert_eq!(got.coding.hcpcs, want.coding.hcpcs);
+                    prop_assert_eq!(got.coding.modifiers, want.coding.modifiers);
+                    prop_assert_eq!(got.coding.units, want.coding.units);
+                    prop_assert_eq!(got.coding.charge, want.coding.charge);
+                    prop_assert_eq!(&got.provider.name, &provider.name);
+                    prop_assert_eq!(&got.provider.address, &provider.address);
+                    prop_assert_eq!(&got.invoice_number, "INV-T");
+                    n += 1;
+                }
+                prop_assert_eq!(n, lines.len());
+            }
+        }
+    }
+}

@@ -1,0 +1,827 @@
+//! `ecm ingest` (plan side): invoice files in; the accepted lines as one 837P of encounters
+//! (`encounters.837`, BHT06 = RP, billing provider = the ECM provider, payer = the plan,
+//! REF*6R = the invoice line id), the rejected lines with rule, message and fix to send back
+//! (`rejects.csv`), and `summary.json`. With `--ledger`, lines accepted by earlier runs are
+//! known, so a service is never reported twice and a correction must name a line that exists.
+//!
+//! Every line read ends in exactly one place (`lines_read = lines_accepted + lines_rejected`).
+//! The ledger is replaced last, after the outputs are in place.
+
+use super::intake::{RuleTally, UnknownColumn, code_totals, rule_counts};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
+use crate::billing::digest::Fnv64;
+use crate::billing::{
+    MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
+};
+use crate::clock::Clock;
+use crate::codeset::{CodeSet, ProgramRule};
+use crate::config::Config;
+use crate::encounters::TransliterationTally;
+use crate::input::InputError;
+use crate::input::roster::{Roster, read_roster};
+use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
+use crate::invoice::line_check::{
+    CheckedLine, LineContext, ProviderMemo, ProviderParty, check_line,
+};
+use crate::invoice::read::{InvoiceColumns, open_invoice};
+use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
+use crate::output::{OutputError, OutputSet};
+use crate::rules::{self, Finding, Rule};
+use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
+use chrono::{Datelike, Timelike};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The encounter file.
+pub const ENCOUNTERS_FILE: &str = "encounters.837";
+
+/// How many rejections a run hands back for the terminal; `rejects.csv` holds every one.
+pub const REJECTS_KEPT: usize = 1000;
+
+/// The columns of the ingest `rejects.csv`, the file sent back to providers.
+pub const REJECT_COLUMNS: [&str; 11] = [
+    "file",
+    "row",
+    "invoice_number",
+    "provider_npi",
+    "line_id",
+    "rule_id",
+    "severity",
+    "field",
+    "title",
+    "message",
+    "fix",
+];
+
+/// What `ecm ingest` was asked to do.
+pub struct IngestRequest<'a> {
+    pub inputs: &'a [PathBuf],
+    pub out_dir: &'a Path,
+    pub config: &'a Config,
+    pub codeset: &'a CodeSet,
+    pub clock: Clock,
+    /// The plan's ECM roster: enrollment and other programs are checked when given.
+    pub roster: Option<&'a Path>,
+    /// The ledger of lines accepted by earlier runs, updated by this one.
+    pub ledger: Option<&'a Path>,
+    /// Replace existing outputs.
+    pub force: bool,
+}
+
+/// Why an ingest run wrote nothing (or, for [`IngestError::LedgerNotUpdated`], wrote its
+/// outputs but could not record them).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(
+        "{file}: {count} roster row(s) cannot be read, so enrollment cannot be checked; fix them and run again:\n{first}"
+    )]
+    Roster {
+        file: String,
+        count: usize,
+        first: String,
+    },
+    #[error("encounter 837 (provider {npi}): {source}")]
+    X12 { npi: Npi, source: Box<WriteError> },
+    #[error(
+        "the outputs were written but the ledger could not be updated ({source}); the lines are not recorded as accepted: fix the problem and run again with --force"
+    )]
+    LedgerNotUpdated { source: LedgerError },
+}
+
+/// A rejected (or warned) line with what the provider needs to find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub invoice_number: String,
+    pub provider_npi: String,
+}
+
+impl std::borrow::Borrow<Finding> for Reject {
+    fn borrow(&self) -> &Finding {
+        &self.finding
+    }
+}
+
+/// The result of a run that finished (ingest has no `--strict`: `refused_by_strict` is false).
+/// `rejects` holds the first [`REJECTS_KEPT`] rejections; `rejects.csv` holds every one.
+pub type IngestOutcome = RunOutcome<IngestSummary, Reject>;
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestSummary {
+    #[serde(flatten)]
+    pub head: RunHead,
+    pub plan_payer_id: String,
+    pub roster: Option<RosterSummary>,
+    pub ledger: Option<LedgerSummary>,
+    pub lines_read: u64,
+    pub lines_accepted: u64,
+    pub lines_rejected: u64,
+    /// `encounters.837`, or null when no line was accepted.
+    pub file: Option<String>,
+    pub interchange_control_number: Option<String>,
+    pub transactions: usize,
+    pub claims: u64,
+    pub replacement_claims: u64,
+    pub void_claims: u64,
+    pub total_charge: Money,
+    pub providers: Vec<ProviderSummary>,
+    #[serde(flatten)]
+    pub report: RunReport,
+    /// Rows of `rejects.csv` (a line may break several rules).
+    pub rejections: usize,
+}
+
+/// The roster used.
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterSummary {
+    pub file: String,
+    pub rows: u64,
+    pub spans: usize,
+}
+
+/// The ledger before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerSummary {
+    pub file: String,
+    pub entries_before: u64,
+    pub entries_added: usize,
+}
+
+/// One provider's lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderSummary {
+    /// As written on the invoice (it may be malformed on a rejected line).
+    pub provider_npi: String,
+    pub lines_accepted: u64,
+    pub lines_rejected: u64,
+    pub total_charge: Money,
+}
+
+/// What the accepted lines are: compact service lines, and per line its billing provider and
+/// invoice number.
+struct Accepted<'cs> {
+    lines: Vec<ServiceLine<'cs>>,
+    registry: Registry,
+    /// Per line: index into `providers`.
+    provider_of: Vec<u16>,
+    providers: Vec<ProviderParty>,
+    provider_index: HashMap<Npi, u16>,
+    /// Per line: index into `invoices`.
+    invoice_of: Vec<u32>,
+    invoices: Vec<Box<str>>,
+}
+
+impl Accepted<'_> {
+    fn npi(&self, i: u32) -> Npi {
+        self.providers[self.provider_of[i as usize] as usize].npi
+    }
+
+    /// What line `i` corrects, if it is a replacement or void.
+    fn correction(&self, i: u32) -> Option<&crate::model::Correction> {
+        self.lines[i as usize]
+            .correction
+            .map(|c| &self.registry.corrections[c as usize])
+    }
+
+    /// CLM01 of line `i`'s encounter: from the line it corrects, else its own id.
+    fn claim_id(&self, i: u32) -> String {
+        let own = &self.lines[i as usize].encounter_id;
+        plan_claim_id(
+            self.npi(i),
+            self.correction(i).map_or(own, |c| c.replaces.as_str()),
+        )
+    }
+
+    fn frequency(&self, i: u32) -> ClaimFrequency {
+        self.correction(i)
+            .map_or(ClaimFrequency::Original, |c| c.frequency)
+    }
+
+    /// Line `i` as the ledger records it.
+    fn ledger_row<'a>(
+        &'a self,
+        i: u32,
+        claim_id: &'a str,
+        today: chrono::NaiveDate,
+    ) -> LedgerRow<'a> {
+        let l = &self.lines[i as usize];
+        LedgerRow {
+            npi: self.npi(i),
+            line_id: &l.encounter_id,
+            frequency: self.frequency(i),
+            replaces: self.correction(i).map(|c| c.replaces.as_str()),
+            member_id: &self.registry.members[l.member as usize].member_id,
+            date: l.service_date,
+            hcpcs: l.coding.hcpcs,
+            modifiers: l.coding.modifiers,
+            claim_id,
+            invoice_number: &self.invoices[self.invoice_of[i as usize] as usize],
+            ingested_on: today,
+        }
+    }
+}
+
+/// CLM01 of the encounter built from a provider's invoice line: `P` and 16 hex digits of a hash
+/// of the provider and line id. A replacement or void carries the id of the line it corrects,
+/// so it gets the same CLM01 as the encounter it corrects, with no lookup.
+pub fn plan_claim_id(npi: Npi, line_id: &str) -> String {
+    let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
+    format!("P{h:016X}")
+}
+
+/// Runs the whole pipeline. `progress` is told (bytes read, bytes total) while reading.
+pub fn run_ingest(
+    req: &IngestRequest,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<IngestOutcome, IngestError> {
+    let plan = req.config.plan()?;
+    let mut watch = Stopwatch::default();
+    let roster = match req.roster {
+        Some(p) => Some(load_roster(p)?),
+        None => None,
+    };
+    let mut ledger = match req.ledger {
+        Some(p) => Ledger::load(p)?,
+        None => Ledger::default(),
+    };
+    let names = [
+        ENCOUNTERS_FILE.to_string(),
+        "rejects.csv".to_string(),
+        "summary.json".to_string(),
+    ];
+    let mut outputs = OutputSet::prepare(req.out_dir, &names, req.force)?;
+    watch.lap("read roster and ledger");
+
+    let mut accepted = Accepted {
+        lines: Vec::new(),
+        registry: Registry::default(),
+        provider_of: Vec::new(),
+        providers: Vec::new(),
+        provider_index: HashMap::new(),
+        invoice_of: Vec::new(),
+        invoices: Vec::new(),
+    };
+    // Rejections go to rejects.csv as they are found: a re-sent invoice of a million lines must
+    // not hold two million findings. The first ones are kept for the terminal.
+    let mut rejects_file = outputs.create("rejects.csv")?;
+    let mut rejects_out = csv::Writer::from_writer(rejects_file.writer());
+    let rejects_err = |e: csv::Error| OutputError::Write {
+        file: "rejects.csv".into(),
+        source: std::io::Error::other(e),
+    };
+    rejects_out
+        .write_record(REJECT_COLUMNS)
+        .map_err(rejects_err)?;
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut reject_rows = 0usize;
+    let mut tally = RuleTally::default();
+    let mut warnings: Vec<Finding> = Vec::new();
+    let mut lines_read = 0u64;
+    let mut lines_rejected = 0u64;
+    let mut transliterations = TransliterationTally::default();
+    let mut rejected_by_provider: BTreeMap<String, u64> = BTreeMap::new();
+    let mut unknown_columns = Vec::new();
+    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut tables = Vec::with_capacity(req.inputs.len());
+    for p in req.inputs {
+        let t = open_invoice(p)?;
+        let cols = InvoiceColumns::locate(&t)?;
+        for u in InvoiceColumns::unknown(&t) {
+            unknown_columns.push(UnknownColumn {
+                file: t.name.clone(),
+                column: u,
+            });
+        }
+        tables.push((t, cols));
+    }
+    let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
+    let mut done_before = 0u64;
+    for (fi, (mut table, cols)) in tables.into_iter().enumerate() {
+        let ctx = LineContext {
+            codeset: req.codeset,
+            config: req.config,
+            plan,
+            as_of: req.clock.date,
+            file: &files[fi],
+            file_index: fi as u16,
+        };
+        let mut n = 0u64;
+        let mut memo = ProviderMemo::default();
+        while let Some(rec) = table.next_record() {
+            let rec = rec?;
+            lines_read += 1;
+            n += 1;
+            if n.is_multiple_of(8192) {
+                progress(done_before + table.position(), total);
+            }
+            let checked = check_line(&rec, &cols, &ctx, &mut memo);
+            transliterations.add(&checked.transliterations);
+            let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
+                checked.findings.into_iter().partition(Finding::is_error);
+            warnings.extend(warns);
+            if let Some(line) = &checked.line {
+                errors.extend(batch_checks(
+                    line,
+                    &ctx,
+                    roster.as_ref(),
+                    &ledger,
+                    req.ledger.is_some(),
+                    &accepted,
+                ));
+            }
+            match checked.line {
+                Some(line) if errors.is_empty() => accept(line, &mut accepted, &mut ledger),
+                _ => {
+                    lines_rejected += 1;
+                    *rejected_by_provider
+                        .entry(checked.provider_npi.clone())
+                        .or_default() += 1;
+                    for finding in errors {
+                        tally.add(finding.rule, fi as u16, finding.row);
+                        let r = Reject {
+                            finding,
+                            invoice_number: checked.invoice_number.clone(),
+                            provider_npi: checked.provider_npi.clone(),
+                        };
+                        write_reject(&mut rejects_out, &r).map_err(rejects_err)?;
+                        reject_rows += 1;
+                        if rejects.len() < REJECTS_KEPT {
+                            rejects.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        done_before += table.size;
+        progress(done_before, total);
+    }
+    rejects_out.flush().map_err(|e| rejects_err(e.into()))?;
+    drop(rejects_out);
+    rejects_file.finish()?;
+    watch.lap("read and check lines");
+
+    let mut summary = IngestSummary {
+        head: RunHead::new(&req.clock, files, req.codeset),
+        plan_payer_id: plan.payer_id.clone(),
+        roster: roster.as_ref().map(|r| RosterSummary {
+            file: r.file.clone(),
+            rows: r.rows_read,
+            spans: r.spans.len(),
+        }),
+        ledger: req.ledger.map(|p| LedgerSummary {
+            file: p.display().to_string(),
+            entries_before: ledger.rows_before,
+            entries_added: ledger.accepted as usize,
+        }),
+        lines_read,
+        lines_accepted: accepted.lines.len() as u64,
+        lines_rejected,
+        file: None,
+        interchange_control_number: None,
+        transactions: 0,
+        claims: 0,
+        replacement_claims: 0,
+        void_claims: 0,
+        total_charge: accepted.lines.iter().map(|l| l.coding.charge).sum(),
+        providers: provider_summaries(&accepted, &rejected_by_provider),
+        report: RunReport {
+            by_code: code_totals(accepted.lines.iter()),
+            rejections_by_rule: tally.counts(),
+            warnings_by_rule: rule_counts(&warnings),
+            warnings,
+            unknown_columns,
+            transliterations,
+        },
+        rejections: reject_rows,
+    };
+    debug_assert_eq!(
+        summary.lines_read,
+        summary.lines_accepted + summary.lines_rejected
+    );
+
+    if !accepted.lines.is_empty() {
+        write_encounters(req, plan, &accepted, &mut outputs, &mut summary)?;
+    }
+    watch.lap("write encounters 837");
+    // The ledger is written beside the old one before the outputs go into place, and replaces
+    // it only after they did.
+    let staged = match req.ledger {
+        Some(p) if ledger.accepted > 0 => {
+            let ids: Vec<String> = (0..accepted.lines.len() as u32)
+                .map(|i| accepted.claim_id(i))
+                .collect();
+            let today = req.clock.date;
+            Some(
+                ledger.stage(
+                    p,
+                    ids.iter()
+                        .enumerate()
+                        .map(|(i, id)| accepted.ledger_row(i as u32, id, today)),
+                )?,
+            )
+        }
+        _ => None,
+    };
+    let mut written = finish(outputs, None, &summary)?;
+    if let Some(s) = staged {
+        written.push(
+            s.commit()
+                .map_err(|source| IngestError::LedgerNotUpdated { source })?,
+        );
+    }
+    watch.lap("write rejects, summary and ledger");
+    Ok(IngestOutcome {
+        summary,
+        written,
+        rejects,
+        refused_by_strict: false,
+        timings: watch.laps,
+    })
+}
+
+fn load_roster(path: &Path) -> Result<Roster, IngestError> {
+    let r = read_roster(path)?;
+    if r.problems.is_empty() {
+        return Ok(r);
+    }
+    let first = r
+        .problems
+        .iter()
+        .take(10)
+        .map(|p| {
+            format!(
+                "  row {}{}: {}",
+                p.row,
+                p.field.map(|f| format!(" field {f}")).unwrap_or_default(),
+                p.problem
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(IngestError::Roster {
+        file: r.file.clone(),
+        count: r.problems.len(),
+        first,
+    })
+}
+
+/// The checks that need more than the line: the roster (enrollment, provider, other
+/// programs), duplicates within the batch and against the ledger, line ids, corrections.
+fn batch_checks(
+    line: &CheckedLine,
+    ctx: &LineContext<'_, '_>,
+    roster: Option<&Roster>,
+    ledger: &Ledger,
+    ledger_given: bool,
+    acc: &Accepted,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut find = |rule: &'static Rule, field: &str, message: String| {
+        out.push(Finding {
+            rule,
+            file: ctx.file.to_string(),
+            row: line.source.row,
+            encounter_id: Some(line.line_id.clone()),
+            field: Some(field.to_string()),
+            message,
+        })
+    };
+    let npi = line.provider.npi;
+    let date = line.service_date;
+    let member = &line.member.member_id;
+    if let Some(r) = roster {
+        let covering: Vec<_> = r.spans_of(member).filter(|s| s.covers(date)).collect();
+        // Outreach comes before enrollment; every other service needs it, with this provider.
+        if line.activity_class == ActivityClass::Enrolled {
+            if covering.is_empty() {
+                find(
+                    &rules::ING_NOT_ENROLLED,
+                    "member_id",
+                    format!("member {member} has no ECM enrollment on the roster covering {date}"),
+                );
+            } else if !covering.iter().any(|s| s.provider_npi == npi) {
+                find(
+                    &rules::ING_OTHER_PROVIDER,
+                    "provider_npi",
+                    format!(
+                        "on {date} member {member} is enrolled with provider {} (roster row {}), not {npi}",
+                        covering[0].provider_npi, covering[0].row
+                    ),
+                );
+            }
+        }
+        for s in &covering {
+            for p in &s.other_programs {
+                if let Some(row) = ctx.codeset.program(p, date)
+                    && row.rule != ProgramRule::MayCombine
+                {
+                    find(
+                        &rules::ING_DUPLICATIVE_PROGRAM,
+                        "member_id",
+                        format!(
+                            "roster row {} lists {} ({}), which the code set marks {} on {date}",
+                            s.row,
+                            row.id,
+                            row.name,
+                            match row.rule {
+                                ProgramRule::ChooseOne => "choose_one (ECM or the program)",
+                                _ => "excluded (no ECM while enrolled)",
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let origin = |o: Origin| match o {
+        Origin::ThisRun(i) => (
+            "earlier in this batch",
+            &*acc.lines[i as usize].encounter_id,
+        ),
+        Origin::Earlier(i) => ("by an earlier run", ledger.earlier_line_id(i)),
+    };
+    if let Some(st) = ledger.line(npi, &line.line_id) {
+        find(
+            &rules::ING_LINE_ID_USED,
+            "line_id",
+            format!(
+                "provider {npi} line id {} was already used {}",
+                line.line_id,
+                origin(st.origin).0
+            ),
+        );
+    }
+    let service = service_fingerprint(npi, member, date, line.coding.hcpcs, line.coding.modifiers);
+    let replaces = line.correction.as_ref().map(|c| c.replaces.as_str());
+    if line
+        .correction
+        .as_ref()
+        .is_none_or(|c| c.frequency != ClaimFrequency::Void)
+        && let Some(owner) = ledger.active_owner(service)
+        && replaces.is_none_or(|r| ledger.line(npi, r).is_none_or(|st| st.origin != owner))
+    {
+        let (when, owner_id) = origin(owner);
+        let rule = match owner {
+            Origin::ThisRun(_) => &rules::ING_DUPLICATE_IN_BATCH,
+            Origin::Earlier(_) => &rules::ING_DUPLICATE_OF_ACCEPTED,
+        };
+        find(
+            rule,
+            "service_date",
+            format!(
+                "the same service (provider, member, date, {} {}) was accepted {when} as line {owner_id}",
+                line.coding.hcpcs,
+                line.coding.modifiers.join(":"),
+            ),
+        );
+    }
+    if let Some(r) = replaces {
+        let problem = match ledger.line(npi, r) {
+            Some(st) if matches!(st.origin, Origin::ThisRun(_)) => {
+                Some("was taken in or corrected earlier in this batch")
+            }
+            Some(st) if st.active.is_none() => Some("was already replaced or voided"),
+            Some(_) => None,
+            None if ledger_given => Some("was never accepted (it is not in the ledger)"),
+            None => None,
+        };
+        if let Some(p) = problem {
+            find(
+                &rules::ING_CORRECTS_UNKNOWN_LINE,
+                "replaces_line_id",
+                format!("provider {npi} line {r} {p}"),
+            );
+        }
+    }
+    out
+}
+
+fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Ledger) {
+    let npi = line.provider.npi;
+    let pi = match acc.provider_index.get(&npi) {
+        Some(&i) => i,
+        None => {
+            let i = acc.providers.len() as u16;
+            acc.providers.push((*line.provider).clone());
+            acc.provider_index.insert(npi, i);
+            i
+        }
+    };
+    // Invoice lines come invoice by invoice: the last number is almost always this one.
+    let inv = match acc.invoices.last() {
+        Some(last) if **last == *line.invoice_number => acc.invoices.len() as u32 - 1,
+        _ => {
+            acc.invoices.push(line.invoice_number.as_str().into());
+            acc.invoices.len() as u32 - 1
+        }
+    };
+    let (frequency, replaces) = match &line.correction {
+        Some(c) => (c.frequency, Some(c.replaces.as_str())),
+        None => (ClaimFrequency::Original, None),
+    };
+    ledger.accept(
+        npi,
+        &line.line_id,
+        frequency,
+        replaces,
+        service_fingerprint(
+            npi,
+            &line.member.member_id,
+            line.service_date,
+            line.coding.hcpcs,
+            line.coding.modifiers,
+        ),
+        acc.lines.len() as u32,
+    );
+    let reg = &mut acc.registry;
+    let sl = ServiceLine {
+        source: line.source,
+        encounter_id: line.line_id.into(),
+        payer: 0,
+        member: reg.member(0, &line.member),
+        service_date: line.service_date,
+        activity: line.activity,
+        coding: line.coding,
+        authorization: line.authorization.as_deref().map(|a| reg.authorization(a)),
+        rendering: line.rendering.as_ref().map(|r| reg.rendering(r)),
+        correction: line.correction.map(|c| {
+            reg.corrections.push(c);
+            reg.corrections.len() as u32 - 1
+        }),
+    };
+    acc.lines.push(sl);
+    acc.provider_of.push(pi);
+    acc.invoice_of.push(inv);
+}
+
+fn provider_summaries(acc: &Accepted, rejected: &BTreeMap<String, u64>) -> Vec<ProviderSummary> {
+    let mut by: BTreeMap<String, ProviderSummary> = BTreeMap::new();
+    let blank = |npi: &str| ProviderSummary {
+        provider_npi: npi.to_string(),
+        lines_accepted: 0,
+        lines_rejected: 0,
+        total_charge: Money::ZERO,
+    };
+    for (l, &p) in acc.lines.iter().zip(&acc.provider_of) {
+        let npi = acc.providers[p as usize].npi.to_string();
+        let e = by.entry(npi.clone()).or_insert_with(|| blank(&npi));
+        e.lines_accepted += 1;
+        e.total_charge += l.coding.charge;
+    }
+    for (npi, n) in rejected {
+        by.entry(npi.clone())
+            .or_insert_with(|| blank(npi))
+            .lines_rejected += n;
+    }
+    by.into_values().collect()
+}
+
+/// The 2010AA billing provider of a provider's encounters.
+fn billing(p: &ProviderParty) -> BillingProvider {
+    BillingProvider {
+        taxonomy: None,
+        name: p.name.to_ascii_uppercase(),
+        npi: p.npi.to_string(),
+        address: Address {
+            line1: p.address.to_ascii_uppercase(),
+            city: p.city.to_ascii_uppercase(),
+            state: p.state.clone(),
+            zip: p.zip.clone(),
+        },
+        tax_id: p.tin.clone(),
+        pay_to: None,
+        kept: Vec::new(),
+    }
+}
+
+/// Writes `encounters.837`: one claim per accepted line, providers in NPI order (each in its
+/// own transaction sets), within a provider by member id, service date and line id.
+fn write_encounters(
+    req: &IngestRequest,
+    plan: &crate::config::PlanConfig,
+    acc: &Accepted,
+    outputs: &mut OutputSet,
+    summary: &mut IngestSummary,
+) -> Result<(), IngestError> {
+    let ranks = acc.registry.ranks();
+    let mut order: Vec<u32> = (0..acc.lines.len() as u32).collect();
+    let npi_of = |i: u32| acc.providers[acc.provider_of[i as usize] as usize].npi;
+    order.sort_unstable_by(|&a, &b| {
+        let (la, lb) = (&acc.lines[a as usize], &acc.lines[b as usize]);
+        (
+            npi_of(a),
+            ranks.member[la.member as usize],
+            la.service_date,
+            &la.encounter_id,
+        )
+            .cmp(&(
+                npi_of(b),
+                ranks.member[lb.member as usize],
+                lb.service_date,
+                &lb.encounter_id,
+            ))
+    });
+    let mut h = Fnv64::default();
+    h.str(&plan.payer_id)
+        .u64(req.clock.date.num_days_from_ce() as u64)
+        .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
+    for &i in &order {
+        let charge = acc.lines[i as usize].coding.charge.amount();
+        h.str(&acc.claim_id(i))
+            .str(&acc.lines[i as usize].encounter_id)
+            .bytes(&charge.mantissa().to_le_bytes())
+            .u64(u64::from(charge.scale()));
+    }
+    let control = (h.finish() % 999_999_999) as u32 + 1;
+    let parties = Parties::for_plan(plan);
+    let mut staged = outputs.create(ENCOUNTERS_FILE)?;
+    let x12err = |npi: Npi| {
+        move |source| IngestError::X12 {
+            npi,
+            source: Box::new(source),
+        }
+    };
+    let first_npi = npi_of(order[0]);
+    let mut w = InterchangeWriter::begin(
+        staged.writer(),
+        &parties.envelope(&req.clock, control),
+        WriteOptions::default(),
+    )
+    .map_err(x12err(first_npi))?;
+    let mut start = 0;
+    while start < order.len() {
+        let npi = npi_of(order[start]);
+        let mut end = start;
+        while end < order.len() && npi_of(order[end]) == npi {
+            end += 1;
+        }
+        let bp = billing(&acc.providers[acc.provider_of[order[start] as usize] as usize]);
+        for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
+            let claims: Vec<PlannedClaim> = chunk
+                .iter()
+                .map(|&i| {
+                    let frequency = acc.frequency(i);
+                    match frequency {
+                        ClaimFrequency::Replacement => summary.replacement_claims += 1,
+                        ClaimFrequency::Void => summary.void_claims += 1,
+                        ClaimFrequency::Original => {}
+                    }
+                    let id = acc.claim_id(i);
+                    let original = (frequency != ClaimFrequency::Original).then(|| id.clone());
+                    PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
+                })
+                .collect();
+            summary.transactions += 1;
+            summary.claims += claims.len() as u64;
+            let t = transaction(
+                &claims,
+                &acc.lines,
+                &acc.registry,
+                &parties,
+                &bp,
+                &req.clock,
+                control,
+                summary.transactions,
+            );
+            w.write_transaction(&t).map_err(x12err(npi))?;
+        }
+        start = end;
+    }
+    w.finish().map_err(x12err(first_npi))?;
+    staged.finish()?;
+    summary.file = Some(ENCOUNTERS_FILE.to_string());
+    summary.interchange_control_number = Some(format!("{control:09}"));
+    Ok(())
+}
+
+/// Appends one row to the ingest `rejects.csv`: the finding with the invoice number, provider
+/// NPI and line id the provider needs to find the line.
+fn write_reject<W: Write>(w: &mut csv::Writer<W>, r: &Reject) -> Result<(), csv::Error> {
+    let f = r.finding.csv_record();
+    // FINDING_COLUMNS: file, row, encounter_id, rule_id, severity, field, title, message, fix.
+    w.write_record([
+        &f[0],
+        &f[1],
+        &r.invoice_number,
+        &r.provider_npi,
+        &f[2],
+        &f[3],
+        &f[4],
+        &f[5],
+        &f[6],
+        &f[7],
+        &f[8],
+    ])
+}

@@ -1,0 +1,244 @@
+//! Reading and coding encounter files, shared by every command that bills: `claims` and
+//! `invoice` judge and code a row the same way because both go through [`intake`].
+
+pub use crate::billing::{CodeTotal, code_totals};
+
+use crate::billing::{CorrectionGroups, Registry, ServiceLine};
+use crate::codeset::CodeSet;
+use crate::coding::code_encounter;
+use crate::config::Config;
+use crate::encounters::{
+    IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
+};
+use crate::input::InputError;
+use crate::output::OutputError;
+use crate::rules::Finding;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What to read and what to judge it against.
+pub struct IntakeRequest<'a, 'cs> {
+    pub inputs: &'a [PathBuf],
+    pub config: &'a Config,
+    pub codeset: &'cs CodeSet,
+    /// The run's date: later service dates are refused.
+    pub as_of: NaiveDate,
+    /// Correcting rows become replacement or void claims, so each must name its original claim
+    /// and agree with the other rows correcting it.
+    pub corrections_as_claims: bool,
+}
+
+/// Why intake stopped: an input that cannot be read as a table, or the transliterations file.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// How many rows a rule touched.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RuleCount {
+    pub rule_id: &'static str,
+    pub title: &'static str,
+    pub rows: u64,
+}
+
+/// A header column that is not part of the format.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownColumn {
+    pub file: String,
+    pub column: String,
+}
+
+/// Every transliterated field, one line each: file, row, encounter id, column, changes.
+pub const TRANSLITERATIONS_FILE: &str = "transliterations.csv";
+
+/// What reading and coding every row gave.
+pub struct Intake<'cs> {
+    pub lines: Vec<ServiceLine<'cs>>,
+    pub registry: Registry,
+    /// Error findings: what `rejects.csv` holds.
+    pub rejects: Vec<Finding>,
+    pub warnings: Vec<Finding>,
+    pub rows_rejected: u64,
+    pub report: IntakeReport,
+    pub transliterations: TransliterationTally,
+}
+
+/// Reads and codes every row: billable lines, every error (rejects) and warning; each
+/// transliterated field is written to `translit` as it is met.
+pub fn intake<'cs>(
+    req: &IntakeRequest<'_, 'cs>,
+    translit: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Intake<'cs>, IntakeError> {
+    let ctx = IntakeContext {
+        codeset: req.codeset,
+        config: req.config,
+        as_of: req.as_of,
+    };
+    let mut lines: Vec<ServiceLine<'cs>> =
+        Vec::with_capacity(crate::input::estimate_rows(req.inputs));
+    let mut registry = Registry::default();
+    let mut rejects = Vec::new();
+    let mut warnings = Vec::new();
+    let mut rows_rejected = 0u64;
+    let mut tally = TransliterationTally::default();
+    let mut corrections = CorrectionGroups::default();
+    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut tw = csv::Writer::from_writer(translit);
+    let mut write_err: Option<csv::Error> = tw
+        .write_record(["file", "row", "encounter_id", "field", "changes"])
+        .err();
+    let report = read_encounters(
+        req.inputs,
+        &ctx,
+        |o: RowOutcome| {
+            if !o.transliterations.is_empty() {
+                tally.add(&o.transliterations);
+                let file = &files[o.source.file as usize];
+                let row = o.source.row.to_string();
+                let id = o.encounter.as_ref().map_or_else(
+                    || {
+                        o.findings
+                            .iter()
+                            .find_map(|f| f.encounter_id.as_deref())
+                            .unwrap_or("")
+                    },
+                    |e| e.encounter_id.as_str(),
+                );
+                for t in &o.transliterations {
+                    if write_err.is_none() {
+                        write_err = tw
+                            .write_record([file.as_str(), &row, id, t.field, &t.describe()])
+                            .err();
+                    }
+                }
+            }
+            let (errors, warns): (Vec<Finding>, Vec<Finding>) =
+                o.findings.into_iter().partition(Finding::is_error);
+            warnings.extend(warns);
+            let Some(e) = o.encounter else {
+                rows_rejected += 1;
+                rejects.extend(errors);
+                return;
+            };
+            let pi = req
+                .config
+                .payer_index(&e.payer)
+                .expect("intake only accepts configured payers");
+            let coded = code_encounter(&e, req.codeset, &req.config.payers[pi]).and_then(|c| {
+                let line = ServiceLine::new(&e, pi as u16, c, &mut registry);
+                if req.corrections_as_claims {
+                    corrections.admit(&line, &registry)?;
+                }
+                Ok(line)
+            });
+            match coded {
+                Ok(line) => lines.push(line),
+                Err(nb) => {
+                    rows_rejected += 1;
+                    rejects.push(Finding {
+                        rule: nb.rule,
+                        file: files[o.source.file as usize].clone(),
+                        row: o.source.row,
+                        encounter_id: Some(e.encounter_id.clone()),
+                        field: nb.field.map(str::to_string),
+                        message: nb.message,
+                    });
+                }
+            }
+        },
+        progress,
+    )?;
+    let flushed = tw.flush().map_err(csv::Error::from);
+    if let Some(e) = write_err.or(flushed.err()) {
+        return Err(IntakeError::Output(OutputError::Write {
+            file: TRANSLITERATIONS_FILE.into(),
+            source: std::io::Error::other(e),
+        }));
+    }
+    Ok(Intake {
+        lines,
+        registry,
+        rejects,
+        warnings,
+        rows_rejected,
+        report,
+        transliterations: tally,
+    })
+}
+
+/// The header columns reported as not part of the format, per file.
+pub fn unknown_columns(pairs: &[(String, String)]) -> Vec<UnknownColumn> {
+    pairs
+        .iter()
+        .map(|(f, c)| UnknownColumn {
+            file: f.clone(),
+            column: c.clone(),
+        })
+        .collect()
+}
+
+/// Rows per rule counted as findings arrive in file and row order (a row's findings come
+/// together), so a run with millions of findings need not keep them.
+#[derive(Debug, Default)]
+pub struct RuleTally {
+    by: BTreeMap<&'static str, (&'static str, u64, (u16, u32))>,
+}
+
+impl RuleTally {
+    /// Counts a finding of `rule` on row `row` of input file `file`.
+    pub fn add(&mut self, rule: &'static crate::rules::Rule, file: u16, row: u32) {
+        let e = by_rule(&mut self.by, rule);
+        if e.1 == 0 || e.2 != (file, row) {
+            e.1 += 1;
+            e.2 = (file, row);
+        }
+    }
+
+    /// The counts, in rule id order.
+    pub fn counts(&self) -> Vec<RuleCount> {
+        self.by
+            .iter()
+            .map(|(rule_id, (title, rows, _))| RuleCount {
+                rule_id,
+                title,
+                rows: *rows,
+            })
+            .collect()
+    }
+}
+
+fn by_rule<'m>(
+    by: &'m mut BTreeMap<&'static str, (&'static str, u64, (u16, u32))>,
+    rule: &'static crate::rules::Rule,
+) -> &'m mut (&'static str, u64, (u16, u32)) {
+    by.entry(rule.id).or_insert((rule.title, 0, (0, 0)))
+}
+
+/// Rows (file, row) a rule touched, with the rule's title.
+type RowsByRule = BTreeMap<&'static str, (&'static str, std::collections::BTreeSet<(String, u32)>)>;
+
+/// How many rows each rule touched, in rule id order.
+pub fn rule_counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<RuleCount> {
+    let mut by = RowsByRule::new();
+    for f in findings {
+        by.entry(f.rule.id)
+            .or_insert((f.rule.title, Default::default()))
+            .1
+            .insert((f.file.clone(), f.row));
+    }
+    by.into_iter()
+        .map(|(rule_id, (title, rows))| RuleCount {
+            rule_id,
+            title,
+            rows: rows.len() as u64,
+        })
+        .collect()
+}

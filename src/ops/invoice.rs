@@ -1,0 +1,310 @@
+//! `ecm invoice`: encounter files in; one invoice per payer per service month (XLSX, CSV and/or
+//! JSON), a rejects file and a summary out.
+//!
+//! Rows are read and coded by the same [`intake`] as `ecm claims`, so for one input the invoice
+//! lines are exactly the 837's service lines. Every input row ends in exactly one place: on an
+//! invoice, or in `rejects.csv` (`rows_read = rows_invoiced + rows_rejected`).
+
+use super::claims::rejects_csv;
+use super::intake::{
+    CodeTotal, IntakeError, IntakeRequest, TRANSLITERATIONS_FILE, code_totals, intake,
+    unknown_columns,
+};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
+use crate::clock::Clock;
+use crate::codeset::CodeSet;
+use crate::config::Config;
+use crate::invoice::xlsx_out::XlsxInvoiceError;
+use crate::invoice::{Invoice, csv_out, json_out, month_bounds, plan_invoices, xlsx_out};
+use crate::model::Money;
+use crate::output::{OutputError, OutputSet};
+use crate::rules::{self, Finding};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The forms an invoice is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceFormat {
+    /// The document a clerk opens, prints and sends.
+    Xlsx,
+    /// One row per line with the header repeated: what plans load (and `ecm ingest` reads).
+    Csv,
+    /// For systems that integrate.
+    Json,
+}
+
+impl InvoiceFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            InvoiceFormat::Xlsx => "xlsx",
+            InvoiceFormat::Csv => "csv",
+            InvoiceFormat::Json => "json",
+        }
+    }
+}
+
+/// What `ecm invoice` was asked to do.
+pub struct InvoiceRequest<'a> {
+    pub inputs: &'a [PathBuf],
+    pub out_dir: &'a Path,
+    pub config: &'a Config,
+    pub codeset: &'a CodeSet,
+    pub clock: Clock,
+    /// Invoice only this month (any day of it); rows of other months are rejected (INV-001).
+    pub period: Option<NaiveDate>,
+    /// Each invoice is written in every one of these forms.
+    pub formats: &'a [InvoiceFormat],
+    /// Write nothing if any row is rejected.
+    pub strict: bool,
+    /// Replace existing outputs.
+    pub force: bool,
+}
+
+/// Why an invoice run wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum InvoiceError {
+    #[error(transparent)]
+    Intake(#[from] IntakeError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{file}: {source}")]
+    Xlsx {
+        file: String,
+        source: XlsxInvoiceError,
+    },
+    #[error("no invoice format: pass --format xlsx, csv and/or json")]
+    NoFormat,
+}
+
+/// The result of a run that finished.
+pub type InvoiceOutcome = RunOutcome<InvoiceSummary>;
+
+/// `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceSummary {
+    #[serde(flatten)]
+    pub head: RunHead,
+    /// `YYYY-MM` when `--period` was given.
+    pub period: Option<String>,
+    pub formats: Vec<InvoiceFormat>,
+    pub rows_read: u64,
+    pub rows_invoiced: u64,
+    pub rows_rejected: u64,
+    pub invoices: Vec<InvoiceEntry>,
+    #[serde(flatten)]
+    pub report: RunReport,
+}
+
+/// One invoice written.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceEntry {
+    pub invoice_number: String,
+    pub payer: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// File names, one per format (empty when `strict` refused).
+    pub files: Vec<String>,
+    pub lines: u64,
+    pub members: usize,
+    pub units: u64,
+    pub total_charge: Money,
+    /// Lines (among `lines`) that replace or void a line invoiced before.
+    pub replacement_lines: u64,
+    pub void_lines: u64,
+    pub by_code: Vec<CodeTotal>,
+}
+
+/// Runs the whole pipeline. `progress` is told (bytes read, bytes total) while reading.
+pub fn run_invoice(
+    req: &InvoiceRequest,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<InvoiceOutcome, InvoiceError> {
+    let side = req.config.provider_side()?;
+    if req.formats.is_empty() {
+        return Err(InvoiceError::NoFormat);
+    }
+    let mut formats = req.formats.to_vec();
+    formats.sort_unstable();
+    formats.dedup();
+    let fixed = [
+        "rejects.csv".to_string(),
+        "summary.json".to_string(),
+        TRANSLITERATIONS_FILE.to_string(),
+    ];
+    let mut outputs = OutputSet::prepare(req.out_dir, &fixed, req.force)?;
+    let mut watch = Stopwatch::default();
+
+    let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
+    let mut intake = intake(
+        &IntakeRequest {
+            inputs: req.inputs,
+            config: req.config,
+            codeset: req.codeset,
+            as_of: req.clock.date,
+            corrections_as_claims: false,
+        },
+        translit_file.writer(),
+        progress,
+    )?;
+    translit_file.finish()?;
+    if let Some(month) = req.period {
+        let (first, last) = month_bounds(month);
+        let files = &intake.report.files;
+        let mut outside = Vec::new();
+        intake.lines.retain(|l| {
+            let inside = (first..=last).contains(&l.service_date);
+            if !inside {
+                outside.push(Finding {
+                    rule: &rules::OUTSIDE_PERIOD,
+                    file: files[l.source.file as usize].clone(),
+                    row: l.source.row,
+                    encounter_id: Some(l.encounter_id.to_string()),
+                    field: Some("service_date".into()),
+                    message: format!(
+                        "service_date {} is outside the invoice period {first} to {last}",
+                        l.service_date
+                    ),
+                });
+            }
+            inside
+        });
+        intake.rows_rejected += outside.len() as u64;
+        intake.rejects.extend(outside);
+        intake
+            .rejects
+            .sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+    }
+    watch.lap("read, check and code rows");
+
+    let invoices = plan_invoices(
+        &intake.lines,
+        &intake.registry,
+        side.provider,
+        side.payers,
+        req.clock.date,
+    );
+    watch.lap("group lines into invoices");
+    let refused_by_strict = req.strict && intake.rows_rejected > 0;
+    let mut entries = Vec::with_capacity(invoices.len());
+    for inv in &invoices {
+        let mut entry = entry(inv, &intake);
+        if !refused_by_strict {
+            for &f in &formats {
+                let name = format!("{}.{}", inv.stem(), f.extension());
+                write_one(&mut outputs, &name, f, inv, &intake, req)?;
+                entry.files.push(name);
+            }
+        }
+        entries.push(entry);
+    }
+    watch.lap("write invoices");
+
+    let summary = InvoiceSummary {
+        head: RunHead::new(&req.clock, intake.report.files.clone(), req.codeset),
+        period: req.period.map(|d| d.format("%Y-%m").to_string()),
+        formats,
+        rows_read: intake.report.rows_read,
+        rows_invoiced: intake.lines.len() as u64,
+        rows_rejected: intake.rows_rejected,
+        invoices: entries,
+        report: RunReport::new(
+            code_totals(intake.lines.iter()),
+            &intake.rejects,
+            intake.warnings,
+            unknown_columns(&intake.report.unknown_columns),
+            intake.transliterations,
+        ),
+    };
+    debug_assert_eq!(
+        summary.rows_read,
+        summary.rows_invoiced + summary.rows_rejected
+    );
+    let rejects = intake.rejects;
+    if refused_by_strict {
+        return Ok(InvoiceOutcome {
+            summary,
+            written: Vec::new(),
+            rejects,
+            refused_by_strict,
+            timings: watch.laps,
+        });
+    }
+    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
+    watch.lap("write rejects and summary");
+    Ok(InvoiceOutcome {
+        summary,
+        written,
+        rejects,
+        refused_by_strict,
+        timings: watch.laps,
+    })
+}
+
+fn entry(inv: &Invoice, intake: &super::intake::Intake) -> InvoiceEntry {
+    let (mut replacement_lines, mut void_lines) = (0, 0);
+    for &i in &inv.lines {
+        if let Some(c) = intake.lines[i as usize].correction {
+            match intake.registry.corrections[c as usize].frequency {
+                crate::model::ClaimFrequency::Void => void_lines += 1,
+                _ => replacement_lines += 1,
+            }
+        }
+    }
+    InvoiceEntry {
+        invoice_number: inv.header.invoice_number.clone(),
+        payer: inv.payer_key.clone(),
+        period_start: inv.header.period_start,
+        period_end: inv.header.period_end,
+        files: Vec::new(),
+        lines: inv.lines.len() as u64,
+        members: inv.members,
+        units: inv.units,
+        total_charge: inv.total,
+        replacement_lines,
+        void_lines,
+        by_code: inv.by_code.clone(),
+    }
+}
+
+fn write_one(
+    outputs: &mut OutputSet,
+    name: &str,
+    format: InvoiceFormat,
+    inv: &Invoice,
+    intake: &super::intake::Intake,
+    req: &InvoiceRequest,
+) -> Result<(), InvoiceError> {
+    let mut staged = outputs.create(name)?;
+    let io = |source| {
+        InvoiceError::Output(OutputError::Write {
+            file: name.to_string(),
+            source,
+        })
+    };
+    let (lines, reg) = (&intake.lines, &intake.registry);
+    match format {
+        InvoiceFormat::Csv => csv_out::write_csv(staged.writer(), inv, lines, reg).map_err(io)?,
+        InvoiceFormat::Json => {
+            json_out::write_json(staged.writer(), inv, lines, reg).map_err(io)?
+        }
+        InvoiceFormat::Xlsx => xlsx_out::write_xlsx(
+            staged.writer(),
+            inv,
+            lines,
+            reg,
+            req.clock.date.and_time(req.clock.time),
+            req.out_dir,
+        )
+        .map_err(|source| InvoiceError::Xlsx {
+            file: name.to_string(),
+            source,
+        })?,
+    }
+    staged.finish()?;
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! CSV fields written by hand: for files of a million rows, appending bytes to a buffer is
+//! several times faster than a general CSV writer, and the quoting rule is this one function.
+
+/// Appends one CSV field, quoted when it holds a comma, quote or line break.
+pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
+    if field
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for b in field.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        push_csv_field(&mut out, "plain");
+        out.push(b',');
+        push_csv_field(&mut out, "a,\"b\"");
+        assert_eq!(out, b"plain,\"a,\"\"b\"\"\"");
+    }
+}
