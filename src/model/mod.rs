@@ -7,6 +7,7 @@ mod hcpcs;
 mod money;
 mod npi;
 mod place_of_service;
+mod service_month;
 pub mod text;
 
 pub use claim::{
@@ -22,3 +23,4 @@ pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use money::{Money, MoneyError};
 pub use npi::{Npi, NpiError};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
+pub use service_month::{ServiceMonth, ServiceMonthError};
