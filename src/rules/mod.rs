@@ -5,9 +5,11 @@
 
 mod encounter;
 mod finding;
+mod reconcile;
 
 pub use encounter::*;
 pub use finding::{FINDING_COLUMNS, Finding};
+pub use reconcile::*;
 
 use serde::Serialize;
 
@@ -39,6 +41,7 @@ pub struct Rule {
 pub fn catalogue() -> Vec<&'static Rule> {
     let mut all: Vec<&'static Rule> = Vec::new();
     all.extend_from_slice(encounter::RULES);
+    all.extend_from_slice(reconcile::RULES);
     all.sort_by_key(|r| r.id);
     all
 }
