@@ -12,6 +12,7 @@ pub mod input;
 pub mod model;
 pub mod ops;
 pub mod output;
+pub mod reconcile;
 pub mod report;
 pub mod rules;
 pub mod x12;

@@ -1,0 +1,606 @@
+//! The reconciliation itself: roster and contracts first, then encounters and payments one at a
+//! time (so millions of them never need to sit in memory as whole records), then
+//! [`Reconciler::finish`] turns what was gathered into member-month rows. No I/O.
+
+use super::encounter::{Attribution, EncounterFact};
+use super::expectation::{Rate, expect_pmpm, governing_contract};
+use super::member_month::{DaySet, enrolled_days};
+use super::outreach::{Attempt, AttemptOutcome, judge_attempts};
+use super::payment::{PaidMonth, PaymentFact};
+use super::roster::{RosterSpan, covering_with, sort_spans};
+use super::row::MemberMonthRow;
+use super::variance::{PmpmFacts, outreach_reason, pmpm_reason};
+use super::{MonthRange, encounter::attribute};
+use crate::config::Contract;
+use crate::model::{Money, Npi, ServiceMonth};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Range;
+
+type Key = (Npi, u32, ServiceMonth);
+
+/// What one provider-member-month gathers before it becomes a row.
+#[derive(Debug, Default)]
+struct Gathered {
+    qualifying: u32,
+    paid: PaidMonth,
+    outreach_attempts: u32,
+    outreach_payable: u32,
+    outreach_over_cap: u32,
+    expected_outreach: Money,
+}
+
+/// An outreach attempt waiting for the cap to be applied.
+#[derive(Debug)]
+struct OutreachRecord {
+    provider: Npi,
+    member: u32,
+    date: NaiveDate,
+    encounter_id: Box<str>,
+    before_enrollment: bool,
+}
+
+/// How the encounters went.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct EncounterCounts {
+    /// Qualifying services attributed to a provider.
+    pub services: u64,
+    /// Outreach attempts attributed to a provider.
+    pub outreach_attempts: u64,
+    /// Encounters that could not be attributed (each reported as RCN-014).
+    pub unattributed: u64,
+    /// Attributed services dated outside the reconciled months (ignored).
+    pub services_outside_months: u64,
+}
+
+/// How the payments went.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentCounts {
+    /// Payment lines applied to a member-month.
+    pub member_lines: u64,
+    /// Payment lines with no member (provider level, UNATTRIBUTED).
+    pub unattributed_lines: u64,
+    /// Payment lines for months outside the reconciled months (ignored).
+    pub outside_months: u64,
+    /// Net amount of the ignored lines.
+    pub outside_months_amount: Money,
+}
+
+/// Gathers roster, encounters and payments, then reconciles them.
+pub struct Reconciler<'c> {
+    months: MonthRange,
+    contracts: HashMap<Npi, Vec<&'c Contract>>,
+    member_index: HashMap<String, u32>,
+    member_ids: Vec<String>,
+    /// Spans, grouped by member index and sorted within a member.
+    spans: Vec<RosterSpan>,
+    /// The range of `spans` per member index (members met only in payments have none).
+    span_ranges: Vec<Range<usize>>,
+    gathered: HashMap<Key, Gathered>,
+    outreach: Vec<OutreachRecord>,
+    unattributed_payments: Vec<PaymentFact>,
+    encounters: EncounterCounts,
+    payments: PaymentCounts,
+}
+
+/// The result: member-month rows sorted by provider NPI, member_id and month, and the money paid
+/// with no member.
+#[derive(Debug)]
+pub struct Reconciliation<'c> {
+    pub months: MonthRange,
+    pub rows: Vec<MemberMonthRow<'c>>,
+    /// Member ids, by the index rows carry.
+    pub members: Vec<String>,
+    /// Payments with no member, sorted by provider, month, payment_id.
+    pub unattributed_payments: Vec<PaymentFact>,
+    pub encounters: EncounterCounts,
+    pub payments: PaymentCounts,
+}
+
+impl Reconciliation<'_> {
+    /// The member_id of a row.
+    pub fn member_id(&self, row: &MemberMonthRow) -> &str {
+        self.members
+            .get(row.member as usize)
+            .map_or("", String::as_str)
+    }
+}
+
+impl<'c> Reconciler<'c> {
+    /// Starts a reconciliation of `months` under `contracts` with the roster's spans.
+    pub fn new(contracts: &'c [Contract], roster: Vec<RosterSpan>, months: MonthRange) -> Self {
+        let mut by_npi: HashMap<Npi, Vec<&'c Contract>> = HashMap::new();
+        for c in contracts {
+            by_npi.entry(c.provider_npi).or_default().push(c);
+        }
+        let mut spans = roster;
+        spans.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+        let mut r = Reconciler {
+            months,
+            contracts: by_npi,
+            member_index: HashMap::new(),
+            member_ids: Vec::new(),
+            spans: Vec::new(),
+            span_ranges: Vec::new(),
+            gathered: HashMap::new(),
+            outreach: Vec::new(),
+            unattributed_payments: Vec::new(),
+            encounters: EncounterCounts::default(),
+            payments: PaymentCounts::default(),
+        };
+        let mut start = 0;
+        while start < spans.len() {
+            let id = spans[start].member_id.clone();
+            let end = start
+                + spans[start..]
+                    .iter()
+                    .take_while(|s| s.member_id == id)
+                    .count();
+            sort_spans(&mut spans[start..end]);
+            let idx = r.intern(&id);
+            debug_assert_eq!(idx as usize, r.span_ranges.len() - 1);
+            r.span_ranges[idx as usize] = start..end;
+            start = end;
+        }
+        r.spans = spans;
+        r
+    }
+
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.member_index.get(id) {
+            return i;
+        }
+        let i = self.member_ids.len() as u32;
+        self.member_ids.push(id.to_string());
+        self.member_index.insert(id.to_string(), i);
+        self.span_ranges.push(0..0);
+        i
+    }
+
+    fn spans_of(&self, member: Option<u32>) -> &[RosterSpan] {
+        member
+            .and_then(|m| self.span_ranges.get(m as usize))
+            .map_or(&[], |r| &self.spans[r.clone()])
+    }
+
+    /// Adds one encounter and says where it went (the caller reports unattributed ones).
+    pub fn add_encounter(&mut self, e: &EncounterFact) -> Attribution {
+        let member = self.member_index.get(e.member_id.as_str()).copied();
+        let a = attribute(self.spans_of(member), e);
+        match a {
+            Attribution::Service { provider } => {
+                let month = ServiceMonth::of(e.date);
+                if self.months.contains(month) {
+                    self.encounters.services += 1;
+                    let m = member.unwrap_or_else(|| self.intern(&e.member_id));
+                    self.gathered
+                        .entry((provider, m, month))
+                        .or_default()
+                        .qualifying += 1;
+                } else {
+                    self.encounters.services_outside_months += 1;
+                }
+            }
+            Attribution::Outreach {
+                provider,
+                before_enrollment,
+            } => {
+                // Attempts outside the months are kept: they still use up the cap's window.
+                self.encounters.outreach_attempts += 1;
+                let m = member.unwrap_or_else(|| self.intern(&e.member_id));
+                self.outreach.push(OutreachRecord {
+                    provider,
+                    member: m,
+                    date: e.date,
+                    encounter_id: e.encounter_id.as_str().into(),
+                    before_enrollment,
+                });
+            }
+            Attribution::Unattributed(_) => self.encounters.unattributed += 1,
+        }
+        a
+    }
+
+    /// Adds one payment line.
+    pub fn add_payment(&mut self, p: PaymentFact) {
+        if !self.months.contains(p.service_month) {
+            self.payments.outside_months += 1;
+            self.payments.outside_months_amount += p.amount;
+            return;
+        }
+        match &p.member_id {
+            None => {
+                self.payments.unattributed_lines += 1;
+                self.unattributed_payments.push(p);
+            }
+            Some(id) => {
+                self.payments.member_lines += 1;
+                let m = self.intern(id);
+                self.gathered
+                    .entry((p.provider_npi, m, p.service_month))
+                    .or_default()
+                    .paid
+                    .add(p.kind, p.amount);
+            }
+        }
+    }
+
+    /// Applies the outreach cap to every member's attempts, in date then encounter-id order.
+    fn judge_outreach(&mut self) {
+        let mut recs = std::mem::take(&mut self.outreach);
+        recs.sort_by(|a, b| {
+            (a.provider, a.member, a.date, &a.encounter_id).cmp(&(
+                b.provider,
+                b.member,
+                b.date,
+                &b.encounter_id,
+            ))
+        });
+        let mut start = 0;
+        while start < recs.len() {
+            let (p, m) = (recs[start].provider, recs[start].member);
+            let end = start
+                + recs[start..]
+                    .iter()
+                    .take_while(|r| r.provider == p && r.member == m)
+                    .count();
+            let contracts = self.contracts.get(&p).map_or(&[][..], Vec::as_slice);
+            let attempts: Vec<Attempt> = recs[start..end]
+                .iter()
+                .map(|r| Attempt {
+                    date: r.date,
+                    encounter_id: &r.encounter_id,
+                    before_enrollment: r.before_enrollment,
+                    contract: contracts
+                        .iter()
+                        .copied()
+                        .find(|c| c.effective().contains(r.date)),
+                })
+                .collect();
+            for (r, outcome) in recs[start..end].iter().zip(judge_attempts(&attempts)) {
+                let month = ServiceMonth::of(r.date);
+                if !self.months.contains(month) {
+                    continue;
+                }
+                let g = self.gathered.entry((p, m, month)).or_default();
+                g.outreach_attempts += 1;
+                match outcome {
+                    AttemptOutcome::Payable(fee) => {
+                        g.outreach_payable += 1;
+                        g.expected_outreach += fee;
+                    }
+                    AttemptOutcome::OverCap => g.outreach_over_cap += 1,
+                    AttemptOutcome::NotBeforeEnrollment | AttemptOutcome::NoFee => {}
+                }
+            }
+            start = end;
+        }
+    }
+
+    /// Every provider-member-month with enrollment, and its enrolled days.
+    fn enrollment(&self) -> Vec<(Key, DaySet)> {
+        let mut out = Vec::new();
+        for (m, range) in self.span_ranges.iter().enumerate() {
+            let spans = &self.spans[range.clone()];
+            let mut providers: Vec<Npi> = spans.iter().map(|s| s.provider_npi).collect();
+            providers.sort();
+            providers.dedup();
+            for p in providers {
+                let mine: Vec<&RosterSpan> = spans.iter().filter(|s| s.provider_npi == p).collect();
+                let (Some(first), Some(last)) = (
+                    mine.iter().map(|s| s.start).min(),
+                    mine.iter().map(|s| s.end_or_max()).max(),
+                ) else {
+                    continue;
+                };
+                let from = ServiceMonth::of(first).max(self.months.from);
+                let to = if last >= self.months.to.last_day() {
+                    self.months.to
+                } else {
+                    ServiceMonth::of(last).min(self.months.to)
+                };
+                for month in from.through(to) {
+                    let days = enrolled_days(mine.iter().copied(), month);
+                    if !days.is_empty() {
+                        out.push(((p, m as u32, month), days));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Turns everything gathered into sorted member-month rows.
+    pub fn finish(mut self) -> Reconciliation<'c> {
+        self.judge_outreach();
+        let mut keyed: HashMap<Key, (DaySet, Gathered)> = self
+            .gathered
+            .drain()
+            .map(|(k, g)| (k, (DaySet::EMPTY, g)))
+            .collect();
+        for (k, days) in self.enrollment() {
+            keyed.entry(k).or_default().0 = days;
+        }
+        // Sort by member_id text, not by the order members were met.
+        let mut order: Vec<u32> = (0..self.member_ids.len() as u32).collect();
+        order.sort_by(|&a, &b| self.member_ids[a as usize].cmp(&self.member_ids[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &m) in order.iter().enumerate() {
+            rank[m as usize] = r as u32;
+        }
+        let mut entries: Vec<(Key, (DaySet, Gathered))> = keyed.into_iter().collect();
+        entries.sort_by_key(|((p, m, month), _)| (*p, rank[*m as usize], *month));
+
+        let rows = entries
+            .into_iter()
+            .map(|(key, (days, g))| self.row(key, days, g))
+            .collect();
+        let mut unattributed = std::mem::take(&mut self.unattributed_payments);
+        unattributed.sort_by(|a, b| {
+            (a.provider_npi, a.service_month, &a.payment_id, a.source).cmp(&(
+                b.provider_npi,
+                b.service_month,
+                &b.payment_id,
+                b.source,
+            ))
+        });
+        Reconciliation {
+            months: self.months,
+            rows,
+            members: self.member_ids,
+            unattributed_payments: unattributed,
+            encounters: self.encounters,
+            payments: self.payments,
+        }
+    }
+
+    fn row(&self, (provider, member, month): Key, days: DaySet, g: Gathered) -> MemberMonthRow<'c> {
+        let contracts = self.contracts.get(&provider).map_or(&[][..], Vec::as_slice);
+        let governing = governing_contract(contracts, month, days);
+        let contract = governing.map(|(c, _)| c);
+        // The tier is the one of the span in force on the governing day (or the first enrolled day).
+        let tier_day = governing
+            .map(|(_, d)| d)
+            .or_else(|| days.first())
+            .and_then(|d| NaiveDate::from_ymd_opt(month.year(), month.month(), d));
+        let tier = tier_day
+            .filter(|_| !days.is_empty())
+            .and_then(|d| covering_with(self.spans_of(Some(member)), provider, d))
+            .and_then(|s| s.tier.clone());
+        let e = expect_pmpm(contract, month, days, tier.as_deref(), g.qualifying);
+        let unknown_tier = e.earns && e.rate == Some(Rate::UnknownTier);
+        let pmpm = pmpm_reason(PmpmFacts {
+            enrolled: !days.is_empty(),
+            has_contract: contract.is_some(),
+            counted: e.counted,
+            lacks_engagement: e.counted && !e.earns,
+            unknown_tier,
+            repeated_payment: g.paid.has_repeated_pmpm(),
+            expected: e.amount,
+            paid: g.paid.pmpm,
+        });
+        let outreach = outreach_reason(g.expected_outreach, g.paid.outreach, g.outreach_over_cap);
+        MemberMonthRow {
+            provider_npi: provider,
+            member,
+            month,
+            contract,
+            enrolled_days: days.count(),
+            days_in_month: month.days(),
+            counted: e.counted,
+            factor: e.factor,
+            tier,
+            rate: e.rate,
+            qualifying_encounters: g.qualifying,
+            outreach_attempts: g.outreach_attempts,
+            outreach_payable: g.outreach_payable,
+            outreach_over_cap: g.outreach_over_cap,
+            expected_pmpm: e.amount,
+            expected_outreach: g.expected_outreach,
+            paid_pmpm: g.paid.pmpm,
+            paid_outreach: g.paid.outreach,
+            payment_lines: g.paid.lines,
+            pmpm_reason: pmpm,
+            outreach_reason: outreach,
+        }
+    }
+}
+
+/// A convenience for tests and small inputs: reconcile everything at once.
+pub fn reconcile<'c>(
+    contracts: &'c [Contract],
+    roster: Vec<RosterSpan>,
+    encounters: &[EncounterFact],
+    payments: Vec<PaymentFact>,
+    months: MonthRange,
+) -> Reconciliation<'c> {
+    let mut r = Reconciler::new(contracts, roster, months);
+    for e in encounters {
+        r.add_encounter(e);
+    }
+    for p in payments {
+        r.add_payment(p);
+    }
+    r.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::encounter::EncounterKind;
+    use super::super::expectation::tests::{contract, money};
+    use super::super::payment::PaymentKind;
+    use super::super::roster::tests::{d, npi_a, span};
+    use super::*;
+    use crate::config::PaymentBasis;
+    use crate::model::RowRef;
+
+    fn months(from: &str, to: &str) -> MonthRange {
+        MonthRange {
+            from: ServiceMonth::parse(from).unwrap(),
+            to: ServiceMonth::parse(to).unwrap(),
+        }
+    }
+
+    fn pay(
+        id: &str,
+        member: Option<&str>,
+        month: &str,
+        kind: PaymentKind,
+        amount: &str,
+    ) -> PaymentFact {
+        PaymentFact {
+            payment_id: id.into(),
+            paid_date: d("2025-12-01"),
+            provider_npi: npi_a(),
+            member_id: member.map(str::to_string),
+            service_month: ServiceMonth::parse(month).unwrap(),
+            kind,
+            amount: money(amount),
+            source: RowRef { file: 0, row: 0 },
+        }
+    }
+
+    fn enc(id: &str, member: &str, date: &str, kind: EncounterKind) -> EncounterFact {
+        EncounterFact {
+            encounter_id: id.into(),
+            member_id: member.into(),
+            date: d(date),
+            kind,
+            provider_npi: None,
+            source: RowRef { file: 0, row: 0 },
+        }
+    }
+
+    fn codes(r: &MemberMonthRow) -> Vec<&'static str> {
+        r.reasons().into_iter().map(Reason::code).collect()
+    }
+
+    use super::super::variance::Reason;
+
+    /// Retro termination after payment: paid Jan-Mar at 300.00; the roster now ends the span on
+    /// 2025-01-31. January reconciles; February and March were paid with no enrollment ->
+    /// PAID_NOT_ENROLLED, +300.00 each.
+    #[test]
+    fn a_retro_termination_after_payment() {
+        let c = [contract("c", "2025-01-01", None)];
+        let roster = vec![span("M1", npi_a(), "2025-01-01", Some("2025-01-31"))];
+        let payments = ["2025-01", "2025-02", "2025-03"]
+            .iter()
+            .enumerate()
+            .map(|(i, m)| pay(&format!("P{i}"), Some("M1"), m, PaymentKind::Pmpm, "300.00"))
+            .collect();
+        let r = reconcile(&c, roster, &[], payments, months("2025-01", "2025-03"));
+        assert_eq!(r.rows.len(), 3);
+        assert!(codes(&r.rows[0]).is_empty());
+        for row in &r.rows[1..] {
+            assert_eq!(codes(row), vec!["PAID_NOT_ENROLLED"]);
+            assert_eq!(row.variance(), money("300.00"));
+        }
+    }
+
+    /// Tier change mid-year: the roster has M1 at tier high (450.00) Jan-Jun and at tier low
+    /// (250.00) from Jul 1. Expected: 6 x 450.00 + 6 x 250.00 = 4,200.00 for the year; nothing
+    /// was paid, so every month is UNPAID.
+    #[test]
+    fn a_tier_change_mid_year() {
+        let mut c = contract("c", "2025-01-01", None);
+        c.tier_rates.insert("low".into(), money("250.00"));
+        let c = [c];
+        let mut high = span("M1", npi_a(), "2025-01-01", Some("2025-06-30"));
+        high.tier = Some("high".into());
+        let mut low = span("M1", npi_a(), "2025-07-01", None);
+        low.tier = Some("low".into());
+        let r = reconcile(
+            &c,
+            vec![high, low],
+            &[],
+            vec![],
+            months("2025-01", "2025-12"),
+        );
+        assert_eq!(r.rows.len(), 12);
+        assert_eq!(r.rows[5].expected_pmpm, money("450.00"));
+        assert_eq!(r.rows[6].expected_pmpm, money("250.00"));
+        assert_eq!(r.rows[6].tier.as_deref(), Some("low"));
+        let total: Money = r.rows.iter().map(|x| x.expected_pmpm).sum();
+        assert_eq!(total, money("4200.00"));
+        assert!(r.rows.iter().all(|x| codes(x) == vec!["UNPAID"]));
+    }
+
+    /// Duplicate payment then recoupment: March paid 300.00 twice -> DUPLICATE_PAYMENT +300.00;
+    /// April paid twice and one recouped (-300.00) -> 300.00 net, reconciles.
+    #[test]
+    fn a_duplicate_payment_and_a_recoupment() {
+        let c = [contract("c", "2025-01-01", None)];
+        let roster = vec![span("M1", npi_a(), "2025-03-01", Some("2025-04-30"))];
+        let payments = vec![
+            pay("P1", Some("M1"), "2025-03", PaymentKind::Pmpm, "300.00"),
+            pay("P2", Some("M1"), "2025-03", PaymentKind::Pmpm, "300.00"),
+            pay("P3", Some("M1"), "2025-04", PaymentKind::Pmpm, "300.00"),
+            pay("P4", Some("M1"), "2025-04", PaymentKind::Pmpm, "300.00"),
+            pay("P5", Some("M1"), "2025-04", PaymentKind::Pmpm, "-300.00"),
+        ];
+        let r = reconcile(&c, roster, &[], payments, months("2025-03", "2025-04"));
+        assert_eq!(codes(&r.rows[0]), vec!["DUPLICATE_PAYMENT"]);
+        assert_eq!(r.rows[0].variance(), money("300.00"));
+        assert!(codes(&r.rows[1]).is_empty());
+        assert_eq!(r.rows[1].paid_pmpm, money("300.00"));
+    }
+
+    /// Engaged basis, a month with only outreach: May has two outreach attempts (35.00 each,
+    /// payable) and no service -> no PMPM expected; the plan paid 300.00 PMPM ->
+    /// PAID_WITHOUT_QUALIFYING_ENCOUNTER; outreach paid 70.00 reconciles. June has one service
+    /// -> 300.00 expected and paid.
+    #[test]
+    fn an_engaged_month_with_only_outreach() {
+        let c = [Contract {
+            payment_basis: PaymentBasis::Engaged,
+            ..contract("c", "2025-01-01", None)
+        }];
+        let roster = vec![span("M1", npi_a(), "2025-05-01", None)];
+        let encounters = [
+            enc("E1", "M1", "2025-05-02", EncounterKind::Outreach),
+            enc("E2", "M1", "2025-05-09", EncounterKind::Outreach),
+            enc("E3", "M1", "2025-06-09", EncounterKind::Service),
+        ];
+        let payments = vec![
+            pay("P1", Some("M1"), "2025-05", PaymentKind::Pmpm, "300.00"),
+            pay("P2", Some("M1"), "2025-05", PaymentKind::Outreach, "70.00"),
+            pay("P3", Some("M1"), "2025-06", PaymentKind::Pmpm, "300.00"),
+        ];
+        let r = reconcile(
+            &c,
+            roster,
+            &encounters,
+            payments,
+            months("2025-05", "2025-06"),
+        );
+        let may = &r.rows[0];
+        assert_eq!((may.qualifying_encounters, may.outreach_payable), (0, 2));
+        assert_eq!(may.expected(), money("70.00"));
+        assert_eq!(codes(may), vec!["PAID_WITHOUT_QUALIFYING_ENCOUNTER"]);
+        assert!(codes(&r.rows[1]).is_empty());
+    }
+
+    /// Money with no member is provider-level UNATTRIBUTED, and the summary adds it to paid.
+    #[test]
+    fn money_without_a_member_is_unattributed() {
+        let c = [contract("c", "2025-01-01", None)];
+        let roster = vec![span("M1", npi_a(), "2025-01-01", None)];
+        let payments = vec![
+            pay("P1", Some("M1"), "2025-01", PaymentKind::Pmpm, "300.00"),
+            pay("P2", None, "2025-01", PaymentKind::Pmpm, "1200.00"),
+            pay("P3", None, "2026-01", PaymentKind::Pmpm, "99.00"),
+        ];
+        let r = reconcile(&c, roster, &[], payments, months("2025-01", "2025-01"));
+        assert_eq!(r.unattributed_payments.len(), 1);
+        assert_eq!(r.payments.outside_months, 1);
+        let s = super::super::summarize(&r, &c);
+        let plan = s.plan_total().unwrap();
+        assert_eq!(
+            (plan.paid, plan.variance),
+            (money("1500.00"), money("1200.00"))
+        );
+        assert_eq!(s.reasons[0].reason, Reason::Unattributed);
+    }
+}
