@@ -3,6 +3,7 @@
 
 mod codes;
 mod map;
+mod reconcile;
 mod rules;
 
 use crate::clock::Clock;
@@ -56,6 +57,8 @@ pub enum Command {
     Rules(rules::Args),
     /// Show each encounter's service line (code, modifiers, units, charge) or why it is not billable.
     Map(map::Args),
+    /// Plan side: what each ECM provider should have been paid under its contract, against what was paid.
+    Reconcile(reconcile::Args),
 }
 
 /// How a command ended.
@@ -176,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Codes(a) => codes::run(&g, a),
         Command::Rules(a) => rules::run(&g, a),
         Command::Map(a) => map::run(&g, a),
+        Command::Reconcile(a) => reconcile::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

@@ -2,3 +2,4 @@
 //! without a process.
 
 pub mod map;
+pub mod reconcile;

@@ -1,4 +1,9 @@
-//! Renderings of results as text, CSV and JSON. Pure: values in, bytes out.
+//! Renderings of results as text, CSV, JSON and HTML. Pure: values in, bytes out.
 
+pub mod bar_chart;
 pub mod codes;
+pub mod html;
 pub mod map;
+pub mod reconcile_csv;
+pub mod reconcile_html;
+pub mod reconcile_json;
