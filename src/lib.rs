@@ -15,4 +15,5 @@ pub mod output;
 pub mod reconcile;
 pub mod report;
 pub mod rules;
+pub mod synth;
 pub mod x12;

@@ -1,9 +1,13 @@
 //! Grouping a payer's service lines into claims: by encounter, member-day or member-month, split
-//! further wherever claim-level facts differ (place of service, prior authorization, rendering
-//! provider) and wherever a claim would exceed 50 lines or 12 diagnoses.
+//! further wherever claim-level facts differ (prior authorization, rendering provider) and wherever
+//! a claim would exceed 50 lines or 12 diagnoses. A line whose place of service differs from its
+//! claim's carries its own (SV105) rather than starting a new claim.
+//!
+//! Lines are sorted once on integer keys ([`claim_order`]); claims are then produced lazily, a
+//! member at a time ([`Claims`]), so a million lines never become a million claims in memory.
 
 use super::digest::Fnv64;
-use super::{Registry, ServiceLine};
+use super::{Ranks, Registry, ServiceLine};
 use crate::config::ClaimGrouping;
 use crate::model::{DiagnosisCode, Money, PlaceOfService};
 use chrono::Datelike;
@@ -30,73 +34,153 @@ pub struct PlannedClaim {
     pub claim_id: String,
     pub member: u32,
     pub place_of_service: PlaceOfService,
-    pub authorization: Option<Box<str>>,
+    /// Index into [`Registry::authorizations`].
+    pub authorization: Option<u32>,
+    /// Index into [`Registry::renderings`].
     pub rendering: Option<u32>,
     pub diagnoses: Vec<DiagnosisCode>,
     pub lines: Vec<PlannedLine>,
     pub total: Money,
 }
 
-/// What makes lines belong on separate claims.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupKey<'a> {
-    member_id: &'a str,
-    period: String,
-    place: PlaceOfService,
-    authorization: Option<&'a str>,
-    rendering: Option<String>,
+/// What puts lines on separate claims, as sortable integers: member, period, authorization and
+/// rendering provider (ranks, 0 = none), then the service date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey {
+    member: u32,
+    period: u32,
+    authorization: u32,
+    rendering: u32,
+    date: i32,
 }
 
-fn group_key<'a>(l: &'a ServiceLine, reg: &'a Registry, grouping: ClaimGrouping) -> GroupKey<'a> {
-    let d = l.service_date;
-    GroupKey {
-        member_id: &reg.members[l.member as usize].member_id,
-        period: match grouping {
-            ClaimGrouping::Encounter => format!("E{}", l.encounter_id),
-            ClaimGrouping::MemberDay => d.format("%Y%m%d").to_string(),
-            ClaimGrouping::MemberMonth => format!("{:04}{:02}", d.year(), d.month()),
-        },
-        place: l.coding.place_of_service,
-        authorization: l.authorization.as_deref(),
-        rendering: l
-            .rendering
-            .map(|r| reg.renderings[r as usize].npi.as_str().to_string()),
+impl SortKey {
+    fn group(&self) -> (u32, u32, u32, u32) {
+        (self.member, self.period, self.authorization, self.rendering)
     }
 }
 
-/// Groups the given service lines (indices into `lines`, all for one payer) into claims, sorted
-/// by member id, period and the other claim-level keys; lines within a claim by date then id.
-pub fn plan_claims(
-    lines: &[ServiceLine],
-    which: &[u32],
-    reg: &Registry,
-    payer_key: &str,
-    grouping: ClaimGrouping,
-) -> Vec<PlannedClaim> {
-    let mut order: Vec<(GroupKey, u32)> = which
-        .iter()
-        .map(|&i| (group_key(&lines[i as usize], reg, grouping), i))
-        .collect();
-    order.sort_by(|(ka, a), (kb, b)| {
-        let (la, lb) = (&lines[*a as usize], &lines[*b as usize]);
-        ka.cmp(kb)
-            .then(la.service_date.cmp(&lb.service_date))
-            .then(la.encounter_id.cmp(&lb.encounter_id))
-    });
+fn sort_key(l: &ServiceLine, ranks: &Ranks, grouping: ClaimGrouping) -> SortKey {
+    let d = l.service_date;
+    SortKey {
+        member: ranks.member[l.member as usize],
+        period: match grouping {
+            // Each line is its own claim; the period only orders them.
+            ClaimGrouping::Encounter | ClaimGrouping::MemberDay => {
+                d.year() as u32 * 10_000 + d.month() * 100 + d.day()
+            }
+            ClaimGrouping::MemberMonth => d.year() as u32 * 100 + d.month(),
+        },
+        authorization: l
+            .authorization
+            .map_or(0, |a| ranks.authorization[a as usize] + 1),
+        rendering: l.rendering.map_or(0, |r| ranks.rendering[r as usize] + 1),
+        date: d.num_days_from_ce(),
+    }
+}
 
-    let mut claims: Vec<PlannedClaim> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j < order.len() && order[j].0 == order[i].0 {
-            j += 1;
+/// The lines of one payer (`which`, indices into `lines`) in claim order: each claim's lines
+/// are contiguous, members by id, then period, authorization, rendering provider, date and
+/// encounter id.
+pub fn claim_order(
+    lines: &[ServiceLine],
+    which: impl IntoIterator<Item = u32>,
+    ranks: &Ranks,
+    grouping: ClaimGrouping,
+) -> Vec<u32> {
+    let mut keyed: Vec<(SortKey, u32)> = which
+        .into_iter()
+        .map(|i| (sort_key(&lines[i as usize], ranks, grouping), i))
+        .collect();
+    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
+            .then_with(|| {
+                lines[*a as usize]
+                    .encounter_id
+                    .cmp(&lines[*b as usize].encounter_id)
+            })
+            .then(a.cmp(b))
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Claims produced from lines in [`claim_order`], a member at a time, each member's claims in
+/// order of their first service date.
+pub struct Claims<'a, 'cs> {
+    lines: &'a [ServiceLine<'cs>],
+    order: &'a [u32],
+    reg: &'a Registry,
+    ranks: &'a Ranks,
+    payer_key: &'a str,
+    grouping: ClaimGrouping,
+    next: usize,
+    ready: std::vec::IntoIter<PlannedClaim>,
+    used_ids: HashSet<u64>,
+}
+
+impl<'a, 'cs> Claims<'a, 'cs> {
+    /// Starts producing the claims of `order` (from [`claim_order`] with the same `ranks` and
+    /// `grouping`).
+    pub fn new(
+        lines: &'a [ServiceLine<'cs>],
+        order: &'a [u32],
+        reg: &'a Registry,
+        ranks: &'a Ranks,
+        payer_key: &'a str,
+        grouping: ClaimGrouping,
+    ) -> Self {
+        Claims {
+            lines,
+            order,
+            reg,
+            ranks,
+            payer_key,
+            grouping,
+            next: 0,
+            ready: Vec::new().into_iter(),
+            used_ids: HashSet::new(),
         }
-        let key = &order[i].0;
+    }
+
+    /// Plans every claim of one member (the lines from `self.next` on with the same member).
+    fn plan_member(&mut self) -> Vec<PlannedClaim> {
+        let (lines, ranks, grouping, order) = (self.lines, self.ranks, self.grouping, self.order);
+        let key = |i: u32| sort_key(&lines[i as usize], ranks, grouping);
+        let start = self.next;
+        let member = key(order[start]).member;
+        let mut end = start;
+        while end < order.len() && key(order[end]).member == member {
+            end += 1;
+        }
+        self.next = end;
+        let mut claims = Vec::new();
+        let mut i = start;
+        while i < end {
+            let group = key(order[i]).group();
+            let mut j = i + 1;
+            if grouping != ClaimGrouping::Encounter {
+                while j < end && key(order[j]).group() == group {
+                    j += 1;
+                }
+            }
+            self.plan_group(&order[i..j], &mut claims);
+            i = j;
+        }
+        let first_date = |c: &PlannedClaim| lines[c.lines[0].line as usize].service_date;
+        claims.sort_by(|a, b| {
+            first_date(a)
+                .cmp(&first_date(b))
+                .then(a.claim_id.cmp(&b.claim_id))
+        });
+        claims
+    }
+
+    /// Splits one group's lines into claims of at most 50 lines and 12 diagnoses.
+    fn plan_group(&mut self, group: &[u32], out: &mut Vec<PlannedClaim>) {
         let mut chunk = 0u32;
         let mut current: Option<PlannedClaim> = None;
-        for (_, li) in &order[i..j] {
-            let l = &lines[*li as usize];
+        for &li in group {
+            let l = &self.lines[li as usize];
             let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
             let fits = current.as_ref().is_some_and(|c| {
                 let new_dx = dx.iter().filter(|d| !c.diagnoses.contains(d)).count();
@@ -104,14 +188,12 @@ pub fn plan_claims(
                     && c.diagnoses.len() + new_dx <= MAX_DIAGNOSES_PER_CLAIM
             });
             if !fits {
-                if let Some(done) = current.take() {
-                    claims.push(done);
-                }
+                out.extend(current.take());
                 current = Some(PlannedClaim {
-                    claim_id: claim_id(payer_key, key, grouping, chunk, &mut used_ids),
+                    claim_id: self.claim_id(l, chunk),
                     member: l.member,
                     place_of_service: l.coding.place_of_service,
-                    authorization: l.authorization.clone(),
+                    authorization: l.authorization,
                     rendering: l.rendering,
                     diagnoses: Vec::new(),
                     lines: Vec::new(),
@@ -132,46 +214,77 @@ pub fn plan_claims(
                 pointers.push(pos as u8 + 1);
             }
             c.total += l.coding.charge;
-            c.lines.push(PlannedLine {
-                line: *li,
-                pointers,
-            });
+            c.lines.push(PlannedLine { line: li, pointers });
         }
-        if let Some(done) = current.take() {
-            claims.push(done);
-        }
-        i = j;
+        out.extend(current);
     }
-    claims
+
+    /// `E` + 16 hex digits of a hash of the group (payer, member, period, authorization,
+    /// rendering provider, grouping, chunk): stable across runs for the same group, so a
+    /// re-billed encounter keeps its claim id.
+    fn claim_id(&mut self, first: &ServiceLine, chunk: u32) -> String {
+        let reg = self.reg;
+        let d = first.service_date;
+        let period = match self.grouping {
+            ClaimGrouping::Encounter => format!("E{}", first.encounter_id),
+            ClaimGrouping::MemberDay => d.format("%Y%m%d").to_string(),
+            ClaimGrouping::MemberMonth => format!("{:04}{:02}", d.year(), d.month()),
+        };
+        let mut salt = 0u64;
+        loop {
+            let mut h = Fnv64::default();
+            h.str(self.payer_key)
+                .str(&reg.members[first.member as usize].member_id)
+                .str(&period)
+                .str(
+                    first
+                        .authorization
+                        .map_or("", |a| &reg.authorizations[a as usize]),
+                )
+                .str(
+                    first
+                        .rendering
+                        .map_or("", |r| reg.renderings[r as usize].npi.as_str()),
+                )
+                .u64(self.grouping as u64)
+                .u64(u64::from(chunk))
+                .u64(salt);
+            let hash = h.finish();
+            if self.used_ids.insert(hash) {
+                return format!("E{hash:016X}");
+            }
+            salt += 1;
+        }
+    }
 }
 
-/// `E` + 16 hex digits of a hash of the group: stable across runs for the same group, so a
-/// re-billed encounter keeps its claim id.
-fn claim_id(
-    payer_key: &str,
-    key: &GroupKey,
-    grouping: ClaimGrouping,
-    chunk: u32,
-    used: &mut HashSet<String>,
-) -> String {
-    let mut salt = 0u64;
-    loop {
-        let mut h = Fnv64::default();
-        h.str(payer_key)
-            .str(key.member_id)
-            .str(&key.period)
-            .str(key.place.as_str())
-            .str(key.authorization.unwrap_or(""))
-            .str(key.rendering.as_deref().unwrap_or(""))
-            .u64(grouping as u64)
-            .u64(u64::from(chunk))
-            .u64(salt);
-        let id = format!("E{:016X}", h.finish());
-        if used.insert(id.clone()) {
-            return id;
+impl Iterator for Claims<'_, '_> {
+    type Item = PlannedClaim;
+
+    fn next(&mut self) -> Option<PlannedClaim> {
+        loop {
+            if let Some(c) = self.ready.next() {
+                return Some(c);
+            }
+            if self.next >= self.order.len() {
+                return None;
+            }
+            self.ready = self.plan_member().into_iter();
         }
-        salt += 1;
     }
+}
+
+/// Every claim of one payer's lines at once (for tests and small runs).
+pub fn plan_claims(
+    lines: &[ServiceLine],
+    which: &[u32],
+    reg: &Registry,
+    payer_key: &str,
+    grouping: ClaimGrouping,
+) -> Vec<PlannedClaim> {
+    let ranks = reg.ranks();
+    let order = claim_order(lines, which.iter().copied(), &ranks, grouping);
+    Claims::new(lines, &order, reg, &ranks, payer_key, grouping).collect()
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ mod service_line;
 mod to_837;
 
 pub use claim_plan::{
-    MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim, PlannedLine,
-    plan_claims,
+    Claims, MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim,
+    PlannedLine, claim_order, plan_claims,
 };
-pub use service_line::{Registry, ServiceLine};
+pub use service_line::{Ranks, Registry, ServiceLine};
 pub use to_837::{MAX_CLAIMS_PER_TRANSACTION, content_control_number, envelope, transaction};

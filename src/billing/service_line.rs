@@ -19,18 +19,41 @@ pub struct ServiceLine<'cs> {
     pub service_date: NaiveDate,
     pub activity: Activity,
     pub coding: Coding<'cs>,
-    pub authorization: Option<Box<str>>,
+    /// Index into [`Registry::authorizations`].
+    pub authorization: Option<u32>,
     /// Index into [`Registry::renderings`].
     pub rendering: Option<u32>,
 }
 
-/// Members and rendering providers, each stored once.
+/// Members, rendering providers and authorization numbers, each stored once.
 #[derive(Debug, Default)]
 pub struct Registry {
     pub members: Vec<Member>,
-    member_index: HashMap<(u16, Box<str>), u32>,
+    /// Per payer index: member id -> index into `members`.
+    member_index: Vec<HashMap<Box<str>, u32>>,
     pub renderings: Vec<Rendering>,
     rendering_index: HashMap<Rendering, u32>,
+    pub authorizations: Vec<Box<str>>,
+    authorization_index: HashMap<Box<str>, u32>,
+}
+
+/// Each registry entry's position in sorted order (member id, authorization number, rendering
+/// NPI), so claims can be ordered by comparing integers instead of strings.
+#[derive(Debug, Clone, Default)]
+pub struct Ranks {
+    pub member: Vec<u32>,
+    pub authorization: Vec<u32>,
+    pub rendering: Vec<u32>,
+}
+
+fn ranks_by<T>(items: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.sort_by(|&a, &b| cmp(&items[a as usize], &items[b as usize]).then(a.cmp(&b)));
+    let mut rank = vec![0u32; items.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
 }
 
 impl Registry {
@@ -38,7 +61,11 @@ impl Registry {
     /// kept (rows disagreeing on identity were already refused); an address is taken from the
     /// first row that has one.
     pub fn member(&mut self, payer: u16, m: &Member) -> u32 {
-        if let Some(&i) = self.member_index.get(&(payer, m.member_id.as_str().into())) {
+        let p = payer as usize;
+        if self.member_index.len() <= p {
+            self.member_index.resize_with(p + 1, HashMap::new);
+        }
+        if let Some(&i) = self.member_index[p].get(m.member_id.as_str()) {
             let existing = &mut self.members[i as usize];
             if existing.address.is_none() && m.address.is_some() {
                 existing.address = m.address.clone();
@@ -50,9 +77,28 @@ impl Registry {
         }
         let i = self.members.len() as u32;
         self.members.push(m.clone());
-        self.member_index
-            .insert((payer, m.member_id.as_str().into()), i);
+        self.member_index[p].insert(m.member_id.as_str().into(), i);
         i
+    }
+
+    /// The index of an authorization number, adding it on first sight.
+    pub fn authorization(&mut self, a: &str) -> u32 {
+        if let Some(&i) = self.authorization_index.get(a) {
+            return i;
+        }
+        let i = self.authorizations.len() as u32;
+        self.authorizations.push(a.into());
+        self.authorization_index.insert(a.into(), i);
+        i
+    }
+
+    /// Sort ranks of every entry; ties (the same member id under two payers) keep first-seen order.
+    pub fn ranks(&self) -> Ranks {
+        Ranks {
+            member: ranks_by(&self.members, |a, b| a.member_id.cmp(&b.member_id)),
+            authorization: ranks_by(&self.authorizations, |a, b| a.cmp(b)),
+            rendering: ranks_by(&self.renderings, |a, b| a.cmp(b)),
+        }
     }
 
     /// The index of a rendering provider, adding it on first sight.
@@ -78,7 +124,10 @@ impl<'cs> ServiceLine<'cs> {
             service_date: e.service_date,
             activity: e.activity,
             coding,
-            authorization: e.authorization_number.as_deref().map(Into::into),
+            authorization: e
+                .authorization_number
+                .as_deref()
+                .map(|a| registry.authorization(a)),
             rendering: e.rendering.as_ref().map(|r| registry.rendering(r)),
         }
     }

@@ -9,14 +9,16 @@ use crate::model::{
     BillingProvider, Claim, ClaimFrequency, Contact, Envelope, Line, Receiver, RenderingProvider,
     Submitter, Subscriber, Transaction,
 };
+use chrono::{Datelike, Timelike};
 
 /// The most claims one transaction set (ST..SE) may carry.
 pub const MAX_CLAIMS_PER_TRANSACTION: usize = 5000;
 
-/// A content-derived interchange control number (1..=999,999,999): the same claims, payer and
-/// clock give the same number; any change to what is billed gives another.
+/// A content-derived interchange control number (1..=999,999,999): the same lines, payer and
+/// clock give the same number; any change to what is billed gives another. `order` is the
+/// payer's lines in claim order (claim ids are a function of the same content).
 pub fn content_control_number(
-    claims: &[PlannedClaim],
+    order: &[u32],
     lines: &[ServiceLine],
     reg: &Registry,
     payer: &Payer,
@@ -24,20 +26,20 @@ pub fn content_control_number(
 ) -> u32 {
     let mut h = Fnv64::default();
     h.str(&payer.key)
-        .str(&clock.date.to_string())
-        .str(&clock.time.to_string());
-    for c in claims {
-        h.str(&c.claim_id)
-            .str(&reg.members[c.member as usize].member_id)
-            .str(&c.total.to_x12());
-        for pl in &c.lines {
-            let l = &lines[pl.line as usize];
-            h.str(&l.encounter_id)
-                .str(l.coding.hcpcs.as_str())
-                .str(&l.coding.modifiers.join(":"))
-                .u64(u64::from(l.coding.units))
-                .str(&l.coding.charge.to_x12())
-                .str(&l.service_date.to_string());
+        .u64(clock.date.num_days_from_ce() as u64)
+        .u64(u64::from(clock.time.num_seconds_from_midnight()));
+    for &i in order {
+        let l = &lines[i as usize];
+        let charge = l.coding.charge.amount();
+        h.str(&reg.members[l.member as usize].member_id)
+            .str(&l.encounter_id)
+            .u64(l.service_date.num_days_from_ce() as u64)
+            .str(l.coding.hcpcs.as_str())
+            .u64(u64::from(l.coding.units))
+            .bytes(&charge.mantissa().to_le_bytes())
+            .u64(u64::from(charge.scale()));
+        for m in l.coding.modifiers.as_slice() {
+            h.str(m.as_str());
         }
     }
     (h.finish() % 999_999_999) as u32 + 1
@@ -102,7 +104,9 @@ pub fn transaction(
             place_of_service: c.place_of_service,
             frequency: ClaimFrequency::Original,
             original_reference: None,
-            prior_authorization: c.authorization.as_deref().map(str::to_string),
+            prior_authorization: c
+                .authorization
+                .map(|a| reg.authorizations[a as usize].to_string()),
             diagnoses: c.diagnoses.clone(),
             rendering: c.rendering.map(|r| {
                 let r = &reg.renderings[r as usize];
@@ -123,7 +127,8 @@ pub fn transaction(
                         modifiers: l.coding.modifiers,
                         charge: l.coding.charge,
                         units: l.coding.units,
-                        place_of_service: None,
+                        place_of_service: (l.coding.place_of_service != c.place_of_service)
+                            .then_some(l.coding.place_of_service),
                         diagnosis_pointers: pl.pointers.clone(),
                         service_date: l.service_date,
                         control_number: l.encounter_id.to_string(),

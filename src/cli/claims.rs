@@ -1,13 +1,15 @@
 //! `ecm claims`: encounter files to one 837P per payer, rejects and a summary.
 
 use super::{CliError, Globals, Outcome};
-use crate::ops::claims::{run_claims, ClaimsOutcome, ClaimsRequest};
+use crate::ops::claims::{ClaimsOutcome, ClaimsRequest, run_claims};
 use std::path::PathBuf;
 
 /// Turn encounter files into `DIR/<payer-key>.837` (one interchange per payer), `DIR/rejects.csv`
 /// (every row not billed, with rule id, message and fix) and `DIR/summary.json`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict")]
+#[command(
+    after_help = "Examples:\n  ecm claims encounters.csv --out claims/\n  ecm claims sept.csv oct.xlsx --out claims/ --as-of 2026-11-01 --strict"
+)]
 pub struct Args {
     /// Encounter files (CSV or XLSX).
     #[arg(required = true, value_name = "ENCOUNTERS")]
@@ -92,6 +94,18 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in summary.json)",
             s.transliterations.fields_changed
         ));
+    }
+    if g.verbose > 0 {
+        let mut by: Vec<(&str, std::time::Duration)> = Vec::new();
+        for (name, d) in &o.timings {
+            match by.iter_mut().find(|(n, _)| n == name) {
+                Some(e) => e.1 += *d,
+                None => by.push((name, *d)),
+            }
+        }
+        for (name, d) in by {
+            g.say(&format!("  time: {name}: {:.2} s", d.as_secs_f64()));
+        }
     }
     if o.refused_by_strict {
         g.say("Nothing was written: --strict refuses to bill while any row is rejected. Fix the rows above and run again.");

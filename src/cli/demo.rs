@@ -1,7 +1,7 @@
 //! `ecm demo`: the first thing a new user runs.
 
 use super::{CliError, Globals, Outcome};
-use crate::ops::demo::{run_demo, DEMO_AS_OF};
+use crate::ops::demo::{DEMO_AS_OF, run_demo};
 use std::path::PathBuf;
 
 /// Write the built-in example (a provider billing two plans, 33 encounters, 6 of them with
@@ -23,7 +23,10 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     };
     let d = run_demo(&a.out, &codeset, clock).map_err(CliError::from_display)?;
     let s = &d.claims.summary;
-    let as_of = g.as_of.clone().unwrap_or_else(|| format!("{DEMO_AS_OF} (the demo's fixed clock)"));
+    let as_of = g
+        .as_of
+        .clone()
+        .unwrap_or_else(|| format!("{DEMO_AS_OF} (the demo's fixed clock)"));
     let lines = [
         format!("ecm demo: a fictitious ECM provider bills two Medi-Cal plans, as of {as_of}."),
         String::new(),
@@ -52,7 +55,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         }
     }
     g.say(&format!(
-        "   {}  counts and totals by payer and code, transliterated names",
+        "   {}  counts and totals by payer and code",
         d.claims_dir.join("summary.json").display()
     ));
     g.say("");
@@ -76,16 +79,22 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     if s.transliterations.fields_changed > 0 {
         g.say("");
         g.say(&format!(
-            "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields; summary.json lists each change.",
-            s.transliterations.fields_changed
+            "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields of {} rows;\n   {} lists each change.",
+            s.transliterations.fields_changed,
+            s.transliterations.rows_changed,
+            d.claims_dir.join("transliterations.csv").display()
         ));
     }
     let cfg = d.config_path.display();
     let enc = d.encounters_path.display();
     g.say("");
     g.say("Next:");
-    g.say(&format!("   ecm --config {cfg} map {enc}           # see every row's coding"));
-    g.say(&format!("   ecm --config {cfg} claims {enc} --out my-claims   # bill it yourself"));
+    g.say(&format!(
+        "   ecm --config {cfg} map {enc}           # see every row's coding"
+    ));
+    g.say(&format!(
+        "   ecm --config {cfg} claims {enc} --out my-claims   # bill it yourself"
+    ));
     g.say("   ecm codes                                  # the code set and where each row comes from");
     g.say("   ecm rules                                  # every rule id and its fix");
     Ok(Outcome::Clean)

@@ -1,10 +1,13 @@
 //! The command line: global options, one file per subcommand (its clap args and a thin `run`),
 //! and the mapping of outcomes to exit status. Logic lives in the library.
 
+mod claims;
 mod codes;
+mod demo;
 mod map;
 mod reconcile;
 mod rules;
+mod synth;
 
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
@@ -51,12 +54,21 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole pipeline on the built-in examples and explain what it wrote.
+    Demo(demo::Args),
     /// Show the code set in force on a date, with where each row comes from.
     Codes(codes::Args),
     /// Print the catalogue of validation rules (ids, what they mean, how to fix).
     Rules(rules::Args),
     /// Show each encounter's service line (code, modifiers, units, charge) or why it is not billable.
     Map(map::Args),
+    /// Turn encounter files into one 837P per payer, a rejects file and a summary.
+    Claims(claims::Args),
+    // `about` rather than a doc comment, which would hide the command's own long_about.
+    #[command(
+        about = "Write a realistic synthetic data set (no real person in it) with its ground truth"
+    )]
+    Synth(synth::Args),
     /// Plan side: what each ECM provider should have been paid under its contract, against what was paid.
     Reconcile(reconcile::Args),
 }
@@ -176,9 +188,12 @@ pub fn main() -> ExitCode {
         verbose: cli.verbose,
     };
     let result = match cli.command {
+        Command::Demo(a) => demo::run(&g, a),
         Command::Codes(a) => codes::run(&g, a),
         Command::Rules(a) => rules::run(&g, a),
         Command::Map(a) => map::run(&g, a),
+        Command::Claims(a) => claims::run(&g, a),
+        Command::Synth(a) => synth::run(&g, a),
         Command::Reconcile(a) => reconcile::run(&g, a),
     };
     match result {

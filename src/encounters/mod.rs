@@ -27,9 +27,40 @@ pub struct IntakeReport {
     pub rows_read: u64,
     /// Rows with at least one error finding.
     pub rows_rejected: u64,
-    pub transliterations: Vec<FieldTransliteration>,
     /// Header columns that are not part of the format, per file: reported, then ignored.
     pub unknown_columns: Vec<(String, String)>,
+}
+
+/// Transliterations counted over a run: how many fields and rows, and each distinct change.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TransliterationTally {
+    pub fields_changed: u64,
+    pub rows_changed: u64,
+    /// Each distinct change (`ñ->n`) with how many times it was made.
+    pub by_change: std::collections::BTreeMap<String, u64>,
+    /// How many fields of each column were changed.
+    pub by_field: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl TransliterationTally {
+    /// Counts one row's transliterations.
+    pub fn add(&mut self, fields: &[FieldTransliteration]) {
+        if fields.is_empty() {
+            return;
+        }
+        self.rows_changed += 1;
+        for f in fields {
+            self.fields_changed += 1;
+            *self.by_field.entry(f.field).or_default() += 1;
+            for c in &f.changes {
+                let mut key = String::with_capacity(6);
+                key.push(c.from);
+                key.push_str("->");
+                key.push_str(c.to);
+                *self.by_change.entry(key).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// The run-wide facts rows are checked against.
@@ -39,10 +70,10 @@ pub struct IntakeContext<'a> {
     pub as_of: NaiveDate,
 }
 
-#[derive(PartialEq, Eq)]
+/// Who a member is, as the first row for their id said (names compared case-insensitively).
 struct Identity {
-    last_name: String,
-    first_name: String,
+    last_name: Box<str>,
+    first_name: Box<str>,
     dob: NaiveDate,
     sex: Sex,
     first_seen: RowRef,
@@ -55,6 +86,8 @@ pub struct RowOutcome {
     pub source: RowRef,
     pub encounter: Option<Encounter>,
     pub findings: Vec<Finding>,
+    /// Accented letters spelled in ASCII, field by field (reported whether or not the row passed).
+    pub transliterations: Vec<FieldTransliteration>,
 }
 
 /// Reads every file, checks every row, and hands each row's outcome to `on_row` in input order. `progress` is told (bytes done, bytes total) now and then. A file that cannot be read
@@ -80,8 +113,11 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: HashMap<String, RowRef> = HashMap::new();
-    let mut members: HashMap<(String, String), Identity> = HashMap::new();
+    let mut seen_ids: HashMap<Box<str>, RowRef> = HashMap::new();
+    // Per payer (by configuration index): member id -> identity.
+    let mut members: Vec<HashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
+        .map(|_| HashMap::new())
+        .collect();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -108,7 +144,6 @@ pub fn read_encounters(
             }
             let parsed = parse_row(&rec, &cols, &row_ctx);
             let mut findings = parsed.findings;
-            report.transliterations.extend(parsed.transliterations);
             let mut accepted = parsed.encounter;
             if let Some(e) = &accepted {
                 let mut cross = |rule, field: &str, message: String| {
@@ -121,7 +156,7 @@ pub fn read_encounters(
                         message,
                     })
                 };
-                if let Some(first) = seen_ids.get(&e.encounter_id) {
+                if let Some(first) = seen_ids.get(e.encounter_id.as_str()) {
                     cross(
                         &rules::DUPLICATE_ENCOUNTER,
                         "encounter_id",
@@ -131,16 +166,12 @@ pub fn read_encounters(
                         ),
                     );
                 } else {
-                    let key = (e.payer.clone(), e.member.member_id.clone());
-                    let id = Identity {
-                        last_name: e.member.last_name.to_ascii_uppercase(),
-                        first_name: e.member.first_name.to_ascii_uppercase(),
-                        dob: e.member.dob,
-                        sex: e.member.sex,
-                        first_seen: e.source,
-                    };
-                    match members.get(&key) {
-                        Some(prev) if !same_person(prev, &id) => cross(
+                    let payer = ctx
+                        .config
+                        .payer_index(&e.payer)
+                        .expect("row checks only accept configured payers");
+                    match members[payer].get(e.member.member_id.as_str()) {
+                        Some(prev) if !same_person(prev, &e.member) => cross(
                             &rules::MEMBER_MISMATCH,
                             "member_id",
                             format!(
@@ -150,14 +181,23 @@ pub fn read_encounters(
                         ),
                         Some(_) => {}
                         None => {
-                            members.insert(key, id);
+                            members[payer].insert(
+                                e.member.member_id.as_str().into(),
+                                Identity {
+                                    last_name: e.member.last_name.as_str().into(),
+                                    first_name: e.member.first_name.as_str().into(),
+                                    dob: e.member.dob,
+                                    sex: e.member.sex,
+                                    first_seen: e.source,
+                                },
+                            );
                         }
                     }
                 }
                 if findings.iter().any(Finding::is_error) {
                     accepted = None;
                 } else {
-                    seen_ids.insert(e.encounter_id.clone(), e.source);
+                    seen_ids.insert(e.encounter_id.as_str().into(), e.source);
                 }
             }
             if findings.iter().any(Finding::is_error) {
@@ -170,6 +210,7 @@ pub fn read_encounters(
                 },
                 encounter: accepted,
                 findings,
+                transliterations: parsed.transliterations,
             });
         }
         done_before += table.size;
@@ -178,6 +219,9 @@ pub fn read_encounters(
     Ok(report)
 }
 
-fn same_person(a: &Identity, b: &Identity) -> bool {
-    a.last_name == b.last_name && a.first_name == b.first_name && a.dob == b.dob && a.sex == b.sex
+fn same_person(a: &Identity, m: &crate::model::Member) -> bool {
+    a.dob == m.dob
+        && a.sex == m.sex
+        && a.last_name.eq_ignore_ascii_case(&m.last_name)
+        && a.first_name.eq_ignore_ascii_case(&m.first_name)
 }

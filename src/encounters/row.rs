@@ -33,15 +33,25 @@ pub struct RowContext<'a> {
     pub file: &'a str,
 }
 
-/// Accented letters changed in one field of one row: reported in the summary.
+/// Accented letters changed in one field of a row (the row is the [`RowOutcome`]'s).
+///
+/// [`RowOutcome`]: super::RowOutcome
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldTransliteration {
-    pub file: String,
-    pub row: u32,
-    pub encounter_id: String,
     pub field: &'static str,
-    /// Each change as `ñ->n`, in order.
-    pub changes: Vec<String>,
+    /// Each change, in order.
+    pub changes: Vec<Transliteration>,
+}
+
+impl FieldTransliteration {
+    /// `ñ->n é->e`.
+    pub fn describe(&self) -> String {
+        self.changes
+            .iter()
+            .map(|c| format!("{}->{}", c.from, c.to))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A checked row: an encounter, or the reasons it is not one, plus notes either way.
@@ -60,7 +70,7 @@ struct Checker<'r, 'c> {
     out: ParsedRow,
 }
 
-impl Checker<'_, '_> {
+impl<'r> Checker<'r, '_> {
     fn find(&mut self, rule: &'static Rule, field: Option<&str>, message: String) {
         self.out.findings.push(Finding {
             rule,
@@ -72,12 +82,15 @@ impl Checker<'_, '_> {
         });
     }
 
-    fn raw(&self, col: Option<usize>) -> &str {
-        self.rec.get(col)
+    /// A trimmed field, borrowed from the record (not from the checker), so findings can be
+    /// added while it is in use.
+    fn raw(&self, col: Option<usize>) -> &'r str {
+        let rec: &'r Record = self.rec;
+        rec.get(col)
     }
 
-    fn required(&mut self, col: usize, field: &'static str) -> Option<String> {
-        let v = self.rec.get(Some(col)).to_string();
+    fn required(&mut self, col: usize, field: &'static str) -> Option<&'r str> {
+        let v = self.raw(Some(col));
         if v.is_empty() {
             self.find(
                 &rules::MISSING_FIELD,
@@ -99,12 +112,12 @@ impl Checker<'_, '_> {
     }
 
     /// An identifier: plain ASCII, no delimiters, within X12 lengths.
-    fn ident(&mut self, v: String, field: &'static str, min: usize, max: usize) -> Option<String> {
-        if let Err(e) = check_x12_ascii(&v) {
+    fn ident(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> Option<String> {
+        if let Err(e) = check_x12_ascii(v) {
             self.text_problem(field, e);
             return None;
         }
-        self.length(&v, field, min, max).then_some(v)
+        self.length(v, field, min, max).then(|| v.to_string())
     }
 
     fn length(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> bool {
@@ -131,7 +144,7 @@ impl Checker<'_, '_> {
         match to_x12_text(v) {
             Ok((t, changes)) => {
                 if !changes.is_empty() {
-                    self.note_transliteration(field, &changes);
+                    self.note_transliteration(field, changes);
                 }
                 self.length(&t, field, 1, max).then_some(t)
             }
@@ -142,17 +155,10 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn note_transliteration(&mut self, field: &'static str, changes: &[Transliteration]) {
-        self.out.transliterations.push(FieldTransliteration {
-            file: self.ctx.file.to_string(),
-            row: self.rec.row,
-            encounter_id: self.encounter_id.clone(),
-            field,
-            changes: changes
-                .iter()
-                .map(|c| format!("{}->{}", c.from, c.to))
-                .collect(),
-        });
+    fn note_transliteration(&mut self, field: &'static str, changes: Vec<Transliteration>) {
+        self.out
+            .transliterations
+            .push(FieldTransliteration { field, changes });
     }
 
     /// A date; `show_value` is false for birth dates, which never appear in messages.
@@ -182,13 +188,13 @@ impl Checker<'_, '_> {
 
 /// Checks one encounter row. Cross-row rules (duplicate ids, member consistency) are the batch's.
 pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
-    let raw_id = rec.get(Some(cols.encounter_id)).to_string();
+    let raw_id = rec.get(Some(cols.encounter_id));
     let mut c = Checker {
         rec,
         ctx,
         // Shown in findings only when it is a printable id.
-        encounter_id: if check_x12_ascii(&raw_id).is_ok() && raw_id.len() <= 50 {
-            raw_id
+        encounter_id: if check_x12_ascii(raw_id).is_ok() && raw_id.len() <= 50 {
+            raw_id.to_string()
         } else {
             String::new()
         },
@@ -223,15 +229,15 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         .and_then(|v| c.ident(v, "member_id", 2, 80));
     let last_name = c
         .required(cols.member_last_name, "member_last_name")
-        .and_then(|v| c.text(&v, "member_last_name", 60));
+        .and_then(|v| c.text(v, "member_last_name", 60));
     let first_name = c
         .required(cols.member_first_name, "member_first_name")
-        .and_then(|v| c.text(&v, "member_first_name", 35));
+        .and_then(|v| c.text(v, "member_first_name", 35));
     let dob = c
         .required(cols.member_dob, "member_dob")
-        .and_then(|v| c.date(&v, "member_dob", false));
+        .and_then(|v| c.date(v, "member_dob", false));
     let sex = c.required(cols.member_sex, "member_sex").and_then(|v| {
-        let s = Sex::parse(&v);
+        let s = Sex::parse(v);
         if s.is_none() {
             c.find(
                 &rules::BAD_SEX,
@@ -243,7 +249,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     });
     let service_date = c
         .required(cols.service_date, "service_date")
-        .and_then(|v| c.date(&v, "service_date", true));
+        .and_then(|v| c.date(v, "service_date", true));
     if let Some(sd) = service_date {
         if sd > ctx.as_of {
             c.find(
@@ -269,7 +275,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         }
     }
     let activity = c.required(cols.activity, "activity").and_then(|v| {
-        let a = Activity::parse(&v);
+        let a = Activity::parse(v);
         if a.is_none() {
             c.find(
                 &rules::UNKNOWN_ACTIVITY,
@@ -284,7 +290,6 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         v => {
             let s = StaffClass::parse(v);
             if s.is_none() {
-                let v = v.to_string();
                 c.find(
                     &rules::BAD_STAFF_TYPE,
                     Some("staff_type"),
@@ -298,7 +303,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let mut staff_role = None;
     let mut role_class = None;
     if let Some(v) = staff_role_raw {
-        match ctx.codeset.staff_role(&v) {
+        match ctx.codeset.staff_role(v) {
             Some(r) => {
                 staff_role = Some(r.role.clone());
                 role_class = Some(r.staff_class);
@@ -318,7 +323,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let staff_class = staff_type.or(role_class);
 
     let modality = c.required(cols.modality, "modality").and_then(|v| {
-        let m = Modality::parse(&v);
+        let m = Modality::parse(v);
         if m.is_none() {
             c.find(
                 &rules::UNKNOWN_MODALITY,
@@ -342,9 +347,9 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         if ctx.config.payers.is_empty() {
             // A plan-side configuration (no [[payer]]) reads providers' exports: the column names
             // the plan the provider billed and is kept as written.
-            return Some(v);
+            return Some(v.to_string());
         }
-        let p = ctx.config.payer_index(&v);
+        let p = ctx.config.payer_index(v);
         if p.is_none() {
             let known: Vec<&str> = ctx.config.payers.iter().map(|p| p.key.as_str()).collect();
             c.find(
@@ -383,7 +388,6 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         v => match v.parse::<u32>() {
             Ok(m) if (1..=1440).contains(&m) => Some(m),
             _ => {
-                let v = v.to_string();
                 c.find(
                     &rules::BAD_MINUTES,
                     Some("minutes"),
@@ -398,7 +402,6 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         v => {
             let o = OutreachOutcome::parse(v);
             if o.is_none() {
-                let v = v.to_string();
                 c.find(
                     &rules::BAD_OUTREACH_OUTCOME,
                     Some("outreach_outcome"),
@@ -418,8 +421,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let place_of_service = match c.raw(cols.place_of_service) {
         "" => None,
         v => {
-            let v = v.to_string();
-            let p = PlaceOfService::parse(&v)
+            let p = PlaceOfService::parse(v)
                 .ok()
                 .filter(|p| service_date.is_none_or(|d| ctx.codeset.place(*p, d).is_some()));
             if p.is_none() {
@@ -435,37 +437,34 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let diagnoses = diagnoses(&mut c, cols);
     let authorization_number = match c.raw(cols.authorization_number) {
         "" => None,
-        v => c.ident(v.to_string(), "authorization_number", 1, 50),
+        v => c.ident(v, "authorization_number", 1, 50),
     };
     let rendering = rendering(&mut c, cols);
     let population_of_focus = match c.raw(cols.population_of_focus) {
         "" => None,
-        v => {
-            let v = v.to_string();
-            match ctx.codeset.population(&v) {
-                None => {
+        v => match ctx.codeset.population(v) {
+            None => {
+                c.find(
+                    &rules::UNKNOWN_POF,
+                    Some("population_of_focus"),
+                    format!("population_of_focus '{v}' is not in the code set"),
+                );
+                None
+            }
+            Some(p) => {
+                let live = p.live_for(ctx.config.early_implementation_county());
+                if let Some(sd) = service_date
+                    && sd < live
+                {
                     c.find(
-                        &rules::UNKNOWN_POF,
-                        Some("population_of_focus"),
-                        format!("population_of_focus '{v}' is not in the code set"),
-                    );
-                    None
-                }
-                Some(p) => {
-                    let live = p.live_for(ctx.config.early_implementation_county());
-                    if let Some(sd) = service_date
-                        && sd < live
-                    {
-                        c.find(
                             &rules::POF_NOT_LIVE,
                             Some("population_of_focus"),
                             format!("population of focus {} went live on {live}, after the service date {sd}", p.id),
                         );
-                    }
-                    Some(p.id.clone())
                 }
+                Some(p.id.clone())
             }
-        }
+        },
     };
     let note_id = match c.raw(cols.note_id) {
         "" => None,
@@ -476,7 +475,6 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         v => match Money::parse(v) {
             Ok(m) if !m.is_negative() => Some(m),
             _ => {
-                let v = v.to_string();
                 c.find(
                     &rules::BAD_CHARGE,
                     Some("charge"),
@@ -558,20 +556,20 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
 
 fn member_address(c: &mut Checker, cols: &Columns) -> Option<Address> {
     let parts = [
-        c.raw(cols.member_address).to_string(),
-        c.raw(cols.member_city).to_string(),
-        c.raw(cols.member_state).to_string(),
-        c.raw(cols.member_zip).to_string(),
+        c.raw(cols.member_address),
+        c.raw(cols.member_city),
+        c.raw(cols.member_state),
+        c.raw(cols.member_zip),
     ];
     let given = parts.iter().filter(|p| !p.is_empty()).count();
     if given == 0 {
         return None;
     }
     let line1 = (!parts[0].is_empty())
-        .then(|| c.text(&parts[0], "member_address", 55))
+        .then(|| c.text(parts[0], "member_address", 55))
         .flatten();
     let city = (!parts[1].is_empty())
-        .then(|| c.text(&parts[1], "member_city", 30))
+        .then(|| c.text(parts[1], "member_city", 30))
         .flatten();
     let state = if parts[2].is_empty() {
         None
@@ -624,7 +622,7 @@ fn member_address(c: &mut Checker, cols: &Columns) -> Option<Address> {
 }
 
 fn diagnoses(c: &mut Checker, cols: &Columns) -> Vec<DiagnosisCode> {
-    let raw = c.raw(cols.diagnosis_codes).to_string();
+    let raw = c.raw(cols.diagnosis_codes);
     let mut out: Vec<DiagnosisCode> = Vec::new();
     for (i, part) in raw
         .split([';', ','])
@@ -659,16 +657,16 @@ fn diagnoses(c: &mut Checker, cols: &Columns) -> Vec<DiagnosisCode> {
 }
 
 fn rendering(c: &mut Checker, cols: &Columns) -> Option<Rendering> {
-    let npi_raw = c.raw(cols.rendering_npi).to_string();
-    let last_raw = c.raw(cols.rendering_last_name).to_string();
-    let first_raw = c.raw(cols.rendering_first_name).to_string();
+    let npi_raw = c.raw(cols.rendering_npi);
+    let last_raw = c.raw(cols.rendering_last_name);
+    let first_raw = c.raw(cols.rendering_first_name);
     if npi_raw.is_empty() && last_raw.is_empty() && first_raw.is_empty() {
         return None;
     }
     let npi = if npi_raw.is_empty() {
         None
     } else {
-        match Npi::parse(&npi_raw) {
+        match Npi::parse(npi_raw) {
             Ok(n) => Some(n),
             Err(e) => {
                 c.find(
@@ -693,11 +691,11 @@ fn rendering(c: &mut Checker, cols: &Columns) -> Option<Rendering> {
         );
         return None;
     }
-    let last_name = c.text(&last_raw, "rendering_last_name", 60)?;
+    let last_name = c.text(last_raw, "rendering_last_name", 60)?;
     let first_name = if first_raw.is_empty() {
         None
     } else {
-        Some(c.text(&first_raw, "rendering_first_name", 35)?)
+        Some(c.text(first_raw, "rendering_first_name", 35)?)
     };
     Some(Rendering {
         npi: npi?,

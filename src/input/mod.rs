@@ -208,20 +208,22 @@ impl Table {
                             .sum();
                         let from_end = rdr.position().line().saturating_sub(1 + embedded);
                         let row = start.max(from_end) as u32;
-                        let (fields, cp1252) =
-                            match csv::StringRecord::from_byte_record(self.buf.clone()) {
-                                Ok(r) => (r, false),
-                                Err(_) => {
-                                    let mut r = csv::StringRecord::new();
-                                    for f in self.buf.iter() {
-                                        match std::str::from_utf8(f) {
-                                            Ok(s) => r.push_field(s),
-                                            Err(_) => r.push_field(&cp1252::decode(f)),
-                                        }
+                        // Hand the bytes over without copying; only a non-UTF-8 row is re-decoded.
+                        let bytes = std::mem::take(&mut self.buf);
+                        let (fields, cp1252) = match csv::StringRecord::from_byte_record(bytes) {
+                            Ok(r) => (r, false),
+                            Err(e) => {
+                                let bytes = e.into_byte_record();
+                                let mut r = csv::StringRecord::new();
+                                for f in bytes.iter() {
+                                    match std::str::from_utf8(f) {
+                                        Ok(s) => r.push_field(s),
+                                        Err(_) => r.push_field(&cp1252::decode(f)),
                                     }
-                                    (r, true)
                                 }
-                            };
+                                (r, true)
+                            }
+                        };
                         return Some(Ok(Record {
                             row,
                             fields,

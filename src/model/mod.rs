@@ -21,6 +21,6 @@ pub use encounter::{
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use money::{Money, MoneyError};
-pub use npi::{Npi, NpiError};
+pub use npi::{Npi, NpiError, check_digit};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
 pub use service_month::{ServiceMonth, ServiceMonthError};

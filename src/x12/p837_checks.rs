@@ -1,0 +1,232 @@
+//! The 837P rules above single elements (counts, sums, uniqueness, pointers), checked over a whole
+//! transaction before any of it is written, so a refused transaction leaves no half-written loops.
+
+use super::write_error::{Place, StructureProblem, WriteError};
+use crate::model::{Claim, ClaimFrequency, Line, Transaction};
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// Most claims one transaction set may hold (the guide's recommendation, which plans enforce).
+pub const MAX_CLAIMS_PER_TRANSACTION: usize = 5000;
+/// Most claims one subscriber loop (2000B) may hold: loop 2300 repeats at most 100 times.
+pub const MAX_CLAIMS_PER_SUBSCRIBER: usize = 100;
+/// Most service lines in one claim (loop 2400).
+pub const MAX_LINES_PER_CLAIM: usize = 50;
+/// Most diagnoses in the HI segment.
+pub const MAX_DIAGNOSES: usize = 12;
+/// Most diagnosis pointers on a line (SV107).
+pub const MAX_POINTERS: usize = 4;
+/// CLM01 length Medi-Cal plans keep (the guide: "the maximum supported is 20").
+pub const MAX_CLAIM_ID: usize = 20;
+/// REF*6R length the guide allows for the line item control number.
+pub const MAX_LINE_CONTROL: usize = 30;
+
+/// The patient control numbers already written in this interchange, kept as 64-bit hashes so
+/// memory stays at 8 bytes a claim (a false duplicate is a 1-in-10^11 chance at a million claims,
+/// and it would refuse, never write a bad file).
+#[derive(Debug, Default)]
+pub(crate) struct ClaimIds(HashSet<u64>);
+
+impl ClaimIds {
+    fn insert(&mut self, id: &str) -> bool {
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        self.0.insert(h.finish())
+    }
+}
+
+fn refuse(loop_id: &'static str, place: Place, problem: StructureProblem) -> WriteError {
+    WriteError::Structure {
+        loop_id,
+        place,
+        problem,
+    }
+}
+
+/// Checks every rule of this module over `t`, recording its claim ids in `ids`.
+pub(crate) fn check_transaction(
+    t: &Transaction,
+    place: Place,
+    ids: &mut ClaimIds,
+) -> Result<(), WriteError> {
+    let contact = &t.submitter.contact;
+    if contact.phone.as_deref().unwrap_or("").is_empty()
+        && contact.email.as_deref().unwrap_or("").is_empty()
+    {
+        return Err(refuse("1000A", place, StructureProblem::NoSubmitterContact));
+    }
+    let bp = &t.billing_provider;
+    if !is_digits(&bp.address.zip, 9) {
+        return Err(refuse(
+            "2010AA",
+            place,
+            StructureProblem::BillingZipNotNineDigits,
+        ));
+    }
+    if !is_digits(&bp.tax_id, 9) {
+        return Err(refuse(
+            "2010AA",
+            place,
+            StructureProblem::TaxIdNotNineDigits,
+        ));
+    }
+    if t.subscribers.is_empty() {
+        return Err(refuse("2000B", place, StructureProblem::NoSubscribers));
+    }
+    let count: usize = t.subscribers.iter().map(|s| s.claims.len()).sum();
+    if count > MAX_CLAIMS_PER_TRANSACTION {
+        return Err(refuse(
+            "ST_LOOP",
+            place,
+            StructureProblem::TooManyClaimsInTransaction { count },
+        ));
+    }
+    for (si, sub) in (1u32..).zip(&t.subscribers) {
+        let place = place.subscriber(si);
+        if sub.claims.is_empty() {
+            return Err(refuse("2300", place, StructureProblem::NoClaims));
+        }
+        if sub.claims.len() > MAX_CLAIMS_PER_SUBSCRIBER {
+            let count = sub.claims.len();
+            return Err(refuse(
+                "2300",
+                place,
+                StructureProblem::TooManyClaimsForSubscriber { count },
+            ));
+        }
+        for (ci, claim) in (1u32..).zip(&sub.claims) {
+            check_claim(claim, place.claim(ci), ids)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_claim(claim: &Claim, place: Place, ids: &mut ClaimIds) -> Result<(), WriteError> {
+    let len = claim.claim_id.chars().count();
+    if len > MAX_CLAIM_ID {
+        return Err(refuse(
+            "2300",
+            place,
+            StructureProblem::ClaimIdTooLong { len },
+        ));
+    }
+    if !ids.insert(&claim.claim_id) {
+        return Err(refuse("2300", place, StructureProblem::DuplicateClaimId));
+    }
+    let original = claim
+        .original_reference
+        .as_deref()
+        .is_some_and(|r| !r.is_empty());
+    match claim.frequency {
+        ClaimFrequency::Original if original => {
+            return Err(refuse(
+                "2300",
+                place,
+                StructureProblem::UnexpectedOriginalReference,
+            ));
+        }
+        ClaimFrequency::Replacement | ClaimFrequency::Void if !original => {
+            let frequency = claim.frequency.code();
+            return Err(refuse(
+                "2300",
+                place,
+                StructureProblem::MissingOriginalReference { frequency },
+            ));
+        }
+        _ => {}
+    }
+    let diagnoses = claim.diagnoses.len();
+    if diagnoses == 0 {
+        return Err(refuse("2300", place, StructureProblem::NoDiagnoses));
+    }
+    if diagnoses > MAX_DIAGNOSES {
+        return Err(refuse(
+            "2300",
+            place,
+            StructureProblem::TooManyDiagnoses { count: diagnoses },
+        ));
+    }
+    if claim.lines.is_empty() {
+        return Err(refuse("2400", place, StructureProblem::NoLines));
+    }
+    if claim.lines.len() > MAX_LINES_PER_CLAIM {
+        let count = claim.lines.len();
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::TooManyLines { count },
+        ));
+    }
+    let lines = claim.line_total();
+    if claim.total_charge != lines {
+        let total = claim.total_charge;
+        return Err(refuse(
+            "2300",
+            place,
+            StructureProblem::TotalMismatch { total, lines },
+        ));
+    }
+    for (li, line) in (1u32..).zip(&claim.lines) {
+        check_line(
+            line,
+            &claim.lines[..li as usize - 1],
+            diagnoses,
+            place.line(li),
+        )?;
+    }
+    Ok(())
+}
+
+fn check_line(
+    line: &Line,
+    earlier: &[Line],
+    diagnoses: usize,
+    place: Place,
+) -> Result<(), WriteError> {
+    let len = line.control_number.chars().count();
+    if len > MAX_LINE_CONTROL {
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::LineControlTooLong { len },
+        ));
+    }
+    if let Some(first) = earlier
+        .iter()
+        .position(|l| l.control_number == line.control_number)
+    {
+        let first = u32::try_from(first + 1).unwrap_or(u32::MAX);
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::DuplicateLineControl { first },
+        ));
+    }
+    let pointers = &line.diagnosis_pointers;
+    if pointers.is_empty() {
+        return Err(refuse("2400", place, StructureProblem::NoDiagnosisPointers));
+    }
+    if pointers.len() > MAX_POINTERS {
+        let count = pointers.len();
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::TooManyDiagnosisPointers { count },
+        ));
+    }
+    if let Some(&pointer) = pointers
+        .iter()
+        .find(|&&p| p == 0 || usize::from(p) > diagnoses)
+    {
+        return Err(refuse(
+            "2400",
+            place,
+            StructureProblem::DiagnosisPointerOutOfRange { pointer, diagnoses },
+        ));
+    }
+    Ok(())
+}
+
+fn is_digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}

@@ -1,0 +1,254 @@
+//! `ecm claims` and `ecm demo` through the real binary: the outputs, the exit status contract,
+//! byte-identical re-runs, and conformance of every 837 written (pyx12 and x12-types).
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn ecm() -> Command {
+    Command::cargo_bin("ecm").unwrap()
+}
+
+/// Runs the demo inside `dir` with a relative `--out`, so file names in its outputs do not depend
+/// on where the test runs. Returns the claims directory.
+fn run_demo(dir: &Path) -> PathBuf {
+    let out = ecm()
+        .current_dir(dir)
+        .args(["demo", "--out", "demo"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("demo/claims")
+}
+
+fn files_837(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "837"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn demo_writes_valid_837s_and_explains_every_rejection() {
+    let d = tempfile::tempdir().unwrap();
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let said = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "golden-valley.837",
+        "bayview.837",
+        "rejects.csv",
+        "ENC-002",
+        "ENC-009",
+        "ENC-010",
+        "ENC-011",
+        "ENC-014",
+        "ENC-015",
+        "fix:",
+        "Next:",
+    ] {
+        assert!(said.contains(needle), "demo output lacks {needle}:\n{said}");
+    }
+    let claims = d.path().join("demo/claims");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(claims.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["rows_read"], 33);
+    assert_eq!(summary["rows_billed"], 27);
+    assert_eq!(summary["rows_rejected"], 6);
+    let rejects = std::fs::read_to_string(claims.join("rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 1 + 6);
+    for f in files_837(&claims) {
+        common::pyx12_validate(&f).assert_valid(&f.display().to_string());
+        let text = std::fs::read_to_string(&f).unwrap();
+        let (claims_n, lines_n, total) = common::x12_types_summary(&text);
+        let key = f.file_stem().unwrap().to_str().unwrap();
+        let p = summary["payers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["payer"] == key)
+            .unwrap();
+        assert_eq!(claims_n as u64, p["claims"].as_u64().unwrap(), "{key}");
+        assert_eq!(lines_n as u64, p["lines"].as_u64().unwrap(), "{key}");
+        let want: rust_decimal::Decimal = p["total_charge"].as_str().unwrap().parse().unwrap();
+        assert_eq!(total, want, "{key}");
+    }
+}
+
+#[test]
+fn demo_outputs_match_their_snapshots() {
+    let d = tempfile::tempdir().unwrap();
+    let claims = run_demo(d.path());
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        for f in files_837(&claims) {
+            let name = format!("demo_{}_837", f.file_stem().unwrap().to_str().unwrap().replace('-', "_"));
+            insta::assert_snapshot!(name, std::fs::read_to_string(&f).unwrap());
+        }
+        insta::assert_snapshot!("demo_rejects_csv", std::fs::read_to_string(claims.join("rejects.csv")).unwrap());
+        insta::assert_snapshot!("demo_map_csv", std::fs::read_to_string(d.path().join("demo/map.csv")).unwrap());
+        insta::assert_snapshot!("demo_summary_json", std::fs::read_to_string(claims.join("summary.json")).unwrap());
+        // The file column names the input; strip the scratch directory so the snapshot is stable.
+        let scratch = format!("{}/", d.path().display());
+        let transliterations = std::fs::read_to_string(claims.join("transliterations.csv")).unwrap();
+        insta::assert_snapshot!("demo_transliterations_csv", transliterations.replace(&scratch, ""));
+    });
+}
+
+#[test]
+fn same_inputs_same_as_of_give_identical_bytes() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ca, cb) = (run_demo(a.path()), run_demo(b.path()));
+    for name in [
+        "golden-valley.837",
+        "bayview.837",
+        "rejects.csv",
+        "summary.json",
+        "transliterations.csv",
+    ] {
+        let read = |d: &Path| std::fs::read_to_string(d.join(name)).unwrap();
+        assert_eq!(read(&ca), read(&cb), "{name}");
+    }
+}
+
+/// The demo's example with its bad rows removed, in a scratch directory.
+fn clean_example(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let good: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            ![
+                "SCC-0028", "SCC-0029", "SCC-0030", "SCC-0031", "SCC-0032", "SCC-0033",
+            ]
+            .iter()
+            .any(|b| l.starts_with(b))
+        })
+        .collect();
+    let p = dir.join("good.csv");
+    std::fs::write(&p, good.join("\n") + "\n").unwrap();
+    p
+}
+
+fn claims(dir: &Path, input: &Path, extra: &[&str]) -> std::process::Output {
+    ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "claims",
+        ])
+        .arg(input)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn exit_status_follows_the_contract() {
+    let d = tempfile::tempdir().unwrap();
+    let good = clean_example(d.path());
+    let out = claims(d.path(), &good, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("out/rejects.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+
+    // Existing outputs are not replaced without --force, and nothing else is written.
+    let before = std::fs::read(d.path().join("out/golden-valley.837")).unwrap();
+    let out = claims(d.path(), Path::new("examples/encounters.csv"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read(d.path().join("out/golden-valley.837")).unwrap(),
+        before
+    );
+
+    // Some rows rejected: 1, the accepted ones billed.
+    let out = claims(d.path(), Path::new("examples/encounters.csv"), &["--force"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("out/rejects.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        7
+    );
+
+    // --strict with a rejection: 2 and nothing written.
+    let strict_dir = tempfile::tempdir().unwrap();
+    let out = claims(
+        strict_dir.path(),
+        Path::new("examples/encounters.csv"),
+        &["--strict"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!strict_dir.path().join("out/golden-valley.837").exists());
+    assert!(!strict_dir.path().join("out/rejects.csv").exists());
+
+    // Unreadable input, missing column, bad config: 2, nothing written.
+    let e = tempfile::tempdir().unwrap();
+    let out = claims(e.path(), Path::new("no/such/file.csv"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(
+        e.path().join("short.csv"),
+        "encounter_id,member_id\nE1,M1\n",
+    )
+    .unwrap();
+    let out = claims(e.path(), &e.path().join("short.csv"), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("member_last_name"));
+    assert!(!e.path().join("out/rejects.csv").exists());
+}
+
+#[test]
+fn control_numbers_come_from_content_or_the_option() {
+    let d = tempfile::tempdir().unwrap();
+    let good = clean_example(d.path());
+    claims(d.path(), &good, &["--control-number", "42"]);
+    let text = std::fs::read_to_string(d.path().join("out/bayview.837")).unwrap();
+    assert!(
+        text.starts_with("ISA*") && text.lines().next().unwrap().contains("*000000042*"),
+        "{}",
+        &text[..110]
+    );
+    let gv = std::fs::read_to_string(d.path().join("out/golden-valley.837")).unwrap();
+    assert!(
+        gv.lines().next().unwrap().contains("*000000043*"),
+        "payer files are numbered in key order"
+    );
+    assert!(gv.contains("\nGE*1*43~"));
+    assert!(gv.contains("\nIEA*1*000000043~"));
+}
+
+#[test]
+fn no_temporary_files_are_left_behind() {
+    let d = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(run_demo(d.path())).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(!name.starts_with('.'), "left behind: {name}");
+    }
+}
