@@ -118,6 +118,7 @@ pub fn read_encounters(
     let mut members: Vec<HashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
         .map(|_| HashMap::new())
         .collect();
+    let mut unconfigured_payers: HashMap<Box<str>, usize> = HashMap::new();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -166,10 +167,16 @@ pub fn read_encounters(
                         ),
                     );
                 } else {
-                    let payer = ctx
-                        .config
-                        .payer_index(&e.payer)
-                        .expect("row checks only accept configured payers");
+                    // A plan-side configuration has no [[payer]]: the row keeps its payer as
+                    // written, and each new one gets its own member table.
+                    let payer = ctx.config.payer_index(&e.payer).unwrap_or_else(|| {
+                        *unconfigured_payers
+                            .entry(e.payer.as_str().into())
+                            .or_insert_with(|| {
+                                members.push(HashMap::new());
+                                members.len() - 1
+                            })
+                    });
                     match members[payer].get(e.member.member_id.as_str()) {
                         Some(prev) if !same_person(prev, &e.member) => cross(
                             &rules::MEMBER_MISMATCH,
