@@ -58,10 +58,36 @@ impl Rate {
     }
 }
 
-/// The rate for `tier` under `contract`: the tier's rate (matched exactly, then ignoring case);
-/// the contract's `pmpm` when the member has no tier or the contract is not tiered; otherwise
-/// [`Rate::UnknownTier`].
-pub fn rate_for(contract: &Contract, tier: Option<&str>) -> Rate {
+/// The tiers the plan prices: every key of every contract's `tier_rates`, compared ignoring case.
+/// A roster tier outside this list is a typo or a tier no contract knows, never a guess.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TierNames(Vec<String>);
+
+impl TierNames {
+    /// The tier names of `contracts`.
+    pub fn of<'c>(contracts: impl IntoIterator<Item = &'c Contract>) -> TierNames {
+        let mut names: Vec<String> = contracts
+            .into_iter()
+            .flat_map(|c| c.tier_rates.keys())
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
+        names.sort();
+        names.dedup();
+        TierNames(names)
+    }
+
+    /// Whether some contract prices `tier`.
+    pub fn knows(&self, tier: &str) -> bool {
+        self.0.binary_search(&tier.to_ascii_lowercase()).is_ok()
+    }
+}
+
+/// The rate for `tier` under `contract`:
+/// - the member has no tier, or the contract has no `tier_rates`: the contract's `pmpm`;
+/// - the contract prices the tier (matched exactly, then ignoring case): that rate;
+/// - another contract of the plan prices the tier, this one does not: the contract's `pmpm`;
+/// - no contract prices the tier: [`Rate::UnknownTier`].
+pub fn rate_for(contract: &Contract, tier: Option<&str>, known: &TierNames) -> Rate {
     let Some(tier) = tier.filter(|t| !t.is_empty()) else {
         return Rate::Default(contract.pmpm);
     };
@@ -71,11 +97,18 @@ pub fn rate_for(contract: &Contract, tier: Option<&str>) -> Rate {
     if let Some(r) = contract.tier_rates.get(tier) {
         return Rate::Tier(*r);
     }
-    contract
+    if let Some((_, r)) = contract
         .tier_rates
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(tier))
-        .map_or(Rate::UnknownTier, |(_, r)| Rate::Tier(*r))
+    {
+        return Rate::Tier(*r);
+    }
+    if known.knows(tier) {
+        Rate::Default(contract.pmpm)
+    } else {
+        Rate::UnknownTier
+    }
 }
 
 /// The PMPM side of one member-month.
@@ -101,6 +134,7 @@ pub fn expect_pmpm(
     month: ServiceMonth,
     enrolled: DaySet,
     tier: Option<&str>,
+    known: &TierNames,
     qualifying: u32,
 ) -> PmpmExpectation {
     let Some(c) = contract else {
@@ -114,7 +148,7 @@ pub fn expect_pmpm(
     };
     let counted = counts(c.member_month_rule, enrolled);
     let earns = counted && (c.payment_basis == PaymentBasis::Enrolled || qualifying > 0);
-    let rate = rate_for(c, tier);
+    let rate = rate_for(c, tier, known);
     let amount = match (&rate, earns) {
         (r, true) => r.amount().map_or(Money::ZERO, |r| {
             month_amount(c.member_month_rule, r, enrolled, month)
@@ -167,17 +201,33 @@ pub(crate) mod tests {
     #[test]
     fn tiers_resolve_to_a_rate_or_to_unknown() {
         let c = contract("c", "2025-01-01", None);
-        assert_eq!(rate_for(&c, None), Rate::Default(money("300.00")));
-        assert_eq!(rate_for(&c, Some("high")), Rate::Tier(money("450.00")));
-        assert_eq!(rate_for(&c, Some("HIGH")), Rate::Tier(money("450.00")));
-        // A tier the contract does not price is not guessed at the default.
-        assert_eq!(rate_for(&c, Some("medium")), Rate::UnknownTier);
+        let other = Contract {
+            tier_rates: [("low".to_string(), money("250.00"))].into(),
+            ..contract("other", "2025-01-01", None)
+        };
+        let known = TierNames::of([&c, &other]);
+        assert_eq!(rate_for(&c, None, &known), Rate::Default(money("300.00")));
+        assert_eq!(
+            rate_for(&c, Some("high"), &known),
+            Rate::Tier(money("450.00"))
+        );
+        assert_eq!(
+            rate_for(&c, Some("HIGH"), &known),
+            Rate::Tier(money("450.00"))
+        );
+        // A tier the plan prices in another contract: this contract's default.
+        assert_eq!(
+            rate_for(&c, Some("Low"), &known),
+            Rate::Default(money("300.00"))
+        );
+        // A tier no contract prices is not guessed at the default.
+        assert_eq!(rate_for(&c, Some("medium"), &known), Rate::UnknownTier);
         let flat = Contract {
             tier_rates: Default::default(),
             ..c
         };
         assert_eq!(
-            rate_for(&flat, Some("medium")),
+            rate_for(&flat, Some("medium"), &known),
             Rate::Default(money("300.00"))
         );
     }
@@ -205,7 +255,15 @@ pub(crate) mod tests {
         assert_eq!(day, 1);
         assert_eq!(c.id, "new");
         assert_eq!(
-            expect_pmpm(Some(c), jul, DaySet::whole(jul), None, 0).amount,
+            expect_pmpm(
+                Some(c),
+                jul,
+                DaySet::whole(jul),
+                None,
+                &TierNames::of([c]),
+                0
+            )
+            .amount,
             money("320.00")
         );
     }
@@ -246,10 +304,24 @@ pub(crate) mod tests {
             ..contract("c", "2025-01-01", None)
         };
         let jan = m("2025-01");
-        let none = expect_pmpm(Some(&c), jan, DaySet::whole(jan), None, 0);
+        let none = expect_pmpm(
+            Some(&c),
+            jan,
+            DaySet::whole(jan),
+            None,
+            &TierNames::of([&c]),
+            0,
+        );
         assert!(none.counted && !none.earns);
         assert_eq!(none.amount, Money::ZERO);
-        let one = expect_pmpm(Some(&c), jan, DaySet::whole(jan), None, 1);
+        let one = expect_pmpm(
+            Some(&c),
+            jan,
+            DaySet::whole(jan),
+            None,
+            &TierNames::of([&c]),
+            1,
+        );
         assert_eq!(one.amount, money("300.00"));
     }
 
@@ -258,7 +330,14 @@ pub(crate) mod tests {
     fn an_unknown_tier_expects_nothing() {
         let c = contract("c", "2025-01-01", None);
         let jan = m("2025-01");
-        let e = expect_pmpm(Some(&c), jan, DaySet::whole(jan), Some("medium"), 0);
+        let e = expect_pmpm(
+            Some(&c),
+            jan,
+            DaySet::whole(jan),
+            Some("medium"),
+            &TierNames::of([&c]),
+            0,
+        );
         assert!(e.counted && e.earns);
         assert_eq!((e.rate, e.amount), (Some(Rate::UnknownTier), Money::ZERO));
     }

@@ -3,7 +3,7 @@
 //! [`Reconciler::finish`] turns what was gathered into member-month rows. No I/O.
 
 use super::encounter::{Attribution, EncounterFact};
-use super::expectation::{Rate, expect_pmpm, governing_contract};
+use super::expectation::{Rate, TierNames, expect_pmpm, governing_contract};
 use super::member_month::{DaySet, enrolled_days};
 use super::outreach::{Attempt, AttemptOutcome, judge_attempts};
 use super::payment::{PaidMonth, PaymentFact};
@@ -71,6 +71,7 @@ pub struct PaymentCounts {
 pub struct Reconciler<'c> {
     months: MonthRange,
     contracts: HashMap<Npi, Vec<&'c Contract>>,
+    tiers: TierNames,
     member_index: HashMap<String, u32>,
     member_ids: Vec<String>,
     /// Spans, grouped by member index and sorted within a member.
@@ -119,6 +120,7 @@ impl<'c> Reconciler<'c> {
         let mut r = Reconciler {
             months,
             contracts: by_npi,
+            tiers: TierNames::of(contracts),
             member_index: HashMap::new(),
             member_ids: Vec::new(),
             spans: Vec::new(),
@@ -368,7 +370,14 @@ impl<'c> Reconciler<'c> {
             .filter(|_| !days.is_empty())
             .and_then(|d| covering_with(self.spans_of(Some(member)), provider, d))
             .and_then(|s| s.tier.clone());
-        let e = expect_pmpm(contract, month, days, tier.as_deref(), g.qualifying);
+        let e = expect_pmpm(
+            contract,
+            month,
+            days,
+            tier.as_deref(),
+            &self.tiers,
+            g.qualifying,
+        );
         let unknown_tier = e.earns && e.rate == Some(Rate::UnknownTier);
         let pmpm = pmpm_reason(PmpmFacts {
             enrolled: !days.is_empty(),

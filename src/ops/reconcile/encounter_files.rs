@@ -17,6 +17,9 @@ pub struct EncounterFileCounts {
     pub rows_read: u64,
     /// Rows refused by the intake checks or by coding (listed in rejects.csv).
     pub rows_rejected: u64,
+    /// Accepted rows billed to another configured plan (their `payer` is not the reconciling
+    /// plan's): left out of the reconciliation.
+    pub rows_other_plan: u64,
     /// Header columns not part of the format, per file: reported, then ignored.
     pub unknown_columns: Vec<(String, String)>,
 }
@@ -39,15 +42,18 @@ pub fn unsupported(path: &Path) -> Option<String> {
 }
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,
-/// and every finding (rejected rows, warnings) to `on_finding`.
+/// and every finding (rejected rows, warnings) to `on_finding`. When `plan_payer` names the
+/// reconciling plan's payer key, rows billed to any other payer are counted and left out.
 pub fn read_encounter_facts(
     paths: &[PathBuf],
     ctx: &IntakeContext,
+    plan_payer: Option<&str>,
     mut on_fact: impl FnMut(EncounterFact),
     mut on_finding: impl FnMut(Finding),
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<EncounterFileCounts, InputError> {
     let mut coding_rejects = 0u64;
+    let mut other_plan = 0u64;
     let report = read_encounters(
         paths,
         ctx,
@@ -58,6 +64,10 @@ pub fn read_encounter_facts(
             let Some(e) = o.encounter else {
                 return;
             };
+            if plan_payer.is_some_and(|p| p != e.payer) {
+                other_plan += 1;
+                return;
+            }
             match code_line(&e, ctx.codeset) {
                 Ok(code) => on_fact(EncounterFact {
                     kind: EncounterKind::of_class(code.row.activity_class),
@@ -89,6 +99,7 @@ pub fn read_encounter_facts(
         files: report.files,
         rows_read: report.rows_read,
         rows_rejected: report.rows_rejected + coding_rejects,
+        rows_other_plan: other_plan,
         unknown_columns: report.unknown_columns,
     })
 }

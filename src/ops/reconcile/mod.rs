@@ -183,6 +183,7 @@ pub fn run_reconcile(
         encounter_files::read_encounter_facts(
             req.encounters,
             &ctx,
+            plan_payer_key(req.config, plan),
             |fact| {
                 if let Attribution::Unattributed(why) = rec.add_encounter(&fact) {
                     unattributed.push(Finding {
@@ -271,6 +272,16 @@ fn write_outputs(
     let mut f = out.create("rejects.csv")?;
     reconcile_csv::write_findings(f.writer(), findings).map_err(io("rejects.csv"))?;
     f.finish()
+}
+
+/// The `[[payer]]` key that is the reconciling plan (same payer_id as `[plan]`), when the
+/// configuration also bills plans: encounters billed to the other payers are not this plan's.
+fn plan_payer_key<'a>(config: &'a Config, plan: &crate::config::PlanConfig) -> Option<&'a str> {
+    config
+        .payers
+        .iter()
+        .find(|p| p.payer_id == plan.payer_id)
+        .map(|p| p.key.as_str())
 }
 
 /// The months to reconcile: `--from`/`--to` when given; otherwise from the month of the earliest
