@@ -1168,12 +1168,17 @@ fn the_report_fetches_nothing() {
 /// Chromium's path, or `None` (after saying why) outside CI. Under `CI` a missing Chromium fails
 /// the test: `.ci/run` installs it.
 fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("CHROMIUM").map(PathBuf::from),
-        Some(PathBuf::from("/usr/bin/chromium")),
-        Some(PathBuf::from("/usr/bin/chromium-browser")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_file());
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")]);
+    let found = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(on_path)
+        .chain([PathBuf::from("/usr/bin/chromium")])
+        .find(|p| p.is_file());
     if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
