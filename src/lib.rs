@@ -8,6 +8,7 @@ pub mod codeset;
 pub mod coding;
 pub mod config;
 pub mod encounters;
+pub mod fast_hash;
 pub mod input;
 pub mod model;
 pub mod ops;

@@ -10,12 +10,12 @@ pub use row::{ECM_START, FieldTransliteration, ParsedRow, RowContext, parse_row}
 
 use crate::codeset::CodeSet;
 use crate::config::Config;
+use crate::fast_hash::FastMap;
 use crate::input::{InputError, Table};
 use crate::model::{Encounter, RowRef, Sex};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What reading the files found besides the encounters themselves.
@@ -113,12 +113,12 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: HashMap<Box<str>, RowRef> = HashMap::new();
+    let mut seen_ids: FastMap<Box<str>, RowRef> = FastMap::default();
     // Per payer (by configuration index): member id -> identity.
-    let mut members: Vec<HashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
-        .map(|_| HashMap::new())
+    let mut members: Vec<FastMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
+        .map(|_| FastMap::default())
         .collect();
-    let mut unconfigured_payers: HashMap<Box<str>, usize> = HashMap::new();
+    let mut unconfigured_payers: FastMap<Box<str>, usize> = FastMap::default();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -173,7 +173,7 @@ pub fn read_encounters(
                         *unconfigured_payers
                             .entry(e.payer.as_str().into())
                             .or_insert_with(|| {
-                                members.push(HashMap::new());
+                                members.push(FastMap::default());
                                 members.len() - 1
                             })
                     });

@@ -209,7 +209,13 @@ impl Table {
                         let from_end = rdr.position().line().saturating_sub(1 + embedded);
                         let row = start.max(from_end) as u32;
                         // Hand the bytes over without copying; only a non-UTF-8 row is re-decoded.
-                        let bytes = std::mem::take(&mut self.buf);
+                        // The next row gets a buffer of this one's size, so csv does not grow an
+                        // empty one field by field.
+                        let next = csv::ByteRecord::with_capacity(
+                            self.buf.as_slice().len(),
+                            self.buf.len(),
+                        );
+                        let bytes = std::mem::replace(&mut self.buf, next);
                         let (fields, cp1252) = match csv::StringRecord::from_byte_record(bytes) {
                             Ok(r) => (r, false),
                             Err(e) => {

@@ -59,8 +59,10 @@ pub struct PaidMonth {
     pub outreach: Money,
     /// Payment lines counted.
     pub lines: u32,
-    /// Positive PMPM amounts seen, to recognise the same capitation paid twice.
-    positive_pmpm: Vec<Money>,
+    /// The positive PMPM amounts seen, to recognise the same capitation paid twice: the first
+    /// inline (nearly every month has one), any other distinct amounts after it.
+    first_positive: Option<Money>,
+    other_positive: Vec<Money>,
     repeated_pmpm: bool,
 }
 
@@ -71,8 +73,14 @@ impl PaidMonth {
         match kind {
             PaymentKind::Pmpm => {
                 if amount > Money::ZERO {
-                    self.repeated_pmpm |= self.positive_pmpm.contains(&amount);
-                    self.positive_pmpm.push(amount);
+                    match self.first_positive {
+                        None => self.first_positive = Some(amount),
+                        Some(first) if first == amount => self.repeated_pmpm = true,
+                        Some(_) if self.other_positive.contains(&amount) => {
+                            self.repeated_pmpm = true
+                        }
+                        Some(_) => self.other_positive.push(amount),
+                    }
                 }
                 self.pmpm += amount;
             }
@@ -105,6 +113,12 @@ mod tests {
         p.add(PaymentKind::Adjustment, money("-10.00"));
         p.add(PaymentKind::Outreach, money("35.00"));
         assert!(p.has_repeated_pmpm());
+        // A repeat of a later distinct amount is noticed too.
+        let mut q = PaidMonth::default();
+        for a in ["300.00", "150.00", "150.00"] {
+            q.add(PaymentKind::Pmpm, money(a));
+        }
+        assert!(q.has_repeated_pmpm());
         assert_eq!(
             (p.pmpm, p.outreach, p.lines),
             (money("290.00"), money("35.00"), 5)

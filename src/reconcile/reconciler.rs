@@ -12,13 +12,11 @@ use super::row::MemberMonthRow;
 use super::variance::{PmpmFacts, outreach_reason, pmpm_reason};
 use super::{MonthRange, encounter::attribute};
 use crate::config::Contract;
+use crate::fast_hash::FastMap;
 use crate::model::{Money, Npi, ServiceMonth};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::ops::Range;
-
-type Key = (Npi, u32, ServiceMonth);
 
 /// What one provider-member-month gathers before it becomes a row.
 #[derive(Debug, Default)]
@@ -31,13 +29,23 @@ struct Gathered {
     expected_outreach: Money,
 }
 
+/// One provider-month of one member while gathering, and its enrolled days once known.
+#[derive(Debug)]
+struct Cell {
+    provider: Npi,
+    month: ServiceMonth,
+    days: DaySet,
+    g: Gathered,
+}
+
 /// An outreach attempt waiting for the cap to be applied.
 #[derive(Debug)]
 struct OutreachRecord {
     provider: Npi,
     member: u32,
     date: NaiveDate,
-    encounter_id: Box<str>,
+    /// The encounter id's bytes in [`Reconciler::outreach_ids`].
+    id: Range<usize>,
     before_enrollment: bool,
 }
 
@@ -68,18 +76,26 @@ pub struct PaymentCounts {
 }
 
 /// Gathers roster, encounters and payments, then reconciles them.
+///
+/// Everything is kept per member (an index given to each member_id when first met): the roster
+/// spans, and a short list of provider-months with what they gathered. A member has a few dozen
+/// provider-months at most, so finding one is a short scan, and [`Reconciler::finish`] can write
+/// rows in provider, member, month order without sorting millions of them.
 pub struct Reconciler<'c> {
     months: MonthRange,
-    contracts: HashMap<Npi, Vec<&'c Contract>>,
+    contracts: FastMap<Npi, Vec<&'c Contract>>,
     tiers: TierNames,
-    member_index: HashMap<String, u32>,
-    member_ids: Vec<String>,
+    member_index: FastMap<Box<str>, u32>,
+    member_ids: Vec<Box<str>>,
     /// Spans, grouped by member index and sorted within a member.
     spans: Vec<RosterSpan>,
     /// The range of `spans` per member index (members met only in payments have none).
     span_ranges: Vec<Range<usize>>,
-    gathered: HashMap<Key, Gathered>,
+    /// Provider-months per member index.
+    cells: Vec<Vec<Cell>>,
     outreach: Vec<OutreachRecord>,
+    /// Outreach encounter ids, end to end (one allocation instead of one per attempt).
+    outreach_ids: String,
     unattributed_payments: Vec<PaymentFact>,
     encounters: EncounterCounts,
     payments: PaymentCounts,
@@ -92,7 +108,7 @@ pub struct Reconciliation<'c> {
     pub months: MonthRange,
     pub rows: Vec<MemberMonthRow<'c>>,
     /// Member ids, by the index rows carry.
-    pub members: Vec<String>,
+    pub members: Vec<Box<str>>,
     /// Payments with no member, sorted by provider, month, payment_id.
     pub unattributed_payments: Vec<PaymentFact>,
     pub encounters: EncounterCounts,
@@ -102,16 +118,14 @@ pub struct Reconciliation<'c> {
 impl Reconciliation<'_> {
     /// The member_id of a row.
     pub fn member_id(&self, row: &MemberMonthRow) -> &str {
-        self.members
-            .get(row.member as usize)
-            .map_or("", String::as_str)
+        self.members.get(row.member as usize).map_or("", |m| m)
     }
 }
 
 impl<'c> Reconciler<'c> {
     /// Starts a reconciliation of `months` under `contracts` with the roster's spans.
     pub fn new(contracts: &'c [Contract], roster: Vec<RosterSpan>, months: MonthRange) -> Self {
-        let mut by_npi: HashMap<Npi, Vec<&'c Contract>> = HashMap::new();
+        let mut by_npi: FastMap<Npi, Vec<&'c Contract>> = FastMap::default();
         for c in contracts {
             by_npi.entry(c.provider_npi).or_default().push(c);
         }
@@ -121,26 +135,26 @@ impl<'c> Reconciler<'c> {
             months,
             contracts: by_npi,
             tiers: TierNames::of(contracts),
-            member_index: HashMap::new(),
+            member_index: FastMap::default(),
             member_ids: Vec::new(),
             spans: Vec::new(),
             span_ranges: Vec::new(),
-            gathered: HashMap::new(),
+            cells: Vec::new(),
             outreach: Vec::new(),
+            outreach_ids: String::new(),
             unattributed_payments: Vec::new(),
             encounters: EncounterCounts::default(),
             payments: PaymentCounts::default(),
         };
         let mut start = 0;
         while start < spans.len() {
-            let id = spans[start].member_id.clone();
             let end = start
                 + spans[start..]
                     .iter()
-                    .take_while(|s| s.member_id == id)
+                    .take_while(|s| s.member_id == spans[start].member_id)
                     .count();
             sort_spans(&mut spans[start..end]);
-            let idx = r.intern(&id);
+            let idx = r.intern(&spans[start].member_id);
             debug_assert_eq!(idx as usize, r.span_ranges.len() - 1);
             r.span_ranges[idx as usize] = start..end;
             start = end;
@@ -154,9 +168,10 @@ impl<'c> Reconciler<'c> {
             return i;
         }
         let i = self.member_ids.len() as u32;
-        self.member_ids.push(id.to_string());
-        self.member_index.insert(id.to_string(), i);
+        self.member_ids.push(id.into());
+        self.member_index.insert(id.into(), i);
         self.span_ranges.push(0..0);
+        self.cells.push(Vec::new());
         i
     }
 
@@ -164,6 +179,28 @@ impl<'c> Reconciler<'c> {
         member
             .and_then(|m| self.span_ranges.get(m as usize))
             .map_or(&[], |r| &self.spans[r.clone()])
+    }
+
+    /// The provider-month of a member, added when first needed. Searched from the end: payments
+    /// and encounters mostly arrive month by month.
+    fn cell(&mut self, member: u32, provider: Npi, month: ServiceMonth) -> &mut Gathered {
+        let cells = &mut self.cells[member as usize];
+        let i = match cells
+            .iter()
+            .rposition(|c| c.month == month && c.provider == provider)
+        {
+            Some(i) => i,
+            None => {
+                cells.push(Cell {
+                    provider,
+                    month,
+                    days: DaySet::EMPTY,
+                    g: Gathered::default(),
+                });
+                cells.len() - 1
+            }
+        };
+        &mut cells[i].g
     }
 
     /// Adds one encounter and says where it went (the caller reports unattributed ones).
@@ -176,10 +213,7 @@ impl<'c> Reconciler<'c> {
                 if self.months.contains(month) {
                     self.encounters.services += 1;
                     let m = member.unwrap_or_else(|| self.intern(&e.member_id));
-                    self.gathered
-                        .entry((provider, m, month))
-                        .or_default()
-                        .qualifying += 1;
+                    self.cell(m, provider, month).qualifying += 1;
                 } else {
                     self.encounters.services_outside_months += 1;
                 }
@@ -191,11 +225,13 @@ impl<'c> Reconciler<'c> {
                 // Attempts outside the months are kept: they still use up the cap's window.
                 self.encounters.outreach_attempts += 1;
                 let m = member.unwrap_or_else(|| self.intern(&e.member_id));
+                let start = self.outreach_ids.len();
+                self.outreach_ids.push_str(&e.encounter_id);
                 self.outreach.push(OutreachRecord {
                     provider,
                     member: m,
                     date: e.date,
-                    encounter_id: e.encounter_id.as_str().into(),
+                    id: start..self.outreach_ids.len(),
                     before_enrollment,
                 });
             }
@@ -219,9 +255,7 @@ impl<'c> Reconciler<'c> {
             Some(id) => {
                 self.payments.member_lines += 1;
                 let m = self.intern(id);
-                self.gathered
-                    .entry((p.provider_npi, m, p.service_month))
-                    .or_default()
+                self.cell(m, p.provider_npi, p.service_month)
                     .paid
                     .add(p.kind, p.amount);
             }
@@ -231,14 +265,16 @@ impl<'c> Reconciler<'c> {
     /// Applies the outreach cap to every member's attempts, in date then encounter-id order.
     fn judge_outreach(&mut self) {
         let mut recs = std::mem::take(&mut self.outreach);
-        recs.sort_by(|a, b| {
-            (a.provider, a.member, a.date, &a.encounter_id).cmp(&(
+        let ids = std::mem::take(&mut self.outreach_ids);
+        recs.sort_unstable_by(|a, b| {
+            (a.provider, a.member, a.date, &ids[a.id.clone()]).cmp(&(
                 b.provider,
                 b.member,
                 b.date,
-                &b.encounter_id,
+                &ids[b.id.clone()],
             ))
         });
+        let mut attempts: Vec<Attempt> = Vec::new();
         let mut start = 0;
         while start < recs.len() {
             let (p, m) = (recs[start].provider, recs[start].member);
@@ -248,24 +284,24 @@ impl<'c> Reconciler<'c> {
                     .take_while(|r| r.provider == p && r.member == m)
                     .count();
             let contracts = self.contracts.get(&p).map_or(&[][..], Vec::as_slice);
-            let attempts: Vec<Attempt> = recs[start..end]
-                .iter()
-                .map(|r| Attempt {
+            attempts.clear();
+            attempts.extend(recs[start..end].iter().map(|r| {
+                Attempt {
                     date: r.date,
-                    encounter_id: &r.encounter_id,
+                    encounter_id: &ids[r.id.clone()],
                     before_enrollment: r.before_enrollment,
                     contract: contracts
                         .iter()
                         .copied()
                         .find(|c| c.effective().contains(r.date)),
-                })
-                .collect();
+                }
+            }));
             for (r, outcome) in recs[start..end].iter().zip(judge_attempts(&attempts)) {
                 let month = ServiceMonth::of(r.date);
                 if !self.months.contains(month) {
                     continue;
                 }
-                let g = self.gathered.entry((p, m, month)).or_default();
+                let g = self.cell(m, p, month);
                 g.outreach_attempts += 1;
                 match outcome {
                     AttemptOutcome::Payable(fee) => {
@@ -280,64 +316,84 @@ impl<'c> Reconciler<'c> {
         }
     }
 
-    /// Every provider-member-month with enrollment, and its enrolled days.
-    fn enrollment(&self) -> Vec<(Key, DaySet)> {
-        let mut out = Vec::new();
-        for (m, range) in self.span_ranges.iter().enumerate() {
-            let spans = &self.spans[range.clone()];
-            let mut providers: Vec<Npi> = spans.iter().map(|s| s.provider_npi).collect();
-            providers.sort();
-            providers.dedup();
-            for p in providers {
-                let mine: Vec<&RosterSpan> = spans.iter().filter(|s| s.provider_npi == p).collect();
-                let (Some(first), Some(last)) = (
-                    mine.iter().map(|s| s.start).min(),
-                    mine.iter().map(|s| s.end_or_max()).max(),
-                ) else {
+    /// Sets the enrolled days of every provider-month of member `m` with enrollment (adding the
+    /// provider-months nothing else touched), then orders its provider-months.
+    fn enroll(&mut self, m: usize) {
+        let spans = &self.spans[self.span_ranges[m].clone()];
+        let cells = &mut self.cells[m];
+        let mut providers: Vec<Npi> = spans.iter().map(|s| s.provider_npi).collect();
+        providers.sort();
+        providers.dedup();
+        for p in providers {
+            let mine = || spans.iter().filter(|s| s.provider_npi == p);
+            let (Some(first), Some(last)) = (
+                mine().map(|s| s.start).min(),
+                mine().map(|s| s.end_or_max()).max(),
+            ) else {
+                continue;
+            };
+            let from = ServiceMonth::of(first).max(self.months.from);
+            let to = if last >= self.months.to.last_day() {
+                self.months.to
+            } else {
+                ServiceMonth::of(last).min(self.months.to)
+            };
+            for month in from.through(to) {
+                let days = enrolled_days(mine(), month);
+                if days.is_empty() {
                     continue;
-                };
-                let from = ServiceMonth::of(first).max(self.months.from);
-                let to = if last >= self.months.to.last_day() {
-                    self.months.to
-                } else {
-                    ServiceMonth::of(last).min(self.months.to)
-                };
-                for month in from.through(to) {
-                    let days = enrolled_days(mine.iter().copied(), month);
-                    if !days.is_empty() {
-                        out.push(((p, m as u32, month), days));
-                    }
+                }
+                match cells
+                    .iter_mut()
+                    .find(|c| c.month == month && c.provider == p)
+                {
+                    Some(c) => c.days = days,
+                    None => cells.push(Cell {
+                        provider: p,
+                        month,
+                        days,
+                        g: Gathered::default(),
+                    }),
                 }
             }
         }
-        out
+        cells.sort_unstable_by_key(|c| (c.provider, c.month));
     }
 
-    /// Turns everything gathered into sorted member-month rows.
+    /// Turns everything gathered into member-month rows, by provider NPI, member_id and month.
     pub fn finish(mut self) -> Reconciliation<'c> {
         self.judge_outreach();
-        let mut keyed: HashMap<Key, (DaySet, Gathered)> = self
-            .gathered
-            .drain()
-            .map(|(k, g)| (k, (DaySet::EMPTY, g)))
-            .collect();
-        for (k, days) in self.enrollment() {
-            keyed.entry(k).or_default().0 = days;
+        let mut providers: Vec<Npi> = Vec::new();
+        let mut total = 0;
+        for m in 0..self.cells.len() {
+            self.enroll(m);
+            providers.extend(self.cells[m].iter().map(|c| c.provider));
+            total += self.cells[m].len();
         }
-        // Sort by member_id text, not by the order members were met.
+        providers.sort_unstable();
+        providers.dedup();
+        // Members by member_id text, not by the order they were met.
         let mut order: Vec<u32> = (0..self.member_ids.len() as u32).collect();
-        order.sort_by(|&a, &b| self.member_ids[a as usize].cmp(&self.member_ids[b as usize]));
-        let mut rank = vec![0u32; order.len()];
-        for (r, &m) in order.iter().enumerate() {
-            rank[m as usize] = r as u32;
+        order.sort_unstable_by(|&a, &b| {
+            self.member_ids[a as usize].cmp(&self.member_ids[b as usize])
+        });
+        // Each member's provider-months are sorted by provider, so one provider's are a run;
+        // `next` is where each member's next provider starts.
+        let mut next = vec![0usize; self.cells.len()];
+        let mut rows = Vec::with_capacity(total);
+        let mut cells = std::mem::take(&mut self.cells);
+        for &p in &providers {
+            for &m in &order {
+                let list = &mut cells[m as usize];
+                let from = next[m as usize];
+                let n = list[from..].iter().take_while(|c| c.provider == p).count();
+                for c in &mut list[from..from + n] {
+                    let g = std::mem::take(&mut c.g);
+                    rows.push(self.row((c.provider, m, c.month), c.days, g));
+                }
+                next[m as usize] = from + n;
+            }
         }
-        let mut entries: Vec<(Key, (DaySet, Gathered))> = keyed.into_iter().collect();
-        entries.sort_by_key(|((p, m, month), _)| (*p, rank[*m as usize], *month));
-
-        let rows = entries
-            .into_iter()
-            .map(|(key, (days, g))| self.row(key, days, g))
-            .collect();
         let mut unattributed = std::mem::take(&mut self.unattributed_payments);
         unattributed.sort_by(|a, b| {
             (a.provider_npi, a.service_month, &a.payment_id, a.source).cmp(&(
@@ -357,7 +413,12 @@ impl<'c> Reconciler<'c> {
         }
     }
 
-    fn row(&self, (provider, member, month): Key, days: DaySet, g: Gathered) -> MemberMonthRow<'c> {
+    fn row(
+        &self,
+        (provider, member, month): (Npi, u32, ServiceMonth),
+        days: DaySet,
+        g: Gathered,
+    ) -> MemberMonthRow<'c> {
         let contracts = self.contracts.get(&provider).map_or(&[][..], Vec::as_slice);
         let governing = governing_contract(contracts, month, days);
         let contract = governing.map(|(c, _)| c);

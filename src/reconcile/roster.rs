@@ -2,6 +2,7 @@
 
 use crate::model::Npi;
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// One enrollment span: a member assigned to an ECM provider from `start` to `end` (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,8 +12,9 @@ pub struct RosterSpan {
     pub start: NaiveDate,
     /// The last enrolled day; `None` while the enrollment is open.
     pub end: Option<NaiveDate>,
-    /// The roster's tier (a key of the contract's `tier_rates`), if any.
-    pub tier: Option<String>,
+    /// The roster's tier (a key of the contract's `tier_rates`), if any; shared by every span and
+    /// row with the same tier.
+    pub tier: Option<Arc<str>>,
     pub population_of_focus: Option<String>,
     pub other_programs: Option<String>,
     /// Spreadsheet row number in the roster file (0 for spans built in code).

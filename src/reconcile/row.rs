@@ -6,6 +6,7 @@ use super::variance::Reason;
 use crate::config::{Contract, MemberMonthRule, PaymentBasis};
 use crate::model::{Money, Npi, ServiceMonth};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// One provider-member-month.
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ pub struct MemberMonthRow<'c> {
     /// 0, 1, or enrolled days / days in the month (prorated).
     pub factor: Decimal,
     /// The roster tier on the day that governs the month.
-    pub tier: Option<String>,
+    pub tier: Option<Arc<str>>,
     pub rate: Option<Rate>,
     /// Qualifying (non-outreach) encounters dated in the month inside a span with the provider.
     pub qualifying_encounters: u32,

@@ -3,6 +3,7 @@
 
 use super::fields::RowChecker;
 use crate::config::Contract;
+use crate::fast_hash::FastMap;
 use crate::input::{InputError, Table};
 use crate::reconcile::{MonthRange, RosterSpan, roster};
 use crate::rules::{self, Finding};
@@ -10,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Columns a roster must have.
 pub const REQUIRED: [&str; 4] = ["member_id", "provider_npi", "ecm_start", "ecm_end"];
@@ -61,6 +63,7 @@ pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
     };
     let width = t.columns.len();
     let file = t.name.clone();
+    let mut tiers: FastMap<String, Arc<str>> = FastMap::default();
     while let Some(rec) = t.next_record() {
         let rec = rec?;
         out.counts.rows_read += 1;
@@ -91,7 +94,7 @@ pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
                     provider_npi,
                     start,
                     end,
-                    tier: tier.flatten(),
+                    tier: tier.flatten().map(|t| intern(&mut tiers, t)),
                     population_of_focus: pof.flatten(),
                     other_programs: other,
                     row: rec.row,
@@ -105,6 +108,14 @@ pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
     }
     out.counts.spans = out.spans.len() as u64;
     Ok(out)
+}
+
+/// The one shared copy of a tier name: a roster has a handful of tiers and many rows.
+fn intern(tiers: &mut FastMap<String, Arc<str>>, tier: String) -> Arc<str> {
+    tiers
+        .entry(tier)
+        .or_insert_with_key(|t| Arc::from(t.as_str()))
+        .clone()
 }
 
 /// Warnings about spans that read well but will not reconcile as the roster probably means:
