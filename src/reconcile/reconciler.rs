@@ -324,6 +324,7 @@ impl<'c> Reconciler<'c> {
         let mut providers: Vec<Npi> = spans.iter().map(|s| s.provider_npi).collect();
         providers.sort();
         providers.dedup();
+        let mut added: Vec<Cell> = Vec::new();
         for p in providers {
             let mine = || spans.iter().filter(|s| s.provider_npi == p);
             let (Some(first), Some(last)) = (
@@ -348,7 +349,7 @@ impl<'c> Reconciler<'c> {
                     .find(|c| c.month == month && c.provider == p)
                 {
                     Some(c) => c.days = days,
-                    None => cells.push(Cell {
+                    None => added.push(Cell {
                         provider: p,
                         month,
                         days,
@@ -357,6 +358,9 @@ impl<'c> Reconciler<'c> {
                 }
             }
         }
+        // Exactly the room needed: millions of members, each with a short list.
+        cells.reserve_exact(added.len());
+        cells.append(&mut added);
         cells.sort_unstable_by_key(|c| (c.provider, c.month));
     }
 
@@ -391,7 +395,13 @@ impl<'c> Reconciler<'c> {
                     let g = std::mem::take(&mut c.g);
                     rows.push(self.row((c.provider, m, c.month), c.days, g));
                 }
-                next[m as usize] = from + n;
+                if from + n == list.len() {
+                    // The member's last provider: its list is done.
+                    *list = Vec::new();
+                    next[m as usize] = 0;
+                } else {
+                    next[m as usize] = from + n;
+                }
             }
         }
         let mut unattributed = std::mem::take(&mut self.unattributed_payments);
@@ -543,7 +553,7 @@ mod tests {
     }
 
     fn codes(r: &MemberMonthRow) -> Vec<&'static str> {
-        r.reasons().into_iter().map(Reason::code).collect()
+        r.reasons().map(Reason::code).collect()
     }
 
     use super::super::variance::Reason;

@@ -33,16 +33,19 @@ impl RosterSpan {
     }
 }
 
-/// Orders one member's spans as every lookup below expects: by start, then provider, then row.
+/// The order of one member's spans every lookup below expects: by start, then provider, then row.
+pub fn span_order(a: &RosterSpan, b: &RosterSpan) -> std::cmp::Ordering {
+    (a.start, a.provider_npi, a.row, a.end_or_max()).cmp(&(
+        b.start,
+        b.provider_npi,
+        b.row,
+        b.end_or_max(),
+    ))
+}
+
+/// Orders one member's spans as every lookup below expects (see [`span_order`]).
 pub fn sort_spans(spans: &mut [RosterSpan]) {
-    spans.sort_by(|a, b| {
-        (a.start, a.provider_npi, a.row, a.end_or_max()).cmp(&(
-            b.start,
-            b.provider_npi,
-            b.row,
-            b.end_or_max(),
-        ))
-    });
+    spans.sort_by(span_order);
 }
 
 /// The span covering `date`, among one member's sorted spans. When spans with different
@@ -78,15 +81,16 @@ pub fn next_after(
         .find(|s| s.start > date && provider.is_none_or(|p| s.provider_npi == p))
 }
 
-/// Pairs of rows (earlier, later) of one member's sorted spans that share at least one day.
-pub fn overlaps(spans: &[RosterSpan]) -> Vec<(&RosterSpan, &RosterSpan)> {
+/// Pairs of rows (earlier, later) of one member's spans, sorted by [`span_order`], that share at
+/// least one day.
+pub fn overlaps<'a>(spans: &[&'a RosterSpan]) -> Vec<(&'a RosterSpan, &'a RosterSpan)> {
     let mut out = Vec::new();
     for (i, a) in spans.iter().enumerate() {
         for b in &spans[i + 1..] {
             if b.start > a.end_or_max() {
                 break;
             }
-            out.push((a, b));
+            out.push((*a, *b));
         }
     }
     out
@@ -138,7 +142,7 @@ pub(crate) mod tests {
         );
         assert!(next_after(&s, d("2025-04-01"), Some(npi_a())).is_none());
         assert!(covering_with(&s, npi_b(), d("2025-02-10")).is_none());
-        assert!(overlaps(&s).is_empty());
+        assert!(overlaps(&s.iter().collect::<Vec<_>>()).is_empty());
     }
 
     #[test]
@@ -151,6 +155,6 @@ pub(crate) mod tests {
         sort_spans(&mut s);
         assert_eq!(covering(&s, d("2025-03-10")).unwrap().provider_npi, npi_b());
         assert_eq!(covering(&s, d("2025-04-10")).unwrap().provider_npi, npi_a());
-        assert_eq!(overlaps(&s).len(), 1);
+        assert_eq!(overlaps(&s.iter().collect::<Vec<_>>()).len(), 1);
     }
 }

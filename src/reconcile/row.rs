@@ -68,14 +68,10 @@ impl MemberMonthRow<'_> {
     }
 
     /// The reasons, PMPM side first, without repeats.
-    pub fn reasons(&self) -> Vec<Reason> {
-        let mut out: Vec<Reason> = self.pmpm_reason.into_iter().collect();
-        if let Some(r) = self.outreach_reason
-            && !out.contains(&r)
-        {
-            out.push(r);
-        }
-        out
+    pub fn reasons(&self) -> impl Iterator<Item = Reason> + use<> {
+        let pmpm = self.pmpm_reason;
+        pmpm.into_iter()
+            .chain(self.outreach_reason.filter(move |r| Some(*r) != pmpm))
     }
 
     /// Whether any reason is set.

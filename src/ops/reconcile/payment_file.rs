@@ -2,12 +2,12 @@
 //! be a payment becomes a finding.
 
 use super::fields::RowChecker;
+use crate::fast_hash::FastMap;
 use crate::input::{InputError, Table};
 use crate::model::{Money, RowRef, ServiceMonth};
 use crate::reconcile::{PaymentFact, PaymentKind};
 use crate::rules::{self, Finding};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Columns a payments file must have.
@@ -42,7 +42,7 @@ pub fn read_payments(
         files: paths.iter().map(|p| p.display().to_string()).collect(),
         ..PaymentFileCounts::default()
     };
-    let mut seen: HashMap<String, RowRef> = HashMap::new();
+    let mut seen: FastMap<Box<str>, RowRef> = FastMap::default();
     for (file_index, path) in paths.iter().enumerate() {
         let mut t = Table::open(path, &["payments", "payment"])?;
         t.require(&REQUIRED)?;
@@ -164,7 +164,7 @@ pub fn read_payments(
                         Some(amount),
                     ) = (payment_id, paid_date, npi, member, month, kind, amount)
                 {
-                    seen.insert(payment_id.clone(), source);
+                    seen.insert(payment_id.as_str().into(), source);
                     fact = Some(PaymentFact {
                         payment_id,
                         paid_date,

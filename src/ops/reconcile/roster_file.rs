@@ -9,7 +9,6 @@ use crate::reconcile::{MonthRange, RosterSpan, roster};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -128,15 +127,14 @@ pub fn check_spans(
     file: &str,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut by_member: HashMap<&str, Vec<RosterSpan>> = HashMap::new();
-    for s in spans {
-        by_member.entry(&s.member_id).or_default().push(s.clone());
-    }
-    let mut members: Vec<(&str, Vec<RosterSpan>)> = by_member.into_iter().collect();
-    members.sort_by(|a, b| a.0.cmp(b.0));
-    for (_, mut mine) in members {
-        roster::sort_spans(&mut mine);
-        for (a, b) in roster::overlaps(&mine) {
+    let mut sorted: Vec<&RosterSpan> = spans.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.member_id
+            .cmp(&b.member_id)
+            .then_with(|| roster::span_order(a, b))
+    });
+    for mine in sorted.chunk_by(|a, b| a.member_id == b.member_id) {
+        for (a, b) in roster::overlaps(mine) {
             let (first, later) = if a.row <= b.row { (a, b) } else { (b, a) };
             let same = if a.provider_npi == b.provider_npi {
                 "with the same provider"
