@@ -6,12 +6,11 @@
 //! Lines are sorted once on integer keys ([`claim_order`]); claims are then produced lazily, a
 //! member at a time ([`Claims`]), so a million lines never become a million claims in memory.
 
-use super::digest::Fnv64;
+use super::digest::{Fnv64, FnvHashSet};
 use super::{Ranks, Registry, ServiceLine};
 use crate::config::ClaimGrouping;
 use crate::model::{DiagnosisCode, Money, PlaceOfService};
 use chrono::Datelike;
-use std::collections::HashSet;
 
 /// The most service lines one 837P claim may carry.
 pub const MAX_LINES_PER_CLAIM: usize = 50;
@@ -115,7 +114,7 @@ pub struct Claims<'a, 'cs> {
     grouping: ClaimGrouping,
     next: usize,
     ready: std::vec::IntoIter<PlannedClaim>,
-    used_ids: HashSet<u64>,
+    used_ids: FnvHashSet<u64>,
 }
 
 impl<'a, 'cs> Claims<'a, 'cs> {
@@ -138,7 +137,7 @@ impl<'a, 'cs> Claims<'a, 'cs> {
             grouping,
             next: 0,
             ready: Vec::new().into_iter(),
-            used_ids: HashSet::new(),
+            used_ids: FnvHashSet::default(),
         }
     }
 
@@ -364,7 +363,7 @@ mod tests {
             let mut seen: Vec<u32> = claims.iter().flat_map(|c| c.lines.iter().map(|l| l.line)).collect();
             seen.sort_unstable();
             prop_assert_eq!(&seen, &which);
-            let mut ids = HashSet::new();
+            let mut ids = std::collections::HashSet::new();
             for c in &claims {
                 prop_assert!(ids.insert(c.claim_id.clone()), "duplicate claim id");
                 prop_assert!(c.claim_id.len() <= 20);

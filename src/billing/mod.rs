@@ -2,7 +2,7 @@
 //! document model. Pure functions over values; writing files is the caller's business.
 
 mod claim_plan;
-pub mod digest;
+pub use crate::digest;
 mod service_line;
 mod to_837;
 

@@ -2,10 +2,10 @@
 //! together with the member registry, so member and rendering details are stored once and
 //! referenced by index.
 
+use super::digest::FnvHashMap;
 use crate::coding::Coding;
 use crate::model::{Activity, Encounter, Member, Rendering, RowRef};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// One billable encounter, coded.
 #[derive(Debug, Clone)]
@@ -30,11 +30,11 @@ pub struct ServiceLine<'cs> {
 pub struct Registry {
     pub members: Vec<Member>,
     /// Per payer index: member id -> index into `members`.
-    member_index: Vec<HashMap<Box<str>, u32>>,
+    member_index: Vec<FnvHashMap<Box<str>, u32>>,
     pub renderings: Vec<Rendering>,
-    rendering_index: HashMap<Rendering, u32>,
+    rendering_index: FnvHashMap<Rendering, u32>,
     pub authorizations: Vec<Box<str>>,
-    authorization_index: HashMap<Box<str>, u32>,
+    authorization_index: FnvHashMap<Box<str>, u32>,
 }
 
 /// Each registry entry's position in sorted order (member id, authorization number, rendering
@@ -63,7 +63,7 @@ impl Registry {
     pub fn member(&mut self, payer: u16, m: &Member) -> u32 {
         let p = payer as usize;
         if self.member_index.len() <= p {
-            self.member_index.resize_with(p + 1, HashMap::new);
+            self.member_index.resize_with(p + 1, FnvHashMap::default);
         }
         if let Some(&i) = self.member_index[p].get(m.member_id.as_str()) {
             let existing = &mut self.members[i as usize];

@@ -91,7 +91,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
     }
     if s.transliterations.fields_changed > 0 {
         g.say(&format!(
-            "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in summary.json)",
+            "  {} field(s) had accented letters spelled in plain ASCII for X12 (listed in transliterations.csv)",
             s.transliterations.fields_changed
         ));
     }

@@ -10,13 +10,14 @@ pub use row::{ECM_START, FieldTransliteration, ParsedRow, RowContext, parse_row}
 
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::fast_hash::FastMap;
-use crate::input::{InputError, Table};
+use crate::digest::FnvHashMap;
+use crate::input::{InputError, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 
 /// What reading the files found besides the encounters themselves.
 #[derive(Debug, Default, Serialize)]
@@ -113,12 +114,13 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: FastMap<Box<str>, RowRef> = FastMap::default();
+    let mut seen_ids: FnvHashMap<Box<str>, RowRef> =
+        FnvHashMap::with_capacity_and_hasher(estimate_rows(paths), Default::default());
     // Per payer (by configuration index): member id -> identity.
-    let mut members: Vec<FastMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
-        .map(|_| FastMap::default())
+    let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
+        .map(|_| FnvHashMap::default())
         .collect();
-    let mut unconfigured_payers: FastMap<Box<str>, usize> = FastMap::default();
+    let mut unconfigured_payers: FnvHashMap<Box<str>, usize> = FnvHashMap::default();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -135,95 +137,182 @@ pub fn read_encounters(
             file_index: file_index as u16,
             file: &file_name,
         };
-        let mut n = 0u64;
-        while let Some(rec) = table.next_record() {
-            let rec = rec?;
-            report.rows_read += 1;
-            n += 1;
-            if n.is_multiple_of(8192) {
-                progress(done_before + table.position(), total);
-            }
-            let parsed = parse_row(&rec, &cols, &row_ctx);
-            let mut findings = parsed.findings;
-            let mut accepted = parsed.encounter;
-            if let Some(e) = &accepted {
-                let mut cross = |rule, field: &str, message: String| {
-                    findings.push(Finding {
-                        rule,
-                        file: file_name.clone(),
-                        row: rec.row,
-                        encounter_id: Some(e.encounter_id.clone()),
-                        field: Some(field.to_string()),
-                        message,
-                    })
-                };
-                if let Some(first) = seen_ids.get(e.encounter_id.as_str()) {
-                    cross(
-                        &rules::DUPLICATE_ENCOUNTER,
-                        "encounter_id",
-                        format!(
-                            "encounter_id {} was already used at {} row {}",
-                            e.encounter_id, report.files[first.file as usize], first.row
-                        ),
+        // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
+        // second thread does it, batches at a time, while this one does the cross-row checks
+        // (duplicates, member identity) and hands rows on in file order.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let table_ref = &mut table;
+        let (cols_ref, ctx_ref) = (&cols, &row_ctx);
+        std::thread::scope(|scope| -> Result<(), InputError> {
+            scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx));
+            for batch in rx {
+                let batch = batch?;
+                progress(done_before + batch.position, total);
+                for (row, parsed) in batch.rows {
+                    report.rows_read += 1;
+                    accept_row(
+                        row,
+                        parsed,
+                        &mut Crossing {
+                            file_index: file_index as u16,
+                            file_name: &file_name,
+                            files: &report.files,
+                            config: ctx.config,
+                            seen_ids: &mut seen_ids,
+                            members: &mut members,
+                            unconfigured_payers: &mut unconfigured_payers,
+                            rows_rejected: &mut report.rows_rejected,
+                        },
+                        &mut on_row,
                     );
-                } else {
-                    // A plan-side configuration has no [[payer]]: the row keeps its payer as
-                    // written, and each new one gets its own member table.
-                    let payer = ctx.config.payer_index(&e.payer).unwrap_or_else(|| {
-                        *unconfigured_payers
-                            .entry(e.payer.as_str().into())
-                            .or_insert_with(|| {
-                                members.push(FastMap::default());
-                                members.len() - 1
-                            })
-                    });
-                    match members[payer].get(e.member.member_id.as_str()) {
-                        Some(prev) if !same_person(prev, &e.member) => cross(
-                            &rules::MEMBER_MISMATCH,
-                            "member_id",
-                            format!(
-                                "member details differ from {} row {} for the same member_id and payer",
-                                report.files[prev.first_seen.file as usize], prev.first_seen.row
-                            ),
-                        ),
-                        Some(_) => {}
-                        None => {
-                            members[payer].insert(
-                                e.member.member_id.as_str().into(),
-                                Identity {
-                                    last_name: e.member.last_name.as_str().into(),
-                                    first_name: e.member.first_name.as_str().into(),
-                                    dob: e.member.dob,
-                                    sex: e.member.sex,
-                                    first_seen: e.source,
-                                },
-                            );
-                        }
-                    }
-                }
-                if findings.iter().any(Finding::is_error) {
-                    accepted = None;
-                } else {
-                    seen_ids.insert(e.encounter_id.as_str().into(), e.source);
                 }
             }
-            if findings.iter().any(Finding::is_error) {
-                report.rows_rejected += 1;
-            }
-            on_row(RowOutcome {
-                source: RowRef {
-                    file: file_index as u16,
-                    row: rec.row,
-                },
-                encounter: accepted,
-                findings,
-                transliterations: parsed.transliterations,
-            });
-        }
+            Ok(())
+        })?;
         done_before += table.size;
         progress(done_before, total);
     }
     Ok(report)
+}
+
+/// Rows parsed on the reader thread, in file order, and how far into the file they reach.
+type Batch = Result<ParsedBatch, InputError>;
+
+struct ParsedBatch {
+    rows: Vec<(u32, ParsedRow)>,
+    position: u64,
+}
+
+/// Rows per batch handed between the threads.
+const BATCH_ROWS: usize = 2048;
+
+/// The reader thread: records to parsed rows, sent in batches; stops at the first unreadable
+/// record (sent as the last item) or when the receiver has gone.
+fn parse_batches(table: &mut Table, cols: &Columns, ctx: &RowContext, tx: &SyncSender<Batch>) {
+    let mut rows = Vec::with_capacity(BATCH_ROWS);
+    while let Some(rec) = table.next_record() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        rows.push((rec.row, parse_row(&rec, cols, ctx)));
+        if rows.len() == BATCH_ROWS {
+            let full = std::mem::replace(&mut rows, Vec::with_capacity(BATCH_ROWS));
+            let position = table.position();
+            if tx
+                .send(Ok(ParsedBatch {
+                    rows: full,
+                    position,
+                }))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+    if !rows.is_empty() {
+        let position = table.position();
+        let _ = tx.send(Ok(ParsedBatch { rows, position }));
+    }
+}
+
+/// What the cross-row checks remember across rows of every file.
+struct Crossing<'a> {
+    file_index: u16,
+    file_name: &'a str,
+    files: &'a [String],
+    config: &'a Config,
+    seen_ids: &'a mut FnvHashMap<Box<str>, RowRef>,
+    /// Per payer: configured payers by their index, then payers a plan-side configuration does
+    /// not list (see `unconfigured_payers`).
+    members: &'a mut Vec<FnvHashMap<Box<str>, Identity>>,
+    unconfigured_payers: &'a mut FnvHashMap<Box<str>, usize>,
+    rows_rejected: &'a mut u64,
+}
+
+/// The checks that need other rows (duplicate encounter id, one identity per member), then the
+/// row goes to `on_row`.
+fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl FnMut(RowOutcome)) {
+    let mut findings = parsed.findings;
+    let mut accepted = parsed.encounter;
+    if let Some(e) = &accepted {
+        let mut cross = |rule, field: &str, message: String| {
+            findings.push(Finding {
+                rule,
+                file: x.file_name.to_string(),
+                row,
+                encounter_id: Some(e.encounter_id.clone()),
+                field: Some(field.to_string()),
+                message,
+            })
+        };
+        if let Some(first) = x.seen_ids.get(e.encounter_id.as_str()) {
+            cross(
+                &rules::DUPLICATE_ENCOUNTER,
+                "encounter_id",
+                format!(
+                    "encounter_id {} was already used at {} row {}",
+                    e.encounter_id, x.files[first.file as usize], first.row
+                ),
+            );
+        } else {
+            // A plan-side configuration has no [[payer]]: the row keeps its payer as written, and
+            // each new one gets its own member table.
+            let payer = match x.config.payer_index(&e.payer) {
+                Some(i) => i,
+                None => *x
+                    .unconfigured_payers
+                    .entry(e.payer.as_str().into())
+                    .or_insert_with(|| {
+                        x.members.push(FnvHashMap::default());
+                        x.members.len() - 1
+                    }),
+            };
+            match x.members[payer].get(e.member.member_id.as_str()) {
+                Some(prev) if !same_person(prev, &e.member) => cross(
+                    &rules::MEMBER_MISMATCH,
+                    "member_id",
+                    format!(
+                        "member details differ from {} row {} for the same member_id and payer",
+                        x.files[prev.first_seen.file as usize], prev.first_seen.row
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    x.members[payer].insert(
+                        e.member.member_id.as_str().into(),
+                        Identity {
+                            last_name: e.member.last_name.as_str().into(),
+                            first_name: e.member.first_name.as_str().into(),
+                            dob: e.member.dob,
+                            sex: e.member.sex,
+                            first_seen: e.source,
+                        },
+                    );
+                }
+            }
+        }
+        if findings.iter().any(Finding::is_error) {
+            accepted = None;
+        } else {
+            x.seen_ids.insert(e.encounter_id.as_str().into(), e.source);
+        }
+    }
+    if findings.iter().any(Finding::is_error) {
+        *x.rows_rejected += 1;
+    }
+    on_row(RowOutcome {
+        source: RowRef {
+            file: x.file_index,
+            row,
+        },
+        encounter: accepted,
+        findings,
+        transliterations: parsed.transliterations,
+    });
 }
 
 fn same_person(a: &Identity, m: &crate::model::Member) -> bool {

@@ -4,25 +4,26 @@
 //! ids. The summary's counts show it (`rows_read = rows_billed + rows_rejected`).
 
 use crate::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Registry, ServiceLine, claim_order,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, PlannedClaim, Ranks, Registry, ServiceLine, claim_order,
     content_control_number, envelope, transaction,
 };
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter;
-use crate::config::Config;
+use crate::config::{Config, Payer, ProviderSide};
 use crate::encounters::{
     IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
 };
-use crate::input::InputError;
+use crate::input::{InputError, estimate_rows};
 use crate::model::Money;
-use crate::output::{OutputError, OutputSet};
+use crate::output::{OutputError, OutputSet, StagedFile};
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// What `ecm claims` was asked to do.
 pub struct ClaimsRequest<'a> {
@@ -199,96 +200,57 @@ pub fn run_claims(
         return Err(ClaimsError::ControlNumber(files_needed));
     }
 
-    let mut payers = Vec::new();
+    // One interchange per payer, each on its own thread: they share only read-only data and write
+    // separate files. Control numbers are fixed first, in payer-key order, so they do not depend
+    // on which thread finishes first.
+    let mut jobs = Vec::new();
     let mut file_no = 0u32;
     for &pi in &order {
         let payer = &req.config.payers[pi];
         let which = std::mem::take(&mut by_payer[pi]);
-        let mut ps = PayerSummary {
-            payer: payer.key.clone(),
-            file: None,
-            interchange_control_number: None,
-            transactions: 0,
-            claims: 0,
-            lines: which.len() as u64,
-            members: 0,
-            total_charge: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
-            by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+        let file = if which.is_empty() || refused_by_strict {
+            None
+        } else {
+            let control = req.control_number.map(|n| n + file_no);
+            file_no += 1;
+            let name = format!("{}.837", payer.key);
+            let staged = outputs.create(&name)?;
+            Some((name, staged, control))
         };
-        let claim_order = claim_order(&lines, which, &ranks, payer.claim_grouping);
-        lap("sort lines into claims", &mut timings);
-        let claims = Claims::new(
-            &lines,
-            &claim_order,
-            &registry,
-            &ranks,
-            &payer.key,
-            payer.claim_grouping,
-        );
-        if claim_order.is_empty() || refused_by_strict {
-            let mut last_member = None;
-            for c in claims {
-                ps.claims += 1;
-                if last_member != Some(c.member) {
-                    ps.members += 1;
-                    last_member = Some(c.member);
-                }
-            }
-            payers.push(ps);
-            continue;
-        }
-        let control = match req.control_number {
-            Some(n) => n + file_no,
-            None => content_control_number(&claim_order, &lines, &registry, payer, &req.clock),
-        };
-        file_no += 1;
-        let name = format!("{}.837", payer.key);
-        let x12err = |source| ClaimsError::X12 {
-            payer: payer.key.clone(),
-            source: Box::new(source),
-        };
-        let mut staged = outputs.create(&name)?;
-        let env = envelope(&side, payer, &req.clock, control);
-        let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
-            .map_err(x12err)?;
-        let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
-        let mut last_member = None;
-        let mut flush = |batch: &mut Vec<PlannedClaim>, ps: &mut PayerSummary| {
-            ps.transactions += 1;
-            let t = transaction(
-                batch,
-                &lines,
-                &registry,
-                &side,
-                payer,
-                &req.clock,
-                control,
-                ps.transactions,
-            );
-            batch.clear();
-            w.write_transaction(&t).map_err(x12err)
-        };
-        for c in claims {
-            ps.claims += 1;
-            if last_member != Some(c.member) {
-                ps.members += 1;
-                last_member = Some(c.member);
-            }
-            batch.push(c);
-            if batch.len() == MAX_CLAIMS_PER_TRANSACTION {
-                flush(&mut batch, &mut ps)?;
-            }
-        }
-        if !batch.is_empty() {
-            flush(&mut batch, &mut ps)?;
-        }
-        w.finish().map_err(x12err)?;
-        staged.finish()?;
-        ps.file = Some(name);
-        ps.interchange_control_number = Some(format!("{control:09}"));
-        payers.push(ps);
-        lap("group claims and write 837", &mut timings);
+        jobs.push((payer, which, file));
     }
+    let shared = PayerJob {
+        req,
+        side: &side,
+        lines: &lines,
+        registry: &registry,
+        ranks: &ranks,
+    };
+    let results: Vec<Result<(PayerSummary, PayerTimings), ClaimsError>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = jobs
+                .into_iter()
+                .map(|(payer, which, file)| {
+                    let shared = &shared;
+                    scope.spawn(move || shared.run(payer, which, file))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+    let mut payers = Vec::new();
+    let (mut sort_time, mut write_time) = (Duration::ZERO, Duration::ZERO);
+    for r in results {
+        let (ps, t) = r?;
+        sort_time = sort_time.max(t.sort);
+        write_time = write_time.max(t.write);
+        payers.push(ps);
+    }
+    timings.push(("sort lines into claims (slowest payer)", sort_time));
+    timings.push(("group claims and write 837 (slowest payer)", write_time));
+    lap("sort, group and write all payers", &mut timings);
 
     let summary = ClaimsSummary {
         ecm_version: env!("CARGO_PKG_VERSION"),
@@ -362,7 +324,7 @@ fn intake<'cs>(
     translit: &mut dyn Write,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Intake<'cs>, ClaimsError> {
-    let mut lines: Vec<ServiceLine<'cs>> = Vec::new();
+    let mut lines: Vec<ServiceLine<'cs>> = Vec::with_capacity(estimate_rows(req.inputs));
     let mut registry = Registry::default();
     let mut rejects = Vec::new();
     let mut warnings = Vec::new();
@@ -443,6 +405,122 @@ fn intake<'cs>(
         report,
         transliterations: tally,
     })
+}
+
+/// What every payer's thread reads: the run's request and the coded lines.
+struct PayerJob<'r, 'cs> {
+    req: &'r ClaimsRequest<'r>,
+    side: &'r ProviderSide<'r>,
+    lines: &'r [ServiceLine<'cs>],
+    registry: &'r Registry,
+    ranks: &'r Ranks,
+}
+
+/// Where one payer's time went.
+struct PayerTimings {
+    sort: Duration,
+    write: Duration,
+}
+
+/// The staged file one payer's interchange goes to, and its control number when given.
+type PayerFile = (String, StagedFile, Option<u32>);
+
+impl PayerJob<'_, '_> {
+    /// Groups one payer's lines (`which`) into claims and, when `file` is given, writes them as
+    /// one interchange of transaction sets of at most 5,000 claims.
+    fn run(
+        &self,
+        payer: &Payer,
+        which: Vec<u32>,
+        file: Option<PayerFile>,
+    ) -> Result<(PayerSummary, PayerTimings), ClaimsError> {
+        let (req, lines, registry) = (self.req, self.lines, self.registry);
+        let started = Instant::now();
+        let mut ps = PayerSummary {
+            payer: payer.key.clone(),
+            file: None,
+            interchange_control_number: None,
+            transactions: 0,
+            claims: 0,
+            lines: which.len() as u64,
+            members: 0,
+            total_charge: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
+            by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+        };
+        let claim_order = claim_order(lines, which, self.ranks, payer.claim_grouping);
+        let sort = started.elapsed();
+        let started = Instant::now();
+        let claims = Claims::new(
+            lines,
+            &claim_order,
+            registry,
+            self.ranks,
+            &payer.key,
+            payer.claim_grouping,
+        );
+        let mut last_member = None;
+        let mut count = |ps: &mut PayerSummary, c: &PlannedClaim| {
+            ps.claims += 1;
+            if last_member != Some(c.member) {
+                ps.members += 1;
+                last_member = Some(c.member);
+            }
+        };
+        let Some((name, mut staged, control)) = file else {
+            for c in claims {
+                count(&mut ps, &c);
+            }
+            let write = started.elapsed();
+            return Ok((ps, PayerTimings { sort, write }));
+        };
+        let control = control.unwrap_or_else(|| {
+            content_control_number(&claim_order, lines, registry, payer, &req.clock)
+        });
+        let x12err = |source| ClaimsError::X12 {
+            payer: payer.key.clone(),
+            source: Box::new(source),
+        };
+        let env = envelope(self.side, payer, &req.clock, control);
+        let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
+            .map_err(x12err)?;
+        let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
+        let mut flush = |batch: &mut Vec<PlannedClaim>, ps: &mut PayerSummary| {
+            ps.transactions += 1;
+            let t = transaction(
+                batch,
+                lines,
+                registry,
+                self.side,
+                payer,
+                &req.clock,
+                control,
+                ps.transactions,
+            );
+            batch.clear();
+            w.write_transaction(&t).map_err(x12err)
+        };
+        for c in claims {
+            count(&mut ps, &c);
+            batch.push(c);
+            if batch.len() == MAX_CLAIMS_PER_TRANSACTION {
+                flush(&mut batch, &mut ps)?;
+            }
+        }
+        if !batch.is_empty() {
+            flush(&mut batch, &mut ps)?;
+        }
+        w.finish().map_err(x12err)?;
+        staged.finish()?;
+        ps.file = Some(name);
+        ps.interchange_control_number = Some(format!("{control:09}"));
+        Ok((
+            ps,
+            PayerTimings {
+                sort,
+                write: started.elapsed(),
+            },
+        ))
+    }
 }
 
 fn code_totals<'a, 'cs: 'a>(lines: impl Iterator<Item = &'a ServiceLine<'cs>>) -> Vec<CodeTotal> {

@@ -12,7 +12,7 @@ use super::row::MemberMonthRow;
 use super::variance::{PmpmFacts, outreach_reason, pmpm_reason};
 use super::{MonthRange, encounter::attribute};
 use crate::config::Contract;
-use crate::fast_hash::FastMap;
+use crate::digest::FnvHashMap;
 use crate::model::{Money, Npi, ServiceMonth};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -83,9 +83,9 @@ pub struct PaymentCounts {
 /// rows in provider, member, month order without sorting millions of them.
 pub struct Reconciler<'c> {
     months: MonthRange,
-    contracts: FastMap<Npi, Vec<&'c Contract>>,
+    contracts: FnvHashMap<Npi, Vec<&'c Contract>>,
     tiers: TierNames,
-    member_index: FastMap<Box<str>, u32>,
+    member_index: FnvHashMap<Box<str>, u32>,
     member_ids: Vec<Box<str>>,
     /// Spans, grouped by member index and sorted within a member.
     spans: Vec<RosterSpan>,
@@ -125,7 +125,7 @@ impl Reconciliation<'_> {
 impl<'c> Reconciler<'c> {
     /// Starts a reconciliation of `months` under `contracts` with the roster's spans.
     pub fn new(contracts: &'c [Contract], roster: Vec<RosterSpan>, months: MonthRange) -> Self {
-        let mut by_npi: FastMap<Npi, Vec<&'c Contract>> = FastMap::default();
+        let mut by_npi: FnvHashMap<Npi, Vec<&'c Contract>> = FnvHashMap::default();
         for c in contracts {
             by_npi.entry(c.provider_npi).or_default().push(c);
         }
@@ -135,7 +135,7 @@ impl<'c> Reconciler<'c> {
             months,
             contracts: by_npi,
             tiers: TierNames::of(contracts),
-            member_index: FastMap::default(),
+            member_index: FnvHashMap::default(),
             member_ids: Vec::new(),
             spans: Vec::new(),
             span_ranges: Vec::new(),

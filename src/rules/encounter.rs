@@ -287,7 +287,7 @@ pub static BAD_ENCODING: Rule = Rule {
     severity: Severity::Warning,
     applies_to: "encounter row",
     title: "the row was not UTF-8 and was read as Windows-1252",
-    fix: "Save the file as CSV UTF-8 to be sure accented names read as intended; check the transliterations in summary.json.",
+    fix: "Save the file as CSV UTF-8 to be sure accented names read as intended; check the changes in transliterations.csv.",
 };
 
 /// ENC-033: the member's address is incomplete, so the 837 carries none.

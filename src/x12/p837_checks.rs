@@ -2,9 +2,8 @@
 //! transaction before any of it is written, so a refused transaction leaves no half-written loops.
 
 use super::write_error::{Place, StructureProblem, WriteError};
+use crate::digest::{Fnv64, FnvHashSet};
 use crate::model::{Claim, ClaimFrequency, Line, Transaction};
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Most claims one transaction set may hold (the guide's recommendation, which plans enforce).
 pub const MAX_CLAIMS_PER_TRANSACTION: usize = 5000;
@@ -25,13 +24,11 @@ pub const MAX_LINE_CONTROL: usize = 30;
 /// memory stays at 8 bytes a claim (a false duplicate is a 1-in-10^11 chance at a million claims,
 /// and it would refuse, never write a bad file).
 #[derive(Debug, Default)]
-pub(crate) struct ClaimIds(HashSet<u64>);
+pub(crate) struct ClaimIds(FnvHashSet<u64>);
 
 impl ClaimIds {
     fn insert(&mut self, id: &str) -> bool {
-        let mut h = DefaultHasher::new();
-        id.hash(&mut h);
-        self.0.insert(h.finish())
+        self.0.insert(Fnv64::default().str(id).finish())
     }
 }
 

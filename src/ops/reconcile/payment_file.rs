@@ -2,7 +2,7 @@
 //! be a payment becomes a finding.
 
 use super::fields::RowChecker;
-use crate::fast_hash::FastMap;
+use crate::digest::FnvHashMap;
 use crate::input::{InputError, Table};
 use crate::model::{Money, RowRef, ServiceMonth};
 use crate::reconcile::{PaymentFact, PaymentKind};
@@ -42,7 +42,7 @@ pub fn read_payments(
         files: paths.iter().map(|p| p.display().to_string()).collect(),
         ..PaymentFileCounts::default()
     };
-    let mut seen: FastMap<Box<str>, RowRef> = FastMap::default();
+    let mut seen: FnvHashMap<Box<str>, RowRef> = FnvHashMap::default();
     for (file_index, path) in paths.iter().enumerate() {
         let mut t = Table::open(path, &["payments", "payment"])?;
         t.require(&REQUIRED)?;

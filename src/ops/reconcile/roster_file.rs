@@ -3,7 +3,7 @@
 
 use super::fields::RowChecker;
 use crate::config::Contract;
-use crate::fast_hash::FastMap;
+use crate::digest::FnvHashMap;
 use crate::input::{InputError, Table};
 use crate::reconcile::{MonthRange, RosterSpan, roster};
 use crate::rules::{self, Finding};
@@ -62,7 +62,7 @@ pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
     };
     let width = t.columns.len();
     let file = t.name.clone();
-    let mut tiers: FastMap<String, Arc<str>> = FastMap::default();
+    let mut tiers: FnvHashMap<String, Arc<str>> = FnvHashMap::default();
     while let Some(rec) = t.next_record() {
         let rec = rec?;
         out.counts.rows_read += 1;
@@ -110,7 +110,7 @@ pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
 }
 
 /// The one shared copy of a tier name: a roster has a handful of tiers and many rows.
-fn intern(tiers: &mut FastMap<String, Arc<str>>, tier: String) -> Arc<str> {
+fn intern(tiers: &mut FnvHashMap<String, Arc<str>>, tier: String) -> Arc<str> {
     tiers
         .entry(tier)
         .or_insert_with_key(|t| Arc::from(t.as_str()))

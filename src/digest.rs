@@ -37,6 +37,24 @@ impl Fnv64 {
     }
 }
 
+/// FNV-1a as the hasher of in-memory maps keyed by short ids (member ids, encounter ids):
+/// several times faster than the standard SipHash on such keys. Keys come from the user's own
+/// files, so hash flooding is not a threat a local batch tool must defend against.
+impl std::hash::Hasher for Fnv64 {
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` hashed with [`Fnv64`].
+pub type FnvHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv64>>;
+/// A `HashSet` hashed with [`Fnv64`].
+pub type FnvHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fnv64>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
