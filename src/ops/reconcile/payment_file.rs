@@ -9,6 +9,7 @@ use crate::reconcile::{PaymentFact, PaymentKind};
 use crate::rules::{self, Finding};
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 
 /// Columns a payments file must have.
 pub const REQUIRED: [&str; 7] = [
@@ -187,6 +188,34 @@ pub fn read_payments(
         }
     }
     Ok(counts)
+}
+
+/// Payment lines per batch sent by [`read_payments_in_batches`].
+const BATCH: usize = 4096;
+
+/// [`read_payments`] for a thread of its own: good rows go to `tx` in batches, in file order;
+/// the counts and findings come back at the end.
+pub fn read_payments_in_batches(
+    paths: &[PathBuf],
+    tx: SyncSender<Vec<PaymentFact>>,
+) -> Result<(PaymentFileCounts, Vec<Finding>), InputError> {
+    let mut findings = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let counts = read_payments(
+        paths,
+        |p| {
+            batch.push(p);
+            if batch.len() == BATCH {
+                // A closed channel means the run already stopped; the rest is not needed.
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        },
+        &mut findings,
+    )?;
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok((counts, findings))
 }
 
 #[cfg(test)]
