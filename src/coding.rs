@@ -60,12 +60,17 @@ pub struct NotBillable {
     pub message: String,
 }
 
-/// Codes one encounter for one payer.
-pub fn code_encounter<'cs>(
-    e: &Encounter,
-    codeset: &'cs CodeSet,
-    payer: &Payer,
-) -> Result<Coding<'cs>, NotBillable> {
+/// The code decision alone: the HCPCS row in force and the line's modifiers (the row's, plus the
+/// telehealth modifier in force for the modality), before any payer's charges or rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineCode<'cs> {
+    pub row: &'cs HcpcsRow,
+    pub modifiers: Modifiers,
+    pub telehealth: Option<&'cs TelehealthRow>,
+}
+
+/// Decides an encounter's HCPCS code and modifiers from the code set on its service date.
+pub fn code_line<'cs>(e: &Encounter, codeset: &'cs CodeSet) -> Result<LineCode<'cs>, NotBillable> {
     let date = e.service_date;
     let modality = codeset.modality(e.modality);
     let row = codeset
@@ -101,6 +106,26 @@ pub fn code_encounter<'cs>(
             ),
         });
     }
+    Ok(LineCode {
+        row,
+        modifiers,
+        telehealth,
+    })
+}
+
+/// Codes one encounter for one payer.
+pub fn code_encounter<'cs>(
+    e: &Encounter,
+    codeset: &'cs CodeSet,
+    payer: &Payer,
+) -> Result<Coding<'cs>, NotBillable> {
+    let date = e.service_date;
+    let modality = codeset.modality(e.modality);
+    let LineCode {
+        row,
+        modifiers,
+        telehealth,
+    } = code_line(e, codeset)?;
 
     let unit_basis = payer.unit_basis.unwrap_or(row.unit_basis);
     let units = match unit_basis {

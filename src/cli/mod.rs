@@ -9,6 +9,7 @@ mod diff;
 mod ingest;
 mod invoice;
 mod map;
+mod reconcile;
 mod render;
 mod rules;
 mod synth;
@@ -83,6 +84,8 @@ pub enum Command {
     Render(render::Args),
     #[command(about = "Compare two 837P files claim by claim and line by line")]
     Diff(diff::Args),
+    /// Plan side: what each ECM provider should have been paid under its contract, against what was paid.
+    Reconcile(reconcile::Args),
 }
 
 /// How a command ended.
@@ -216,6 +219,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(&g, a),
         Command::Render(a) => render::run(&g, a),
         Command::Diff(a) => diff::run(&g, a),
+        Command::Reconcile(a) => reconcile::run(&g, a),
     };
     match result {
         Ok(o) => o.into(),

@@ -121,6 +121,7 @@ pub fn read_encounters(
     let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
         .map(|_| FnvHashMap::default())
         .collect();
+    let mut unconfigured_payers: FnvHashMap<Box<str>, usize> = FnvHashMap::default();
     if paths.len() > u16::MAX as usize {
         return Err(InputError::Unreadable {
             file: report.files[0].clone(),
@@ -160,6 +161,7 @@ pub fn read_encounters(
                             config: ctx.config,
                             seen_ids: &mut seen_ids,
                             members: &mut members,
+                            unconfigured_payers: &mut unconfigured_payers,
                             rows_rejected: &mut report.rows_rejected,
                         },
                         &mut on_row,
@@ -225,7 +227,10 @@ struct Crossing<'a> {
     files: &'a [String],
     config: &'a Config,
     seen_ids: &'a mut FnvHashMap<Box<str>, RowRef>,
-    members: &'a mut [FnvHashMap<Box<str>, Identity>],
+    /// Per payer: configured payers by their index, then payers a plan-side configuration does
+    /// not list (see `unconfigured_payers`).
+    members: &'a mut Vec<FnvHashMap<Box<str>, Identity>>,
+    unconfigured_payers: &'a mut FnvHashMap<Box<str>, usize>,
     rows_rejected: &'a mut u64,
 }
 
@@ -255,10 +260,18 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
                 ),
             );
         } else {
-            let payer = x
-                .config
-                .payer_index(&e.payer)
-                .expect("row checks only accept configured payers");
+            // A plan-side configuration has no [[payer]]: the row keeps its payer as written, and
+            // each new one gets its own member table.
+            let payer = match x.config.payer_index(&e.payer) {
+                Some(i) => i,
+                None => *x
+                    .unconfigured_payers
+                    .entry(e.payer.as_str().into())
+                    .or_insert_with(|| {
+                        x.members.push(FnvHashMap::default());
+                        x.members.len() - 1
+                    }),
+            };
             match x.members[payer].get(e.member.member_id.as_str()) {
                 Some(prev) if !same_person(prev, &e.member) => cross(
                     &rules::MEMBER_MISMATCH,

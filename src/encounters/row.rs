@@ -163,6 +163,11 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         );
     }
     let payer = c.required(Some(cols.payer), "payer").and_then(|v| {
+        if ctx.config.payers.is_empty() {
+            // A plan-side configuration (no [[payer]]) reads providers' exports: the column names
+            // the plan the provider billed and is kept as written.
+            return Some(v.to_string());
+        }
         let p = ctx.config.payer_index(v);
         if p.is_none() {
             let known: Vec<&str> = ctx.config.payers.iter().map(|p| p.key.as_str()).collect();

@@ -9,6 +9,7 @@ mod money;
 mod npi;
 mod place_of_service;
 mod remittance;
+mod service_month;
 pub mod text;
 
 pub use claim::{
@@ -29,3 +30,4 @@ pub use remittance::{
     Adjustment, ClaimPayment, Party, Person, Procedure, ProviderAdjustment, QualifiedDate,
     Reference, Remittance, ServicePayment,
 };
+pub use service_month::{ServiceMonth, ServiceMonthError};

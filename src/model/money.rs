@@ -88,29 +88,25 @@ impl Money {
         s
     }
 
-    /// Appends the two-place form (`150.00`) without a formatter: money has at most two places,
-    /// so it is the whole number of cents with a point before the last two digits.
+    /// Appends the two-place form of [`Money::to_cents_string`] to `out`, without allocating:
+    /// reports write millions of amounts.
     pub fn push_cents(&self, out: &mut String) {
-        let scale = self.0.scale().min(2);
-        let cents = self.0.mantissa() * if scale == 2 { 1 } else { 10i128.pow(2 - scale) };
+        use std::fmt::Write;
+        let scale = self.0.scale();
+        if scale > 2 {
+            // Not made by this type's constructors; format the general way.
+            let _ = write!(out, "{:.2}", self.0);
+            return;
+        }
+        let cents = self.0.mantissa() * 10i128.pow(2 - scale);
+        if self.0.is_sign_negative() && cents == 0 {
+            out.push('-');
+        }
         if cents < 0 {
             out.push('-');
         }
-        let cents = cents.unsigned_abs();
-        let mut digits = [0u8; 40];
-        let mut n = cents;
-        let mut len = 0;
-        while len < 3 || n > 0 {
-            digits[len] = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-        }
-        for (i, &d) in digits[..len].iter().enumerate().rev() {
-            out.push(char::from(d));
-            if i == 2 {
-                out.push('.');
-            }
-        }
+        let c = cents.unsigned_abs();
+        let _ = write!(out, "{}.{:02}", c / 100, c % 100);
     }
 
     /// The X12 form: no trailing zeros after the point and no bare point (`150`, `150.5`, `0.25`).
@@ -185,6 +181,29 @@ impl<'de> serde::Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The allocation-free writer says exactly what Decimal's own "{:.2}" says.
+        #[test]
+        fn cents_are_written_as_decimal_formats_them(m in -99_999_999_999i64..99_999_999_999, scale in 0u32..=2, neg in any::<bool>()) {
+            let mut d = Decimal::new(m, scale);
+            d.set_sign_negative(neg ^ (m < 0));
+            let money = Money(d);
+            prop_assert_eq!(money.to_cents_string(), format!("{:.2}", d));
+        }
+    }
+
+    #[test]
+    fn negative_zero_is_written_as_decimal_writes_it() {
+        let mut d = Decimal::ZERO;
+        d.set_sign_negative(true);
+        assert_eq!(Money(d).to_cents_string(), format!("{d:.2}"));
+        assert_eq!(
+            (Money::parse("1").unwrap() - Money::parse("1").unwrap()).to_cents_string(),
+            "0.00"
+        );
+    }
 
     #[test]
     fn cents_are_written_with_two_places() {

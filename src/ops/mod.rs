@@ -9,5 +9,6 @@ pub mod ingest;
 pub mod intake;
 pub mod invoice;
 pub mod map;
+pub mod reconcile;
 pub mod render;
 pub mod run;

@@ -8,11 +8,13 @@ mod encounter;
 mod finding;
 mod ingest;
 mod invoice;
+mod reconcile;
 
 pub use encounter::*;
 pub use finding::{FINDING_COLUMNS, Finding};
 pub use ingest::*;
 pub use invoice::*;
+pub use reconcile::*;
 
 use serde::Serialize;
 
@@ -47,6 +49,7 @@ pub fn catalogue() -> Vec<&'static Rule> {
     all.extend_from_slice(check::RULES);
     all.extend_from_slice(ingest::RULES);
     all.extend_from_slice(invoice::RULES);
+    all.extend_from_slice(reconcile::RULES);
     all.sort_by_key(|r| r.id);
     all
 }

@@ -1,0 +1,180 @@
+//! Field checks shared by the roster and payment readers: each problem becomes a finding naming
+//! the rule, the row and the field; every problem of a row is reported at once.
+
+use crate::input::{DateProblem, Record, parse_date};
+use crate::model::Npi;
+use crate::rules::{self, Finding, Rule};
+use chrono::NaiveDate;
+
+/// Checks the fields of one record.
+pub struct RowChecker<'a> {
+    file: &'a str,
+    rec: &'a Record,
+    findings: Vec<Finding>,
+}
+
+impl<'a> RowChecker<'a> {
+    /// Starts checking a record (a row not in UTF-8 is flagged at once).
+    pub fn new(file: &'a str, rec: &'a Record) -> Self {
+        let mut c = RowChecker {
+            file,
+            rec,
+            findings: Vec::new(),
+        };
+        if rec.cp1252 {
+            c.find(
+                &rules::RCN_BAD_ENCODING,
+                None,
+                "the row's bytes are not UTF-8; read as Windows-1252".into(),
+            );
+        }
+        c
+    }
+
+    /// Records a finding about this row.
+    pub fn find(&mut self, rule: &'static Rule, field: Option<&str>, message: String) {
+        self.findings.push(Finding {
+            rule,
+            file: self.file.to_string(),
+            row: self.rec.row,
+            encounter_id: None,
+            field: field.map(str::to_string),
+            message,
+        });
+    }
+
+    /// Whether an error was found.
+    pub fn has_error(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+
+    /// The findings.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    /// Checks the row has as many fields as the header; false (with a finding) when not.
+    pub fn field_count(&mut self, width: usize) -> bool {
+        if self.rec.fields.len() == width {
+            return true;
+        }
+        let n = self.rec.fields.len();
+        self.find(
+            &rules::RCN_WRONG_FIELD_COUNT,
+            None,
+            format!("the row has {n} fields but the header has {width}"),
+        );
+        false
+    }
+
+    fn value(&self, col: Option<usize>) -> &'a str {
+        self.rec.get(col)
+    }
+
+    fn missing(&mut self, field: &str) {
+        self.find(
+            &rules::RCN_MISSING_FIELD,
+            Some(field),
+            format!("{field} is empty"),
+        );
+    }
+
+    /// A required identifier: 1-80 characters, no control characters.
+    pub fn required_identifier(&mut self, col: Option<usize>, field: &str) -> Option<String> {
+        match self.optional_identifier(col, field) {
+            Some(Some(v)) => Some(v),
+            Some(None) => {
+                self.missing(field);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// An optional identifier: `Some(None)` when empty, `None` when malformed.
+    pub fn optional_identifier(
+        &mut self,
+        col: Option<usize>,
+        field: &str,
+    ) -> Option<Option<String>> {
+        let v = self.value(col);
+        if v.is_empty() {
+            return Some(None);
+        }
+        if v.chars().count() > 80 || v.chars().any(char::is_control) {
+            self.find(
+                &rules::RCN_BAD_IDENTIFIER,
+                Some(field),
+                format!(
+                    "{field} has {} characters or a control character",
+                    v.chars().count()
+                ),
+            );
+            return None;
+        }
+        Some(Some(v.to_string()))
+    }
+
+    /// Optional free text (kept as written, trimmed).
+    pub fn text(&self, col: Option<usize>) -> Option<String> {
+        let v = self.value(col);
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    /// A required NPI.
+    pub fn npi(&mut self, col: Option<usize>, field: &str) -> Option<Npi> {
+        let v = self.value(col);
+        if v.is_empty() {
+            self.missing(field);
+            return None;
+        }
+        match Npi::parse(v) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                let shown: String = v.chars().take(20).collect();
+                self.find(
+                    &rules::RCN_BAD_NPI,
+                    Some(field),
+                    format!("{field} '{shown}': {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required date.
+    pub fn required_date(&mut self, col: Option<usize>, field: &str) -> Option<NaiveDate> {
+        match self.optional_date(col, field) {
+            Some(Some(d)) => Some(d),
+            Some(None) => {
+                self.missing(field);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// An optional date: `Some(None)` when empty, `None` when malformed.
+    pub fn optional_date(&mut self, col: Option<usize>, field: &str) -> Option<Option<NaiveDate>> {
+        let v = self.value(col);
+        if v.is_empty() {
+            return Some(None);
+        }
+        match parse_date(v) {
+            Ok(d) => Some(Some(d)),
+            Err(p) => {
+                let what = match p {
+                    DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
+                    DateProblem::Impossible => "is not a real calendar day",
+                };
+                let shown: String = v.chars().take(20).collect();
+                self.find(
+                    &rules::RCN_BAD_DATE,
+                    Some(field),
+                    format!("{field} '{shown}' {what}"),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Reading payment ledgers (CSV or XLSX) into payment facts, one row at a time; a row that cannot
+//! be a payment becomes a finding.
+
+use super::fields::RowChecker;
+use crate::digest::FnvHashMap;
+use crate::input::{InputError, Table};
+use crate::model::{Money, RowRef, ServiceMonth};
+use crate::reconcile::{PaymentFact, PaymentKind};
+use crate::rules::{self, Finding};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
+
+/// Columns a payments file must have.
+pub const REQUIRED: [&str; 7] = [
+    "payment_id",
+    "paid_date",
+    "provider_npi",
+    "member_id",
+    "service_month",
+    "kind",
+    "amount",
+];
+
+/// Row counts of the payment files.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PaymentFileCounts {
+    pub files: Vec<String>,
+    pub rows_read: u64,
+    pub rows_rejected: u64,
+    /// Header columns not part of the format, per file: reported, then ignored.
+    pub unknown_columns: Vec<(String, String)>,
+}
+
+/// Reads every payment file in order, handing each good row to `on_payment`; problems go to
+/// `findings`. A payment_id seen before (in any of the files) rejects the later row.
+pub fn read_payments(
+    paths: &[PathBuf],
+    mut on_payment: impl FnMut(PaymentFact),
+    findings: &mut Vec<Finding>,
+) -> Result<PaymentFileCounts, InputError> {
+    let mut counts = PaymentFileCounts {
+        files: paths.iter().map(|p| p.display().to_string()).collect(),
+        ..PaymentFileCounts::default()
+    };
+    let mut seen: FnvHashMap<Box<str>, RowRef> = FnvHashMap::default();
+    for (file_index, path) in paths.iter().enumerate() {
+        let mut t = Table::open(path, &["payments", "payment"])?;
+        t.require(&REQUIRED)?;
+        for u in t.unknown_columns(&REQUIRED) {
+            counts.unknown_columns.push((t.name.clone(), u));
+        }
+        let col = |n: &str| t.column(n);
+        let (id_c, date_c, npi_c, member_c, month_c, kind_c, amount_c) = (
+            col("payment_id"),
+            col("paid_date"),
+            col("provider_npi"),
+            col("member_id"),
+            col("service_month"),
+            col("kind"),
+            col("amount"),
+        );
+        let width = t.columns.len();
+        let file = t.name.clone();
+        while let Some(rec) = t.next_record() {
+            let rec = rec?;
+            counts.rows_read += 1;
+            let source = RowRef {
+                file: u16::try_from(file_index).unwrap_or(u16::MAX),
+                row: rec.row,
+            };
+            let mut c = RowChecker::new(&file, &rec);
+            let mut fact = None;
+            if c.field_count(width) {
+                let payment_id = c.required_identifier(id_c, "payment_id");
+                let paid_date = c.required_date(date_c, "paid_date");
+                let npi = c.npi(npi_c, "provider_npi");
+                let member = c.optional_identifier(member_c, "member_id");
+                let month = match rec.get(month_c) {
+                    "" => {
+                        c.find(
+                            &rules::RCN_MISSING_FIELD,
+                            Some("service_month"),
+                            "service_month is empty".into(),
+                        );
+                        None
+                    }
+                    v => match ServiceMonth::parse(v) {
+                        Ok(m) => Some(m),
+                        Err(e) => {
+                            let shown: String = v.chars().take(20).collect();
+                            c.find(
+                                &rules::RCN_BAD_SERVICE_MONTH,
+                                Some("service_month"),
+                                format!("service_month '{shown}': {e}"),
+                            );
+                            None
+                        }
+                    },
+                };
+                let kind = match rec.get(kind_c) {
+                    "" => {
+                        c.find(
+                            &rules::RCN_MISSING_FIELD,
+                            Some("kind"),
+                            "kind is empty".into(),
+                        );
+                        None
+                    }
+                    v => {
+                        let k = PaymentKind::parse(v);
+                        if k.is_none() {
+                            let shown: String = v.chars().take(20).collect();
+                            c.find(
+                                &rules::RCN_BAD_KIND,
+                                Some("kind"),
+                                format!("kind '{shown}' is not pmpm, outreach or adjustment"),
+                            );
+                        }
+                        k
+                    }
+                };
+                let amount = match rec.get(amount_c) {
+                    "" => {
+                        c.find(
+                            &rules::RCN_MISSING_FIELD,
+                            Some("amount"),
+                            "amount is empty".into(),
+                        );
+                        None
+                    }
+                    v => match Money::parse(v) {
+                        Ok(m) => Some(m),
+                        Err(e) => {
+                            let shown: String = v.chars().take(20).collect();
+                            c.find(
+                                &rules::RCN_BAD_AMOUNT,
+                                Some("amount"),
+                                format!("amount '{shown}': {e}"),
+                            );
+                            None
+                        }
+                    },
+                };
+                if let Some(id) = &payment_id
+                    && let Some(first) = seen.get(id.as_str())
+                {
+                    c.find(
+                        &rules::RCN_DUPLICATE_PAYMENT_ID,
+                        Some("payment_id"),
+                        format!(
+                            "payment_id {id} was already used at {} row {}",
+                            counts.files[first.file as usize], first.row
+                        ),
+                    );
+                }
+                if !c.has_error()
+                    && let (
+                        Some(payment_id),
+                        Some(paid_date),
+                        Some(provider_npi),
+                        Some(member_id),
+                        Some(service_month),
+                        Some(kind),
+                        Some(amount),
+                    ) = (payment_id, paid_date, npi, member, month, kind, amount)
+                {
+                    seen.insert(payment_id.as_str().into(), source);
+                    fact = Some(PaymentFact {
+                        payment_id,
+                        paid_date,
+                        provider_npi,
+                        member_id,
+                        service_month,
+                        kind,
+                        amount,
+                        source,
+                    });
+                }
+            }
+            if c.has_error() {
+                counts.rows_rejected += 1;
+            }
+            findings.extend(c.into_findings());
+            if let Some(f) = fact {
+                on_payment(f);
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// Payment lines per batch sent by [`read_payments_in_batches`].
+const BATCH: usize = 4096;
+
+/// [`read_payments`] for a thread of its own: good rows go to `tx` in batches, in file order;
+/// the counts and findings come back at the end.
+pub fn read_payments_in_batches(
+    paths: &[PathBuf],
+    tx: SyncSender<Vec<PaymentFact>>,
+) -> Result<(PaymentFileCounts, Vec<Finding>), InputError> {
+    let mut findings = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let counts = read_payments(
+        paths,
+        |p| {
+            batch.push(p);
+            if batch.len() == BATCH {
+                // A closed channel means the run already stopped; the rest is not needed.
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        },
+        &mut findings,
+    )?;
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
+    Ok((counts, findings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_payment_rows_become_findings_with_rule_ids() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("payments.csv");
+        std::fs::write(
+            &p,
+            "payment_id,paid_date,provider_npi,member_id,service_month,kind,amount\n\
+             P1,2025-02-05,1234567893,M1,2025-01,pmpm,300.00\n\
+             P2,2025-02-05,1234567893,,2025-01,pmpm,-12.50\n\
+             P3,2025-02-05,1234567893,M1,2025-13,pmpm,300.00\n\
+             P4,2025-02-05,1234567893,M1,2025-01,capitation,300.00\n\
+             P5,2025-02-05,1234567893,M1,2025-01,pmpm,\"$1,300.00\"\n\
+             P1,2025-02-05,1234567893,M1,2025-01,pmpm,300.00\n",
+        )
+        .unwrap();
+        let mut got = Vec::new();
+        let mut findings = Vec::new();
+        let counts = read_payments(&[p], |f| got.push(f), &mut findings).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].member_id, None);
+        assert_eq!(got[1].amount, Money::parse("-12.50").unwrap());
+        let ids: Vec<(u32, &str)> = findings.iter().map(|f| (f.row, f.rule.id)).collect();
+        assert_eq!(
+            ids,
+            vec![
+                (4, "RCN-010"),
+                (5, "RCN-011"),
+                (6, "RCN-012"),
+                (7, "RCN-013")
+            ]
+        );
+        assert_eq!((counts.rows_read, counts.rows_rejected), (6, 4));
+    }
+}

@@ -1,0 +1,201 @@
+//! `member-months.csv`, `summary.csv` and `rejects.csv` of `ecm reconcile`.
+
+use crate::model::Money;
+use crate::reconcile::expectation::Rate;
+use crate::reconcile::{Reconciliation, Summary, SummaryRow};
+use crate::rules::{FINDING_COLUMNS, Finding};
+use std::io::Write;
+
+/// The columns of `member-months.csv`, in order.
+pub const MEMBER_MONTH_COLUMNS: [&str; 27] = [
+    "provider_npi",
+    "member_id",
+    "month",
+    "contract_id",
+    "member_month_rule",
+    "payment_basis",
+    "enrolled_days",
+    "days_in_month",
+    "counted",
+    "factor",
+    "tier",
+    "rate",
+    "qualifying_encounters",
+    "outreach_payable",
+    "outreach_attempts",
+    "outreach_over_cap",
+    "expected_pmpm",
+    "expected_outreach",
+    "expected_total",
+    "paid_pmpm",
+    "paid_outreach",
+    "paid_total",
+    "payment_lines",
+    "pmpm_variance",
+    "outreach_variance",
+    "variance",
+    "reason_codes",
+];
+
+fn csv_err(e: csv::Error) -> std::io::Error {
+    std::io::Error::other(e)
+}
+
+/// One record's fields, written end to end into one reused buffer: member-months.csv has
+/// millions of rows of 27 fields, and a `String` per field was a third of the writing time.
+#[derive(Default)]
+struct RecordBuf {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl RecordBuf {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn end(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.end();
+    }
+
+    fn display(&mut self, v: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        let _ = write!(self.text, "{v}");
+        self.end();
+    }
+
+    fn money(&mut self, m: Money) {
+        m.push_cents(&mut self.text);
+        self.end();
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.text[a..b])
+    }
+}
+
+/// Writes every member-month row, in the reconciliation's order (provider, member, month).
+pub fn write_member_months<W: Write>(out: W, rec: &Reconciliation) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(MEMBER_MONTH_COLUMNS).map_err(csv_err)?;
+    let mut f = RecordBuf::default();
+    for r in &rec.rows {
+        f.clear();
+        f.str(r.provider_npi.as_str());
+        f.str(rec.member_id(r));
+        f.display(r.month);
+        f.str(r.contract.map_or("", |c| c.id.as_str()));
+        f.str(r.rule_key());
+        f.str(r.basis_key());
+        f.display(r.enrolled_days);
+        f.display(r.days_in_month);
+        f.str(if r.counted { "yes" } else { "no" });
+        f.display(format_args!("{:.4}", r.factor.round_dp(4)));
+        f.str(r.tier.as_deref().unwrap_or(""));
+        match &r.rate {
+            Some(Rate::Tier(m)) | Some(Rate::Default(m)) => f.money(*m),
+            Some(Rate::UnknownTier) => f.str("unknown"),
+            None => f.str(""),
+        }
+        f.display(r.qualifying_encounters);
+        f.display(r.outreach_payable);
+        f.display(r.outreach_attempts);
+        f.display(r.outreach_over_cap);
+        f.money(r.expected_pmpm);
+        f.money(r.expected_outreach);
+        f.money(r.expected());
+        f.money(r.paid_pmpm);
+        f.money(r.paid_outreach);
+        f.money(r.paid());
+        f.display(r.payment_lines);
+        f.money(r.pmpm_variance());
+        f.money(r.outreach_variance());
+        f.money(r.variance());
+        for (i, reason) in r.reasons().enumerate() {
+            if i > 0 {
+                f.text.push(';');
+            }
+            f.text.push_str(reason.code());
+        }
+        f.end();
+        debug_assert_eq!(f.ends.len(), MEMBER_MONTH_COLUMNS.len());
+        w.write_record(f.fields()).map_err(csv_err)?;
+    }
+    w.flush()
+}
+
+/// The columns of `summary.csv`, in order.
+pub const SUMMARY_COLUMNS: [&str; 18] = [
+    "scope",
+    "provider_npi",
+    "provider_name",
+    "month",
+    "enrolled_member_months",
+    "counted_member_months",
+    "engaged_member_months",
+    "expected_pmpm",
+    "expected_outreach",
+    "expected_total",
+    "paid_pmpm",
+    "paid_outreach",
+    "unattributed",
+    "paid_total",
+    "variance",
+    "effective_pmpm_paid",
+    "cost_per_member_month",
+    "rows_with_variance",
+];
+
+/// The values of one summary row, for [`SUMMARY_COLUMNS`].
+pub fn summary_record(s: &SummaryRow) -> [String; 18] {
+    let opt = |m: Option<crate::model::Money>| m.map(|m| m.to_cents_string()).unwrap_or_default();
+    [
+        s.scope.key().to_string(),
+        s.provider_npi.map(|n| n.to_string()).unwrap_or_default(),
+        s.provider_name.clone().unwrap_or_default(),
+        s.month.map(|m| m.to_string()).unwrap_or_default(),
+        s.enrolled_member_months.to_string(),
+        s.counted_member_months.to_string(),
+        s.engaged_member_months.to_string(),
+        s.expected_pmpm.to_cents_string(),
+        s.expected_outreach.to_cents_string(),
+        s.expected.to_cents_string(),
+        s.paid_pmpm.to_cents_string(),
+        s.paid_outreach.to_cents_string(),
+        s.unattributed.to_cents_string(),
+        s.paid.to_cents_string(),
+        s.variance.to_cents_string(),
+        opt(s.effective_pmpm_paid),
+        opt(s.cost_per_member_month),
+        s.rows_with_variance.to_string(),
+    ]
+}
+
+/// Writes the summary rows: provider-months, provider totals, plan months, plan total.
+pub fn write_summary<W: Write>(out: W, summary: &Summary) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(SUMMARY_COLUMNS).map_err(csv_err)?;
+    for s in &summary.rows {
+        w.write_record(summary_record(s)).map_err(csv_err)?;
+    }
+    w.flush()
+}
+
+/// Writes findings (every input row not used, and every warning) as `rejects.csv`.
+pub fn write_findings<W: Write>(out: W, findings: &[Finding]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(FINDING_COLUMNS).map_err(csv_err)?;
+    for f in findings {
+        w.write_record(f.csv_record()).map_err(csv_err)?;
+    }
+    w.flush()
+}

@@ -1,0 +1,1386 @@
+//! `ecm reconcile` through the real binary: one hand-worked scenario per rule and reason code
+//! (expected figures written here, the working in a comment), detail rows adding up exactly to
+//! the summary, agreement with `ecm synth`'s ground truth, snapshots of every output, the exit
+//! status contract, and report.html rendered by headless Chromium.
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn ecm() -> Command {
+    Command::cargo_bin("ecm").unwrap()
+}
+
+/// Fictitious NPIs with valid check digits.
+const SUNRISE: &str = "1234567893";
+const VALLEY: &str = "1987654328";
+
+const PLAN: &str = r#"[plan]
+name = "Golden Valley Health Plan"
+payer_id = "GVHP1"
+submitter_id = "GVHPSUB"
+receiver_id = "DHCSENC"
+contact_name = "ECM Finance"
+contact_email = "finance@gvhp.example"
+"#;
+
+const ROSTER_HEADER: &str = "member_id,provider_npi,ecm_start,ecm_end,tier\n";
+const PAYMENTS_HEADER: &str =
+    "payment_id,paid_date,provider_npi,member_id,service_month,kind,amount\n";
+const ENCOUNTERS_HEADER: &str = "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,activity,staff_role,modality,outreach_outcome,payer\n";
+
+/// A `[[contract]]` with the given terms; `extra` adds TOML lines (tiers, outreach).
+fn contract(
+    id: &str,
+    npi: &str,
+    from: &str,
+    basis: &str,
+    rule: &str,
+    pmpm: &str,
+    extra: &str,
+) -> String {
+    format!(
+        "\n[[contract]]\nid = \"{id}\"\nprovider_npi = \"{npi}\"\neffective_from = \"{from}\"\npayment_basis = \"{basis}\"\nmember_month_rule = \"{rule}\"\npmpm = \"{pmpm}\"\n{extra}\n"
+    )
+}
+
+/// An encounter row: `outreach` (an unsuccessful phone attempt) or a care-coordination visit.
+fn encounter(id: &str, member: &str, date: &str, outreach: bool) -> String {
+    if outreach {
+        format!(
+            "{id},{member},Testperson,Alpha,1970-01-01,F,{date},outreach,chw,phone,unsuccessful,gvhp\n"
+        )
+    } else {
+        format!(
+            "{id},{member},Testperson,Alpha,1970-01-01,F,{date},care_coordination,chw,in_person,,gvhp\n"
+        )
+    }
+}
+
+/// One scenario's inputs, written to a scratch directory.
+struct Scenario {
+    dir: tempfile::TempDir,
+    has_encounters: bool,
+}
+
+/// What a run gave.
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+    out: PathBuf,
+}
+
+impl Scenario {
+    fn new(contracts: &str, roster: &str, encounters: Option<&str>, payments: &str) -> Scenario {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+        w("plan.toml", format!("{PLAN}{contracts}"));
+        w("roster.csv", format!("{ROSTER_HEADER}{roster}"));
+        w("payments.csv", format!("{PAYMENTS_HEADER}{payments}"));
+        if let Some(e) = encounters {
+            w("encounters.csv", format!("{ENCOUNTERS_HEADER}{e}"));
+        }
+        Scenario {
+            dir,
+            has_encounters: encounters.is_some(),
+        }
+    }
+
+    /// Runs `ecm reconcile` on the scenario's files for `from`..=`to`, writing to `out/`.
+    fn run(&self, from: &str, to: &str) -> Run {
+        let mut args: Vec<&str> = vec![
+            "--config",
+            "plan.toml",
+            "--as-of",
+            "2026-01-15",
+            "reconcile",
+            "--roster",
+            "roster.csv",
+            "--payments",
+            "payments.csv",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--out",
+            "out",
+        ];
+        if self.has_encounters {
+            args.extend(["--encounters", "encounters.csv"]);
+        }
+        let o = ecm()
+            .current_dir(self.dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        Run {
+            code: o.status.code(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            out: self.dir.path().join("out"),
+        }
+    }
+}
+
+type Row = BTreeMap<String, String>;
+
+fn csv_maps(path: &Path) -> Vec<Row> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+impl Run {
+    fn ok_with(&self, code: i32) -> &Run {
+        assert_eq!(self.code, Some(code), "stderr:\n{}", self.stderr);
+        self
+    }
+
+    fn rows(&self) -> Vec<Row> {
+        csv_maps(&self.out.join("member-months.csv"))
+    }
+
+    /// The member-month row of `member` in `month` (with any provider).
+    fn row(&self, member: &str, month: &str) -> Row {
+        let rows: Vec<Row> = self
+            .rows()
+            .into_iter()
+            .filter(|r| r["member_id"] == member && r["month"] == month)
+            .collect();
+        assert_eq!(rows.len(), 1, "{member} {month}: {rows:?}");
+        rows.into_iter().next().unwrap()
+    }
+
+    fn summary(&self) -> Vec<Row> {
+        csv_maps(&self.out.join("summary.csv"))
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&std::fs::read(self.out.join("summary.json")).unwrap()).unwrap()
+    }
+
+    /// (rows, amount) of one reason in summary.json.
+    fn reason(&self, code: &str) -> Option<(u64, String)> {
+        self.json()["variances_by_reason"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reason"] == code)
+            .map(|r| {
+                (
+                    r["rows"].as_u64().unwrap(),
+                    r["amount"].as_str().unwrap().to_string(),
+                )
+            })
+    }
+
+    fn rejects(&self) -> Vec<Row> {
+        csv_maps(&self.out.join("rejects.csv"))
+    }
+}
+
+/// Asserts the named columns of a row.
+fn assert_cols(row: &Row, want: &[(&str, &str)]) {
+    for (col, v) in want {
+        assert_eq!(
+            row[*col], *v,
+            "{col} of {} {} {}: {row:?}",
+            row["provider_npi"], row["member_id"], row["month"]
+        );
+    }
+}
+
+// ----- member-month rules -----
+
+/// Mid-month start and end under each member-month rule. Four providers, one rule each:
+///
+/// | provider   | rule           | rate   |
+/// |------------|----------------|--------|
+/// | 1111111112 | any_day        | 300.00 |
+/// | 2222222228 | first_of_month | 300.00 |
+/// | 3333333334 | mid_month_15   | 300.00 |
+/// | 4444444440 | prorated_daily | 425.50 |
+///
+/// Each has member S-n enrolled from 2025-07-16 (open: July has 16 of 31 days) and member E-n
+/// enrolled 2025-01-01 to 2025-09-14 (September has 14 of 30 days); provider 3 also has F-3 from
+/// 2025-08-15. Nothing was paid, so every month expecting money is UNPAID.
+/// - any_day: one day is enough -> S-1 July 300.00, E-1 September 300.00.
+/// - first_of_month: S-2 is not enrolled on July 1 -> July not counted, 0.00; August 300.00;
+///   E-2 is enrolled on September 1 -> 300.00.
+/// - mid_month_15: S-3 starts the 16th -> July not counted; E-3 ends the 14th -> September not
+///   counted; F-3 starts on the 15th itself -> August counts, 300.00.
+/// - prorated_daily: S-4 July 425.50 x 16 / 31 = 219.6129... -> 219.61 (factor 0.5161);
+///   E-4 September 425.50 x 14 / 30 = 198.5666... -> 198.57 (factor 0.4667); E-4 August 425.50.
+#[test]
+fn a_mid_month_start_and_end_under_each_member_month_rule() {
+    let rules = [
+        ("1111111112", "any_day", "300.00"),
+        ("2222222228", "first_of_month", "300.00"),
+        ("3333333334", "mid_month_15", "300.00"),
+        ("4444444440", "prorated_daily", "425.50"),
+    ];
+    let mut contracts = String::new();
+    let mut roster = String::new();
+    for (i, (npi, rule, rate)) in rules.iter().enumerate() {
+        let n = i + 1;
+        contracts += &contract(
+            &format!("c{n}"),
+            npi,
+            "2025-01-01",
+            "enrolled",
+            rule,
+            rate,
+            "",
+        );
+        roster += &format!("S-{n},{npi},2025-07-16,,\nE-{n},{npi},2025-01-01,2025-09-14,\n");
+    }
+    roster += "F-3,3333333334,2025-08-15,,\n";
+    let s = Scenario::new(&contracts, &roster, None, "");
+    let r = s.run("2025-07", "2025-09");
+    r.ok_with(1);
+
+    let counted = |m: &str, mo: &str, days: &str, counted: &str, factor: &str, exp: &str| {
+        let row = r.row(m, mo);
+        let reason = if exp == "0.00" { "" } else { "UNPAID" };
+        assert_cols(
+            &row,
+            &[
+                ("enrolled_days", days),
+                ("counted", counted),
+                ("factor", factor),
+                ("expected_pmpm", exp),
+                ("paid_pmpm", "0.00"),
+                ("reason_codes", reason),
+            ],
+        );
+    };
+    counted("S-1", "2025-07", "16", "yes", "1.0000", "300.00");
+    counted("E-1", "2025-09", "14", "yes", "1.0000", "300.00");
+    counted("S-2", "2025-07", "16", "no", "0.0000", "0.00");
+    counted("S-2", "2025-08", "31", "yes", "1.0000", "300.00");
+    counted("E-2", "2025-09", "14", "yes", "1.0000", "300.00");
+    counted("S-3", "2025-07", "16", "no", "0.0000", "0.00");
+    counted("E-3", "2025-09", "14", "no", "0.0000", "0.00");
+    counted("F-3", "2025-08", "17", "yes", "1.0000", "300.00");
+    counted("S-4", "2025-07", "16", "yes", "0.5161", "219.61");
+    counted("E-4", "2025-09", "14", "yes", "0.4667", "198.57");
+    counted("E-4", "2025-08", "31", "yes", "1.0000", "425.50");
+    assert_eq!(
+        r.row("E-4", "2025-09")["member_month_rule"],
+        "prorated_daily"
+    );
+}
+
+/// A retro termination after payment: Sunrise (any_day, 300.00) was paid January to March for
+/// M1; the roster now ends M1's span on 2025-01-31. January reconciles. February and March have
+/// no enrolled day -> PAID_NOT_ENROLLED, +300.00 each: 2 rows, 600.00.
+#[test]
+fn a_retro_termination_after_payment() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-01-31,\n"),
+        None,
+        &format!(
+            "P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n\
+             P2,2025-03-05,{SUNRISE},M1,2025-02,pmpm,300.00\n\
+             P3,2025-04-05,{SUNRISE},M1,2025-03,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-03");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[("variance", "0.00"), ("reason_codes", "")],
+    );
+    for m in ["2025-02", "2025-03"] {
+        assert_cols(
+            &r.row("M1", m),
+            &[
+                ("enrolled_days", "0"),
+                ("counted", "no"),
+                ("expected_pmpm", "0.00"),
+                ("paid_pmpm", "300.00"),
+                ("variance", "300.00"),
+                ("reason_codes", "PAID_NOT_ENROLLED"),
+            ],
+        );
+    }
+    assert_eq!(r.reason("PAID_NOT_ENROLLED"), Some((2, "600.00".into())));
+}
+
+/// A tier change mid-year: tiers high 450.00 and low 250.00 (default 300.00). The roster has M1
+/// at tier high January-June and at tier low from July 1; the plan kept paying 450.00.
+/// January-June reconcile; July-December expect 250.00 and were paid 450.00 -> OVERPAID +200.00
+/// each. Year: expected 6 x 450.00 + 6 x 250.00 = 4,200.00; paid 12 x 450.00 = 5,400.00;
+/// variance 1,200.00.
+#[test]
+fn a_tier_change_mid_year() {
+    let payments: String = (1..=12)
+        .map(|m| format!("P{m},2026-01-05,{SUNRISE},M1,2025-{m:02},pmpm,450.00\n"))
+        .collect();
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "tier_rates = { high = \"450.00\", low = \"250.00\" }",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-06-30,high\nM1,{SUNRISE},2025-07-01,,low\n"),
+        None,
+        &payments,
+    );
+    let r = s.run("2025-01", "2025-12");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-06"),
+        &[("tier", "high"), ("rate", "450.00"), ("reason_codes", "")],
+    );
+    for m in 7..=12 {
+        assert_cols(
+            &r.row("M1", &format!("2025-{m:02}")),
+            &[
+                ("tier", "low"),
+                ("rate", "250.00"),
+                ("expected_pmpm", "250.00"),
+                ("variance", "200.00"),
+                ("reason_codes", "OVERPAID"),
+            ],
+        );
+    }
+    let total = provider_total(&r, SUNRISE);
+    assert_cols(
+        &total,
+        &[
+            ("expected_total", "4200.00"),
+            ("paid_total", "5400.00"),
+            ("variance", "1200.00"),
+        ],
+    );
+    assert_eq!(r.reason("OVERPAID"), Some((6, "1200.00".into())));
+}
+
+fn provider_total(r: &Run, npi: &str) -> Row {
+    r.summary()
+        .into_iter()
+        .find(|s| s["scope"] == "provider_total" && s["provider_npi"] == npi)
+        .unwrap()
+}
+
+/// A rate change on a contract date: contract old pays 300.00 to 2025-06-30, contract new pays
+/// 320.00 from 2025-07-01. M1 is enrolled all year and was paid 300.00 for June and July.
+/// June is governed by old (300.00, reconciles); July by new: 320.00 expected, 300.00 paid ->
+/// UNDERPAID -20.00.
+#[test]
+fn a_rate_change_on_a_contract_date() {
+    let old = contract(
+        "old",
+        SUNRISE,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "300.00",
+        "effective_to = \"2025-06-30\"",
+    );
+    let new = contract(
+        "new",
+        SUNRISE,
+        "2025-07-01",
+        "enrolled",
+        "any_day",
+        "320.00",
+        "",
+    );
+    let s = Scenario::new(
+        &format!("{old}{new}"),
+        &format!("M1,{SUNRISE},2025-01-01,,\n"),
+        None,
+        &format!(
+            "P1,2025-07-05,{SUNRISE},M1,2025-06,pmpm,300.00\n\
+             P2,2025-08-05,{SUNRISE},M1,2025-07,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-06", "2025-07");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-06"),
+        &[
+            ("contract_id", "old"),
+            ("rate", "300.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    assert_cols(
+        &r.row("M1", "2025-07"),
+        &[
+            ("contract_id", "new"),
+            ("rate", "320.00"),
+            ("expected_pmpm", "320.00"),
+            ("variance", "-20.00"),
+            ("reason_codes", "UNDERPAID"),
+        ],
+    );
+    assert_eq!(r.reason("UNDERPAID"), Some((1, "-20.00".into())));
+}
+
+/// Duplicate and recouped payments for M1 (Sunrise, any_day, 300.00, enrolled from March):
+/// - March: P1 300.00 and P2 300.00, the same capitation twice -> DUPLICATE_PAYMENT +300.00;
+/// - April: P3 and P4 300.00 each, then P5 -300.00 recoups the duplicate -> 300.00, reconciles;
+/// - May: P6 300.00 recouped by P7 -300.00 and not paid again -> net 0.00 -> UNPAID -300.00.
+fn duplicate_and_recoupment() -> (Scenario, Run) {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-03-01,,\n"),
+        None,
+        &format!(
+            "P1,2025-04-05,{SUNRISE},M1,2025-03,pmpm,300.00\n\
+             P2,2025-04-19,{SUNRISE},M1,2025-03,pmpm,300.00\n\
+             P3,2025-05-05,{SUNRISE},M1,2025-04,pmpm,300.00\n\
+             P4,2025-05-19,{SUNRISE},M1,2025-04,pmpm,300.00\n\
+             P5,2025-06-05,{SUNRISE},M1,2025-04,adjustment,-300.00\n\
+             P6,2025-06-05,{SUNRISE},M1,2025-05,pmpm,300.00\n\
+             P7,2025-07-05,{SUNRISE},M1,2025-05,pmpm,-300.00\n"
+        ),
+    );
+    let r = s.run("2025-03", "2025-05");
+    r.ok_with(1);
+    (s, r)
+}
+
+#[test]
+fn a_duplicate_payment() {
+    let (_inputs, r) = duplicate_and_recoupment();
+    assert_cols(
+        &r.row("M1", "2025-03"),
+        &[
+            ("paid_pmpm", "600.00"),
+            ("payment_lines", "2"),
+            ("variance", "300.00"),
+            ("reason_codes", "DUPLICATE_PAYMENT"),
+        ],
+    );
+    assert_eq!(r.reason("DUPLICATE_PAYMENT"), Some((1, "300.00".into())));
+}
+
+#[test]
+fn a_recoupment() {
+    let (_inputs, r) = duplicate_and_recoupment();
+    assert_cols(
+        &r.row("M1", "2025-04"),
+        &[
+            ("paid_pmpm", "300.00"),
+            ("payment_lines", "3"),
+            ("reason_codes", ""),
+        ],
+    );
+    assert_cols(
+        &r.row("M1", "2025-05"),
+        &[
+            ("paid_pmpm", "0.00"),
+            ("variance", "-300.00"),
+            ("reason_codes", "UNPAID"),
+        ],
+    );
+    assert_eq!(r.reason("UNPAID"), Some((1, "-300.00".into())));
+}
+
+/// The engaged basis, a month with only outreach: Valley pays 300.00 per engaged month
+/// (any_day) and 35.00 per outreach attempt (no cap). M1 is enrolled from May 1. May has two
+/// outreach attempts (May 2, May 9) and no service -> counted but not engaged: PMPM 0.00
+/// expected, outreach 2 x 35.00 = 70.00 expected. The plan paid 300.00 PMPM and 70.00 outreach
+/// -> PAID_WITHOUT_QUALIFYING_ENCOUNTER +300.00 (the outreach side reconciles). June has one
+/// care-coordination visit -> 300.00 expected and paid. Counted member-months 2, engaged 1.
+#[test]
+fn an_engaged_month_with_only_outreach() {
+    let s = Scenario::new(
+        &contract(
+            "v",
+            VALLEY,
+            "2025-01-01",
+            "engaged",
+            "any_day",
+            "300.00",
+            "outreach_rate = \"35.00\"",
+        ),
+        &format!("M1,{VALLEY},2025-05-01,,\n"),
+        Some(&format!(
+            "{}{}{}",
+            encounter("E1", "M1", "2025-05-02", true),
+            encounter("E2", "M1", "2025-05-09", true),
+            encounter("E3", "M1", "2025-06-09", false)
+        )),
+        &format!(
+            "P1,2025-06-05,{VALLEY},M1,2025-05,pmpm,300.00\n\
+             P2,2025-06-05,{VALLEY},M1,2025-05,outreach,70.00\n\
+             P3,2025-07-05,{VALLEY},M1,2025-06,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-05", "2025-06");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-05"),
+        &[
+            ("payment_basis", "engaged"),
+            ("counted", "yes"),
+            ("qualifying_encounters", "0"),
+            ("outreach_payable", "2"),
+            ("outreach_attempts", "2"),
+            ("expected_pmpm", "0.00"),
+            ("expected_outreach", "70.00"),
+            ("paid_pmpm", "300.00"),
+            ("paid_outreach", "70.00"),
+            ("pmpm_variance", "300.00"),
+            ("outreach_variance", "0.00"),
+            ("reason_codes", "PAID_WITHOUT_QUALIFYING_ENCOUNTER"),
+        ],
+    );
+    assert_cols(
+        &r.row("M1", "2025-06"),
+        &[
+            ("qualifying_encounters", "1"),
+            ("expected_pmpm", "300.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    let total = provider_total(&r, VALLEY);
+    assert_cols(
+        &total,
+        &[
+            ("counted_member_months", "2"),
+            ("engaged_member_months", "1"),
+        ],
+    );
+}
+
+/// The outreach cap at its boundary: 35.00 per attempt, at most 3 payable attempts in 30 days,
+/// only before the enrollment start (M1 enrolled from 2025-02-01). Attempts, in date order:
+/// - Jan 1, Jan 10, Jan 20: the 1st to 3rd in their windows -> payable;
+/// - Jan 30: the window (Dec 31, Jan 30] already holds Jan 1, 10, 20 = 3 -> over the cap;
+/// - Jan 31: the window (Jan 1, Jan 31] holds Jan 10, 20 = 2 (Jan 1 has left) -> payable;
+/// - Feb 2: inside the enrollment -> not payable (and not over the cap).
+///
+/// January expects 4 x 35.00 = 140.00; the plan paid 5 x 35.00 = 175.00 -> OUTREACH_OVER_CAP
+/// +35.00. February: PMPM 300.00 expected and paid, outreach 0 of 1 payable.
+#[test]
+fn the_outreach_cap_at_its_boundary() {
+    let encounters: String = [
+        "2025-01-01",
+        "2025-01-10",
+        "2025-01-20",
+        "2025-01-30",
+        "2025-01-31",
+        "2025-02-02",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, d)| encounter(&format!("O{}", i + 1), "M1", d, true))
+    .collect();
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2024-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "outreach_rate = \"35.00\"\noutreach_cap = { attempts = 3, days = 30 }\noutreach_before_enrollment_only = true",
+        ),
+        &format!("M1,{SUNRISE},2025-02-01,,\n"),
+        Some(&encounters),
+        &format!(
+            "P1,2025-02-10,{SUNRISE},M1,2025-01,outreach,175.00\n\
+             P2,2025-03-05,{SUNRISE},M1,2025-02,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-02");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[
+            ("enrolled_days", "0"),
+            ("outreach_payable", "4"),
+            ("outreach_attempts", "5"),
+            ("outreach_over_cap", "1"),
+            ("expected_outreach", "140.00"),
+            ("paid_outreach", "175.00"),
+            ("variance", "35.00"),
+            ("reason_codes", "OUTREACH_OVER_CAP"),
+        ],
+    );
+    assert_cols(
+        &r.row("M1", "2025-02"),
+        &[
+            ("outreach_payable", "0"),
+            ("outreach_attempts", "1"),
+            ("outreach_over_cap", "0"),
+            ("expected_total", "300.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    assert_eq!(r.reason("OUTREACH_OVER_CAP"), Some((1, "35.00".into())));
+}
+
+/// Tiers: Sunrise prices high (450.00), default 300.00; Valley prices low (250.00). Sunrise's
+/// members, each paid 300.00 for January:
+/// - M1 tier "medum" (a typo no contract prices) -> rate unknown, nothing expected:
+///   UNKNOWN_TIER +300.00, never a guess;
+/// - M2 tier "low" (priced by Valley, not by Sunrise) -> Sunrise's default 300.00, reconciles;
+/// - M3 no tier -> the default 300.00, reconciles.
+#[test]
+fn an_unknown_tier_is_an_error_row_not_a_guess() {
+    let sunrise = contract(
+        "s",
+        SUNRISE,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "300.00",
+        "tier_rates = { high = \"450.00\" }",
+    );
+    let valley = contract(
+        "v",
+        VALLEY,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "280.00",
+        "tier_rates = { low = \"250.00\" }",
+    );
+    let s = Scenario::new(
+        &format!("{sunrise}{valley}"),
+        &format!(
+            "M1,{SUNRISE},2025-01-01,,medum\nM2,{SUNRISE},2025-01-01,,low\nM3,{SUNRISE},2025-01-01,,\n"
+        ),
+        None,
+        &format!(
+            "P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n\
+             P2,2025-02-05,{SUNRISE},M2,2025-01,pmpm,300.00\n\
+             P3,2025-02-05,{SUNRISE},M3,2025-01,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-01");
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[
+            ("tier", "medum"),
+            ("rate", "unknown"),
+            ("expected_pmpm", "0.00"),
+            ("variance", "300.00"),
+            ("reason_codes", "UNKNOWN_TIER"),
+        ],
+    );
+    assert_cols(
+        &r.row("M2", "2025-01"),
+        &[("rate", "300.00"), ("reason_codes", "")],
+    );
+    assert_cols(
+        &r.row("M3", "2025-01"),
+        &[("rate", "300.00"), ("reason_codes", "")],
+    );
+    assert_eq!(r.reason("UNKNOWN_TIER"), Some((1, "300.00".into())));
+}
+
+/// Money with no member: a 1,000.00 line to Sunrise for January with an empty member_id is
+/// provider-level UNATTRIBUTED. M1's own 300.00 reconciles. Sunrise's January: expected 300.00,
+/// paid 1,300.00 (of which 1,000.00 unattributed), variance +1,000.00.
+#[test]
+fn money_without_a_member_is_unattributed_at_provider_level() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-01-31,\n"),
+        None,
+        &format!(
+            "P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n\
+             P2,2025-02-05,{SUNRISE},,2025-01,pmpm,1000.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-01");
+    r.ok_with(1);
+    assert_cols(&r.row("M1", "2025-01"), &[("reason_codes", "")]);
+    let pm = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "provider_month")
+        .unwrap();
+    assert_cols(
+        &pm,
+        &[
+            ("expected_total", "300.00"),
+            ("unattributed", "1000.00"),
+            ("paid_total", "1300.00"),
+            ("variance", "1000.00"),
+        ],
+    );
+    assert_eq!(r.reason("UNATTRIBUTED"), Some((1, "1000.00".into())));
+    let j = r.json();
+    assert_eq!(j["unattributed_payments"][0]["payment_id"], "P2");
+    assert_eq!(j["unattributed_payments"][0]["amount"], "1000.00");
+}
+
+// ----- exit status -----
+
+/// Everything reconciles -> exit 0, and the terminal says so.
+#[test]
+fn exit_0_when_everything_reconciles() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-02-28,\n"),
+        None,
+        &format!(
+            "P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n\
+             P2,2025-03-05,{SUNRISE},M1,2025-02,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-02");
+    r.ok_with(0);
+    assert!(
+        r.stderr.contains("2 member-months, 0 with a variance"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.reason("UNPAID").is_none());
+    assert_eq!(r.json()["member_months_with_variance"], 0);
+}
+
+/// Nothing could be computed, or the outputs may not be written -> exit 2 and no output file.
+#[test]
+fn exit_2_when_nothing_could_be_computed_and_nothing_is_written() {
+    let good = contract(
+        "c",
+        SUNRISE,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "300.00",
+        "",
+    );
+    let roster = format!("M1,{SUNRISE},2025-01-01,,\n");
+    let pay = format!("P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n");
+    let cases: Vec<(&str, Scenario, &str)> = vec![
+        (
+            "no contract",
+            Scenario::new("", &roster, None, &pay),
+            "no [[contract]]",
+        ),
+        (
+            "no month with anything",
+            Scenario::new(&good, &roster, None, &pay),
+            "nothing to reconcile",
+        ),
+    ];
+    for (what, s, needle) in cases {
+        let (from, to) = if what == "no month with anything" {
+            ("2024-01", "2024-02")
+        } else {
+            ("2025-01", "2025-01")
+        };
+        let r = s.run(from, to);
+        assert_eq!(r.code, Some(2), "{what}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{what}: {}", r.stderr);
+        assert!(
+            !r.out.join("member-months.csv").exists(),
+            "{what}: output written"
+        );
+    }
+
+    // A roster without its required columns.
+    let s = Scenario::new(&good, "", None, &pay);
+    std::fs::write(
+        s.dir.path().join("roster.csv"),
+        "member_id,provider_npi\nM1,1234567893\n",
+    )
+    .unwrap();
+    let r = s.run("2025-01", "2025-01");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("ecm_start"), "{}", r.stderr);
+    assert!(!r.out.join("summary.csv").exists());
+
+    // --from after --to.
+    let s = Scenario::new(&good, &roster, None, &pay);
+    let r = s.run("2025-03", "2025-01");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+
+    // Existing outputs are refused without --force and left untouched.
+    let s = Scenario::new(&good, &roster, None, &pay);
+    std::fs::create_dir(s.dir.path().join("out")).unwrap();
+    std::fs::write(s.dir.path().join("out/summary.csv"), "keep me").unwrap();
+    let r = s.run("2025-01", "2025-01");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(r.out.join("summary.csv")).unwrap(),
+        "keep me"
+    );
+    assert!(!r.out.join("member-months.csv").exists());
+}
+
+// ----- the RCN rules -----
+
+/// Every RCN rule of the catalogue, each provoked by one row, is named in rejects.csv with its
+/// row; rows with an error are left out and the run exits 1.
+#[test]
+fn every_reconcile_rule_is_reported_with_its_row() {
+    let sunrise = contract(
+        "c",
+        SUNRISE,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "300.00",
+        "",
+    );
+    let long = "X".repeat(81);
+    let roster = format!(
+        "M1,{SUNRISE},2025-01-01,,\n\
+         ,{SUNRISE},2025-01-01,,\n\
+         M3,{SUNRISE},2025-02-30,,\n\
+         M4,1234567890,2025-01-01,,\n\
+         M5,{SUNRISE},2025-03-01,2025-02-01,\n\
+         M6,{SUNRISE},2025-01-01\n\
+         {long},{SUNRISE},2025-01-01,,\n\
+         M1,{SUNRISE},2025-01-15,2025-01-20,\n\
+         M9,{VALLEY},2025-01-01,,\n"
+    );
+    let payments = format!(
+        "P1,2025-02-05,{SUNRISE},M1,July 2025,pmpm,300.00\n\
+         P2,2025-02-05,{SUNRISE},M1,2025-01,capitation,300.00\n\
+         P3,2025-02-05,{SUNRISE},M1,2025-01,pmpm,\"$300\"\n\
+         P4,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n\
+         P4,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n"
+    );
+    let s = Scenario::new(
+        &sunrise,
+        &roster,
+        Some(&encounter("E1", "NOBODY", "2025-01-05", false)),
+        &payments,
+    );
+    // A row in Windows-1252 (an e-acute in the tier): read, flagged, kept.
+    let mut bytes = std::fs::read(s.dir.path().join("roster.csv")).unwrap();
+    bytes.extend_from_slice(format!("M10,{SUNRISE},2025-01-01,,caf").as_bytes());
+    bytes.extend_from_slice(&[0xE9, b'\n']);
+    std::fs::write(s.dir.path().join("roster.csv"), bytes).unwrap();
+    let r = s.run("2025-01", "2025-01");
+    r.ok_with(1);
+
+    let found: BTreeSet<(String, String, String)> = r
+        .rejects()
+        .into_iter()
+        .map(|f| (f["rule_id"].clone(), f["file"].clone(), f["row"].clone()))
+        .collect();
+    let want = [
+        ("RCN-001", "roster.csv", "3"),
+        ("RCN-002", "roster.csv", "4"),
+        ("RCN-003", "roster.csv", "5"),
+        ("RCN-004", "roster.csv", "6"),
+        ("RCN-005", "roster.csv", "7"),
+        ("RCN-007", "roster.csv", "8"),
+        ("RCN-008", "roster.csv", "9"),
+        ("RCN-009", "roster.csv", "10"),
+        ("RCN-006", "roster.csv", "11"),
+        ("RCN-010", "payments.csv", "2"),
+        ("RCN-011", "payments.csv", "3"),
+        ("RCN-012", "payments.csv", "4"),
+        ("RCN-013", "payments.csv", "6"),
+        ("RCN-014", "encounters.csv", "2"),
+    ];
+    for (id, file, row) in want {
+        assert!(
+            found.contains(&(id.to_string(), file.to_string(), row.to_string())),
+            "{id} at {file} row {row} missing from {found:?}"
+        );
+    }
+    // The catalogue's RCN rules are exactly the ones provoked here.
+    let out = ecm().args(["rules", "--format", "json"]).output().unwrap();
+    let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let catalogue: BTreeSet<&str> = all
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .filter(|id| id.starts_with("RCN-"))
+        .collect();
+    let provoked: BTreeSet<&str> = want.iter().map(|w| w.0).collect();
+    assert_eq!(catalogue, provoked);
+    // M1's January: P4 once (its repeat is refused), the refused rows never paid anything.
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[("paid_pmpm", "300.00"), ("reason_codes", "")],
+    );
+    // The Windows-1252 row still counts: M10 is enrolled and unpaid (a contract without
+    // tier_rates pays its pmpm whatever the tier).
+    assert_cols(
+        &r.row("M10", "2025-01"),
+        &[
+            ("tier", "café"),
+            ("rate", "300.00"),
+            ("reason_codes", "UNPAID"),
+        ],
+    );
+}
+
+// ----- totals, the fixture, snapshots -----
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reconcile")
+}
+
+/// Copies the hand-worked fixture into a scratch directory and reconciles it there with relative
+/// paths, so file names in the outputs do not depend on where the test runs.
+fn run_fixture(dir: &Path) -> Run {
+    for f in ["plan.toml", "roster.csv", "encounters.csv", "payments.csv"] {
+        std::fs::copy(fixture_dir().join(f), dir.join(f)).unwrap();
+    }
+    let o = ecm()
+        .current_dir(dir)
+        .args([
+            "--config",
+            "plan.toml",
+            "--as-of",
+            "2025-10-01",
+            "reconcile",
+            "--roster",
+            "roster.csv",
+            "--encounters",
+            "encounters.csv",
+            "--payments",
+            "payments.csv",
+            "--from",
+            "2025-04",
+            "--to",
+            "2025-08",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out: dir.join("out"),
+    }
+}
+
+fn money(s: &str) -> Decimal {
+    if s.is_empty() {
+        Decimal::ZERO
+    } else {
+        s.parse().unwrap()
+    }
+}
+
+/// Sums member-months.csv (and the unattributed payments in summary.json) by provider-month,
+/// provider, plan month and plan, and compares every figure with summary.csv exactly.
+fn assert_detail_adds_up_to_summary(r: &Run) {
+    type Sums = BTreeMap<&'static str, Decimal>;
+    let mut cells: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    let cols = [
+        ("expected_pmpm", "expected_pmpm"),
+        ("expected_outreach", "expected_outreach"),
+        ("expected_total", "expected_total"),
+        ("paid_pmpm", "paid_pmpm"),
+        ("paid_outreach", "paid_outreach"),
+        ("paid_total", "paid_total"),
+        ("variance", "variance"),
+    ];
+    for row in r.rows() {
+        let c = cells
+            .entry((row["provider_npi"].clone(), row["month"].clone()))
+            .or_default();
+        for (detail, sum) in cols {
+            *c.entry(sum).or_default() += money(&row[detail]);
+        }
+        *c.entry("counted").or_default() += Decimal::from(u8::from(row["counted"] == "yes"));
+    }
+    for p in r.json()["unattributed_payments"].as_array().unwrap() {
+        let c = cells
+            .entry((
+                p["provider_npi"].as_str().unwrap().to_string(),
+                p["service_month"].as_str().unwrap().to_string(),
+            ))
+            .or_default();
+        let a = money(p["amount"].as_str().unwrap());
+        *c.entry("unattributed").or_default() += a;
+        *c.entry("paid_total").or_default() += a;
+        *c.entry("variance").or_default() += a;
+    }
+    let summary = r.summary();
+    let check = |scope: &str, npi: Option<&str>, month: Option<&str>| {
+        let mut want: Sums = BTreeMap::new();
+        for ((p, m), c) in &cells {
+            if npi.is_some_and(|n| n != p) || month.is_some_and(|x| x != m) {
+                continue;
+            }
+            for (k, v) in c {
+                *want.entry(k).or_default() += v;
+            }
+        }
+        let got = summary
+            .iter()
+            .find(|s| {
+                s["scope"] == scope
+                    && npi.is_none_or(|n| s["provider_npi"] == n)
+                    && month.is_none_or(|m| s["month"] == m)
+            })
+            .unwrap_or_else(|| panic!("no {scope} row for {npi:?} {month:?}"));
+        for (k, v) in &want {
+            let col = if *k == "counted" {
+                "counted_member_months"
+            } else {
+                k
+            };
+            assert_eq!(money(&got[col]), *v, "{scope} {npi:?} {month:?} {col}");
+        }
+    };
+    let providers: BTreeSet<String> = cells.keys().map(|k| k.0.clone()).collect();
+    let months: BTreeSet<String> = cells.keys().map(|k| k.1.clone()).collect();
+    for (p, m) in cells.keys() {
+        check("provider_month", Some(p), Some(m));
+    }
+    for p in &providers {
+        check("provider_total", Some(p), None);
+    }
+    for m in &months {
+        check("plan_month", None, Some(m));
+    }
+    check("plan_total", None, None);
+    // The reasons explain the whole variance: their amounts add up to paid minus expected.
+    let plan = summary.iter().find(|s| s["scope"] == "plan_total").unwrap();
+    let explained: Decimal = r.json()["variances_by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| money(x["amount"].as_str().unwrap()))
+        .sum();
+    assert_eq!(explained, money(&plan["variance"]));
+}
+
+#[test]
+fn detail_rows_add_up_exactly_to_the_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run_fixture(d.path());
+    r.ok_with(1);
+    assert_detail_adds_up_to_summary(&r);
+    // The fixture's plan total, worked by hand from its comments: 5,513.87 expected,
+    // 7,098.87 paid (1,000.00 of it with no member).
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[
+            ("expected_total", "5513.87"),
+            ("paid_total", "7098.87"),
+            ("unattributed", "1000.00"),
+            ("variance", "1585.00"),
+        ],
+    );
+}
+
+#[test]
+fn outputs_match_their_snapshots_and_reruns_are_identical() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (ra, rb) = (run_fixture(a.path()), run_fixture(b.path()));
+    ra.ok_with(1);
+    rb.ok_with(1);
+    let files = [
+        "member-months.csv",
+        "summary.csv",
+        "summary.json",
+        "report.html",
+        "rejects.csv",
+    ];
+    for f in files {
+        assert_eq!(
+            std::fs::read(ra.out.join(f)).unwrap(),
+            std::fs::read(rb.out.join(f)).unwrap(),
+            "{f} differs between two runs"
+        );
+    }
+    let read = |f: &str| std::fs::read_to_string(ra.out.join(f)).unwrap();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("reconcile_member_months_csv", read("member-months.csv"));
+        insta::assert_snapshot!("reconcile_summary_csv", read("summary.csv"));
+        insta::assert_snapshot!("reconcile_summary_json", read("summary.json"));
+        insta::assert_snapshot!("reconcile_report_html", read("report.html"));
+        insta::assert_snapshot!("reconcile_rejects_csv", read("rejects.csv"));
+    });
+}
+
+/// The report is one self-contained file: nothing in it can make a browser fetch anything.
+#[test]
+fn the_report_fetches_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run_fixture(d.path());
+    let html = std::fs::read_to_string(r.out.join("report.html")).unwrap();
+    for needle in [
+        "src=", "href=", "url(", "@import", "<script", "<link", "<iframe",
+    ] {
+        assert!(!html.contains(needle), "report.html contains {needle}");
+    }
+    assert!(html.contains("<svg") && html.contains("id=\"summary-table\""));
+}
+
+// ----- headless Chromium -----
+
+/// Chromium's path, or `None` (after saying why) outside CI. Under `CI` a missing Chromium fails
+/// the test: `.ci/run` installs it.
+fn chromium() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|d| [d.join("chromium"), d.join("chromium-browser")]);
+    let found = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(on_path)
+        .chain([PathBuf::from("/usr/bin/chromium")])
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is required under CI (Debian package chromium); .ci/run installs it"
+        );
+        eprintln!("skipped: chromium not installed (apt-get install chromium)");
+    }
+    found
+}
+
+fn run_chromium(
+    chromium: &Path,
+    profile: &Path,
+    args: &[&str],
+    page: &Path,
+) -> std::process::Output {
+    let o = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", chromium.display()));
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Headless Chromium lays report.html out: the chart and the tables have a size, every bar and
+/// every summary row is there, and the page prints to a PDF.
+#[test]
+fn the_report_renders_in_headless_chromium() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let r = run_fixture(d.path());
+    r.ok_with(1);
+    // A copy of the report with a probe appended that writes the laid-out sizes into the DOM,
+    // which --dump-dom then prints; the report itself has no script.
+    let html = std::fs::read_to_string(r.out.join("report.html")).unwrap();
+    let probe = r#"<script>
+const size = (sel) => { const b = document.querySelector(sel).getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)]; };
+document.body.setAttribute('data-probe', JSON.stringify({
+  chart: size('#chart'), table: size('#summary-table'),
+  bars: document.querySelectorAll('#chart rect.bar').length,
+  tall_bars: [...document.querySelectorAll('#chart rect.bar')].filter(b => b.getBoundingClientRect().height > 0).length,
+  rows: document.querySelectorAll('#summary-table tbody tr').length,
+  reasons: document.querySelectorAll('#variances h3').length }));
+</script>
+"#;
+    let probed = d.path().join("probed.html");
+    std::fs::write(&probed, html.replace("</body>", &format!("{probe}</body>"))).unwrap();
+    let profile = d.path().join("profile");
+    let o = run_chromium(&chromium, &profile, &["--dump-dom"], &probed);
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let start = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
+    let end = start + dom[start..].find('"').unwrap();
+    let probe: Value = serde_json::from_str(&dom[start..end].replace("&quot;", "\"")).unwrap();
+
+    // The fixture reconciles 5 months: 2 bars each; 9 provider-months + 2 provider totals + the
+    // plan total = 12 summary rows; 9 reasons.
+    assert_eq!(probe["bars"], 10, "{probe}");
+    assert!(probe["tall_bars"].as_u64().unwrap() >= 9, "{probe}");
+    assert_eq!(probe["rows"], 12, "{probe}");
+    assert_eq!(probe["reasons"], 9, "{probe}");
+    for what in ["chart", "table"] {
+        let (w, h) = (
+            probe[what][0].as_u64().unwrap(),
+            probe[what][1].as_u64().unwrap(),
+        );
+        assert!(w > 200 && h > 100, "{what} laid out at {w}x{h}: {probe}");
+    }
+
+    let pdf = d.path().join("report.pdf");
+    run_chromium(
+        &chromium,
+        &profile,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &r.out.join("report.html"),
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let pages = bytes
+        .windows(10)
+        .filter(|w| w == b"/Type /Pag" || w == b"/Type/Page")
+        .count();
+    assert!(
+        pages >= 1 && bytes.len() > 10_000,
+        "{} bytes, {pages} page objects",
+        bytes.len()
+    );
+}
+
+// ----- against the synthetic data set's ground truth -----
+
+/// `ecm synth` writes payments with known errors and truth.json says where each is and by how
+/// much. Reconciling its roster, encounters and payments must find exactly those differences,
+/// member-month by member-month, and the same totals per provider.
+#[test]
+fn agrees_with_the_synthetic_ground_truth() {
+    let d = tempfile::tempdir().unwrap();
+    let syn = d.path().join("syn");
+    let o = ecm()
+        .args([
+            "synth",
+            "--members",
+            "400",
+            "--months",
+            "12",
+            "--seed",
+            "21",
+            "--bad-rate",
+            "0.03",
+            "--out",
+        ])
+        .arg(&syn)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(syn.join("truth.json")).unwrap()).unwrap();
+    let month = |d: &str| d[..7].to_string();
+    let out = d.path().join("out");
+    let o = ecm()
+        .arg("--config")
+        .arg(syn.join("ecm.toml"))
+        .args([
+            "--as-of",
+            truth["as_of"].as_str().unwrap(),
+            "reconcile",
+            "--roster",
+        ])
+        .arg(syn.join("roster.csv"))
+        .arg("--encounters")
+        .arg(syn.join("encounters.csv"))
+        .arg("--payments")
+        .arg(syn.join("payments.csv"))
+        .args(["--from", &month(truth["period"]["from"].as_str().unwrap())])
+        .args(["--to", &month(truth["period"]["to"].as_str().unwrap())])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let r = Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out,
+    };
+    r.ok_with(1);
+
+    type Key = (String, String, String, &'static str);
+    let mut found: BTreeMap<Key, Decimal> = BTreeMap::new();
+    for row in r.rows() {
+        for kind in ["pmpm", "outreach"] {
+            let v = money(&row[&format!("{kind}_variance")]);
+            if !v.is_zero() {
+                found.insert(
+                    (
+                        row["provider_npi"].clone(),
+                        row["member_id"].clone(),
+                        row["month"].clone(),
+                        kind,
+                    ),
+                    v,
+                );
+            }
+        }
+    }
+    let mut told: BTreeMap<Key, Decimal> = BTreeMap::new();
+    for e in truth["payment_errors"].as_array().unwrap() {
+        let kind = if e["payment_kind"] == "outreach" {
+            "outreach"
+        } else {
+            "pmpm"
+        };
+        *told
+            .entry((
+                e["provider_npi"].as_str().unwrap().to_string(),
+                e["member_id"].as_str().unwrap().to_string(),
+                e["service_month"].as_str().unwrap().to_string(),
+                kind,
+            ))
+            .or_default() += money(e["difference"].as_str().unwrap());
+    }
+    assert!(told.len() > 20);
+    assert_eq!(found, told);
+    for t in truth["totals"].as_array().unwrap() {
+        let total = provider_total(&r, t["provider_npi"].as_str().unwrap());
+        assert_eq!(total["expected_total"], t["expected"].as_str().unwrap());
+        assert_eq!(total["paid_total"], t["paid"].as_str().unwrap());
+    }
+    assert_detail_adds_up_to_summary(&r);
+}
