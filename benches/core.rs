@@ -6,8 +6,8 @@
 
 use chrono::NaiveDate;
 use ecm::billing::{
-    Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, Registry, ServiceLine, billing_provider,
-    claim_order, transaction,
+    Claims, MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine,
+    billing_provider, claim_order, transaction,
 };
 use ecm::clock::Clock;
 use ecm::codeset::CodeSet;
@@ -15,7 +15,11 @@ use ecm::coding::code_encounter;
 use ecm::config::Config;
 use ecm::encounters::{IntakeContext, read_encounters};
 use ecm::model::Encounter;
+use ecm::ops::reconcile::month_range;
+use ecm::ops::reconcile::roster_file::read_roster;
+use ecm::reconcile::Reconciler;
 use ecm::synth::{SynthRequest, run_synth};
+use ecm::x12::read::{Tokenizer, read_837};
 use ecm::x12::{InterchangeWriter, WriteOptions};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -28,6 +32,7 @@ fn main() {
 struct Data {
     _dir: tempfile::TempDir,
     encounters_csv: PathBuf,
+    roster_csv: PathBuf,
     config: Config,
     codeset: CodeSet,
     encounters: Vec<Encounter>,
@@ -72,6 +77,7 @@ fn data() -> &'static Data {
         )
         .expect("synth's encounters read");
         Data {
+            roster_csv: dir.path().join("roster.csv"),
             _dir: dir,
             encounters_csv,
             config,
@@ -127,19 +133,23 @@ fn code_encounters(bencher: divan::Bencher) {
         });
 }
 
-/// Coded lines and their registry, as `ecm claims` holds them before grouping.
-fn coded() -> (Vec<ServiceLine<'static>>, Registry) {
-    let d = data();
-    let mut registry = Registry::default();
-    let lines = d
-        .encounters
-        .iter()
-        .filter_map(|e| {
-            let p = d.config.payer_index(&e.payer)?;
-            let c = code_encounter(e, &d.codeset, &d.config.payers[p]).ok()?;
-            Some(ServiceLine::new(e, p as u16, c, &mut registry))
-        })
-        .collect();
+/// Coded lines and their registry, as `ecm claims` holds them before grouping (made once).
+fn coded() -> (&'static [ServiceLine<'static>], &'static Registry) {
+    static CODED: OnceLock<(Vec<ServiceLine<'static>>, Registry)> = OnceLock::new();
+    let (lines, registry) = CODED.get_or_init(|| {
+        let d = data();
+        let mut registry = Registry::default();
+        let lines = d
+            .encounters
+            .iter()
+            .filter_map(|e| {
+                let p = d.config.payer_index(&e.payer)?;
+                let c = code_encounter(e, &d.codeset, &d.config.payers[p]).ok()?;
+                Some(ServiceLine::new(e, p as u16, c, &mut registry))
+            })
+            .collect();
+        (lines, registry)
+    });
     (lines, registry)
 }
 
@@ -156,11 +166,11 @@ fn group_into_claims(bencher: divan::Bencher) {
             for (pi, payer) in d.config.payers.iter().enumerate() {
                 let which =
                     (0..lines.len() as u32).filter(|&i| lines[i as usize].payer as usize == pi);
-                let order = claim_order(&lines, which, &ranks, payer.claim_grouping);
+                let order = claim_order(lines, which, &ranks, payer.claim_grouping);
                 claims += Claims::new(
-                    &lines,
+                    lines,
                     &order,
-                    &registry,
+                    registry,
                     &ranks,
                     &payer.key,
                     payer.claim_grouping,
@@ -171,64 +181,136 @@ fn group_into_claims(bencher: divan::Bencher) {
         });
 }
 
-/// Claims to 837P bytes (document model plus our writer with its checks), per line.
-#[divan::bench]
-fn write_837(bencher: divan::Bencher) {
+/// One payer's planned claims with the parties its interchange names.
+type PayerClaims = (Parties, Vec<PlannedClaim>);
+
+/// Writes every payer's interchange; the bytes of each.
+fn write_all(planned: &[PayerClaims]) -> Vec<Vec<u8>> {
     let d = data();
     let (lines, registry) = coded();
-    let ranks = registry.ranks();
     let side = d
         .config
         .provider_side()
         .expect("synth configures a provider");
+    let billing = billing_provider(side.provider);
     let clock = Clock {
         date: d.as_of,
         time: chrono::NaiveTime::MIN,
     };
-    let planned: Vec<_> = d
-        .config
-        .payers
+    planned
         .iter()
-        .enumerate()
-        .map(|(pi, payer)| {
-            let which = (0..lines.len() as u32).filter(|&i| lines[i as usize].payer as usize == pi);
-            let order = claim_order(&lines, which, &ranks, payer.claim_grouping);
-            let claims: Vec<_> = Claims::new(
-                &lines,
-                &order,
-                &registry,
-                &ranks,
-                &payer.key,
-                payer.claim_grouping,
-            )
-            .collect();
-            (Parties::for_payer(&side, payer), claims)
-        })
-        .collect();
-    let billing = billing_provider(side.provider);
-    bencher
-        .counter(divan::counter::ItemsCount::new(lines.len()))
-        .bench(|| {
-            let mut bytes = 0usize;
-            for (parties, claims) in &planned {
-                let env = parties.envelope(&clock, 1);
-                let mut w = InterchangeWriter::begin(Vec::new(), &env, WriteOptions::default())
-                    .expect("envelope writes");
-                for (n, chunk) in claims.chunks(MAX_CLAIMS_PER_TRANSACTION).enumerate() {
-                    let t = transaction(
-                        chunk,
-                        &lines,
-                        &registry,
-                        parties,
-                        &billing,
-                        &clock,
-                        1,
-                        n + 1,
-                    );
-                    w.write_transaction(&t).expect("valid transaction");
-                }
-                bytes += w.finish().expect("interchange closes").0.len();
+        .map(|(parties, claims)| {
+            let env = parties.envelope(&clock, 1);
+            let mut w = InterchangeWriter::begin(Vec::new(), &env, WriteOptions::default())
+                .expect("envelope writes");
+            for (n, chunk) in claims.chunks(MAX_CLAIMS_PER_TRANSACTION).enumerate() {
+                let t = transaction(chunk, lines, registry, parties, &billing, &clock, 1, n + 1);
+                w.write_transaction(&t).expect("valid transaction");
             }
-            bytes
+            w.finish().expect("interchange closes").0
+        })
+        .collect()
+}
+
+/// Every payer's claims, planned once.
+fn planned() -> &'static [PayerClaims] {
+    static PLANNED: OnceLock<Vec<PayerClaims>> = OnceLock::new();
+    PLANNED.get_or_init(|| {
+        let d = data();
+        let (lines, registry) = coded();
+        let ranks = registry.ranks();
+        let side = d
+            .config
+            .provider_side()
+            .expect("synth configures a provider");
+        d.config
+            .payers
+            .iter()
+            .enumerate()
+            .map(|(pi, payer)| {
+                let which =
+                    (0..lines.len() as u32).filter(|&i| lines[i as usize].payer as usize == pi);
+                let order = claim_order(lines, which, &ranks, payer.claim_grouping);
+                let claims: Vec<_> = Claims::new(
+                    lines,
+                    &order,
+                    registry,
+                    &ranks,
+                    &payer.key,
+                    payer.claim_grouping,
+                )
+                .collect();
+                (Parties::for_payer(&side, payer), claims)
+            })
+            .collect()
+    })
+}
+
+/// Claims to 837P bytes (document model plus our writer with its checks), per line.
+#[divan::bench]
+fn write_837(bencher: divan::Bencher) {
+    let planned = planned();
+    bencher
+        .counter(divan::counter::ItemsCount::new(coded().0.len()))
+        .bench(|| write_all(planned).iter().map(Vec::len).sum::<usize>());
+}
+
+/// The 837 files [`write_837`] writes, made once.
+fn files_837() -> &'static [Vec<u8>] {
+    static FILES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    FILES.get_or_init(|| write_all(planned()))
+}
+
+/// Our X12 tokenizer over those 837s, per segment.
+#[divan::bench]
+fn tokenize_837(bencher: divan::Bencher) {
+    let files = files_837();
+    let count = |f: &[u8]| {
+        let mut t = Tokenizer::new(f);
+        let mut n = 0usize;
+        while t.next_segment().expect("our own 837 tokenizes").is_some() {
+            n += 1;
+        }
+        n
+    };
+    let segments: usize = files.iter().map(|f| count(f)).sum();
+    bencher
+        .counter(divan::counter::ItemsCount::new(segments))
+        .bench(|| files.iter().map(|f| count(f)).sum::<usize>());
+}
+
+/// The 837P reader (tokenizer, grammar placement, typed claim model), per claim.
+#[divan::bench]
+fn read_837_claims(bencher: divan::Bencher) {
+    let files = files_837();
+    let claims: usize = planned().iter().map(|(_, c)| c.len()).sum();
+    bencher
+        .counter(divan::counter::ItemsCount::new(claims))
+        .bench(|| {
+            files
+                .iter()
+                .map(|f| read_837(&f[..]).expect("our own 837 reads").len())
+                .sum::<usize>()
+        });
+}
+
+/// Member-month expansion: every roster span over the months it covers, under its contract's
+/// rule and tier (no encounters, no payments), per member-month row.
+#[divan::bench]
+fn expand_member_months(bencher: divan::Bencher) {
+    let d = data();
+    let roster = read_roster(&d.roster_csv).expect("synth's roster reads");
+    let months = month_range(&roster.spans, None, None, d.as_of).expect("roster has spans");
+    let rows = Reconciler::new(&d.config.contracts, roster.spans.clone(), months)
+        .finish()
+        .rows
+        .len();
+    bencher
+        .counter(divan::counter::ItemsCount::new(rows))
+        .bench(|| {
+            Reconciler::new(&d.config.contracts, roster.spans.clone(), months)
+                .finish()
+                .rows
+                .len()
         });
 }
