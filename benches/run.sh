@@ -6,8 +6,10 @@
 #   benches/run.sh              # 10 k, 100 k and 1 M encounters
 #   SIZES="10000" benches/run.sh  # only the small size
 #
-# Commands the binary does not have yet are skipped and listed as such. Sizes are encounters;
-# synth writes about 11 encounters per member over 12 months, so members = encounters / 11.2.
+# Sizes are encounters; synth writes about 11.2 encounters per member over 12 months, so members =
+# encounters / 11.2. After the three sizes come the sizes the issues set targets at (check on a
+# ~100k-claim file, ingest of ~1M invoice lines, reconcile of 100k members x 12 months); TARGETS=0
+# skips them. Data sets are kept in target/bench-data and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,9 +24,7 @@ mkdir -p "$out" "$work"
 SIZES="${SIZES:-10000 100000 1000000}"
 table="$out/results.md"
 
-has() { "$ecm" help 2>/dev/null | grep -qE "^  $1 "; }
-
-echo "| command | encounters | input | wall time | peak memory | command line |" >"$table"
+echo "| command | size (encounters) | input | wall time | peak memory | command line |" >"$table"
 echo "|---|---:|---|---:|---:|---|" >>"$table"
 
 # bench NAME SIZE INPUT-DESCRIPTION -- COMMAND...: runs once, records wall time and peak RSS.
@@ -37,49 +37,84 @@ bench() {
   # 0 clean, 1 findings/variances: both are completed runs.
   [ "$rc" -le 1 ] || die "$name at $size exited $rc; see $out/$name-$size.stderr"
   local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = p[n] + 60 * p[n-1] + (n > 2 ? 3600 * p[1] : 0); printf "%.2f s", s }' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$log")
   local shown="${*//$work\//}"
-  echo "| $name | ${actual:-$size} | $what | $wall | $rss | \`${shown//$ecm/ecm}\` |" >>"$table"
+  echo "| $name | $size | $what | $wall | $rss | \`${shown//$ecm/ecm}\` |" >>"$table"
   echo "$name $size: $wall, $rss"
 }
 
+# One data set: synth at MEMBERS x 12 months into $work/NAME (reused when already there).
+make_data() {
+  local name=$1 members=$2 d="$work/$1"
+  if [ ! -f "$d/encounters.csv" ] || [ "$(cat "$d/.members" 2>/dev/null)" != "$members" ]; then
+    rm -rf "$d"
+    "$ecm" -q synth --members "$members" --months 12 --seed 1 --out "$d" --invoices \
+      || die "synth of $members members failed"
+    echo "$members" >"$d/.members"
+  fi
+}
+
+rows() { echo $(( $(wc -l <"$1") - 1 )); }
+
+# The commands on one data set, labelled by its encounter count.
+run_all() {
+  local d=$1
+  local size
+  size=$(rows "$d/encounters.csv")
+  local cfg=(--config "$d/ecm.toml" --as-of "$(as_of "$d")")
+  bench claims "$size" "encounters.csv: $size rows" -- \
+    "$ecm" -q "${cfg[@]}" claims "$d/encounters.csv" --out "$d/claims" --force
+  local biggest
+  biggest=$(ls -S "$d"/claims/*.837 | head -1)
+  bench check "$size" "$(basename "$biggest"): $(claims_in "$biggest") claims, $(mb "$biggest")" -- \
+    "$ecm" -q check "$biggest"
+  bench invoice-csv "$size" "encounters.csv: $size rows" -- \
+    "$ecm" -q "${cfg[@]}" invoice "$d/encounters.csv" --format csv --out "$d/invoices" --force
+  bench invoice-xlsx "$size" "encounters.csv: $size rows" -- \
+    "$ecm" -q "${cfg[@]}" invoice "$d/encounters.csv" --format xlsx --out "$d/invoices-xlsx" --force
+  bench ingest "$size" "invoices.csv: $(rows "$d/invoices.csv") lines" -- \
+    "$ecm" -q "${cfg[@]}" ingest "$d/invoices.csv" --roster "$d/roster.csv" --out "$d/ingest" --force
+  bench reconcile "$size" "$(rows "$d/roster.csv") roster rows, $(rows "$d/payments.csv") payments, $size encounters" -- \
+    "$ecm" -q "${cfg[@]}" reconcile --roster "$d/roster.csv" --payments "$d/payments.csv" \
+    --encounters "$d/encounters.csv" --out "$d/reconcile" --force
+  local mm
+  mm=$(rows "$d/reconcile/member-months.csv")
+  sed -i "\$s/ | $size | / | $size ($mm member-months) | /" "$table"
+}
+
+as_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("as_of","2026-01-01"))' "$1/truth.json" 2>/dev/null || echo 2026-01-01; }
+claims_in() { tr '~' '\n' <"$1" | grep -c '^[[:space:]]*CLM\*'; }
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+
+# The three sizes: members = encounters / 11.2 (synth writes about 11.2 encounters a member).
 for size in $SIZES; do
   members=$(( (size * 10 + 111) / 112 ))
-  d="$work/n$size"
-  actual=
-  rm -rf "$d"
-  extra=()
-  "$ecm" synth --help | grep -q -- '--invoices' && extra=(--invoices)
-  bench synth "$size" "$members members x 12 months" -- \
-    "$ecm" synth --members "$members" --months 12 --seed 1 --out "$d" "${extra[@]}"
-  actual=$(( $(wc -l <"$d/encounters.csv") - 1 ))
-  as_of=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["as_of"])' "$d/truth.json" 2>/dev/null || echo 2026-01-01)
-  cfg=(--config "$d/ecm.toml" --as-of "$as_of")
-  bench claims "$size" "encounters.csv" -- \
-    "$ecm" "${cfg[@]}" claims "$d/encounters.csv" --out "$d/claims" --force
-  biggest=$(ls -S "$d"/claims/*.837 | head -1)
-  claims_in=$(grep -o '~CLM\*' "$biggest" | wc -l || true)
-  if has check; then
-    bench check "$size" "$(basename "$biggest"): $claims_in claims, $(( $(stat -c %s "$biggest") / 1048576 )) MB" -- \
-      "$ecm" check "$biggest"
-  fi
-  if has invoice; then
-    bench invoice-csv "$size" "encounters.csv" -- \
-      "$ecm" "${cfg[@]}" invoice "$d/encounters.csv" --format csv --out "$d/invoices" --force
-  fi
-  if has ingest && ls "$d"/invoices*.csv >/dev/null 2>&1; then
-    bench ingest "$size" "$(basename "$(ls "$d"/invoices*.csv | head -1)")" -- \
-      "$ecm" "${cfg[@]}" ingest "$(ls "$d"/invoices*.csv | head -1)" --out "$d/ingest" --force
-  fi
-  if has reconcile; then
-    bench reconcile "$size" "roster, payments, encounters.csv" -- \
-      "$ecm" "${cfg[@]}" reconcile --roster "$d/roster.csv" --payments "$d/payments.csv" \
-      --encounters "$d/encounters.csv" --out "$d/reconcile" --force
-  fi
+  make_data "n$size" "$members"
+  bench synth "$size" "$members members x 12 months, with invoices" -- \
+    "$ecm" -q synth --members "$members" --months 12 --seed 1 --out "$work/synth-timing" --invoices --force
+  run_all "$work/n$size"
 done
 
-for c in check invoice ingest reconcile; do
-  has "$c" || echo "| $c | - | not built yet | - | - | - |" >>"$table"
-done
+# The sizes the issues set targets at. TARGETS=0 skips them.
+if [ "${TARGETS:-1}" = 1 ]; then
+  # check: a payer file of about 100,000 claims.
+  make_data check100k 15400
+  d="$work/check100k"
+  "$ecm" -q --config "$d/ecm.toml" --as-of "$(as_of "$d")" claims "$d/encounters.csv" --out "$d/claims" --force
+  biggest=$(ls -S "$d"/claims/*.837 | head -1)
+  bench check "target" "$(basename "$biggest"): $(claims_in "$biggest") claims, $(mb "$biggest")" -- \
+    "$ecm" -q check "$biggest"
+  # ingest: about 1,000,000 invoice lines; reconcile: 100,000 members x 12 months.
+  make_data ingest1m 155000
+  d="$work/ingest1m"
+  bench ingest "target" "invoices.csv: $(rows "$d/invoices.csv") lines" -- \
+    "$ecm" -q --config "$d/ecm.toml" --as-of "$(as_of "$d")" ingest "$d/invoices.csv" --roster "$d/roster.csv" --out "$d/ingest" --force
+  make_data rec100k 100000
+  d="$work/rec100k"
+  bench reconcile "target" "100000 members: $(rows "$d/roster.csv") roster rows, $(rows "$d/payments.csv") payments, $(rows "$d/encounters.csv") encounters" -- \
+    "$ecm" -q --config "$d/ecm.toml" --as-of "$(as_of "$d")" reconcile --roster "$d/roster.csv" --payments "$d/payments.csv" \
+    --encounters "$d/encounters.csv" --out "$d/reconcile" --force
+  sed -i "\$s/ | target | / | target ($(rows "$d/reconcile/member-months.csv") member-months) | /" "$table"
+fi
 echo "Wrote $table"
