@@ -223,38 +223,53 @@ pub fn plan_invoices(
 ) -> Vec<Invoice> {
     let ranks = reg.ranks();
     let month = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
-    let mut keyed: Vec<(u16, i32, u32, NaiveDate, u32)> = lines
+    let key_order = {
+        let mut by_key: Vec<u16> = (0..payers.len() as u16).collect();
+        by_key.sort_by(|a, b| payers[*a as usize].key.cmp(&payers[*b as usize].key));
+        let mut rank = vec![0u16; payers.len()];
+        for (r, p) in by_key.into_iter().enumerate() {
+            rank[p as usize] = r as u16;
+        }
+        rank
+    };
+    // Order: payer key, service month, member, service date, then encounter id. The first four
+    // are packed into one integer (each field in its own bits, order preserving: months and
+    // days counted from year 0 are positive), so most comparisons are one integer compare.
+    let packed = |l: &ServiceLine| -> u128 {
+        let days = l.service_date.num_days_from_ce().max(0) as u128;
+        (u128::from(key_order[l.payer as usize]) << 112)
+            | ((month(l.service_date).max(0) as u128) << 80)
+            | (u128::from(ranks.member[l.member as usize]) << 48)
+            | (days << 16)
+    };
+    let mut keyed: Vec<(u128, u32)> = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| {
+        .map(|(i, l)| (packed(l), i as u32))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            lines[a.1 as usize]
+                .encounter_id
+                .cmp(&lines[b.1 as usize].encounter_id)
+        })
+    });
+    // Back to the fields the grouping below reads.
+    let keyed: Vec<(u16, i32, u32, u32)> = keyed
+        .into_iter()
+        .map(|(_, i)| {
+            let l = &lines[i as usize];
             (
                 l.payer,
                 month(l.service_date),
                 ranks.member[l.member as usize],
-                l.service_date,
-                i as u32,
+                i,
             )
         })
         .collect();
-    let key_order = {
-        let mut by_key: Vec<u16> = (0..payers.len() as u16).collect();
-        by_key.sort_by(|a, b| payers[*a as usize].key.cmp(&payers[*b as usize].key));
-        let mut rank = vec![0usize; payers.len()];
-        for (r, p) in by_key.into_iter().enumerate() {
-            rank[p as usize] = r;
-        }
-        rank
-    };
-    keyed.sort_unstable_by(|a, b| {
-        (key_order[a.0 as usize], a.1, a.2, a.3)
-            .cmp(&(key_order[b.0 as usize], b.1, b.2, b.3))
-            .then_with(|| {
-                lines[a.4 as usize]
-                    .encounter_id
-                    .cmp(&lines[b.4 as usize].encounter_id)
-            })
-    });
-    let mut out = Vec::new();
+    // Each (payer, month) run of lines is one invoice; their totals and numbers are computed on
+    // as many threads as there are cores, and kept in run order.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     while start < keyed.len() {
         let (payer, m) = (keyed[start].0, keyed[start].1);
@@ -262,22 +277,27 @@ pub fn plan_invoices(
         while end < keyed.len() && (keyed[end].0, keyed[end].1) == (payer, m) {
             end += 1;
         }
-        let which: Vec<u32> = keyed[start..end].iter().map(|k| k.4).collect();
+        runs.push((start, end));
+        start = end;
+    }
+    let one = |(start, end): (usize, usize)| {
+        let run = &keyed[start..end];
+        let which: Vec<u32> = run.iter().map(|k| k.3).collect();
         let mut members = 0;
         let mut last = None;
-        for k in &keyed[start..end] {
+        for k in run {
             if last != Some(k.2) {
                 members += 1;
                 last = Some(k.2);
             }
         }
-        let p = &payers[payer as usize];
+        let p = &payers[run[0].0 as usize];
         let first = lines[which[0] as usize].service_date;
         let period = month_bounds(first);
         let number = invoice_number(&which, lines, reg, provider.npi, &p.key, period.0);
-        out.push(Invoice {
+        Invoice {
             header: InvoiceHeader::new(provider, &p.name, &p.payer_id, number, date, period),
-            payer,
+            payer: run[0].0,
             payer_key: p.key.clone(),
             units: which
                 .iter()
@@ -287,10 +307,22 @@ pub fn plan_invoices(
             members,
             by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
             lines: which,
-        });
-        start = end;
-    }
-    out
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, runs.len().max(1));
+    let per_thread = runs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(|| chunk.iter().map(|&r| one(r)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// The first and last day of `d`'s month.

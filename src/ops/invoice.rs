@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::invoice::xlsx_out::XlsxInvoiceError;
 use crate::invoice::{Invoice, csv_out, json_out, month_bounds, plan_invoices, xlsx_out};
 use crate::model::Money;
-use crate::output::{OutputError, OutputSet};
+use crate::output::{OutputError, OutputSet, StagedFile};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -191,17 +191,20 @@ pub fn run_invoice(
     watch.lap("group lines into invoices");
     let refused_by_strict = req.strict && intake.rows_rejected > 0;
     let mut entries = Vec::with_capacity(invoices.len());
+    let mut jobs = Vec::new();
     for inv in &invoices {
         let mut entry = entry(inv, &intake);
         if !refused_by_strict {
             for &f in &formats {
                 let name = format!("{}.{}", inv.stem(), f.extension());
-                write_one(&mut outputs, &name, f, inv, &intake, req)?;
+                let staged = outputs.create(&name)?;
+                jobs.push((name.clone(), f, inv, staged));
                 entry.files.push(name);
             }
         }
         entries.push(entry);
     }
+    write_all(jobs, &intake, req)?;
     watch.lap("write invoices");
 
     let summary = InvoiceSummary {
@@ -271,15 +274,58 @@ fn entry(inv: &Invoice, intake: &super::intake::Intake) -> InvoiceEntry {
     }
 }
 
+/// One invoice file to write: its name, form, invoice and staged file.
+type InvoiceJob<'i> = (String, InvoiceFormat, &'i Invoice, StagedFile);
+
+/// Writes every invoice file, on as many threads as there are cores: the files share only
+/// read-only lines, and each goes to its own staged file. The first error (in file order) wins.
+fn write_all(
+    jobs: Vec<InvoiceJob>,
+    intake: &super::intake::Intake,
+    req: &InvoiceRequest,
+) -> Result<(), InvoiceError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, jobs.len().max(1));
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let mut failures: Vec<(usize, InvoiceError)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failed = Vec::new();
+                    loop {
+                        let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                        let Some((i, (name, format, inv, staged))) = next else {
+                            break;
+                        };
+                        if let Err(e) = write_one(staged, &name, format, inv, intake, req) {
+                            failed.push((i, e));
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    failures.sort_by_key(|(i, _)| *i);
+    match failures.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
 fn write_one(
-    outputs: &mut OutputSet,
+    mut staged: StagedFile,
     name: &str,
     format: InvoiceFormat,
     inv: &Invoice,
     intake: &super::intake::Intake,
     req: &InvoiceRequest,
 ) -> Result<(), InvoiceError> {
-    let mut staged = outputs.create(name)?;
     let io = |source| {
         InvoiceError::Output(OutputError::Write {
             file: name.to_string(),
