@@ -15,6 +15,7 @@ pub mod invoice;
 pub mod model;
 pub mod ops;
 pub mod output;
+pub mod pipeline;
 pub mod reconcile;
 pub mod report;
 pub mod rules;

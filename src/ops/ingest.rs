@@ -26,6 +26,7 @@ use crate::invoice::line_check::{
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{OutputError, OutputSet};
+use crate::pipeline::pipeline;
 use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use chrono::{Datelike, Timelike};
@@ -760,45 +761,65 @@ fn write_encounters(
         WriteOptions::default(),
     )
     .map_err(x12err(first_npi))?;
-    let mut start = 0;
-    while start < order.len() {
-        let npi = npi_of(order[start]);
-        let mut end = start;
-        while end < order.len() && npi_of(order[end]) == npi {
-            end += 1;
-        }
-        let bp = billing(&acc.providers[acc.provider_of[order[start] as usize] as usize]);
-        for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
-            let claims: Vec<PlannedClaim> = chunk
-                .iter()
-                .map(|&i| {
-                    let frequency = acc.frequency(i);
-                    match frequency {
-                        ClaimFrequency::Replacement => summary.replacement_claims += 1,
-                        ClaimFrequency::Void => summary.void_claims += 1,
-                        ClaimFrequency::Original => {}
+    // Transactions are assembled on a second thread while this one writes the previous one.
+    let clock = &req.clock;
+    let parties = &parties;
+    let (replacements, voids) = pipeline(
+        2,
+        |send| {
+            let (mut replacements, mut voids) = (0u64, 0u64);
+            let mut number = 0;
+            let mut start = 0;
+            while start < order.len() {
+                let npi = npi_of(order[start]);
+                let mut end = start;
+                while end < order.len() && npi_of(order[end]) == npi {
+                    end += 1;
+                }
+                let bp = billing(&acc.providers[acc.provider_of[order[start] as usize] as usize]);
+                for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
+                    let claims: Vec<PlannedClaim> = chunk
+                        .iter()
+                        .map(|&i| {
+                            let frequency = acc.frequency(i);
+                            match frequency {
+                                ClaimFrequency::Replacement => replacements += 1,
+                                ClaimFrequency::Void => voids += 1,
+                                ClaimFrequency::Original => {}
+                            }
+                            let id = acc.claim_id(i);
+                            let original =
+                                (frequency != ClaimFrequency::Original).then(|| id.clone());
+                            PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
+                        })
+                        .collect();
+                    number += 1;
+                    let t = transaction(
+                        &claims,
+                        &acc.lines,
+                        &acc.registry,
+                        parties,
+                        &bp,
+                        clock,
+                        control,
+                        number,
+                    );
+                    if !send((npi, claims.len() as u64, t)) {
+                        return (replacements, voids);
                     }
-                    let id = acc.claim_id(i);
-                    let original = (frequency != ClaimFrequency::Original).then(|| id.clone());
-                    PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
-                })
-                .collect();
+                }
+                start = end;
+            }
+            (replacements, voids)
+        },
+        |(npi, claims, t)| {
             summary.transactions += 1;
-            summary.claims += claims.len() as u64;
-            let t = transaction(
-                &claims,
-                &acc.lines,
-                &acc.registry,
-                &parties,
-                &bp,
-                &req.clock,
-                control,
-                summary.transactions,
-            );
-            w.write_transaction(&t).map_err(x12err(npi))?;
-        }
-        start = end;
-    }
+            summary.claims += claims;
+            w.write_transaction(&t).map_err(x12err(npi))
+        },
+    )?;
+    summary.replacement_claims += replacements;
+    summary.void_claims += voids;
     w.finish().map_err(x12err(first_npi))?;
     staged.finish()?;
     summary.file = Some(ENCOUNTERS_FILE.to_string());
