@@ -19,6 +19,7 @@ use crate::codeset::CodeSet;
 use crate::config::{Config, Payer, ProviderSide};
 use crate::model::{BillingProvider, ClaimFrequency, Money};
 use crate::output::{OutputError, OutputSet, StagedFile};
+use crate::pipeline::pipeline;
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use serde::Serialize;
@@ -347,32 +348,51 @@ impl PayerJob<'_, '_> {
         let env = parties.envelope(&req.clock, control);
         let mut w = InterchangeWriter::begin(staged.writer(), &env, WriteOptions::default())
             .map_err(x12err)?;
-        let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
-        let mut flush = |batch: &mut Vec<PlannedClaim>, ps: &mut PayerSummary| {
-            ps.transactions += 1;
-            let t = transaction(
-                batch,
-                lines,
-                registry,
-                &parties,
-                self.billing,
-                &req.clock,
-                control,
-                ps.transactions,
-            );
-            batch.clear();
-            w.write_transaction(&t).map_err(x12err)
-        };
-        for c in claims {
-            count(&mut ps, &c);
-            batch.push(c);
-            if batch.len() == MAX_CLAIMS_PER_TRANSACTION {
-                flush(&mut batch, &mut ps)?;
-            }
-        }
-        if !batch.is_empty() {
-            flush(&mut batch, &mut ps)?;
-        }
+        // Claims are grouped and assembled into transactions on a second thread while this one
+        // writes the previous transaction.
+        let parties = &parties;
+        let (counted, transactions) = pipeline(
+            2,
+            |send| {
+                let mut counted = PayerSummary {
+                    claims: 0,
+                    members: 0,
+                    ..ps.clone()
+                };
+                let mut transactions = 0;
+                let mut batch: Vec<PlannedClaim> = Vec::with_capacity(MAX_CLAIMS_PER_TRANSACTION);
+                let mut flush = |batch: &mut Vec<PlannedClaim>| {
+                    transactions += 1;
+                    let t = transaction(
+                        batch,
+                        lines,
+                        registry,
+                        parties,
+                        self.billing,
+                        &req.clock,
+                        control,
+                        transactions,
+                    );
+                    batch.clear();
+                    send(t)
+                };
+                for c in claims {
+                    count(&mut counted, &c);
+                    batch.push(c);
+                    if batch.len() == MAX_CLAIMS_PER_TRANSACTION && !flush(&mut batch) {
+                        return (counted, transactions);
+                    }
+                }
+                if !batch.is_empty() {
+                    flush(&mut batch);
+                }
+                (counted, transactions)
+            },
+            |t| w.write_transaction(&t).map_err(x12err),
+        )?;
+        ps.claims = counted.claims;
+        ps.members = counted.members;
+        ps.transactions = transactions;
         w.finish().map_err(x12err)?;
         staged.finish()?;
         ps.file = Some(name);
