@@ -3,7 +3,7 @@
 
     target/duckdb-venv/bin/python benches/duckdb/reconcile.py --config DIR/ecm.toml \
         --roster DIR/roster.csv --encounters DIR/encounters.csv --payments DIR/payments.csv \
-        --as-of 2026-01-01 [--from YYYY-MM] [--to YYYY-MM] --out totals.csv
+        --as-of 2026-01-01 [--from YYYY-MM] [--to YYYY-MM] --out totals.csv [--detail mm.csv] [--reasons r.csv]
 
 This step only loads the [plan] and [[contract]] sections of ecm.toml (python's tomllib) into
 tables and hands the file names to reconcile.sql; every rule is in the SQL. It writes the
@@ -78,6 +78,8 @@ def main():
     ap.add_argument("--from", dest="from_month", help="YYYY-MM")
     ap.add_argument("--to", dest="to_month", help="YYYY-MM")
     ap.add_argument("--out", required=True, help="per-provider totals CSV")
+    ap.add_argument("--detail", help="also write the member-month rows (CSV, ecm's column names)")
+    ap.add_argument("--reasons", help="also write the variance totals by reason (CSV)")
     ap.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     a = ap.parse_args()
 
@@ -97,6 +99,10 @@ def main():
         con.execute(f"SET VARIABLE {name} = ?", [value])
     con.execute((HERE / "reconcile.sql").read_text())
     con.execute("COPY (SELECT * FROM provider_totals ORDER BY scope, provider_npi) TO ? (HEADER, DELIMITER ',')", [a.out])
+    if a.detail:
+        con.execute("COPY (SELECT * FROM detail ORDER BY provider_npi, member_id, month) TO ? (HEADER, DELIMITER ',')", [a.detail])
+    if a.reasons:
+        con.execute("COPY (SELECT * FROM reason_totals ORDER BY reason) TO ? (HEADER, DELIMITER ',')", [a.reasons])
     for row in con.execute("SELECT * FROM provider_totals WHERE scope = 'plan_total'").fetchall():
         print("duckdb plan total:", row, file=sys.stderr)
 

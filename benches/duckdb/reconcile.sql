@@ -156,7 +156,10 @@ FROM read_csv(getvariable('payments_csv'), header = true, all_varchar = true);
 CREATE TABLE paid AS
 SELECT npi, member_id, m,
        coalesce(sum(amount_c) FILTER (WHERE kind IN ('pmpm', 'adjustment')), 0) AS paid_pmpm_c,
-       coalesce(sum(amount_c) FILTER (WHERE kind = 'outreach'), 0) AS paid_outreach_c
+       coalesce(sum(amount_c) FILTER (WHERE kind = 'outreach'), 0) AS paid_outreach_c,
+       -- The same positive capitation amount paid twice (payment.rs has_repeated_pmpm).
+       count(*) FILTER (WHERE kind = 'pmpm' AND amount_c > 0)
+         > count(DISTINCT amount_c) FILTER (WHERE kind = 'pmpm' AND amount_c > 0) AS repeated_pmpm
 FROM payment
 WHERE member_id IS NOT NULL AND m BETWEEN getvariable('from_m') AND getvariable('to_m')
 GROUP BY ALL;
@@ -180,7 +183,11 @@ SELECT k.npi, k.member_id, k.m, mo.m_end, mo.dim,
        coalesce(sv.qualifying, 0) AS qualifying,
        coalesce(o.expected_outreach_c, 0) AS expected_outreach_c,
        coalesce(p.paid_pmpm_c, 0) AS paid_pmpm_c,
-       coalesce(p.paid_outreach_c, 0) AS paid_outreach_c
+       coalesce(p.paid_outreach_c, 0) AS paid_outreach_c,
+       coalesce(p.repeated_pmpm, false) AS repeated_pmpm,
+       coalesce(o.attempts, 0) AS outreach_attempts,
+       coalesce(o.payable, 0) AS outreach_payable,
+       coalesce(o.over_cap, 0) AS outreach_over_cap
 FROM k
 JOIN months mo USING (m)
 LEFT JOIN enrolled en USING (npi, member_id, m)
@@ -238,6 +245,38 @@ SELECT *,
             ELSE rate_c END AS expected_pmpm_c
 FROM rated;
 
+-- Variance reasons (variance.rs pmpm_reason, outreach_reason), first match wins.
+CREATE TABLE reasoned AS
+SELECT *,
+       CASE WHEN paid_pmpm_c > 0 AND (days = 0 OR (contract_id IS NOT NULL AND NOT counted)) THEN 'PAID_NOT_ENROLLED'
+            WHEN paid_pmpm_c > 0 AND counted AND NOT earns THEN 'PAID_WITHOUT_QUALIFYING_ENCOUNTER'
+            WHEN earns AND rate_c IS NULL THEN 'UNKNOWN_TIER'
+            WHEN paid_pmpm_c = expected_pmpm_c THEN NULL
+            WHEN paid_pmpm_c < expected_pmpm_c THEN CASE WHEN paid_pmpm_c = 0 THEN 'UNPAID' ELSE 'UNDERPAID' END
+            WHEN repeated_pmpm THEN 'DUPLICATE_PAYMENT'
+            ELSE 'OVERPAID' END AS pmpm_reason,
+       CASE WHEN paid_outreach_c = expected_outreach_c THEN NULL
+            WHEN paid_outreach_c < expected_outreach_c THEN CASE WHEN paid_outreach_c = 0 THEN 'UNPAID' ELSE 'UNDERPAID' END
+            WHEN outreach_over_cap > 0 THEN 'OUTREACH_OVER_CAP'
+            ELSE 'OVERPAID' END AS outreach_reason
+FROM member_month;
+
+-- Variances added up by reason (summary.rs): a row counts once per distinct reason; the PMPM
+-- variance goes to the PMPM reason, the outreach variance to the outreach reason.
+CREATE TABLE reason_totals AS
+WITH parts AS (
+    SELECT pmpm_reason AS reason, 1 AS n, paid_pmpm_c - expected_pmpm_c AS amount_c
+    FROM reasoned WHERE pmpm_reason IS NOT NULL
+    UNION ALL
+    SELECT outreach_reason, CASE WHEN outreach_reason = pmpm_reason THEN 0 ELSE 1 END, paid_outreach_c - expected_outreach_c
+    FROM reasoned WHERE outreach_reason IS NOT NULL
+    UNION ALL
+    SELECT 'UNATTRIBUTED', 1, amount_c
+    FROM payment WHERE member_id IS NULL AND m BETWEEN getvariable('from_m') AND getvariable('to_m')
+)
+SELECT reason, CAST(sum(n) AS BIGINT) AS rows, money(sum(amount_c)) AS amount
+FROM parts GROUP BY reason;
+
 -- Per provider (summary.rs, scope provider_total) and for the plan.
 CREATE TABLE provider_totals AS
 WITH p AS (
@@ -249,8 +288,9 @@ WITH p AS (
            sum(expected_pmpm_c) AS expected_pmpm_c,
            sum(expected_outreach_c) AS expected_outreach_c,
            sum(paid_pmpm_c) AS paid_pmpm_c,
-           sum(paid_outreach_c) AS paid_outreach_c
-    FROM member_month GROUP BY npi
+           sum(paid_outreach_c) AS paid_outreach_c,
+           count(*) FILTER (WHERE pmpm_reason IS NOT NULL OR outreach_reason IS NOT NULL) AS rows_with_variance
+    FROM reasoned GROUP BY npi
 ), t AS (
     SELECT coalesce(p.npi, u.npi) AS npi,
            coalesce(member_months, 0) AS member_months,
@@ -261,14 +301,15 @@ WITH p AS (
            coalesce(expected_outreach_c, 0) AS expected_outreach_c,
            coalesce(paid_pmpm_c, 0) AS paid_pmpm_c,
            coalesce(paid_outreach_c, 0) AS paid_outreach_c,
-           coalesce(unattributed_c, 0) AS unattributed_c
+           coalesce(unattributed_c, 0) AS unattributed_c,
+           coalesce(rows_with_variance, 0) AS rows_with_variance
     FROM p FULL JOIN unattributed u USING (npi)
 ), both_scopes AS (
     SELECT 'provider_total' AS scope, * FROM t
     UNION ALL
     SELECT 'plan_total', NULL, sum(member_months), sum(enrolled_member_months), sum(counted_member_months),
            sum(engaged_member_months), sum(expected_pmpm_c), sum(expected_outreach_c), sum(paid_pmpm_c),
-           sum(paid_outreach_c), sum(unattributed_c)
+           sum(paid_outreach_c), sum(unattributed_c), sum(rows_with_variance)
     FROM t
 )
 SELECT scope, npi AS provider_npi,
@@ -283,5 +324,20 @@ SELECT scope, npi AS provider_npi,
        money(paid_outreach_c) AS paid_outreach,
        money(unattributed_c) AS unattributed,
        money(paid_pmpm_c + paid_outreach_c + unattributed_c) AS paid_total,
-       money(paid_pmpm_c + paid_outreach_c + unattributed_c - expected_pmpm_c - expected_outreach_c) AS variance
+       money(paid_pmpm_c + paid_outreach_c + unattributed_c - expected_pmpm_c - expected_outreach_c) AS variance,
+       CAST(rows_with_variance AS BIGINT) AS rows_with_variance
 FROM both_scopes;
+
+-- The member-month rows in the columns of ecm's member-months.csv that this SQL computes.
+CREATE VIEW detail AS
+SELECT npi AS provider_npi, member_id, strftime(m, '%Y-%m') AS month,
+       coalesce(contract_id, '') AS contract_id,
+       CAST(bit_count(days) AS INTEGER) AS enrolled_days,
+       CASE WHEN counted THEN 'yes' ELSE 'no' END AS counted,
+       coalesce(tier, '') AS tier,
+       CASE WHEN contract_id IS NULL THEN '' WHEN rate_c IS NULL THEN 'unknown' ELSE money(rate_c) END AS rate,
+       qualifying AS qualifying_encounters, outreach_payable, outreach_attempts, outreach_over_cap,
+       money(expected_pmpm_c) AS expected_pmpm, money(expected_outreach_c) AS expected_outreach,
+       money(paid_pmpm_c) AS paid_pmpm, money(paid_outreach_c) AS paid_outreach,
+       concat_ws(';', pmpm_reason, CASE WHEN outreach_reason IS DISTINCT FROM pmpm_reason THEN outreach_reason END) AS reason_codes
+FROM reasoned;
