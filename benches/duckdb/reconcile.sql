@@ -199,12 +199,18 @@ LEFT JOIN paid p USING (npi, member_id, m);
 -- earliest enrolled day on which some contract is in force (the whole month when not enrolled);
 -- ties by contract id.
 CREATE TABLE governed AS
-SELECT c.*, g.id AS contract_id, g.basis, g.rule, g.pmpm_c, g.has_tiers,
-       first_day((CASE WHEN c.days = 0 THEN daymask(c.m, c.m_end, c.m, c.m_end) ELSE c.days END)
-                 & daymask(c.m, c.m_end, g.eff_from, g.eff_to)) AS gov_day
-FROM cell c LEFT JOIN contract g
-  ON g.npi = c.npi AND g.eff_from <= c.m_end AND g.eff_to >= c.m
-QUALIFY row_number() OVER (PARTITION BY c.npi, c.member_id, c.m ORDER BY gov_day NULLS LAST, g.id) = 1;
+WITH candidate AS (
+    SELECT c.npi, c.member_id, c.m, g.id AS contract_id, g.basis, g.rule, g.pmpm_c, g.has_tiers,
+           (CASE WHEN c.days = 0 THEN daymask(c.m, c.m_end, c.m, c.m_end) ELSE c.days END)
+             & daymask(c.m, c.m_end, g.eff_from, g.eff_to) AS shared
+    FROM cell c JOIN contract g ON g.npi = c.npi AND g.eff_from <= c.m_end AND g.eff_to >= c.m
+), governing AS (
+    SELECT npi, member_id, m, contract_id, basis, rule, pmpm_c, has_tiers, first_day(shared) AS gov_day
+    FROM candidate WHERE shared <> 0
+    QUALIFY row_number() OVER (PARTITION BY npi, member_id, m ORDER BY first_day(shared), contract_id) = 1
+)
+SELECT c.*, g.contract_id, g.basis, g.rule, g.pmpm_c, g.has_tiers, g.gov_day
+FROM cell c LEFT JOIN governing g USING (npi, member_id, m);
 
 -- The tier: of the span with the provider covering the governing day (roster.rs covering_with:
 -- the last of the member's spans in start, row order); none when not enrolled.

@@ -9,7 +9,7 @@
 #
 # Environment: ECM (the ecm binary; default $CARGO_TARGET_DIR or target, release), AS_OF (default
 # truth.json's as_of, else 2026-01-01), WORK (where outputs go; default DIR/duckdb-bench),
-# DUCKDB_THREADS (default: DuckDB's own, all cores).
+# DUCKDB_THREADS (default: DuckDB's own, all cores), FROM and TO (YYYY-MM: --from/--to for both).
 # Both tools write their member-month rows (ecm: member-months.csv and the rest of its outputs;
 # DuckDB: totals, reasons and the member-month rows), so both timings include writing the detail.
 set -euo pipefail
@@ -32,23 +32,27 @@ work="${WORK:-$dir/duckdb-bench}"
 mkdir -p "$work"
 threads=()
 [ -n "${DUCKDB_THREADS:-}" ] && threads=(--threads "$DUCKDB_THREADS")
+months=()
+[ -n "${FROM:-}" ] && months+=(--from "$FROM")
+[ -n "${TO:-}" ] && months+=(--to "$TO")
 
-# timed NAME COMMAND...: runs once under GNU time; 0 (clean) and 1 (variances found) are completed runs.
+# timed NAME MAX_EXIT COMMAND...: runs once under GNU time; exit codes up to MAX_EXIT are completed
+# runs (ecm: 0 clean, 1 variances found; reconcile.py: 0 only).
 timed() {
-  local name=$1 rc=0
-  shift
+  local name=$1 max=$2 rc=0
+  shift 2
   /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.stdout" 2>"$work/$name.stderr" || rc=$?
-  [ "$rc" -le 1 ] || die "$name exited $rc; see $work/$name.stderr"
+  [ "$rc" -le "$max" ] || die "$name exited $rc; see $work/$name.stderr"
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/$1.time"; }
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$work/$1.time"; }
 
-timed ecm "$ecm" --config "$dir/ecm.toml" --as-of "$as_of" reconcile --roster "$dir/roster.csv" \
-  --encounters "$dir/encounters.csv" --payments "$dir/payments.csv" --out "$work/ecm" --force --quiet
-timed duckdb "$py" "$here/reconcile.py" --config "$dir/ecm.toml" --as-of "$as_of" \
+timed ecm 1 "$ecm" --config "$dir/ecm.toml" --as-of "$as_of" reconcile --roster "$dir/roster.csv" \
+  --encounters "$dir/encounters.csv" --payments "$dir/payments.csv" --out "$work/ecm" --force --quiet "${months[@]}"
+timed duckdb 0 "$py" "$here/reconcile.py" --config "$dir/ecm.toml" --as-of "$as_of" \
   --roster "$dir/roster.csv" --encounters "$dir/encounters.csv" --payments "$dir/payments.csv" \
   --out "$work/duckdb-totals.csv" --reasons "$work/duckdb-reasons.csv" --detail "$work/duckdb-member-months.csv" \
-  "${threads[@]}"
+  "${threads[@]}" "${months[@]}"
 
 agree=no
 python3 "$here/compare.py" "$work/ecm" "$work/duckdb-totals.csv" --reasons "$work/duckdb-reasons.csv" \
