@@ -13,6 +13,7 @@ per-provider totals (and a plan row) as CSV in the columns of ecm's summary.csv 
 import argparse
 import pathlib
 import sys
+import time
 import tomllib
 
 import duckdb
@@ -80,6 +81,7 @@ def main():
     ap.add_argument("--out", required=True, help="per-provider totals CSV")
     ap.add_argument("--detail", help="also write the member-month rows (CSV, ecm's column names)")
     ap.add_argument("--reasons", help="also write the variance totals by reason (CSV)")
+    ap.add_argument("--timings", action="store_true", help="print each statement's wall time to stderr")
     ap.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     a = ap.parse_args()
 
@@ -97,7 +99,16 @@ def main():
         ("to_month", month(a.to_month)),
     ]:
         con.execute(f"SET VARIABLE {name} = ?", [value])
-    con.execute((HERE / "reconcile.sql").read_text())
+    sql = (HERE / "reconcile.sql").read_text()
+    if a.timings:
+        # One statement at a time (every statement in reconcile.sql ends with ";" at a line end).
+        for stmt in filter(str.strip, sql.split(";\n")):
+            t = time.perf_counter()
+            con.execute(stmt)
+            name = next((l for l in stmt.splitlines() if l.strip() and not l.startswith("--")), "")
+            print(f"{time.perf_counter() - t:8.3f} s  {name[:70]}", file=sys.stderr)
+    else:
+        con.execute(sql)
     con.execute("COPY (SELECT * FROM provider_totals ORDER BY scope, provider_npi) TO ? (HEADER, DELIMITER ',')", [a.out])
     if a.detail:
         con.execute("COPY (SELECT * FROM detail ORDER BY provider_npi, member_id, month) TO ? (HEADER, DELIMITER ',')", [a.detail])

@@ -13,18 +13,30 @@ CREATE MACRO daymask(m, m_end, a, b) AS
     END;
 -- Integer cents as exact money text (-12.30).
 CREATE MACRO money(c) AS CASE WHEN c < 0 THEN '-' ELSE '' END || CAST(abs(c) // 100 AS VARCHAR) || '.' || lpad(CAST(abs(c) % 100 AS VARCHAR), 2, '0');
+-- A date as input/date.rs reads it: YYYY-MM-DD or M/D/YYYY; NULL when neither (ecm rejects the row).
+CREATE MACRO to_date(s) AS coalesce(
+    CASE WHEN regexp_full_match(trim(s), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(trim(s) AS DATE) END,
+    CASE WHEN regexp_full_match(trim(s), '\d{1,2}/\d{1,2}/\d{4}') THEN CAST(try_strptime(trim(s), '%m/%d/%Y') AS DATE) END);
 -- The earliest day (1-31) of a non-empty day set.
 CREATE MACRO first_day(x) AS CAST(round(log2(x & -x)) AS INTEGER) + 1;
 
 -- Roster spans (roster_file.rs). row_no keeps the file order, the last tie-break of span_order.
+-- Rows ecm refuses are left out as far as cheap checks go: no member_id, an NPI that is not ten
+-- digits (the check digit is not verified), an unreadable start or end, an end before the start.
 CREATE TABLE roster AS
-SELECT row_number() OVER () AS row_no,
-       trim(member_id) AS member_id,
-       trim(provider_npi) AS npi,
-       CAST(trim(ecm_start) AS DATE) AS s,
-       coalesce(CAST(nullif(trim(ecm_end), '') AS DATE), DATE '9999-12-31') AS e,
-       nullif(trim(tier), '') AS tier
-FROM read_csv(getvariable('roster_csv'), header = true, all_varchar = true);
+SELECT * EXCLUDE (end_text)
+FROM (
+    SELECT row_number() OVER () AS row_no,
+           trim(member_id) AS member_id,
+           trim(provider_npi) AS npi,
+           to_date(ecm_start) AS s,
+           coalesce(to_date(ecm_end), DATE '9999-12-31') AS e,
+           nullif(trim(ecm_end), '') AS end_text,
+           nullif(trim(tier), '') AS tier
+    FROM read_csv(getvariable('roster_csv'), header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ignore_errors = true)
+)
+WHERE member_id <> '' AND regexp_full_match(npi, '\d{10}') AND s IS NOT NULL
+  AND (end_text IS NULL OR to_date(end_text) IS NOT NULL) AND e >= s;
 
 -- The months (ops/reconcile/mod.rs month_range): --from/--to, else the earliest start's month to
 -- the latest end's month, an open span running to the run date.
@@ -52,11 +64,12 @@ CREATE TABLE enc AS
 SELECT row_number() OVER () AS eid,
        trim(encounter_id) AS encounter_id,
        trim(member_id) AS member_id,
-       CAST(trim(service_date) AS DATE) AS d,
+       to_date(service_date) AS d,
        regexp_replace(lower(trim(activity)), '[ -]', '_', 'g') = 'outreach' AS is_outreach
-FROM read_csv(getvariable('encounters_csv'), header = true, all_varchar = true)
-WHERE (SELECT payer_key FROM plan_payer) IS NULL
-   OR lower(trim(payer)) = lower((SELECT payer_key FROM plan_payer));
+FROM read_csv(getvariable('encounters_csv'), header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ignore_errors = true)
+WHERE to_date(service_date) IS NOT NULL AND trim(member_id) <> ''
+  AND ((SELECT payer_key FROM plan_payer) IS NULL
+       OR lower(trim(payer)) = lower((SELECT payer_key FROM plan_payer)));
 
 -- The span covering an encounter's date (roster.rs covering): the one that started last; on the
 -- same start, the lowest NPI, then the first row.
@@ -151,7 +164,7 @@ SELECT trim(provider_npi) AS npi,
        CAST(trim(service_month) || '-01' AS DATE) AS m,
        lower(trim(kind)) AS kind,
        CAST(CAST(trim(amount) AS DECIMAL(18, 2)) * 100 AS BIGINT) AS amount_c
-FROM read_csv(getvariable('payments_csv'), header = true, all_varchar = true);
+FROM read_csv(getvariable('payments_csv'), header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ignore_errors = true);
 
 CREATE TABLE paid AS
 SELECT npi, member_id, m,
@@ -196,7 +209,7 @@ LEFT JOIN outreach o USING (npi, member_id, m)
 LEFT JOIN paid p USING (npi, member_id, m);
 
 -- The governing contract (expectation.rs governing_contract): the contract in force on the
--- earliest enrolled day on which some contract is in force (the whole month when not enrolled);
+-- earliest enrolled day on which some contract is in force (the whole month when not enrolled),
 -- ties by contract id.
 CREATE TABLE governed AS
 WITH candidate AS (
