@@ -159,12 +159,19 @@ GROUP BY ALL;
 -- Payments (payment_file.rs, payment.rs): lines for the months only; pmpm and adjustment lines
 -- are the PMPM side, negative amounts are recoupments; no member -> provider-level unattributed.
 CREATE TABLE payment AS
-SELECT trim(provider_npi) AS npi,
-       nullif(trim(member_id), '') AS member_id,
-       CAST(trim(service_month) || '-01' AS DATE) AS m,
-       lower(trim(kind)) AS kind,
-       CAST(CAST(trim(amount) AS DECIMAL(18, 2)) * 100 AS BIGINT) AS amount_c
-FROM read_csv(getvariable('payments_csv'), header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ignore_errors = true);
+SELECT * FROM (
+    SELECT trim(provider_npi) AS npi,
+           nullif(trim(member_id), '') AS member_id,
+           CASE WHEN regexp_full_match(trim(service_month), '\d{4}-\d{2}')
+                THEN TRY_CAST(trim(service_month) || '-01' AS DATE) END AS m,
+           lower(trim(kind)) AS kind,
+           CASE WHEN regexp_full_match(trim(amount), '-?\d+(\.\d{1,2}0*)?')
+                THEN CAST(CAST(trim(amount) AS DECIMAL(18, 2)) * 100 AS BIGINT) END AS amount_c
+    FROM read_csv(getvariable('payments_csv'), header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', ignore_errors = true)
+)
+-- Lines ecm refuses, as far as these checks go: a month, kind or amount it cannot read.
+WHERE m IS NOT NULL AND kind IN ('pmpm', 'outreach', 'adjustment') AND amount_c IS NOT NULL
+  AND regexp_full_match(npi, '\d{10}');
 
 CREATE TABLE paid AS
 SELECT npi, member_id, m,
