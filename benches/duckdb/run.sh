@@ -45,6 +45,7 @@ timed() {
   [ "$rc" -le "$max" ] || die "$name exited $rc; see $work/$name.stderr"
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/$1.time"; }
+cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f s", u + s}' "$work/$1.time"; }
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$work/$1.time"; }
 
 timed ecm 1 "$ecm" --config "$dir/ecm.toml" --as-of "$as_of" reconcile --roster "$dir/roster.csv" \
@@ -63,10 +64,10 @@ mm_duck=$(awk -F, '$1 == "plan_total" {print $3}' "$work/duckdb-totals.csv")
 rows() { echo $(( $(wc -l <"$1") - 1 )); }
 echo "Input: $dir ($(rows "$dir/roster.csv") roster rows, $(rows "$dir/encounters.csv") encounters, $(rows "$dir/payments.csv") payments), --as-of $as_of, $(nproc) cores"
 echo
-echo "| tool | wall time | peak memory | member-months | totals agree |"
-echo "|---|---:|---:|---:|---|"
-echo "| ecm reconcile | $(wall ecm) | $(rss ecm) | $mm_ecm | $agree |"
-echo "| DuckDB $("$py" -c 'import duckdb; print(duckdb.__version__)') SQL | $(wall duckdb) | $(rss duckdb) | $mm_duck | $agree |"
+echo "| tool | wall time | CPU (user + sys) | peak memory | member-months | totals agree |"
+echo "|---|---:|---:|---:|---:|---|"
+echo "| ecm reconcile | $(wall ecm) | $(cpu ecm) | $(rss ecm) | $mm_ecm | $agree |"
+echo "| DuckDB $("$py" -c 'import duckdb; print(duckdb.__version__)') SQL | $(wall duckdb) | $(cpu duckdb) | $(rss duckdb) | $mm_duck | $agree |"
 echo
 sed 's/^/  /' "$work/compare.stderr"
 [ "$agree" = yes ] || exit 1
