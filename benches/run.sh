@@ -116,5 +116,10 @@ if [ "${TARGETS:-1}" = 1 ]; then
     "$ecm" -q --config "$d/ecm.toml" --as-of "$(as_of "$d")" reconcile --roster "$d/roster.csv" --payments "$d/payments.csv" \
     --encounters "$d/encounters.csv" --out "$d/reconcile" --force
   sed -i "\$s/ | target | / | target ($(rows "$d/reconcile/member-months.csv") member-months) | /" "$table"
+  # The same reconciliation in DuckDB SQL on the same CSVs (DUCKDB=0 skips it).
+  if [ "${DUCKDB:-1}" = 1 ]; then
+    [ -x target/duckdb-venv/bin/python ] || benches/duckdb/setup.sh || die "benches/duckdb/setup.sh failed"
+    ECM="$ecm" WORK="$d/duckdb-bench" benches/duckdb/run.sh "$d" | tee "$out/duckdb.md"
+  fi
 fi
 echo "Wrote $table"
