@@ -72,6 +72,8 @@ pub fn read_encounter_facts(
                 Ok(code) => on_fact(EncounterFact {
                     kind: EncounterKind::of_class(code.row.activity_class),
                     date: e.service_date,
+                    hcpcs: code.row.hcpcs,
+                    modifiers: code.modifiers,
                     provider_npi: None,
                     source: e.source,
                     encounter_id: e.encounter_id,
