@@ -3,6 +3,8 @@
 //! the summary, agreement with `ecm synth`'s ground truth, snapshots of every output, the exit
 //! status contract, and report.html rendered by headless Chromium.
 
+mod common;
+
 use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -940,7 +942,12 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("RCN-"))
         .collect();
-    let provoked: BTreeSet<&str> = want.iter().map(|w| w.0).collect();
+    // The 835 rules are provoked by the X12 tests below.
+    let provoked: BTreeSet<&str> = want
+        .iter()
+        .map(|w| w.0)
+        .chain(["RCN-015", "RCN-016", "RCN-017"])
+        .collect();
     assert_eq!(catalogue, provoked);
     // M1's January: P4 once (its repeat is refused), the refused rows never paid anything.
     assert_cols(
@@ -1383,4 +1390,243 @@ fn agrees_with_the_synthetic_ground_truth() {
         assert_eq!(total["paid_total"], t["paid"].as_str().unwrap());
     }
     assert_detail_adds_up_to_summary(&r);
+}
+
+// ----- X12 inputs -----
+
+fn x12_fixture_dir() -> PathBuf {
+    fixture_dir().join("x12")
+}
+
+/// Reconciles March 2025 of the X12 fixture in `dir` (copied there first): `encounters` and
+/// `payments` are file names in `dir`.
+fn run_x12(dir: &Path, encounters: &[&str], payments: &[&str]) -> Run {
+    for f in ["ecm.toml", "roster.csv", "encounters.csv", "remit.835"] {
+        std::fs::copy(x12_fixture_dir().join(f), dir.join(f)).unwrap();
+    }
+    let mut args = vec![
+        "--config",
+        "ecm.toml",
+        "--as-of",
+        "2025-05-01",
+        "reconcile",
+        "--roster",
+        "roster.csv",
+        "--from",
+        "2025-03",
+        "--to",
+        "2025-03",
+        "--out",
+        "out",
+        "--encounters",
+    ];
+    args.extend(encounters);
+    args.push("--payments");
+    args.extend(payments);
+    let o = ecm().current_dir(dir).args(&args).output().unwrap();
+    Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out: dir.join("out"),
+    }
+}
+
+/// An 835 as the payments. `remit.835` was written by hand from `claims.837`, which `ecm claims`
+/// made from the fixture's `encounters.csv` (contract sunrise-2025: enrolled basis, any_day,
+/// PMPM 300.00, outreach 35.00 per attempt, cap 3 in 30 days; M-1 and M-2 enrolled from
+/// 2025-03-01, M-3 from 2025-04-01). Its SVC lines and PLB:
+///
+/// | SVC | REF*6R | SVC01            | paid   | matches                                    |
+/// |-----|--------|------------------|--------|--------------------------------------------|
+/// | 1   | E-101  | G9012:U2         | 300.00 | E-101 by line id (M-1 March, PMPM)         |
+/// | 2   | -      | G9012:U2:GQ      | 300.00 | E-102 by M-2 + 2025-03-06 + code + U2 GQ   |
+/// | 3   | -      | G9012 (U8 GQ dropped) | 35.00 | E-104 by M-3 + 2025-03-10 + G9012, flagged |
+/// | 4   | E-999  | G9012:U2 on 03-28 | 300.00 | nothing: provider-level (RCN-015)         |
+/// | PLB | WO     |                  | -50.00 | provider-level                             |
+///
+/// March: M-1 expects 300.00 (enrolled all month) and is paid 300.00; M-2 the same; M-3 is not
+/// enrolled yet, its outreach attempt E-104 on 03-10 is before enrollment and the first in the
+/// cap's window, so 35.00 is expected and paid. Expected 300 + 300 + 35 = 635.00. Unattributed:
+/// 300.00 - 50.00 = 250.00 in two lines. Paid 635.00 + 250.00 = 885.00 (= BPR02), variance
+/// +250.00; no member-month has a variance, the unattributed money makes the exit status 1.
+#[test]
+fn an_835_pays_member_months_through_the_encounters_its_lines_match() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["remit.835"]);
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M-1", "2025-03"),
+        &[
+            ("expected_pmpm", "300.00"),
+            ("paid_pmpm", "300.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    assert_cols(
+        &r.row("M-2", "2025-03"),
+        &[("paid_pmpm", "300.00"), ("reason_codes", "")],
+    );
+    assert_cols(
+        &r.row("M-3", "2025-03"),
+        &[
+            ("enrolled_days", "0"),
+            ("expected_outreach", "35.00"),
+            ("paid_outreach", "35.00"),
+            ("paid_pmpm", "0.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[
+            ("expected_total", "635.00"),
+            ("unattributed", "250.00"),
+            ("paid_total", "885.00"),
+            ("variance", "250.00"),
+        ],
+    );
+    assert_eq!(r.reason("UNATTRIBUTED"), Some((2, "250.00".into())));
+
+    // Each SVC with how it matched, and the PLB.
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    let got: Vec<(&str, &str, &str, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["segment"].as_str(),
+                l["match"].as_str(),
+                l["encounter_id"].as_str(),
+                l["member_id"].as_str(),
+                l["paid"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("16", "line_id", "E-101", "M-1", "300.00"),
+            ("21", "member_date_code", "E-102", "M-2", "300.00"),
+            (
+                "25",
+                "member_date_code_modifiers_dropped",
+                "E-104",
+                "M-3",
+                "35.00"
+            ),
+            ("29", "unmatched", "", "", "300.00"),
+            ("", "provider_level", "", "", "-50.00"),
+        ]
+    );
+    let run = &r.json()["run"]["remittances"];
+    assert_eq!(run["matched"]["line_id"], 1);
+    assert_eq!(run["matched"]["member_date_code"], 1);
+    assert_eq!(run["matched"]["member_date_code_modifiers_dropped"], 1);
+    assert_eq!(run["modifiers_dropped_by_payer"]["GVHP1"], 1);
+    assert_eq!(run["unmatched"], 1);
+    assert_eq!(run["provider_adjustment_paid"], "-50.00");
+
+    // The unmatched line and the dropped modifiers are findings naming the segment, never a name.
+    let rejects = r.rejects();
+    let ids: Vec<(&str, &str)> = rejects
+        .iter()
+        .map(|f| (f["rule_id"].as_str(), f["encounter_id"].as_str()))
+        .collect();
+    assert_eq!(ids, vec![("RCN-015", ""), ("RCN-016", "E-104")]);
+    assert!(rejects[0]["message"].contains("segment 29 (byte offset 1011)"));
+    for f in &rejects {
+        assert!(!f["message"].to_ascii_uppercase().contains("TESTPERSON"));
+    }
+
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(
+            "reconcile_payments_835_csv",
+            std::fs::read_to_string(r.out.join("payments-835.csv")).unwrap()
+        );
+    });
+
+    // Told apart by content, not by name: the same 835 saved as .txt reconciles the same.
+    let e = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        x12_fixture_dir().join("remit.835"),
+        e.path().join("remit.txt"),
+    )
+    .unwrap();
+    let t = run_x12(e.path(), &["encounters.csv"], &["remit.txt"]);
+    t.ok_with(1);
+    for f in ["member-months.csv", "summary.csv"] {
+        assert_eq!(
+            std::fs::read(r.out.join(f)).unwrap(),
+            std::fs::read(t.out.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// The 835 the test reads is a valid 005010X221A1 file (pyx12), and the 837 it was written
+/// from is still what our writer makes of the fixture's encounters.
+#[test]
+fn the_x12_fixture_is_valid_and_current() {
+    let fx = x12_fixture_dir();
+    common::pyx12_validate(&fx.join("remit.835")).assert_valid("remit.835");
+    let d = tempfile::tempdir().unwrap();
+    for f in ["ecm.toml", "encounters.csv"] {
+        std::fs::copy(fx.join(f), d.path().join(f)).unwrap();
+    }
+    ecm()
+        .current_dir(d.path())
+        .args([
+            "--config",
+            "ecm.toml",
+            "--as-of",
+            "2025-05-01T09:00",
+            "claims",
+            "encounters.csv",
+            "--out",
+            "c",
+        ])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(d.path().join("c/gvhp.837")).unwrap();
+    assert_eq!(
+        written,
+        std::fs::read_to_string(fx.join("claims.837")).unwrap(),
+        "regenerate tests/fixtures/reconcile/x12/claims.837 (and check remit.835 still pays it)"
+    );
+    common::pyx12_validate(&d.path().join("c/gvhp.837")).assert_valid("claims.837");
+    let (claims, lines, total) = common::x12_types_summary(&written);
+    assert_eq!((claims, lines), (4, 4));
+    assert_eq!(total, money("935.00"));
+}
+
+/// An 835 whose payee (N1*PE) carries a tax id instead of an NPI cannot say whose money it is:
+/// its transaction set is refused (RCN-017, an error: exit 1), nothing of it is paid, and the
+/// March member-months expecting money are UNPAID (M-1, M-2: 300.00 each; M-3 outreach 35.00).
+#[test]
+fn an_835_without_a_payee_npi_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(x12_fixture_dir().join("remit.835"))
+        .unwrap()
+        .replace(
+            "N1*PE*SUNRISE COMMUNITY CARE*XX*1234567893",
+            "N1*PE*SUNRISE COMMUNITY CARE*FI*941234567",
+        );
+    std::fs::write(d.path().join("no-npi.835"), text).unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["no-npi.835"]);
+    r.ok_with(1);
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["rule_id"], "RCN-017");
+    assert_eq!(rejects[0]["severity"], "error");
+    assert_eq!(r.json()["run"]["remittances"]["transactions_refused"], 1);
+    for m in ["M-1", "M-2", "M-3"] {
+        assert_cols(
+            &r.row(m, "2025-03"),
+            &[("paid_total", "0.00"), ("reason_codes", "UNPAID")],
+        );
+    }
 }
