@@ -1398,12 +1398,17 @@ fn x12_fixture_dir() -> PathBuf {
     fixture_dir().join("x12")
 }
 
-/// Reconciles March 2025 of the X12 fixture in `dir` (copied there first): `encounters` and
-/// `payments` are file names in `dir`.
-fn run_x12(dir: &Path, encounters: &[&str], payments: &[&str]) -> Run {
+/// Copies the X12 fixture's inputs into `dir`.
+fn copy_x12_fixture(dir: &Path) {
     for f in ["ecm.toml", "roster.csv", "encounters.csv", "remit.835"] {
         std::fs::copy(x12_fixture_dir().join(f), dir.join(f)).unwrap();
     }
+}
+
+/// Reconciles March 2025 of the X12 fixture in `dir` (copied there first): `encounters` and
+/// `payments` are file names in `dir`.
+fn run_x12(dir: &Path, encounters: &[&str], payments: &[&str]) -> Run {
+    copy_x12_fixture(dir);
     let mut args = vec![
         "--config",
         "ecm.toml",
@@ -1628,5 +1633,92 @@ fn an_835_without_a_payee_npi_is_refused() {
             &r.row(m, "2025-03"),
             &[("paid_total", "0.00"), ("reason_codes", "UNPAID")],
         );
+    }
+}
+
+/// Runs `ecm claims` on `encounters` (a CSV in `dir`) with the X12 fixture's configuration and
+/// returns the 837 it wrote, renamed to `name` in `dir`, after checking it with pyx12 and
+/// x12-types: (claims, lines) must be `shape`.
+fn claims_837(dir: &Path, encounters: &str, name: &str, shape: (usize, usize)) {
+    let out = format!("claims-{name}");
+    ecm()
+        .current_dir(dir)
+        .args([
+            "--config",
+            "ecm.toml",
+            "--as-of",
+            "2025-05-01T09:00",
+            "claims",
+            encounters,
+            "--out",
+            &out,
+        ])
+        .assert()
+        .success();
+    let written = dir.join(&out).join("gvhp.837");
+    common::pyx12_validate(&written).assert_valid(name);
+    let text = std::fs::read_to_string(&written).unwrap();
+    let (claims, lines, _) = common::x12_types_summary(&text);
+    assert_eq!((claims, lines), shape, "{name}");
+    std::fs::rename(written, dir.join(name)).unwrap();
+}
+
+/// 837 files as encounters: the X12 fixture's encounters given as the CSV, as the 837 our writer
+/// makes of that CSV, and as a mix (an 837 of E-101 and E-105, the CSV rows of E-102 and E-104)
+/// reconcile to the same member-months, summary, 835 matches and findings. Each 837 line becomes
+/// an encounter of its 2010BA member id on its DTP*472 date, with its SV101 code and modifiers
+/// and its REF*6R as the encounter id, so the 835's REF*6R and member/date/code matches find the
+/// same encounters (see the 835 test for the figures).
+#[test]
+fn an_837_gives_the_same_encounters_as_the_csv_it_was_written_from() {
+    let csv = tempfile::tempdir().unwrap();
+    let from_csv = run_x12(csv.path(), &["encounters.csv"], &["remit.835"]);
+    from_csv.ok_with(1);
+
+    let whole = tempfile::tempdir().unwrap();
+    copy_x12_fixture(whole.path());
+    claims_837(whole.path(), "encounters.csv", "all.837", (4, 4));
+    let from_837 = run_x12(whole.path(), &["all.837"], &["remit.835"]);
+    from_837.ok_with(1);
+    let x12 = &from_837.json()["run"]["encounter_files"]["x12"];
+    assert_eq!(
+        (x12["lines_read"].as_u64(), x12["lines_used"].as_u64()),
+        (Some(4), Some(4))
+    );
+
+    let mix = tempfile::tempdir().unwrap();
+    copy_x12_fixture(mix.path());
+    let all = std::fs::read_to_string(mix.path().join("encounters.csv")).unwrap();
+    let mut rows = all.lines();
+    let header = rows.next().unwrap();
+    let (a, b): (Vec<&str>, Vec<&str>) =
+        rows.partition(|r| r.starts_with("E-101,") || r.starts_with("E-105,"));
+    let write = |name: &str, rows: &[&str]| {
+        std::fs::write(
+            mix.path().join(name),
+            format!("{header}\n{}\n", rows.join("\n")),
+        )
+        .unwrap()
+    };
+    write("a.csv", &a);
+    write("b.csv", &b);
+    claims_837(mix.path(), "a.csv", "a.837", (2, 2));
+    let mixed = run_x12(mix.path(), &["a.837", "b.csv"], &["remit.835"]);
+    mixed.ok_with(1);
+
+    for f in [
+        "member-months.csv",
+        "summary.csv",
+        "payments-835.csv",
+        "rejects.csv",
+    ] {
+        let want = std::fs::read_to_string(from_csv.out.join(f)).unwrap();
+        for (what, r) in [("837", &from_837), ("mix", &mixed)] {
+            assert_eq!(
+                want,
+                std::fs::read_to_string(r.out.join(f)).unwrap(),
+                "{f} from the {what} differs from the CSV's"
+            );
+        }
     }
 }

@@ -146,15 +146,14 @@ pub fn run_reconcile(
         .map(|p| crate::x12::read::looks_like_x12(p).unwrap_or(false))
         .collect();
     let any_835 = payment_is_x12.contains(&true);
-    for p in req
+    // So are encounter files: 837s or tables.
+    let encounter_is_x12: Vec<bool> = req
         .encounters
         .iter()
-        .map(PathBuf::as_path)
-        .chain([req.roster])
-    {
-        if let Some(msg) = encounter_files::unsupported(p) {
-            return Err(ReconcileError::Usage(msg));
-        }
+        .map(|p| crate::x12::read::looks_like_x12(p).unwrap_or(false))
+        .collect();
+    if let Some(msg) = encounter_files::unsupported(req.roster) {
+        return Err(ReconcileError::Usage(msg));
     }
     if let (Some(f), Some(t)) = (req.from, req.to)
         && f > t
@@ -213,8 +212,10 @@ pub fn run_reconcile(
         } else {
             encounter_files::read_encounter_facts(
                 req.encounters,
+                &encounter_is_x12,
                 &ctx,
                 plan_payer_key(req.config, plan),
+                &plan.payer_id,
                 |fact| {
                     facts += 1;
                     if let Some(ix) = index.as_mut() {
