@@ -1722,3 +1722,74 @@ fn an_837_gives_the_same_encounters_as_the_csv_it_was_written_from() {
         }
     }
 }
+
+/// A replacement or void 837 claim takes the place of the lines read before of the claim it
+/// corrects (REF*F8). The fixture's 837, then a correction 837 from our writer that replaces
+/// E-101's claim with R-101 (M-1, 2025-03-12) and voids E-105's (M-1, 2025-04-07): M-1 has one
+/// qualifying encounter in March (R-101 instead of E-101, not both) and none in April. Of the 6
+/// lines read, 3 are used (R-101, E-102, E-104); 2 were withdrawn, 1 replaces, 1 voids. The 835
+/// still pays E-101 by REF*6R, which is gone, and R-101's date differs: that SVC is unmatched now.
+#[test]
+fn corrections_in_837s_replace_and_void_the_lines_they_name() {
+    let d = tempfile::tempdir().unwrap();
+    copy_x12_fixture(d.path());
+    claims_837(d.path(), "encounters.csv", "orig.837", (4, 4));
+    let header = "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,activity,staff_role,modality,outreach_outcome,payer,correction,replaces_encounter_id,original_claim_id";
+    std::fs::write(
+        d.path().join("fix.csv"),
+        format!(
+            "{header}\n\
+             R-101,M-1,Testperson,Alpha,1970-01-01,F,2025-03-12,care_coordination,chw,in_person,,gvhp,replace,E-101,E8CEBAD049ABC096F\n\
+             V-105,M-1,Testperson,Alpha,1970-01-01,F,2025-04-07,care_coordination,chw,in_person,,gvhp,void,E-105,E4C540CF7CE607373\n"
+        ),
+    )
+    .unwrap();
+    claims_837(d.path(), "fix.csv", "fix.837", (2, 2));
+    let o = ecm()
+        .current_dir(d.path())
+        .args([
+            "--config",
+            "ecm.toml",
+            "--as-of",
+            "2025-05-01",
+            "reconcile",
+            "--roster",
+            "roster.csv",
+            "--encounters",
+            "orig.837",
+            "fix.837",
+            "--payments",
+            "remit.835",
+            "--from",
+            "2025-03",
+            "--to",
+            "2025-04",
+            "--out",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    let r = Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out: d.path().join("out"),
+    };
+    r.ok_with(1);
+    assert_cols(&r.row("M-1", "2025-03"), &[("qualifying_encounters", "1")]);
+    assert_cols(&r.row("M-1", "2025-04"), &[("qualifying_encounters", "0")]);
+    let x12 = &r.json()["run"]["encounter_files"]["x12"];
+    let n = |k: &str| x12[k].as_u64().unwrap();
+    assert_eq!(
+        (
+            n("lines_read"),
+            n("lines_used"),
+            n("lines_withdrawn"),
+            n("lines_replacing"),
+            n("lines_voided")
+        ),
+        (6, 3, 2, 1, 1)
+    );
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    assert_eq!(lines[0]["line_control_number"], "E-101");
+    assert_eq!(lines[0]["match"], "unmatched");
+}

@@ -5,6 +5,7 @@
 use super::ReconcileError;
 use crate::codeset::CodeSet;
 use crate::coding::code_line;
+use crate::digest::FnvHashMap;
 use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
@@ -41,8 +42,13 @@ pub struct Claim837Counts {
     pub lines_used: u64,
     /// Lines of claims to another payer than the `[plan]`'s payer_id (2010BB): left out.
     pub lines_other_plan: u64,
-    /// Lines of void claims (CLM05-3 = 8): left out.
+    /// Lines of replacement claims (CLM05-3 = 7), which take the place of the lines of the claim
+    /// they correct (REF*F8, else their CLM01), read earlier.
+    pub lines_replacing: u64,
+    /// Lines of void claims (CLM05-3 = 8), which take away the lines of the claim they void.
     pub lines_voided: u64,
+    /// Earlier lines taken away by a replacement or void.
+    pub lines_withdrawn: u64,
     /// Lines whose code and modifiers are no ECM combination of the code set on their date.
     pub lines_not_ecm: u64,
 }
@@ -116,15 +122,20 @@ pub fn read_encounter_facts(
 /// Reads 837P files: every service line of a claim to the plan becomes an encounter of the
 /// subscriber's member id (2010BA NM109) on its DTP*472 date with its SV101 code and modifiers,
 /// identified by its REF*6R, else CLM01 and the LX number (`CLM01-LX`); the billing provider
-/// (2010AA) names the ECM provider.
+/// (2010AA) names the ECM provider. A replacement or void claim takes away the lines read before
+/// of the claim it corrects (REF*F8, else its own CLM01, which our writer keeps), and a
+/// replacement's lines stand in their place; so the facts are handed on once every file is read.
 fn read_837_facts(
     paths: &[PathBuf],
     is_x12: &[bool],
     codeset: &CodeSet,
     plan_payer_id: &str,
-    mut on_fact: impl FnMut(EncounterFact),
+    on_fact: impl FnMut(EncounterFact),
 ) -> Result<Claim837Counts, ReconcileError> {
     let mut c = Claim837Counts::default();
+    // The facts in reading order (`None` once withdrawn), and each claim's, by CLM01.
+    let mut facts: Vec<Option<EncounterFact>> = Vec::new();
+    let mut by_claim: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
     for (i, path) in paths.iter().enumerate() {
         if !is_x12.get(i).copied().unwrap_or(false) {
             continue;
@@ -140,6 +151,20 @@ fn read_837_facts(
                         .iter()
                         .chain(s.patients.iter().flat_map(|p| &p.claims));
                     for claim in claims {
+                        let key = claim
+                            .original_reference
+                            .clone()
+                            .unwrap_or_else(|| claim.claim_id.clone());
+                        if claim.frequency != ClaimFrequency::Original
+                            && s.payer_id == plan_payer_id
+                        {
+                            for at in by_claim.remove(&key).unwrap_or_default() {
+                                if facts[at].take().is_some() {
+                                    c.lines_withdrawn += 1;
+                                    c.lines_used -= 1;
+                                }
+                            }
+                        }
                         for (n, line) in claim.lines.iter().enumerate() {
                             c.lines_read += 1;
                             if s.payer_id != plan_payer_id {
@@ -149,6 +174,9 @@ fn read_837_facts(
                             if claim.frequency == ClaimFrequency::Void {
                                 c.lines_voided += 1;
                                 continue;
+                            }
+                            if claim.frequency == ClaimFrequency::Replacement {
+                                c.lines_replacing += 1;
                             }
                             let Some(kind) = EncounterKind::of_line(
                                 codeset,
@@ -160,7 +188,8 @@ fn read_837_facts(
                                 continue;
                             };
                             c.lines_used += 1;
-                            on_fact(EncounterFact {
+                            by_claim.entry(key.clone()).or_default().push(facts.len());
+                            facts.push(Some(EncounterFact {
                                 encounter_id: line
                                     .control_number
                                     .clone()
@@ -172,13 +201,14 @@ fn read_837_facts(
                                 modifiers: line.modifiers,
                                 provider_npi: provider,
                                 source: RowRef { file, row: 0 },
-                            });
+                            }));
                         }
                     }
                 }
             }
         }
     }
+    facts.into_iter().flatten().for_each(on_fact);
     Ok(c)
 }
 
