@@ -946,7 +946,7 @@ fn every_reconcile_rule_is_reported_with_its_row() {
     let provoked: BTreeSet<&str> = want
         .iter()
         .map(|w| w.0)
-        .chain(["RCN-015", "RCN-016", "RCN-017"])
+        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018"])
         .collect();
     assert_eq!(catalogue, provoked);
     // M1's January: P4 once (its repeat is refused), the refused rows never paid anything.
@@ -1792,4 +1792,33 @@ fn corrections_in_837s_replace_and_void_the_lines_they_name() {
     let lines = csv_maps(&r.out.join("payments-835.csv"));
     assert_eq!(lines[0]["line_control_number"], "E-101");
     assert_eq!(lines[0]["match"], "unmatched");
+}
+
+/// The same 835 given twice (once renamed) is read once: the repeat's transaction set is refused
+/// (RCN-018, naming the first file), so the figures are those of one 835 (paid 885.00).
+#[test]
+fn an_835_given_twice_is_counted_once() {
+    let d = tempfile::tempdir().unwrap();
+    copy_x12_fixture(d.path());
+    std::fs::copy(d.path().join("remit.835"), d.path().join("again.835")).unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["remit.835", "again.835"]);
+    r.ok_with(1);
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[("paid_total", "885.00"), ("unattributed", "250.00")],
+    );
+    let repeats: Vec<Row> = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-018")
+        .collect();
+    assert_eq!(repeats.len(), 1);
+    assert_eq!(repeats[0]["file"], "again.835");
+    assert!(repeats[0]["message"].contains("remit.835 transaction set 0001"));
+    assert_eq!(r.json()["run"]["remittances"]["transactions_refused"], 1);
 }

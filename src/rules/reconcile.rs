@@ -157,6 +157,15 @@ pub static RCN_NO_PAYEE_NPI: Rule = Rule {
     fix: "Ask the payer for an 835 whose N1*PE (loop 1000B) carries the ECM provider's NPI with qualifier XX.",
 };
 
+/// RCN-018: an 835 payment was already read.
+pub static RCN_REPEATED_REMITTANCE: Rule = Rule {
+    id: "RCN-018",
+    severity: Severity::Error,
+    applies_to: "835 transaction",
+    title: "the 835 payment (payer and TRN02 trace number) was already read",
+    fix: "Give each 835 once; the repeat is left out so its money is not counted twice. A payment really made twice has its own trace number.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &RCN_MISSING_FIELD,
@@ -176,4 +185,5 @@ pub(super) static RULES: &[&Rule] = &[
     &RCN_UNMATCHED_SERVICE_PAYMENT,
     &RCN_MODIFIERS_DROPPED,
     &RCN_NO_PAYEE_NPI,
+    &RCN_REPEATED_REMITTANCE,
 ];

@@ -24,7 +24,8 @@ pub struct RemittanceCounts {
     pub files: Vec<String>,
     /// 835 transaction sets (one payment advice each).
     pub transactions: u64,
-    /// Transaction sets left out because no payee NPI names the provider (RCN-017).
+    /// Transaction sets left out because no payee NPI names the provider (RCN-017), or because
+    /// their payment was already read (RCN-018).
     pub transactions_refused: u64,
     /// SVC lines read from the kept transaction sets.
     pub service_lines: u64,
@@ -101,6 +102,8 @@ pub fn read_remittances(
     lines: &mut Vec<RemittanceLine>,
 ) -> Result<RemittanceCounts, ReadError> {
     let mut counts = RemittanceCounts::default();
+    // Payments read, by payer and trace number, and where.
+    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
     for (file_index, path) in paths.iter().enumerate() {
         if !is_x12.get(file_index).copied().unwrap_or(false) {
             continue;
@@ -110,6 +113,26 @@ pub fn read_remittances(
         let file_ref = u16::try_from(file_index).unwrap_or(u16::MAX);
         for r in read_835_file(path)? {
             counts.transactions += 1;
+            let payer = r.payer.id.clone().unwrap_or_else(|| r.payer.name.clone());
+            let here = format!("{file} transaction set {}", r.control_number);
+            if let Some(first) = seen.get(&(payer.clone(), r.trace_number.clone())) {
+                counts.transactions_refused += 1;
+                findings.push(Finding {
+                    rule: &rules::RCN_REPEATED_REMITTANCE,
+                    file: file.clone(),
+                    row: 0,
+                    encounter_id: None,
+                    field: Some("TRN02".into()),
+                    message: format!(
+                        "transaction set {}: payer {payer}'s payment {} was already read from {first}; its {} claims are left out",
+                        r.control_number,
+                        r.trace_number,
+                        r.claims.len()
+                    ),
+                });
+                continue;
+            }
+            seen.insert((payer.clone(), r.trace_number.clone()), here);
             let Some(npi) = payee_npi(&r) else {
                 counts.transactions_refused += 1;
                 findings.push(Finding {
@@ -132,7 +155,7 @@ pub fn read_remittances(
                 file_ref,
                 r: &r,
                 npi,
-                payer: r.payer.id.clone().unwrap_or_else(|| r.payer.name.clone()),
+                payer,
                 index: &mut *index,
                 codeset,
                 counts: &mut counts,
