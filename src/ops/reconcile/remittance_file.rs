@@ -115,41 +115,40 @@ pub fn read_remittances(
             counts.transactions += 1;
             let payer = r.payer.id.clone().unwrap_or_else(|| r.payer.name.clone());
             let here = format!("{file} transaction set {}", r.control_number);
-            if let Some(first) = seen.get(&(payer.clone(), r.trace_number.clone())) {
+            // A transaction set left out as a whole: counted, and said why.
+            let mut refuse = |rule, field: &str, why: String| {
                 counts.transactions_refused += 1;
                 findings.push(Finding {
-                    rule: &rules::RCN_REPEATED_REMITTANCE,
+                    rule,
                     file: file.clone(),
                     row: 0,
                     encounter_id: None,
-                    field: Some("TRN02".into()),
+                    field: Some(field.into()),
                     message: format!(
-                        "transaction set {}: payer {payer}'s payment {} was already read from {first}; its {} claims are left out",
+                        "transaction set {} (trace {}): {why}; its {} claims are left out",
                         r.control_number,
                         r.trace_number,
                         r.claims.len()
                     ),
                 });
+            };
+            if let Some(first) = seen.get(&(payer.clone(), r.trace_number.clone())) {
+                refuse(
+                    &rules::RCN_REPEATED_REMITTANCE,
+                    "TRN02",
+                    format!("payer {payer}'s payment was already read from {first}"),
+                );
                 continue;
             }
-            seen.insert((payer.clone(), r.trace_number.clone()), here);
             let Some(npi) = payee_npi(&r) else {
-                counts.transactions_refused += 1;
-                findings.push(Finding {
-                    rule: &rules::RCN_NO_PAYEE_NPI,
-                    file: file.clone(),
-                    row: 0,
-                    encounter_id: None,
-                    field: Some("N1*PE".into()),
-                    message: format!(
-                        "transaction set {} (trace {}): loop 1000B has no NPI with qualifier XX; its {} claims are left out",
-                        r.control_number,
-                        r.trace_number,
-                        r.claims.len()
-                    ),
-                });
+                refuse(
+                    &rules::RCN_NO_PAYEE_NPI,
+                    "N1*PE",
+                    "loop 1000B has no NPI with qualifier XX".into(),
+                );
                 continue;
             };
+            seen.insert((payer.clone(), r.trace_number.clone()), here);
             let mut t = Transaction {
                 file: &file,
                 file_ref,
