@@ -3,6 +3,8 @@
 //! the summary, agreement with `ecm synth`'s ground truth, snapshots of every output, the exit
 //! status contract, and report.html rendered by headless Chromium.
 
+mod common;
+
 use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -940,7 +942,12 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("RCN-"))
         .collect();
-    let provoked: BTreeSet<&str> = want.iter().map(|w| w.0).collect();
+    // The 835 rules are provoked by the X12 tests below.
+    let provoked: BTreeSet<&str> = want
+        .iter()
+        .map(|w| w.0)
+        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018"])
+        .collect();
     assert_eq!(catalogue, provoked);
     // M1's January: P4 once (its repeat is refused), the refused rows never paid anything.
     assert_cols(
@@ -1383,4 +1390,417 @@ fn agrees_with_the_synthetic_ground_truth() {
         assert_eq!(total["paid_total"], t["paid"].as_str().unwrap());
     }
     assert_detail_adds_up_to_summary(&r);
+}
+
+// ----- X12 inputs -----
+
+fn x12_fixture_dir() -> PathBuf {
+    fixture_dir().join("x12")
+}
+
+/// Copies the X12 fixture's inputs into `dir`.
+fn copy_x12_fixture(dir: &Path) {
+    for f in ["ecm.toml", "roster.csv", "encounters.csv", "remit.835"] {
+        std::fs::copy(x12_fixture_dir().join(f), dir.join(f)).unwrap();
+    }
+}
+
+/// Reconciles March 2025 of the X12 fixture in `dir` (copied there first): `encounters` and
+/// `payments` are file names in `dir`.
+fn run_x12(dir: &Path, encounters: &[&str], payments: &[&str]) -> Run {
+    copy_x12_fixture(dir);
+    run_x12_months(dir, encounters, payments, "2025-03")
+}
+
+/// Reconciles 2025-03 to `to` of the files in `dir`.
+fn run_x12_months(dir: &Path, encounters: &[&str], payments: &[&str], to: &str) -> Run {
+    let mut args = vec![
+        "--config",
+        "ecm.toml",
+        "--as-of",
+        "2025-05-01",
+        "reconcile",
+        "--roster",
+        "roster.csv",
+        "--from",
+        "2025-03",
+        "--to",
+        to,
+        "--out",
+        "out",
+        "--encounters",
+    ];
+    args.extend(encounters);
+    args.push("--payments");
+    args.extend(payments);
+    let o = ecm().current_dir(dir).args(&args).output().unwrap();
+    Run {
+        code: o.status.code(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out: dir.join("out"),
+    }
+}
+
+/// An 835 as the payments. `remit.835` was written by hand from `claims.837`, which `ecm claims`
+/// made from the fixture's `encounters.csv` (contract sunrise-2025: enrolled basis, any_day,
+/// PMPM 300.00, outreach 35.00 per attempt, cap 3 in 30 days; M-1 and M-2 enrolled from
+/// 2025-03-01, M-3 from 2025-04-01). Its SVC lines and PLB:
+///
+/// | SVC | REF*6R | SVC01            | paid   | matches                                    |
+/// |-----|--------|------------------|--------|--------------------------------------------|
+/// | 1   | E-101  | G9012:U2         | 300.00 | E-101 by line id (M-1 March, PMPM)         |
+/// | 2   | -      | G9012:U2:GQ      | 300.00 | E-102 by M-2 + 2025-03-06 + code + U2 GQ   |
+/// | 3   | -      | G9012 (U8 GQ dropped) | 35.00 | E-104 by M-3 + 2025-03-10 + G9012, flagged |
+/// | 4   | E-999  | G9012:U2 on 03-28 | 300.00 | nothing: provider-level (RCN-015)         |
+/// | PLB | WO     |                  | -50.00 | provider-level                             |
+///
+/// March: M-1 expects 300.00 (enrolled all month) and is paid 300.00; M-2 the same; M-3 is not
+/// enrolled yet, its outreach attempt E-104 on 03-10 is before enrollment and the first in the
+/// cap's window, so 35.00 is expected and paid. Expected 300 + 300 + 35 = 635.00. Unattributed:
+/// 300.00 - 50.00 = 250.00 in two lines. Paid 635.00 + 250.00 = 885.00 (= BPR02), variance
+/// +250.00; no member-month has a variance, the unattributed money makes the exit status 1.
+#[test]
+fn an_835_pays_member_months_through_the_encounters_its_lines_match() {
+    let d = tempfile::tempdir().unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["remit.835"]);
+    r.ok_with(1);
+    assert_cols(
+        &r.row("M-1", "2025-03"),
+        &[
+            ("expected_pmpm", "300.00"),
+            ("paid_pmpm", "300.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    assert_cols(
+        &r.row("M-2", "2025-03"),
+        &[("paid_pmpm", "300.00"), ("reason_codes", "")],
+    );
+    assert_cols(
+        &r.row("M-3", "2025-03"),
+        &[
+            ("enrolled_days", "0"),
+            ("expected_outreach", "35.00"),
+            ("paid_outreach", "35.00"),
+            ("paid_pmpm", "0.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[
+            ("expected_total", "635.00"),
+            ("unattributed", "250.00"),
+            ("paid_total", "885.00"),
+            ("variance", "250.00"),
+        ],
+    );
+    assert_eq!(r.reason("UNATTRIBUTED"), Some((2, "250.00".into())));
+
+    // Each SVC with how it matched, and the PLB.
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    let got: Vec<(&str, &str, &str, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["segment"].as_str(),
+                l["match"].as_str(),
+                l["encounter_id"].as_str(),
+                l["member_id"].as_str(),
+                l["paid"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("16", "line_id", "E-101", "M-1", "300.00"),
+            ("21", "member_date_code", "E-102", "M-2", "300.00"),
+            (
+                "25",
+                "member_date_code_modifiers_dropped",
+                "E-104",
+                "M-3",
+                "35.00"
+            ),
+            ("29", "unmatched", "", "", "300.00"),
+            ("", "provider_level", "", "", "-50.00"),
+        ]
+    );
+    let run = &r.json()["run"]["remittances"];
+    assert_eq!(run["matched"]["line_id"], 1);
+    assert_eq!(run["matched"]["member_date_code"], 1);
+    assert_eq!(run["matched"]["member_date_code_modifiers_dropped"], 1);
+    assert_eq!(run["modifiers_dropped_by_payer"]["GVHP1"], 1);
+    assert_eq!(run["unmatched"], 1);
+    assert_eq!(run["provider_adjustment_paid"], "-50.00");
+
+    // The unmatched line and the dropped modifiers are findings naming the segment, never a name.
+    let rejects = r.rejects();
+    let ids: Vec<(&str, &str)> = rejects
+        .iter()
+        .map(|f| (f["rule_id"].as_str(), f["encounter_id"].as_str()))
+        .collect();
+    assert_eq!(ids, vec![("RCN-015", ""), ("RCN-016", "E-104")]);
+    assert!(rejects[0]["message"].contains("segment 29 (byte offset 1011)"));
+    for f in &rejects {
+        assert!(!f["message"].to_ascii_uppercase().contains("TESTPERSON"));
+    }
+
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(
+            "reconcile_payments_835_csv",
+            std::fs::read_to_string(r.out.join("payments-835.csv")).unwrap()
+        );
+    });
+
+    // Told apart by content, not by name: the same 835 saved as .txt reconciles the same.
+    let e = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        x12_fixture_dir().join("remit.835"),
+        e.path().join("remit.txt"),
+    )
+    .unwrap();
+    let t = run_x12(e.path(), &["encounters.csv"], &["remit.txt"]);
+    t.ok_with(1);
+    for f in ["member-months.csv", "summary.csv"] {
+        assert_eq!(
+            std::fs::read(r.out.join(f)).unwrap(),
+            std::fs::read(t.out.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+/// The 835 the test reads is a valid 005010X221A1 file (pyx12), and the 837 it was written
+/// from is still what our writer makes of the fixture's encounters.
+#[test]
+fn the_x12_fixture_is_valid_and_current() {
+    let fx = x12_fixture_dir();
+    common::pyx12_validate(&fx.join("remit.835")).assert_valid("remit.835");
+    let d = tempfile::tempdir().unwrap();
+    for f in ["ecm.toml", "encounters.csv"] {
+        std::fs::copy(fx.join(f), d.path().join(f)).unwrap();
+    }
+    ecm()
+        .current_dir(d.path())
+        .args([
+            "--config",
+            "ecm.toml",
+            "--as-of",
+            "2025-05-01T09:00",
+            "claims",
+            "encounters.csv",
+            "--out",
+            "c",
+        ])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(d.path().join("c/gvhp.837")).unwrap();
+    assert_eq!(
+        written,
+        std::fs::read_to_string(fx.join("claims.837")).unwrap(),
+        "regenerate tests/fixtures/reconcile/x12/claims.837 (and check remit.835 still pays it)"
+    );
+    common::pyx12_validate(&d.path().join("c/gvhp.837")).assert_valid("claims.837");
+    let (claims, lines, total) = common::x12_types_summary(&written);
+    assert_eq!((claims, lines), (4, 4));
+    assert_eq!(total, money("935.00"));
+}
+
+/// An 835 whose payee (N1*PE) carries a tax id instead of an NPI cannot say whose money it is:
+/// its transaction set is refused (RCN-017, an error: exit 1), nothing of it is paid, and the
+/// March member-months expecting money are UNPAID (M-1, M-2: 300.00 each; M-3 outreach 35.00).
+#[test]
+fn an_835_without_a_payee_npi_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(x12_fixture_dir().join("remit.835"))
+        .unwrap()
+        .replace(
+            "N1*PE*SUNRISE COMMUNITY CARE*XX*1234567893",
+            "N1*PE*SUNRISE COMMUNITY CARE*FI*941234567",
+        );
+    std::fs::write(d.path().join("no-npi.835"), text).unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["no-npi.835"]);
+    r.ok_with(1);
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0]["rule_id"], "RCN-017");
+    assert_eq!(rejects[0]["severity"], "error");
+    assert_eq!(r.json()["run"]["remittances"]["transactions_refused"], 1);
+    for m in ["M-1", "M-2", "M-3"] {
+        assert_cols(
+            &r.row(m, "2025-03"),
+            &[("paid_total", "0.00"), ("reason_codes", "UNPAID")],
+        );
+    }
+}
+
+/// Runs `ecm claims` on `encounters` (a CSV in `dir`) with the X12 fixture's configuration and
+/// returns the 837 it wrote, renamed to `name` in `dir`, after checking it with pyx12 and
+/// x12-types: (claims, lines) must be `shape`.
+fn claims_837(dir: &Path, encounters: &str, name: &str, shape: (usize, usize)) {
+    let out = format!("claims-{name}");
+    ecm()
+        .current_dir(dir)
+        .args([
+            "--config",
+            "ecm.toml",
+            "--as-of",
+            "2025-05-01T09:00",
+            "claims",
+            encounters,
+            "--out",
+            &out,
+        ])
+        .assert()
+        .success();
+    let written = dir.join(&out).join("gvhp.837");
+    common::pyx12_validate(&written).assert_valid(name);
+    let text = std::fs::read_to_string(&written).unwrap();
+    let (claims, lines, _) = common::x12_types_summary(&text);
+    assert_eq!((claims, lines), shape, "{name}");
+    std::fs::rename(written, dir.join(name)).unwrap();
+}
+
+/// 837 files as encounters: the X12 fixture's encounters given as the CSV, as the 837 our writer
+/// makes of that CSV, and as a mix (an 837 of E-101 and E-105, the CSV rows of E-102 and E-104)
+/// reconcile to the same member-months, summary, 835 matches and findings. Each 837 line becomes
+/// an encounter of its 2010BA member id on its DTP*472 date, with its SV101 code and modifiers
+/// and its REF*6R as the encounter id, so the 835's REF*6R and member/date/code matches find the
+/// same encounters (see the 835 test for the figures).
+#[test]
+fn an_837_gives_the_same_encounters_as_the_csv_it_was_written_from() {
+    let csv = tempfile::tempdir().unwrap();
+    let from_csv = run_x12(csv.path(), &["encounters.csv"], &["remit.835"]);
+    from_csv.ok_with(1);
+
+    let whole = tempfile::tempdir().unwrap();
+    copy_x12_fixture(whole.path());
+    claims_837(whole.path(), "encounters.csv", "all.837", (4, 4));
+    let from_837 = run_x12(whole.path(), &["all.837"], &["remit.835"]);
+    from_837.ok_with(1);
+    let x12 = &from_837.json()["run"]["encounter_files"]["x12"];
+    assert_eq!(
+        (x12["lines_read"].as_u64(), x12["lines_used"].as_u64()),
+        (Some(4), Some(4))
+    );
+
+    let mix = tempfile::tempdir().unwrap();
+    copy_x12_fixture(mix.path());
+    let all = std::fs::read_to_string(mix.path().join("encounters.csv")).unwrap();
+    let mut rows = all.lines();
+    let header = rows.next().unwrap();
+    let (a, b): (Vec<&str>, Vec<&str>) =
+        rows.partition(|r| r.starts_with("E-101,") || r.starts_with("E-105,"));
+    let write = |name: &str, rows: &[&str]| {
+        std::fs::write(
+            mix.path().join(name),
+            format!("{header}\n{}\n", rows.join("\n")),
+        )
+        .unwrap()
+    };
+    write("a.csv", &a);
+    write("b.csv", &b);
+    claims_837(mix.path(), "a.csv", "a.837", (2, 2));
+    let mixed = run_x12(mix.path(), &["a.837", "b.csv"], &["remit.835"]);
+    mixed.ok_with(1);
+
+    for f in [
+        "member-months.csv",
+        "summary.csv",
+        "payments-835.csv",
+        "rejects.csv",
+    ] {
+        let want = std::fs::read_to_string(from_csv.out.join(f)).unwrap();
+        for (what, r) in [("837", &from_837), ("mix", &mixed)] {
+            assert_eq!(
+                want,
+                std::fs::read_to_string(r.out.join(f)).unwrap(),
+                "{f} from the {what} differs from the CSV's"
+            );
+        }
+    }
+}
+
+/// A replacement or void 837 claim takes the place of the lines read before of the claim it
+/// corrects (REF*F8). The fixture's 837, then a correction 837 from our writer that replaces
+/// E-101's claim with R-101 (M-1, 2025-03-12) and voids E-105's (M-1, 2025-04-07): M-1 has one
+/// qualifying encounter in March (R-101 instead of E-101, not both) and none in April. Of the 6
+/// lines read, 3 are used (R-101, E-102, E-104); 2 were withdrawn, 1 replaces, 1 voids. The 835
+/// still pays E-101 by REF*6R, which is gone, and R-101's date differs: that SVC is unmatched now.
+#[test]
+fn corrections_in_837s_replace_and_void_the_lines_they_name() {
+    let d = tempfile::tempdir().unwrap();
+    copy_x12_fixture(d.path());
+    claims_837(d.path(), "encounters.csv", "orig.837", (4, 4));
+    let header = "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,activity,staff_role,modality,outreach_outcome,payer,correction,replaces_encounter_id,original_claim_id";
+    std::fs::write(
+        d.path().join("fix.csv"),
+        format!(
+            "{header}\n\
+             R-101,M-1,Testperson,Alpha,1970-01-01,F,2025-03-12,care_coordination,chw,in_person,,gvhp,replace,E-101,E8CEBAD049ABC096F\n\
+             V-105,M-1,Testperson,Alpha,1970-01-01,F,2025-04-07,care_coordination,chw,in_person,,gvhp,void,E-105,E4C540CF7CE607373\n"
+        ),
+    )
+    .unwrap();
+    claims_837(d.path(), "fix.csv", "fix.837", (2, 2));
+    let r = run_x12_months(
+        d.path(),
+        &["orig.837", "fix.837"],
+        &["remit.835"],
+        "2025-04",
+    );
+    r.ok_with(1);
+    assert_cols(&r.row("M-1", "2025-03"), &[("qualifying_encounters", "1")]);
+    assert_cols(&r.row("M-1", "2025-04"), &[("qualifying_encounters", "0")]);
+    let x12 = &r.json()["run"]["encounter_files"]["x12"];
+    let n = |k: &str| x12[k].as_u64().unwrap();
+    assert_eq!(
+        (
+            n("lines_read"),
+            n("lines_used"),
+            n("lines_withdrawn"),
+            n("lines_replacing"),
+            n("lines_voided")
+        ),
+        (6, 3, 2, 1, 1)
+    );
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    assert_eq!(lines[0]["line_control_number"], "E-101");
+    assert_eq!(lines[0]["match"], "unmatched");
+}
+
+/// The same 835 given twice (once renamed) is read once: the repeat's transaction set is refused
+/// (RCN-018, naming the first file), so the figures are those of one 835 (paid 885.00).
+#[test]
+fn an_835_given_twice_is_counted_once() {
+    let d = tempfile::tempdir().unwrap();
+    copy_x12_fixture(d.path());
+    std::fs::copy(d.path().join("remit.835"), d.path().join("again.835")).unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["remit.835", "again.835"]);
+    r.ok_with(1);
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[("paid_total", "885.00"), ("unattributed", "250.00")],
+    );
+    let repeats: Vec<Row> = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-018")
+        .collect();
+    assert_eq!(repeats.len(), 1);
+    assert_eq!(repeats[0]["file"], "again.835");
+    assert!(repeats[0]["message"].contains("remit.835 transaction set 0001"));
+    assert_eq!(r.json()["run"]["remittances"]["transactions_refused"], 1);
 }

@@ -9,25 +9,28 @@ use std::path::PathBuf;
 /// member-month. Writes DIR/member-months.csv (every provider-member-month with expected, paid,
 /// variance and reason codes), DIR/summary.csv and DIR/summary.json (per provider and month, per
 /// provider, per month and for the plan), DIR/report.html (printable, self-contained) and
-/// DIR/rejects.csv (input rows not used, with rule id and fix).
+/// DIR/rejects.csv (input rows not used, with rule id and fix); with an 835 among the payments,
+/// DIR/payments-835.csv (every SVC and PLB, how it matched and where its money went).
 ///
 /// Exit status: 0 everything reconciles; 1 variances found or input rows refused; 2 nothing
 /// could be computed (nothing is written).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  ecm --config plan.toml reconcile --roster roster.csv --encounters enc.csv --payments payments.csv --out recon/\n  ecm --config plan.toml --as-of 2026-02-01 reconcile --roster roster.csv --encounters jan.csv feb.xlsx --payments ledger.csv --from 2025-01 --to 2025-12 --out recon/ --force"
+    after_help = "Examples:\n  ecm --config plan.toml reconcile --roster roster.csv --encounters enc.csv --payments payments.csv --out recon/\n  ecm --config plan.toml --as-of 2026-02-01 reconcile --roster roster.csv --encounters jan.csv feb.xlsx --payments ledger.csv --from 2025-01 --to 2025-12 --out recon/ --force\n  ecm --config plan.toml reconcile --roster roster.csv --encounters sunrise.837 --payments remit-2025-03.835 --out recon/"
 )]
 pub struct Args {
     /// Roster file (CSV or XLSX): member_id, provider_npi, ecm_start, ecm_end, optional tier,
     /// population_of_focus, other_programs.
     #[arg(long, value_name = "FILE")]
     pub roster: PathBuf,
-    /// Encounter files (CSV or XLSX with the encounter header). Optional under the enrolled
-    /// basis without outreach fees.
+    /// Encounter files: encounter CSV or XLSX, and/or 837P files (told apart by content: an X12
+    /// file starts with ISA), in any mix. Optional under the enrolled basis without outreach
+    /// fees.
     #[arg(long, value_name = "FILES", num_args = 1..)]
     pub encounters: Vec<PathBuf>,
-    /// Payment files (CSV or XLSX): payment_id, paid_date, provider_npi, member_id,
-    /// service_month, kind, amount.
+    /// Payment files: CSV or XLSX (payment_id, paid_date, provider_npi, member_id,
+    /// service_month, kind, amount) and/or 835 files, whose service lines are matched to the
+    /// encounters (told apart by content: an X12 file starts with ISA).
     #[arg(long, value_name = "FILES", num_args = 1.., required = true)]
     pub payments: Vec<PathBuf>,
     /// First month to reconcile (YYYY-MM). Default: the month of the earliest roster start.

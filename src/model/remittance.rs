@@ -110,6 +110,9 @@ pub struct Person {
 /// Loop 2110: the payer's decision on one service line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServicePayment {
+    /// Where the SVC segment is: its 1-based segment number in the file and byte offset.
+    pub segment: u64,
+    pub offset: u64,
     /// SVC01: the procedure as adjudicated.
     pub procedure: Procedure,
     /// SVC02: what was charged.

@@ -54,6 +54,9 @@ pub struct EncounterFact {
     pub member_id: String,
     pub date: NaiveDate,
     pub kind: EncounterKind,
+    /// The line's code and modifiers (slot order), which an 835 line is matched on.
+    pub hcpcs: Hcpcs,
+    pub modifiers: Modifiers,
     /// The ECM provider, when the source names it (an 837's billing provider). `None` for
     /// encounter CSV: the roster decides.
     pub provider_npi: Option<Npi>,
@@ -164,6 +167,8 @@ mod tests {
             member_id: "M1".into(),
             date: d(date),
             kind,
+            hcpcs: Hcpcs::parse("G9008").unwrap(),
+            modifiers: Modifiers::EMPTY,
             provider_npi: npi,
             source: RowRef { file: 0, row: 2 },
         }

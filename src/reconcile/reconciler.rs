@@ -547,6 +547,8 @@ mod tests {
             member_id: member.into(),
             date: d(date),
             kind,
+            hcpcs: crate::model::Hcpcs::parse("G9008").unwrap(),
+            modifiers: crate::model::Modifiers::EMPTY,
             provider_npi: None,
             source: RowRef { file: 0, row: 0 },
         }

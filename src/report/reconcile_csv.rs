@@ -199,3 +199,66 @@ pub fn write_findings<W: Write>(out: W, findings: &[Finding]) -> std::io::Result
     }
     w.flush()
 }
+
+/// The columns of `payments-835.csv`, in order.
+pub const REMITTANCE_COLUMNS: [&str; 21] = [
+    "file",
+    "transaction",
+    "trace_number",
+    "payer",
+    "provider_npi",
+    "claim_id",
+    "segment",
+    "byte_offset",
+    "line_control_number",
+    "patient_id",
+    "service_date",
+    "procedure",
+    "modifiers",
+    "plb_reason",
+    "plb_reference",
+    "paid",
+    "match",
+    "encounter_id",
+    "member_id",
+    "service_month",
+    "kind",
+];
+
+/// Writes every 835 SVC and PLB line in file order, with how it matched and where its money went.
+/// An empty `member_id` means the money is provider-level (UNATTRIBUTED in the reconciled months).
+pub fn write_remittance_lines<W: Write>(
+    out: W,
+    lines: &[crate::ops::reconcile::remittance_file::RemittanceLine],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(REMITTANCE_COLUMNS).map_err(csv_err)?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for l in lines {
+        w.write_record([
+            l.file.clone(),
+            l.transaction.clone(),
+            l.trace_number.clone(),
+            l.payer.clone(),
+            l.provider_npi.to_string(),
+            l.claim_id.clone(),
+            opt(l.segment.map(|s| s.0.to_string())),
+            opt(l.segment.map(|s| s.1.to_string())),
+            l.line_control_number.clone(),
+            l.patient_id.clone(),
+            opt(l.service_date.map(|d| d.to_string())),
+            l.procedure.clone(),
+            l.modifiers.clone(),
+            l.plb_reason.clone(),
+            l.plb_reference.clone(),
+            l.paid.to_cents_string(),
+            l.match_method.to_string(),
+            l.encounter_id.clone(),
+            l.member_id.clone(),
+            opt(l.service_month.map(|m| m.to_string())),
+            l.kind.key().to_string(),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.flush()
+}

@@ -277,8 +277,7 @@ fn inputs(h: &mut String, info: &RunInfo) {
         "<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<thead><tr><th>Input</th><th>Rows read</th><th>Refused</th><th>Notes</th></tr></thead>\n<tbody>\n\
          <tr><td>Roster {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{} enrollment spans</td></tr>\n\
          <tr><td>Encounters {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{} services and {} outreach attempts attributed; {} not attributable; {} services outside the months</td></tr>\n\
-         <tr><td>Payments {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{} member lines, {} without a member, {} outside the months (net {})</td></tr>\n\
-         </tbody>\n</table>\n",
+         <tr><td>Payments {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{} member lines, {} without a member, {} outside the months (net {})</td></tr>\n",
         escape(&info.roster.file),
         info.roster.rows_read,
         info.roster.rows_rejected,
@@ -298,6 +297,48 @@ fn inputs(h: &mut String, info: &RunInfo) {
         info.payments.outside_months,
         info.payments.outside_months_amount,
     );
+    if let Some(x) = &info.encounter_files.x12 {
+        let _ = writeln!(
+            h,
+            "<tr><td>837 service lines {}</td><td class=\"num\">{}</td><td class=\"num\">0</td><td>{} used as encounters; left out: {} to other payers, {} of void claims, {} not ECM lines</td></tr>",
+            escape(&x.files.join(", ")),
+            x.lines_read,
+            x.lines_used,
+            x.lines_other_plan,
+            x.lines_voided,
+            x.lines_not_ecm,
+        );
+    }
+    if let Some(x) = &info.remittances {
+        let matched = |k: &str| x.matched.get(k).copied().unwrap_or(0);
+        let by_payer: Vec<String> = x
+            .modifiers_dropped_by_payer
+            .iter()
+            .map(|(p, n)| format!("{} {n}", escape(p)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>835 service lines {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>matched {} by line id, {} by member, date, code and modifiers, {} with modifiers dropped{}; {} unmatched ({}); {} PLB adjustments ({}); {} transaction sets, {} refused. Every line is in payments-835.csv.</td></tr>",
+            escape(&x.files.join(", ")),
+            x.service_lines,
+            x.transactions_refused,
+            matched("line_id"),
+            matched("member_date_code"),
+            matched("member_date_code_modifiers_dropped"),
+            if by_payer.is_empty() {
+                String::new()
+            } else {
+                format!(" (by payer: {})", by_payer.join(", "))
+            },
+            x.unmatched,
+            x.unmatched_paid,
+            x.provider_adjustments,
+            x.provider_adjustment_paid,
+            x.transactions,
+            x.transactions_refused,
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
     if !info.findings.by_rule.is_empty() {
         h.push_str("<p>Findings by rule (every one is in rejects.csv with its row and fix): ");
         let parts: Vec<String> = info

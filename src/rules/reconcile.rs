@@ -130,6 +130,42 @@ pub static RCN_UNATTRIBUTED_ENCOUNTER: Rule = Rule {
     fix: "Check the member_id and service date against the roster: a service must fall inside one of the member's enrollment spans, and an outreach attempt inside a span or before a later one. Correct the roster or the encounter and run again.",
 };
 
+/// RCN-015: an 835 service payment matches no encounter.
+pub static RCN_UNMATCHED_SERVICE_PAYMENT: Rule = Rule {
+    id: "RCN-015",
+    severity: Severity::Warning,
+    applies_to: "835 service line",
+    title: "an 835 service payment matches no encounter",
+    fix: "Give the encounter file or 837 that holds the paid line, or ask the payer which line it paid: its REF*6R should repeat the line's encounter id. Until then the money counts as UNATTRIBUTED for the provider.",
+};
+
+/// RCN-016: an 835 service payment was matched only after its modifiers were set aside.
+pub static RCN_MODIFIERS_DROPPED: Rule = Rule {
+    id: "RCN-016",
+    severity: Severity::Warning,
+    applies_to: "835 service line",
+    title: "the payer dropped modifiers from the paid service line",
+    fix: "The line was matched on member, date and code and is counted; ask the payer to return the submitted modifiers (and REF*6R) so U1, U2 and U8 lines can be told apart without guessing.",
+};
+
+/// RCN-017: an 835 names no payee NPI.
+pub static RCN_NO_PAYEE_NPI: Rule = Rule {
+    id: "RCN-017",
+    severity: Severity::Error,
+    applies_to: "835 transaction",
+    title: "the 835 names no payee NPI, so its payments cannot be given to a provider",
+    fix: "Ask the payer for an 835 whose N1*PE (loop 1000B) carries the ECM provider's NPI with qualifier XX.",
+};
+
+/// RCN-018: an 835 payment was already read.
+pub static RCN_REPEATED_REMITTANCE: Rule = Rule {
+    id: "RCN-018",
+    severity: Severity::Error,
+    applies_to: "835 transaction",
+    title: "the 835 payment (payer and TRN02 trace number) was already read",
+    fix: "Give each 835 once; the repeat is left out so its money is not counted twice. A payment really made twice has its own trace number.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &RCN_MISSING_FIELD,
@@ -146,4 +182,8 @@ pub(super) static RULES: &[&Rule] = &[
     &RCN_BAD_AMOUNT,
     &RCN_DUPLICATE_PAYMENT_ID,
     &RCN_UNATTRIBUTED_ENCOUNTER,
+    &RCN_UNMATCHED_SERVICE_PAYMENT,
+    &RCN_MODIFIERS_DROPPED,
+    &RCN_NO_PAYEE_NPI,
+    &RCN_REPEATED_REMITTANCE,
 ];

@@ -1,12 +1,17 @@
-//! Encounter files for reconciliation: encounter CSV/XLSX through the shared intake and coding,
-//! each accepted row reduced to an [`EncounterFact`]. 837 files will reduce to the same facts
-//! once the 837 reader exists (see [`unsupported`]).
+//! Encounter files for reconciliation, any mix of encounter CSV/XLSX (through the shared intake
+//! and coding) and 837P files (through the 837 reader, one fact per service line), each reduced to
+//! an [`EncounterFact`].
 
+use super::ReconcileError;
+use crate::codeset::CodeSet;
 use crate::coding::code_line;
+use crate::digest::FnvHashMap;
 use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
 use crate::input::InputError;
+use crate::model::{ClaimFrequency, Npi, RowRef};
 use crate::reconcile::{EncounterFact, EncounterKind};
 use crate::rules::Finding;
+use crate::x12::read::read_837_file;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -22,29 +27,195 @@ pub struct EncounterFileCounts {
     pub rows_other_plan: u64,
     /// Header columns not part of the format, per file: reported, then ignored.
     pub unknown_columns: Vec<(String, String)>,
+    /// The 837 files among them, when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x12: Option<Claim837Counts>,
 }
 
-/// The file extensions that name X12 files, which this build cannot read yet.
-const X12_EXTENSIONS: [&str; 4] = ["837", "835", "x12", "edi"];
+/// What the 837 encounter files held.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Claim837Counts {
+    pub files: Vec<String>,
+    /// Service lines read (2400 loops).
+    pub lines_read: u64,
+    /// Lines that became encounters.
+    pub lines_used: u64,
+    /// Lines of claims to another payer than the `[plan]`'s payer_id (2010BB): left out.
+    pub lines_other_plan: u64,
+    /// Lines of replacement claims (CLM05-3 = 7), which take the place of the lines of the claim
+    /// they correct (REF*F8, else their CLM01), read earlier.
+    pub lines_replacing: u64,
+    /// Lines of void claims (CLM05-3 = 8), which take away the lines of the claim they void.
+    pub lines_voided: u64,
+    /// Earlier lines taken away by a replacement or void.
+    pub lines_withdrawn: u64,
+    /// Lines whose code and modifiers are no ECM combination of the code set on their date.
+    pub lines_not_ecm: u64,
+}
 
-/// An input that names an X12 file, with the message to show; `None` when it is a table.
+/// The roster as an X12 file: the message to show; `None` when it is a table.
 pub fn unsupported(path: &Path) -> Option<String> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    X12_EXTENSIONS.contains(&ext.as_str()).then(|| {
-        format!(
-            "{}: X12 (.{ext}) input is not yet supported by reconcile; this build has no 837/835 reader. Give encounter CSV/XLSX and the payments CSV for now",
-            path.display()
-        )
-    })
+    crate::x12::read::looks_like_x12(path)
+        .unwrap_or(false)
+        .then(|| {
+            format!(
+                "{}: this is an X12 file, but the roster is a CSV or XLSX table (member_id, provider_npi, ecm_start, ecm_end, ...)",
+                path.display()
+            )
+        })
+}
+
+/// Reads the encounter files, handing each accepted and coded encounter to `on_fact` and every
+/// finding (rejected rows, warnings) to `on_finding`. Tables come first, in order, then the 837
+/// files (those `is_x12` marks), in order. When `plan_payer` names the reconciling plan's payer
+/// key, table rows billed to any other payer are counted and left out; 837 lines count only when
+/// their claim's payer (2010BB) is `plan_payer_id`.
+#[allow(clippy::too_many_arguments)]
+pub fn read_encounter_facts(
+    paths: &[PathBuf],
+    is_x12: &[bool],
+    ctx: &IntakeContext,
+    plan_payer: Option<&str>,
+    plan_payer_id: &str,
+    mut on_fact: impl FnMut(EncounterFact),
+    mut on_finding: impl FnMut(Finding),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<EncounterFileCounts, ReconcileError> {
+    // Table files by their place in `paths`, so facts and findings name the right file.
+    let tables: Vec<(u16, PathBuf)> = paths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !is_x12.get(*i).copied().unwrap_or(false))
+        .map(|(i, p)| (u16::try_from(i).unwrap_or(u16::MAX), p.clone()))
+        .collect();
+    let table_paths: Vec<PathBuf> = tables.iter().map(|t| t.1.clone()).collect();
+    let mut counts = if table_paths.is_empty() {
+        EncounterFileCounts::default()
+    } else {
+        read_table_facts(
+            &table_paths,
+            ctx,
+            plan_payer,
+            |mut fact| {
+                fact.source.file = tables
+                    .get(fact.source.file as usize)
+                    .map_or(u16::MAX, |t| t.0);
+                on_fact(fact)
+            },
+            &mut on_finding,
+            progress,
+        )?
+    };
+    counts.files = paths.iter().map(|p| p.display().to_string()).collect();
+    if is_x12.contains(&true) {
+        counts.x12 = Some(read_837_facts(
+            paths,
+            is_x12,
+            ctx.codeset,
+            plan_payer_id,
+            on_fact,
+        )?);
+    }
+    Ok(counts)
+}
+
+/// Reads 837P files: every service line of a claim to the plan becomes an encounter of the
+/// subscriber's member id (2010BA NM109) on its DTP*472 date with its SV101 code and modifiers,
+/// identified by its REF*6R, else CLM01 and the LX number (`CLM01-LX`); the billing provider
+/// (2010AA) names the ECM provider. A replacement or void claim takes away the lines read before
+/// of the claim it corrects (REF*F8, else its own CLM01, which our writer keeps), and a
+/// replacement's lines stand in their place; so the facts are handed on once every file is read.
+fn read_837_facts(
+    paths: &[PathBuf],
+    is_x12: &[bool],
+    codeset: &CodeSet,
+    plan_payer_id: &str,
+    on_fact: impl FnMut(EncounterFact),
+) -> Result<Claim837Counts, ReconcileError> {
+    let mut c = Claim837Counts::default();
+    // The facts in reading order (`None` once withdrawn), and each claim's, by CLM01.
+    let mut facts: Vec<Option<EncounterFact>> = Vec::new();
+    let mut by_claim: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
+    for (i, path) in paths.iter().enumerate() {
+        if !is_x12.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        c.files.push(path.display().to_string());
+        let file = u16::try_from(i).unwrap_or(u16::MAX);
+        for doc in read_837_file(path)? {
+            for t in &doc.transactions {
+                let provider = Npi::parse(&t.billing_provider.npi).ok();
+                for s in &t.subscribers {
+                    let claims = s
+                        .claims
+                        .iter()
+                        .chain(s.patients.iter().flat_map(|p| &p.claims));
+                    for claim in claims {
+                        let key = claim
+                            .original_reference
+                            .clone()
+                            .unwrap_or_else(|| claim.claim_id.clone());
+                        if claim.frequency != ClaimFrequency::Original
+                            && s.payer_id == plan_payer_id
+                        {
+                            for at in by_claim.remove(&key).unwrap_or_default() {
+                                if facts[at].take().is_some() {
+                                    c.lines_withdrawn += 1;
+                                    c.lines_used -= 1;
+                                }
+                            }
+                        }
+                        for (n, line) in claim.lines.iter().enumerate() {
+                            c.lines_read += 1;
+                            if s.payer_id != plan_payer_id {
+                                c.lines_other_plan += 1;
+                                continue;
+                            }
+                            if claim.frequency == ClaimFrequency::Void {
+                                c.lines_voided += 1;
+                                continue;
+                            }
+                            if claim.frequency == ClaimFrequency::Replacement {
+                                c.lines_replacing += 1;
+                            }
+                            let Some(kind) = EncounterKind::of_line(
+                                codeset,
+                                line.hcpcs,
+                                line.modifiers,
+                                line.service_date,
+                            ) else {
+                                c.lines_not_ecm += 1;
+                                continue;
+                            };
+                            c.lines_used += 1;
+                            by_claim.entry(key.clone()).or_default().push(facts.len());
+                            facts.push(Some(EncounterFact {
+                                encounter_id: line
+                                    .control_number
+                                    .clone()
+                                    .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1)),
+                                member_id: s.member_id.clone(),
+                                date: line.service_date,
+                                kind,
+                                hcpcs: line.hcpcs,
+                                modifiers: line.modifiers,
+                                provider_npi: provider,
+                                source: RowRef { file, row: 0 },
+                            }));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    facts.into_iter().flatten().for_each(on_fact);
+    Ok(c)
 }
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,
 /// and every finding (rejected rows, warnings) to `on_finding`. When `plan_payer` names the
 /// reconciling plan's payer key, rows billed to any other payer are counted and left out.
-pub fn read_encounter_facts(
+fn read_table_facts(
     paths: &[PathBuf],
     ctx: &IntakeContext,
     plan_payer: Option<&str>,
@@ -72,6 +243,8 @@ pub fn read_encounter_facts(
                 Ok(code) => on_fact(EncounterFact {
                     kind: EncounterKind::of_class(code.row.activity_class),
                     date: e.service_date,
+                    hcpcs: code.row.hcpcs,
+                    modifiers: code.modifiers,
                     provider_npi: None,
                     source: e.source,
                     encounter_id: e.encounter_id,
@@ -101,5 +274,6 @@ pub fn read_encounter_facts(
         rows_rejected: report.rows_rejected + coding_rejects,
         rows_other_plan: other_plan,
         unknown_columns: report.unknown_columns,
+        x12: None,
     })
 }

@@ -5,6 +5,7 @@
 pub mod encounter_files;
 pub mod fields;
 pub mod payment_file;
+pub mod remittance_file;
 pub mod roster_file;
 
 use crate::clock::Clock;
@@ -15,14 +16,15 @@ use crate::input::InputError;
 use crate::model::ServiceMonth;
 use crate::output::{OutputError, OutputSet};
 use crate::reconcile::{
-    Attribution, EncounterCounts, MonthRange, PaymentCounts, PaymentFact, Reconciler,
-    Reconciliation, Summary, summarize,
+    Attribution, EncounterCounts, EncounterIndex, MonthRange, PaymentCounts, PaymentFact,
+    Reconciler, Reconciliation, Summary, summarize,
 };
 use crate::report::{reconcile_csv, reconcile_html, reconcile_json};
 use crate::rules::{self, Finding, Severity};
 use chrono::NaiveDate;
 use encounter_files::EncounterFileCounts;
 use payment_file::PaymentFileCounts;
+use remittance_file::{RemittanceCounts, RemittanceLine};
 use roster_file::RosterCounts;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -36,6 +38,9 @@ pub const OUTPUT_FILES: [&str; 5] = [
     "report.html",
     "rejects.csv",
 ];
+
+/// Written beside them when a payment file is an 835: every SVC and PLB and how it matched.
+pub const REMITTANCE_FILE: &str = "payments-835.csv";
 
 /// What to reconcile and where the results go.
 pub struct ReconcileRequest<'a> {
@@ -60,6 +65,8 @@ pub enum ReconcileError {
     Output(#[from] OutputError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    X12(#[from] crate::x12::read::ReadError),
     /// The request cannot be carried out as given.
     #[error("{0}")]
     Usage(String),
@@ -90,6 +97,9 @@ pub struct RunInfo {
     pub encounters: EncounterCounts,
     pub payment_files: PaymentFileCounts,
     pub payments: PaymentCounts,
+    /// The 835 payment files, when any was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remittances: Option<RemittanceCounts>,
     pub findings: FindingCounts,
 }
 
@@ -129,16 +139,21 @@ pub fn run_reconcile(
             req.config.file
         )));
     }
-    for p in req
+    // Payment files are 835s or tables, told apart by their content.
+    let payment_is_x12: Vec<bool> = req
+        .payments
+        .iter()
+        .map(|p| crate::x12::read::looks_like_x12(p).unwrap_or(false))
+        .collect();
+    let any_835 = payment_is_x12.contains(&true);
+    // So are encounter files: 837s or tables.
+    let encounter_is_x12: Vec<bool> = req
         .encounters
         .iter()
-        .chain(req.payments)
-        .map(PathBuf::as_path)
-        .chain([req.roster])
-    {
-        if let Some(msg) = encounter_files::unsupported(p) {
-            return Err(ReconcileError::Usage(msg));
-        }
+        .map(|p| crate::x12::read::looks_like_x12(p).unwrap_or(false))
+        .collect();
+    if let Some(msg) = encounter_files::unsupported(req.roster) {
+        return Err(ReconcileError::Usage(msg));
     }
     if let (Some(f), Some(t)) = (req.from, req.to)
         && f > t
@@ -147,7 +162,10 @@ pub fn run_reconcile(
             "--from {f} is after --to {t}"
         )));
     }
-    let names: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    let mut names: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    if any_835 {
+        names.push(REMITTANCE_FILE.to_string());
+    }
     let mut out = OutputSet::prepare(req.out_dir, &names, req.force)?;
 
     let roster = roster_file::read_roster(req.roster)?;
@@ -177,12 +195,15 @@ pub fn run_reconcile(
         .map(|p| p.display().to_string())
         .collect();
     let mut unattributed = Vec::new();
+    // 835 lines are matched to encounters, so they are read once every encounter is known.
+    let mut index = any_835.then(EncounterIndex::default);
     // Payments are read and checked on a thread of their own while the encounters are read (a
     // third of the work at a million rows); their lines are applied here between encounters.
     let (payment_tx, payment_rx) = std::sync::mpsc::sync_channel::<Vec<PaymentFact>>(8);
     let (encounter_files, payment_files) = std::thread::scope(|scope| {
-        let payment_reader =
-            scope.spawn(move || payment_file::read_payments_in_batches(req.payments, payment_tx));
+        let skip = &payment_is_x12;
+        let payment_reader = scope
+            .spawn(move || payment_file::read_payments_in_batches(req.payments, skip, payment_tx));
         // Owned here, so it is dropped (and a blocked reader released) if this returns early.
         let payment_rx = payment_rx;
         let mut facts = 0u64;
@@ -191,10 +212,15 @@ pub fn run_reconcile(
         } else {
             encounter_files::read_encounter_facts(
                 req.encounters,
+                &encounter_is_x12,
                 &ctx,
                 plan_payer_key(req.config, plan),
+                &plan.payer_id,
                 |fact| {
                     facts += 1;
+                    if let Some(ix) = index.as_mut() {
+                        ix.add(&fact);
+                    }
                     if facts.is_multiple_of(1024) {
                         for batch in payment_rx.try_iter() {
                             batch.into_iter().for_each(|p| rec.add_payment(p));
@@ -233,6 +259,20 @@ pub fn run_reconcile(
         Ok::<_, ReconcileError>((encounter_files, payment_files))
     })?;
     findings.extend(unattributed);
+    let mut remittance_lines: Vec<RemittanceLine> = Vec::new();
+    let remittances = match index.as_mut() {
+        Some(ix) => Some(remittance_file::read_remittances(
+            req.payments,
+            &payment_is_x12,
+            ix,
+            req.codeset,
+            |p| rec.add_payment(p),
+            &mut findings,
+            &mut remittance_lines,
+        )?),
+        None => None,
+    };
+    drop(index);
 
     let result = rec.finish();
     if result.rows.is_empty() && result.unattributed_payments.is_empty() {
@@ -255,9 +295,20 @@ pub fn run_reconcile(
         encounters: result.encounters.clone(),
         payment_files,
         payments: result.payments.clone(),
+        remittances,
         findings: count_findings(&findings),
     };
     write_outputs(&mut out, &info, &result, &summary, &findings)?;
+    if any_835 {
+        let mut f = out.create(REMITTANCE_FILE)?;
+        reconcile_csv::write_remittance_lines(f.writer(), &remittance_lines).map_err(|source| {
+            OutputError::Write {
+                file: REMITTANCE_FILE.to_string(),
+                source,
+            }
+        })?;
+        f.finish()?;
+    }
     let written = out.commit()?;
     let rows_with_variance = result.rows.iter().filter(|r| r.has_variance()).count() as u64;
     Ok(ReconcileOutcome {

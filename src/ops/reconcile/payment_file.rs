@@ -33,9 +33,11 @@ pub struct PaymentFileCounts {
 }
 
 /// Reads every payment file in order, handing each good row to `on_payment`; problems go to
-/// `findings`. A payment_id seen before (in any of the files) rejects the later row.
+/// `findings`. A payment_id seen before (in any of the files) rejects the later row. Files that
+/// `skip` marks (835s, read by `remittance_file`) are left alone.
 pub fn read_payments(
     paths: &[PathBuf],
+    skip: &[bool],
     mut on_payment: impl FnMut(PaymentFact),
     findings: &mut Vec<Finding>,
 ) -> Result<PaymentFileCounts, InputError> {
@@ -45,6 +47,9 @@ pub fn read_payments(
     };
     let mut seen: FnvHashMap<Box<str>, RowRef> = FnvHashMap::default();
     for (file_index, path) in paths.iter().enumerate() {
+        if skip.get(file_index).copied().unwrap_or(false) {
+            continue;
+        }
         let mut t = Table::open(path, &["payments", "payment"])?;
         t.require(&REQUIRED)?;
         for u in t.unknown_columns(&REQUIRED) {
@@ -197,12 +202,14 @@ const BATCH: usize = 4096;
 /// the counts and findings come back at the end.
 pub fn read_payments_in_batches(
     paths: &[PathBuf],
+    skip: &[bool],
     tx: SyncSender<Vec<PaymentFact>>,
 ) -> Result<(PaymentFileCounts, Vec<Finding>), InputError> {
     let mut findings = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
     let counts = read_payments(
         paths,
+        skip,
         |p| {
             batch.push(p);
             if batch.len() == BATCH {
@@ -239,7 +246,7 @@ mod tests {
         .unwrap();
         let mut got = Vec::new();
         let mut findings = Vec::new();
-        let counts = read_payments(&[p], |f| got.push(f), &mut findings).unwrap();
+        let counts = read_payments(&[p], &[], |f| got.push(f), &mut findings).unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[1].member_id, None);
         assert_eq!(got[1].amount, Money::parse("-12.50").unwrap());

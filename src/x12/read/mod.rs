@@ -15,3 +15,20 @@ pub use tokenizer::{
     ISA_LEN, MAX_ELEMENTS, MAX_SEGMENT_LEN, Position, Segment, SegmentIdShape, TokenError,
     TokenProblem, Tokenizer,
 };
+
+/// Whether a file holds X12 rather than a table: after an optional UTF-8 byte-order mark and
+/// white space, it starts with `ISA`. Decided by content, so an 835 saved as `.txt` is still read
+/// as one.
+pub fn looks_like_x12(path: &std::path::Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(512);
+    std::fs::File::open(path)?
+        .take(512)
+        .read_to_end(&mut head)?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    Ok(body[start..].starts_with(b"ISA"))
+}

@@ -438,7 +438,10 @@ fn clp(at: &At<'_>) -> Result<(ClaimPayment, bool), ReadError> {
 
 /// SVC: the service payment; whether that is all it says.
 fn svc(at: &At<'_>) -> Result<(ServicePayment, bool), ReadError> {
+    let position = at.position();
     let service = ServicePayment {
+        segment: position.number,
+        offset: position.offset,
         procedure: procedure(at, 1)?,
         charge: at.money(2)?,
         paid: at.money(3)?,
