@@ -95,6 +95,20 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     g.say(&format!(
         "   ecm --config {cfg} claims {enc} --out my-claims   # bill it yourself"
     ));
+    g.say(&format!(
+        "   ecm --config {cfg} invoice {enc} --out my-invoices   # invoices instead of claims"
+    ));
+    if let Some(file) = s.payers.iter().find_map(|p| p.file.as_ref()) {
+        let first_837 = d.claims_dir.join(file);
+        g.say(&format!(
+            "   ecm check {}          # check an 837P against the guide",
+            first_837.display()
+        ));
+        g.say(&format!(
+            "   ecm render {}         # read it segment by segment",
+            first_837.display()
+        ));
+    }
     g.say("   ecm codes                                  # the code set and where each row comes from");
     g.say("   ecm rules                                  # every rule id and its fix");
     Ok(Outcome::Clean)
