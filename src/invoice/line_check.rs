@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// The billing provider as an invoice line names it (the 837's 2010AA).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -47,7 +47,7 @@ pub struct CheckedLine<'cs> {
     pub source: RowRef,
     pub invoice_number: String,
     /// Shared by the lines of one provider block.
-    pub provider: Rc<ProviderParty>,
+    pub provider: Arc<ProviderParty>,
     pub line_id: String,
     pub member: Member,
     pub service_date: NaiveDate,
@@ -333,7 +333,7 @@ pub fn check_line<'cs>(
 pub struct ProviderMemo {
     key: String,
     scratch: String,
-    party: Option<Rc<ProviderParty>>,
+    party: Option<Arc<ProviderParty>>,
     transliterations: Vec<FieldTransliteration>,
 }
 
@@ -352,7 +352,7 @@ fn provider(
     c: &mut FieldChecker,
     cols: &InvoiceColumns,
     memo: &mut ProviderMemo,
-) -> Option<Rc<ProviderParty>> {
+) -> Option<Arc<ProviderParty>> {
     memo.scratch.clear();
     for f in PROVIDER_FIELDS {
         memo.scratch.push_str(c.raw(cols.at(f)));
@@ -366,7 +366,7 @@ fn provider(
         return Some(p.clone());
     }
     let before = c.transliterations.len();
-    let party = check_provider(c, cols).map(Rc::new);
+    let party = check_provider(c, cols).map(Arc::new);
     std::mem::swap(&mut memo.key, &mut memo.scratch);
     memo.party = party.clone();
     memo.transliterations = c.transliterations[before..].to_vec();

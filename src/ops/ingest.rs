@@ -21,7 +21,7 @@ use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
 use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
 use crate::invoice::line_check::{
-    CheckedLine, LineContext, ProviderMemo, ProviderParty, check_line,
+    CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
@@ -37,6 +37,10 @@ use std::path::{Path, PathBuf};
 
 /// The encounter file.
 pub const ENCOUNTERS_FILE: &str = "encounters.837";
+
+/// Lines read and checked per batch handed from the reading thread to the one that runs the
+/// checks across lines.
+const LINE_BATCH: usize = 1024;
 
 /// How many rejections a run hands back for the terminal; `rejects.csv` holds every one.
 pub const REJECTS_KEPT: usize = 1000;
@@ -318,54 +322,75 @@ pub fn run_ingest(
             file: &files[fi],
             file_index: fi as u16,
         };
-        let mut n = 0u64;
-        let mut memo = ProviderMemo::default();
-        while let Some(rec) = table.next_record() {
-            let rec = rec?;
-            lines_read += 1;
-            n += 1;
-            if n.is_multiple_of(8192) {
-                progress(done_before + table.position(), total);
-            }
-            let checked = check_line(&rec, &cols, &ctx, &mut memo);
-            transliterations.add(&checked.transliterations);
-            let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
-                checked.findings.into_iter().partition(Finding::is_error);
-            warnings.extend(warns);
-            if let Some(line) = &checked.line {
-                errors.extend(batch_checks(
-                    line,
-                    &ctx,
-                    roster.as_ref(),
-                    &ledger,
-                    req.ledger.is_some(),
-                    &accepted,
-                ));
-            }
-            match checked.line {
-                Some(line) if errors.is_empty() => accept(line, &mut accepted, &mut ledger),
-                _ => {
-                    lines_rejected += 1;
-                    *rejected_by_provider
-                        .entry(checked.provider_npi.clone())
-                        .or_default() += 1;
-                    for finding in errors {
-                        tally.add(finding.rule, fi as u16, finding.row);
-                        let r = Reject {
-                            finding,
-                            invoice_number: checked.invoice_number.clone(),
-                            provider_npi: checked.provider_npi.clone(),
-                        };
-                        write_reject(&mut rejects_out, &r).map_err(rejects_err)?;
-                        reject_rows += 1;
-                        if rejects.len() < REJECTS_KEPT {
-                            rejects.push(r);
+        let size = table.size;
+        // Lines are read and checked on their own (CSV parsing, field, contract and code-set
+        // checks) on a second thread, in batches; this one runs the checks across lines
+        // (roster, duplicates, ledger) in file order and writes the rejects.
+        let read = pipeline(
+            4,
+            |send| -> Result<(), InputError> {
+                let mut memo = ProviderMemo::default();
+                let mut batch = Vec::with_capacity(LINE_BATCH);
+                while let Some(rec) = table.next_record() {
+                    batch.push(check_line(&rec?, &cols, &ctx, &mut memo));
+                    if batch.len() == LINE_BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(LINE_BATCH));
+                        if !send((full, table.position())) {
+                            return Ok(());
                         }
                     }
                 }
-            }
-        }
-        done_before += table.size;
+                if !batch.is_empty() {
+                    send((batch, table.position()));
+                }
+                Ok(())
+            },
+            |(batch, position): (Vec<CheckedRow>, u64)| -> Result<(), IngestError> {
+                progress(done_before + position, total);
+                for checked in batch {
+                    lines_read += 1;
+                    transliterations.add(&checked.transliterations);
+                    let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
+                        checked.findings.into_iter().partition(Finding::is_error);
+                    warnings.extend(warns);
+                    if let Some(line) = &checked.line {
+                        errors.extend(batch_checks(
+                            line,
+                            &ctx,
+                            roster.as_ref(),
+                            &ledger,
+                            req.ledger.is_some(),
+                            &accepted,
+                        ));
+                    }
+                    match checked.line {
+                        Some(line) if errors.is_empty() => accept(line, &mut accepted, &mut ledger),
+                        _ => {
+                            lines_rejected += 1;
+                            *rejected_by_provider
+                                .entry(checked.provider_npi.clone())
+                                .or_default() += 1;
+                            for finding in errors {
+                                tally.add(finding.rule, fi as u16, finding.row);
+                                let r = Reject {
+                                    finding,
+                                    invoice_number: checked.invoice_number.clone(),
+                                    provider_npi: checked.provider_npi.clone(),
+                                };
+                                write_reject(&mut rejects_out, &r).map_err(rejects_err)?;
+                                reject_rows += 1;
+                                if rejects.len() < REJECTS_KEPT {
+                                    rejects.push(r);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        read?;
+        done_before += size;
         progress(done_before, total);
     }
     rejects_out.flush().map_err(|e| rejects_err(e.into()))?;
