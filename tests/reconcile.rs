@@ -942,11 +942,11 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("RCN-"))
         .collect();
-    // The 835 rules are provoked by the X12 tests below.
+    // The 835 rules and RCN-019 are provoked by the X12 tests below.
     let provoked: BTreeSet<&str> = want
         .iter()
         .map(|w| w.0)
-        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018"])
+        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019"])
         .collect();
     assert_eq!(catalogue, provoked);
     // M1's January: P4 once (its repeat is refused), the refused rows never paid anything.
@@ -1726,6 +1726,76 @@ fn an_837_gives_the_same_encounters_as_the_csv_it_was_written_from() {
             );
         }
     }
+}
+
+/// The same encounters given as the CSV, as the 837 written from it, and as a second copy of that
+/// 837 are counted once: member-months, summary and 835 matches are those of the CSV alone; each
+/// of the 8 837 lines repeats an encounter (member id and encounter id) already read, the first 4
+/// from the table, the copy's 4 from the table too (tables are remembered first), and each gets an
+/// RCN-019 warning naming its claim and line.
+#[test]
+fn an_encounter_given_in_a_csv_and_in_837s_is_counted_once() {
+    let csv = tempfile::tempdir().unwrap();
+    let from_csv = run_x12(csv.path(), &["encounters.csv"], &["remit.835"]);
+    from_csv.ok_with(1);
+
+    let d = tempfile::tempdir().unwrap();
+    copy_x12_fixture(d.path());
+    claims_837(d.path(), "encounters.csv", "all.837", (4, 4));
+    std::fs::copy(d.path().join("all.837"), d.path().join("again.837")).unwrap();
+    let r = run_x12(
+        d.path(),
+        &["encounters.csv", "all.837", "again.837"],
+        &["remit.835"],
+    );
+    r.ok_with(1);
+    for f in ["member-months.csv", "summary.csv", "payments-835.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(from_csv.out.join(f)).unwrap(),
+            std::fs::read_to_string(r.out.join(f)).unwrap(),
+            "{f} differs from the CSV's"
+        );
+    }
+    let x12 = &r.json()["run"]["encounter_files"]["x12"];
+    let n = |k: &str| x12[k].as_u64().unwrap();
+    assert_eq!(
+        (n("lines_read"), n("lines_used"), n("lines_repeated")),
+        (8, 0, 8)
+    );
+    let repeats: Vec<Row> = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-019")
+        .collect();
+    assert_eq!(repeats.len(), 8);
+    assert_eq!(repeats[0]["severity"], "warning");
+    assert_eq!(repeats[0]["field"], "REF*6R");
+    assert!(
+        repeats[0]["message"].contains("already read from an encounter table"),
+        "{:?}",
+        repeats[0]
+    );
+
+    // Without the table, the copy's lines repeat the first 837's.
+    std::fs::remove_dir_all(d.path().join("out")).unwrap();
+    let r = run_x12(d.path(), &["all.837", "again.837"], &["remit.835"]);
+    r.ok_with(1);
+    let x12 = &r.json()["run"]["encounter_files"]["x12"];
+    let n = |k: &str| x12[k].as_u64().unwrap();
+    assert_eq!(
+        (n("lines_read"), n("lines_used"), n("lines_repeated")),
+        (8, 4, 4)
+    );
+    assert_eq!(
+        std::fs::read_to_string(from_csv.out.join("member-months.csv")).unwrap(),
+        std::fs::read_to_string(r.out.join("member-months.csv")).unwrap()
+    );
+    let repeats = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-019")
+        .count();
+    assert_eq!(repeats, 4);
 }
 
 /// A replacement or void 837 claim takes the place of the lines read before of the claim it

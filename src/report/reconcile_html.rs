@@ -300,13 +300,14 @@ fn inputs(h: &mut String, info: &RunInfo) {
     if let Some(x) = &info.encounter_files.x12 {
         let _ = writeln!(
             h,
-            "<tr><td>837 service lines {}</td><td class=\"num\">{}</td><td class=\"num\">0</td><td>{} used as encounters; left out: {} to other payers, {} of void claims, {} not ECM lines</td></tr>",
+            "<tr><td>837 service lines {}</td><td class=\"num\">{}</td><td class=\"num\">0</td><td>{} used as encounters; left out: {} to other payers, {} of void claims, {} not ECM lines, {} repeating an encounter already read</td></tr>",
             escape(&x.files.join(", ")),
             x.lines_read,
             x.lines_used,
             x.lines_other_plan,
             x.lines_voided,
             x.lines_not_ecm,
+            x.lines_repeated,
         );
     }
     if let Some(x) = &info.remittances {

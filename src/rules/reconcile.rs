@@ -166,6 +166,15 @@ pub static RCN_REPEATED_REMITTANCE: Rule = Rule {
     fix: "Give each 835 once; the repeat is left out so its money is not counted twice. A payment really made twice has its own trace number.",
 };
 
+/// RCN-019: the same encounter was given twice.
+pub static RCN_REPEATED_ENCOUNTER: Rule = Rule {
+    id: "RCN-019",
+    severity: Severity::Warning,
+    applies_to: "837 service line",
+    title: "the encounter (member and encounter id) was already read from an encounter table or an earlier 837 line",
+    fix: "Nothing to do if both files describe the same service: it is counted once, as first read (tables before 837 files). If they are two services, give them different encounter ids (REF*6R) at the source.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &RCN_MISSING_FIELD,
@@ -186,4 +195,5 @@ pub(super) static RULES: &[&Rule] = &[
     &RCN_MODIFIERS_DROPPED,
     &RCN_NO_PAYEE_NPI,
     &RCN_REPEATED_REMITTANCE,
+    &RCN_REPEATED_ENCOUNTER,
 ];

@@ -5,12 +5,12 @@
 use super::ReconcileError;
 use crate::codeset::CodeSet;
 use crate::coding::code_line;
-use crate::digest::FnvHashMap;
+use crate::digest::{FnvHashMap, FnvHashSet};
 use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
 use crate::reconcile::{EncounterFact, EncounterKind};
-use crate::rules::Finding;
+use crate::rules::{self, Finding};
 use crate::x12::read::read_837_file;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,9 @@ pub struct Claim837Counts {
     pub lines_withdrawn: u64,
     /// Lines whose code and modifiers are no ECM combination of the code set on their date.
     pub lines_not_ecm: u64,
+    /// Lines of an encounter (member id and encounter id) already read from an encounter table or
+    /// an earlier 837 line still in force: counted once, as first read (RCN-019).
+    pub lines_repeated: u64,
 }
 
 /// The roster as an X12 file: the message to show; `None` when it is a table.
@@ -89,6 +92,10 @@ pub fn read_encounter_facts(
         .map(|(i, p)| (u16::try_from(i).unwrap_or(u16::MAX), p.clone()))
         .collect();
     let table_paths: Vec<PathBuf> = tables.iter().map(|t| t.1.clone()).collect();
+    // With 837 files in the mix, the tables' encounters are remembered (member id, encounter id)
+    // so the same encounter in an 837 is counted once.
+    let any_x12 = is_x12.contains(&true);
+    let mut table_keys: FnvHashSet<(Box<str>, Box<str>)> = FnvHashSet::default();
     let mut counts = if table_paths.is_empty() {
         EncounterFileCounts::default()
     } else {
@@ -100,6 +107,12 @@ pub fn read_encounter_facts(
                 fact.source.file = tables
                     .get(fact.source.file as usize)
                     .map_or(u16::MAX, |t| t.0);
+                if any_x12 {
+                    table_keys.insert((
+                        fact.member_id.as_str().into(),
+                        fact.encounter_id.as_str().into(),
+                    ));
+                }
                 on_fact(fact)
             },
             &mut on_finding,
@@ -107,13 +120,15 @@ pub fn read_encounter_facts(
         )?
     };
     counts.files = paths.iter().map(|p| p.display().to_string()).collect();
-    if is_x12.contains(&true) {
+    if any_x12 {
         counts.x12 = Some(read_837_facts(
             paths,
             is_x12,
             ctx.codeset,
             plan_payer_id,
+            &table_keys,
             on_fact,
+            on_finding,
         )?);
     }
     Ok(counts)
@@ -125,17 +140,23 @@ pub fn read_encounter_facts(
 /// (2010AA) names the ECM provider. A replacement or void claim takes away the lines read before
 /// of the claim it corrects (REF*F8, else its own CLM01, which our writer keeps), and a
 /// replacement's lines stand in their place; so the facts are handed on once every file is read.
+/// A line of an encounter (member id, encounter id) in `table_keys` or among the lines in force
+/// is counted once: the repeat is left out with an RCN-019 warning.
 fn read_837_facts(
     paths: &[PathBuf],
     is_x12: &[bool],
     codeset: &CodeSet,
     plan_payer_id: &str,
+    table_keys: &FnvHashSet<(Box<str>, Box<str>)>,
     on_fact: impl FnMut(EncounterFact),
+    mut on_finding: impl FnMut(Finding),
 ) -> Result<Claim837Counts, ReconcileError> {
     let mut c = Claim837Counts::default();
     // The facts in reading order (`None` once withdrawn), and each claim's, by CLM01.
     let mut facts: Vec<Option<EncounterFact>> = Vec::new();
     let mut by_claim: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
+    // Where each encounter (member id, encounter id) read from an 837 sits in `facts`.
+    let mut by_encounter: FnvHashMap<(Box<str>, Box<str>), usize> = FnvHashMap::default();
     for (i, path) in paths.iter().enumerate() {
         if !is_x12.get(i).copied().unwrap_or(false) {
             continue;
@@ -159,7 +180,11 @@ fn read_837_facts(
                             && s.payer_id == plan_payer_id
                         {
                             for at in by_claim.remove(&key).unwrap_or_default() {
-                                if facts[at].take().is_some() {
+                                if let Some(gone) = facts[at].take() {
+                                    by_encounter.remove(&(
+                                        gone.member_id.as_str().into(),
+                                        gone.encounter_id.as_str().into(),
+                                    ));
                                     c.lines_withdrawn += 1;
                                     c.lines_used -= 1;
                                 }
@@ -187,13 +212,42 @@ fn read_837_facts(
                                 c.lines_not_ecm += 1;
                                 continue;
                             };
+                            let encounter_id = line
+                                .control_number
+                                .clone()
+                                .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1));
+                            let ekey: (Box<str>, Box<str>) =
+                                (s.member_id.as_str().into(), encounter_id.as_str().into());
+                            let earlier = if table_keys.contains(&ekey) {
+                                Some("an encounter table".to_string())
+                            } else {
+                                by_encounter
+                                    .get(&ekey)
+                                    .map(|_| "an earlier 837 line".to_string())
+                            };
+                            if let Some(earlier) = earlier {
+                                c.lines_repeated += 1;
+                                on_finding(Finding {
+                                    rule: &rules::RCN_REPEATED_ENCOUNTER,
+                                    file: path.display().to_string(),
+                                    row: 0,
+                                    encounter_id: Some(encounter_id),
+                                    field: Some("REF*6R".into()),
+                                    message: format!(
+                                        "claim {} line {} ({} on {}) repeats an encounter already read from {earlier}; counted once",
+                                        claim.claim_id,
+                                        n + 1,
+                                        line.hcpcs,
+                                        line.service_date
+                                    ),
+                                });
+                                continue;
+                            }
                             c.lines_used += 1;
+                            by_encounter.insert(ekey, facts.len());
                             by_claim.entry(key.clone()).or_default().push(facts.len());
                             facts.push(Some(EncounterFact {
-                                encounter_id: line
-                                    .control_number
-                                    .clone()
-                                    .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1)),
+                                encounter_id,
                                 member_id: s.member_id.clone(),
                                 date: line.service_date,
                                 kind,

@@ -235,7 +235,19 @@ pub fn run_reconcile(
                                 .unwrap_or_default(),
                             row: fact.source.row,
                             encounter_id: Some(fact.encounter_id),
-                            field: Some("service_date".into()),
+                            // An 837 line's date is its DTP*472; a table row's, service_date.
+                            field: Some(
+                                if encounter_is_x12
+                                    .get(fact.source.file as usize)
+                                    .copied()
+                                    .unwrap_or(false)
+                                {
+                                    "DTP*472"
+                                } else {
+                                    "service_date"
+                                }
+                                .into(),
+                            ),
                             message: format!(
                                 "{} ({} on {})",
                                 why.describe(),
