@@ -59,6 +59,7 @@ fn data() -> &'static Data {
             force: false,
             codeset: &codeset,
             invoices: false,
+            shape: Default::default(),
         })
         .expect("synth writes its data set");
         let config = Config::load(&dir.path().join("ecm.toml")).expect("synth's config loads");

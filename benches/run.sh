@@ -59,14 +59,15 @@ bench() {
   echo "$name $size: $wall, $rss"
 }
 
-# One data set: synth at MEMBERS x 12 months into $work/NAME (reused when already there).
+# One data set: synth at MEMBERS x 12 months (SHAPE, default growing) into $work/NAME (reused
+# when already there).
 make_data() {
-  local name=$1 members=$2 d="$work/$1"
-  if [ ! -f "$d/encounters.csv" ] || [ "$(cat "$d/.members" 2>/dev/null)" != "$members" ]; then
+  local name=$1 members=$2 shape=${3:-growing} d="$work/$1"
+  if [ ! -f "$d/encounters.csv" ] || [ "$(cat "$d/.members" 2>/dev/null)" != "$members $shape" ]; then
     rm -rf "$d"
-    "$ecm" -q synth --members "$members" --months 12 --seed 1 --out "$d" --invoices \
+    "$ecm" -q synth --members "$members" --months 12 --seed 1 --shape "$shape" --out "$d" --invoices \
       || die "synth of $members members failed"
-    echo "$members" >"$d/.members"
+    echo "$members $shape" >"$d/.members"
   fi
 }
 
@@ -131,19 +132,19 @@ if [ "${TARGETS:-1}" = 1 ]; then
     "$ecm" -q --config "$d/ecm.toml" --as-of "$(as_of "$d")" reconcile --roster "$d/roster.csv" --payments "$d/payments.csv" \
     --encounters "$d/encounters.csv" --out "$d/reconcile" --force
   sed -i "\$s/ | target | / | target ($(rows "$d/reconcile/member-months.csv") member-months) | /" "$table"
-  # reconcile at the issue's encounter count: about 5 M encounters (446,000 members), the 12
-  # months of 2025.
-  make_data rec5m 446000
-  d5="$work/rec5m"
-  bench reconcile "target-5m" "446000 members, 2025-01..2025-12: $(rows "$d5/roster.csv") roster rows, $(rows "$d5/payments.csv") payments, $(rows "$d5/encounters.csv") encounters" -- \
+  # reconcile at the issue's load: 100,000 members enrolled through the 12 months of 2025
+  # (synth --shape caseload), about 5 M encounters and 1.2 M payments.
+  make_data rec-caseload 100000 caseload
+  d5="$work/rec-caseload"
+  bench reconcile "target-caseload" "100000 members (caseload), 2025-01..2025-12: $(rows "$d5/roster.csv") roster rows, $(rows "$d5/payments.csv") payments, $(rows "$d5/encounters.csv") encounters" -- \
     "$ecm" -q --config "$d5/ecm.toml" --as-of "$(as_of "$d5")" reconcile --roster "$d5/roster.csv" --payments "$d5/payments.csv" \
     --encounters "$d5/encounters.csv" --from 2025-01 --to 2025-12 --out "$d5/reconcile" --force
-  sed -i "\$s/ | target-5m | / | target ($(rows "$d5/reconcile/member-months.csv") member-months) | /" "$table"
+  sed -i "\$s/ | target-caseload | / | target ($(rows "$d5/reconcile/member-months.csv") member-months) | /" "$table"
   # The same reconciliation in DuckDB SQL on the same CSVs (DUCKDB=0 skips it).
   if [ "${DUCKDB:-1}" = 1 ]; then
     [ -x target/duckdb-venv/bin/python ] || benches/duckdb/setup.sh || die "benches/duckdb/setup.sh failed"
     ECM="$ecm" WORK="$d/duckdb-bench" benches/duckdb/run.sh "$d" | tee "$out/duckdb.md"
-    FROM=2025-01 TO=2025-12 ECM="$ecm" WORK="$d5/duckdb-bench" benches/duckdb/run.sh "$d5" | tee "$out/duckdb-5m.md"
+    FROM=2025-01 TO=2025-12 ECM="$ecm" WORK="$d5/duckdb-bench" benches/duckdb/run.sh "$d5" | tee "$out/duckdb-caseload.md"
   fi
 fi
 echo "Wrote $table"

@@ -2,8 +2,8 @@
 //! every good row and rejects every bad row with the rule truth.json names, and that payments.csv
 //! differs from what the contracts call for exactly where truth.json says.
 //!
-//! `ecm claims` is not wired on this branch yet; `ecm map` runs the same intake and coding rules,
-//! so the billing checks go through it (switch to claims + rejects.csv once claims is merged).
+//! The billing checks go through `ecm map`, which runs the same intake and coding as `ecm claims`
+//! and prints every row's outcome.
 
 use assert_cmd::Command;
 use chrono::{Datelike, NaiveDate};
@@ -294,7 +294,7 @@ fn existing_files_need_force_and_bad_arguments_write_nothing() {
 fn payments_differ_from_the_contracts_exactly_where_truth_says() {
     let d = tempfile::tempdir().unwrap();
     synth(d.path(), "400", "9", "5", &["--bad-rate", "0.05"]);
-    check_payments(d.path());
+    check_payments(d.path(), 6);
     // From ECM's first month: no one enrolled before the period, early go-live dates.
     let d = tempfile::tempdir().unwrap();
     synth(
@@ -304,10 +304,79 @@ fn payments_differ_from_the_contracts_exactly_where_truth_says() {
         "8",
         &["--bad-rate", "0.3", "--start", "2022-01"],
     );
-    check_payments(d.path());
+    check_payments(d.path(), 6);
 }
 
-fn check_payments(dir: &Path) {
+/// `--shape caseload`: every member is the plan's and on its roster with one span that started
+/// before the period (2 % end in its last two months), about four services a month and no outreach,
+/// and the payments still differ from the contracts exactly where truth.json says.
+#[test]
+fn a_caseload_is_the_plans_members_enrolled_through_the_period() {
+    let d = tempfile::tempdir().unwrap();
+    synth(
+        d.path(),
+        "500",
+        "12",
+        "4",
+        &["--shape", "caseload", "--bad-rate", "0.01"],
+    );
+    let t = truth(d.path());
+    assert_eq!(t["shape"], "caseload");
+    let first: NaiveDate = t["period"]["from"].as_str().unwrap().parse().unwrap();
+    let last: NaiveDate = t["period"]["to"].as_str().unwrap().parse().unwrap();
+    let (_, roster) = csv_rows(&d.path().join("roster.csv"));
+    assert_eq!(roster.len(), 500, "one span per member");
+    let mut ended = 0;
+    for r in &roster {
+        let start: NaiveDate = r[2].parse().unwrap();
+        assert!(start < first, "{r:?}");
+        if !r[3].is_empty() {
+            let end: NaiveDate = r[3].parse().unwrap();
+            assert!(
+                end > last - chrono::Duration::days(61) && end < last,
+                "{r:?}"
+            );
+            ended += 1;
+        }
+    }
+    assert!((1..=30).contains(&ended), "{ended} of 500 spans ended");
+    let (header, enc) = csv_rows(&d.path().join("encounters.csv"));
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let plan = t["plan_payer"].as_str().unwrap();
+    let bad: BTreeSet<u64> = t["bad_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["row"].as_u64().unwrap())
+        .collect();
+    let good = enc
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !bad.contains(&(*i as u64 + 2)))
+        .map(|(_, r)| r);
+    for r in good {
+        assert_eq!(r[col("payer")], plan, "{r:?}");
+        assert_ne!(r[col("activity")], "outreach", "{r:?}");
+    }
+    // Mean 4.15 a month: 500 members x 12 months, less the ended months.
+    let per_month = enc.len() as f64 / 6000.0;
+    assert!((3.8..4.5).contains(&per_month), "{per_month} a month");
+    // No outreach, so no outreach over the cap.
+    check_payments(d.path(), 5);
+
+    // The default shape is another data set.
+    let g = tempfile::tempdir().unwrap();
+    synth(g.path(), "500", "12", "4", &["--bad-rate", "0.01"]);
+    assert!(truth(g.path()).get("shape").is_none());
+    assert_ne!(
+        std::fs::read(g.path().join("roster.csv")).unwrap(),
+        std::fs::read(d.path().join("roster.csv")).unwrap()
+    );
+}
+
+/// Checks payments.csv against the contracts and truth.json, which must name at least
+/// `min_kinds` kinds of payment error.
+fn check_payments(dir: &Path, min_kinds: usize) {
     let t = truth(dir);
     let config = Config::load(&dir.join("ecm.toml")).unwrap();
     let plan = t["plan_payer"].as_str().unwrap();
@@ -463,5 +532,5 @@ fn check_payments(dir: &Path) {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert!(kinds.len() >= 6, "{kinds:?}");
+    assert!(kinds.len() >= min_kinds, "{kinds:?}");
 }

@@ -1,7 +1,7 @@
 //! `ecm synth`: a synthetic data set with no real person in it.
 
 use super::{CliError, Globals, Outcome};
-use crate::synth::{SynthRequest, parse_rate, parse_start, run_synth};
+use crate::synth::{Shape, SynthRequest, parse_rate, parse_start, run_synth};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -49,6 +49,12 @@ pub struct Args {
     /// organisation that delivered each (the form `ecm invoice` writes and `ecm ingest` reads).
     #[arg(long)]
     pub invoices: bool,
+    /// The enrolled population: `growing` (members referred across the period, outreach before
+    /// enrollment, about 11 encounters per member over 12 months) or `caseload` (every member the
+    /// plan's, enrolled through the period, about four services a month: members x months
+    /// member-months, the reconciliation benchmark's load)
+    #[arg(long, value_enum, default_value = "growing")]
+    pub shape: Shape,
     /// Replace existing output files.
     #[arg(long)]
     pub force: bool,
@@ -67,6 +73,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         force: a.force,
         codeset: &codeset,
         invoices: a.invoices,
+        shape: a.shape,
     };
     let s = run_synth(&req).map_err(CliError::from_display)?;
     g.say(&format!(

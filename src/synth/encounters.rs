@@ -290,7 +290,12 @@ fn enrolled_services(
     while month <= to {
         let a = from.max(month);
         let b = to.min(add_months(month, 1).pred_opt().expect("in range"));
-        let mut n = rng.weighted(&[(0u32, 20), (1, 50), (2, 22), (3, 6), (4, 2)]);
+        let mut n = if world.caseload {
+            // About four a month (mean 4.15).
+            rng.weighted(&[(2u32, 10), (3, 20), (4, 30), (5, 25), (6, 15)])
+        } else {
+            rng.weighted(&[(0u32, 20), (1, 50), (2, 22), (3, 6), (4, 2)])
+        };
         if first_month && new_enrollment && span.is_some() {
             // A new enrollment opens with the comprehensive assessment.
             let d = plus_days(a, rng.range(0, 7)).min(b);

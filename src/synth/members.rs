@@ -163,15 +163,22 @@ impl Member {
 /// Generates member `index` from its own random stream.
 pub fn generate(world: &World, index: u64, rng: &mut Rng) -> Member {
     let period = world.period;
-    let payer = rng.weighted(&[
-        (0usize, PAYERS[0].weight),
-        (1, PAYERS[1].weight),
-        (2, PAYERS[2].weight),
-    ]);
-    // Three in ten were already enrolled when the period began (when ECM existed by then).
+    let payer = if world.caseload {
+        super::config::PLAN_PAYER
+    } else {
+        rng.weighted(&[
+            (0usize, PAYERS[0].weight),
+            (1, PAYERS[1].weight),
+            (2, PAYERS[2].weight),
+        ])
+    };
+    // Three in ten were already enrolled when the period began (when ECM existed by then); in a
+    // caseload, everyone was (or, in ECM's first month, is from its first day).
     let earliest_existing = plus_days(period.first, -540).max(ECM_START);
-    let existing = period.first > ECM_START && rng.chance(3000);
-    let reference = if existing {
+    let existing = period.first > ECM_START && (world.caseload || rng.chance(3000));
+    let reference = if world.caseload && !existing {
+        period.first
+    } else if existing {
         let back = days_between(earliest_existing, period.first);
         plus_days(period.first, -rng.range(1, back))
     } else {
@@ -203,7 +210,7 @@ pub fn generate(world: &World, index: u64, rng: &mut Rng) -> Member {
         .then(|| places::address(rng));
 
     let mut outreach = Vec::new();
-    let first_start = if existing {
+    let first_start = if existing || world.caseload {
         reference
     } else {
         outreach = outreach_dates(rng, reference, period.last);
@@ -222,8 +229,17 @@ pub fn generate(world: &World, index: u64, rng: &mut Rng) -> Member {
         pof.ages.1 <= 20,
     )];
     let mut retro_tail_end = None;
-    // A third of spans end within the period.
-    if rng.chance(3300) {
+    if world.caseload {
+        // 2 % end in the period's last two months, half of them retroactively.
+        if rng.chance(200) {
+            let end = plus_days(period.last, -rng.range(1, 60));
+            spans[0].end = Some(end);
+            if rng.chance(5000) {
+                retro_tail_end = Some(plus_days(end, rng.range(1, 30)).min(period.last));
+            }
+        }
+    } else if rng.chance(3300) {
+        // A third of spans end within the period.
         let end = plus_days(first_start.max(period.first), rng.range(30, 400));
         if end < period.last {
             spans[0].end = Some(end);

@@ -68,6 +68,23 @@ pub struct SynthRequest<'a> {
     pub codeset: &'a CodeSet,
     /// Also write the plan's members' good rows as providers' invoices (`invoices.csv`).
     pub invoices: bool,
+    /// A plan's steady caseload instead of a programme being built up: see [`Shape::Caseload`].
+    pub shape: Shape,
+}
+
+/// The shape of the enrolled population.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Shape {
+    /// Members referred across the period (outreach attempts first, then enrollment), a third of
+    /// enrollments ending within it, re-enrollments and provider changes, members of three plans,
+    /// about one service a month: about 11 encounters per member over 12 months.
+    #[default]
+    Growing,
+    /// Every member the reconciling plan's, enrolled before the period and through it (2 % end in
+    /// its last two months, half of those terminated retroactively), served about four times a
+    /// month: members x months member-months, about 50 encounters per member over 12 months, one
+    /// PMPM payment per member-month. The load the reconciliation target names.
+    Caseload,
 }
 
 /// What was written.
@@ -144,7 +161,8 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
         return Err(SynthError::Invalid("--bad-rate must be from 0 to 1".into()));
     }
     let period = Period::new(req.start, req.months);
-    let world = World::new(req.seed, period, req.codeset);
+    let mut world = World::new(req.seed, period, req.codeset);
+    world.caseload = req.shape == Shape::Caseload;
     let mut names: Vec<String> = FILES.iter().map(|f| f.to_string()).collect();
     if req.invoices {
         names.push(invoices::INVOICES_FILE.to_string());
@@ -186,6 +204,7 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
         months: req.months,
         start: period::month_key(period.first),
         bad_rate: rate_text(req.bad_rate_ppm),
+        shape: (req.shape == Shape::Caseload).then_some("caseload"),
         period: truth::Period {
             from: period.first.to_string(),
             to: period.last.to_string(),

@@ -23,6 +23,9 @@ pub struct Header<'a> {
     pub months: u32,
     pub start: String,
     pub bad_rate: String,
+    /// `caseload` when the run was asked for one (absent for the default, `growing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<&'static str>,
     pub period: Period,
     /// Run `ecm claims`/`map` with this `--as-of` and every good row is billable.
     pub as_of: String,

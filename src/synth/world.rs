@@ -37,6 +37,9 @@ pub struct World<'a> {
     /// A service date inside ECM's life on which some Population of Focus was not yet live, and
     /// that population: what a row breaking rule ENC-016 needs.
     pub pof_not_live: Option<(NaiveDate, String)>,
+    /// Members are a steady caseload of the plan (`--shape caseload`), not referred across the
+    /// period.
+    pub caseload: bool,
 }
 
 impl<'a> World<'a> {
@@ -95,6 +98,7 @@ impl<'a> World<'a> {
             early,
             combinable_programs,
             pof_not_live,
+            caseload: false,
         }
     }
 
