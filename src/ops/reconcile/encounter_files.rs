@@ -11,7 +11,7 @@ use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
 use crate::reconcile::{EncounterFact, EncounterKind};
 use crate::rules::{self, Finding};
-use crate::x12::read::read_837_file;
+use crate::x12::read::{ReadError, ReadProblem, Reader837};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -163,100 +163,98 @@ fn read_837_facts(
         }
         c.files.push(path.display().to_string());
         let file = u16::try_from(i).unwrap_or(u16::MAX);
-        for doc in read_837_file(path)? {
-            for t in &doc.transactions {
-                let provider = Npi::parse(&t.billing_provider.npi).ok();
-                for s in &t.subscribers {
-                    let claims = s
-                        .claims
-                        .iter()
-                        .chain(s.patients.iter().flat_map(|p| &p.claims));
-                    for claim in claims {
-                        let key = claim
-                            .original_reference
+        // One transaction set at a time, so memory holds the facts, not the files.
+        let mut reader = open_837(path)?;
+        while let Some((_, _, t)) = reader.next_transaction().map_err(|e| e.in_file(path))? {
+            let provider = Npi::parse(&t.billing_provider.npi).ok();
+            for s in &t.subscribers {
+                let claims = s
+                    .claims
+                    .iter()
+                    .chain(s.patients.iter().flat_map(|p| &p.claims));
+                for claim in claims {
+                    let key = claim
+                        .original_reference
+                        .clone()
+                        .unwrap_or_else(|| claim.claim_id.clone());
+                    if claim.frequency != ClaimFrequency::Original && s.payer_id == plan_payer_id {
+                        for at in by_claim.remove(&key).unwrap_or_default() {
+                            if let Some(gone) = facts[at].take() {
+                                by_encounter.remove(&(
+                                    gone.member_id.as_str().into(),
+                                    gone.encounter_id.as_str().into(),
+                                ));
+                                c.lines_withdrawn += 1;
+                                c.lines_used -= 1;
+                            }
+                        }
+                    }
+                    for (n, line) in claim.lines.iter().enumerate() {
+                        c.lines_read += 1;
+                        if s.payer_id != plan_payer_id {
+                            c.lines_other_plan += 1;
+                            continue;
+                        }
+                        if claim.frequency == ClaimFrequency::Void {
+                            c.lines_voided += 1;
+                            continue;
+                        }
+                        if claim.frequency == ClaimFrequency::Replacement {
+                            c.lines_replacing += 1;
+                        }
+                        let Some(kind) = EncounterKind::of_line(
+                            codeset,
+                            line.hcpcs,
+                            line.modifiers,
+                            line.service_date,
+                        ) else {
+                            c.lines_not_ecm += 1;
+                            continue;
+                        };
+                        let encounter_id = line
+                            .control_number
                             .clone()
-                            .unwrap_or_else(|| claim.claim_id.clone());
-                        if claim.frequency != ClaimFrequency::Original
-                            && s.payer_id == plan_payer_id
-                        {
-                            for at in by_claim.remove(&key).unwrap_or_default() {
-                                if let Some(gone) = facts[at].take() {
-                                    by_encounter.remove(&(
-                                        gone.member_id.as_str().into(),
-                                        gone.encounter_id.as_str().into(),
-                                    ));
-                                    c.lines_withdrawn += 1;
-                                    c.lines_used -= 1;
-                                }
-                            }
+                            .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1));
+                        let ekey: (Box<str>, Box<str>) =
+                            (s.member_id.as_str().into(), encounter_id.as_str().into());
+                        let earlier = if table_keys.contains(&ekey) {
+                            Some("an encounter table".to_string())
+                        } else {
+                            by_encounter
+                                .get(&ekey)
+                                .map(|_| "an earlier 837 line".to_string())
+                        };
+                        if let Some(earlier) = earlier {
+                            c.lines_repeated += 1;
+                            on_finding(Finding {
+                                rule: &rules::RCN_REPEATED_ENCOUNTER,
+                                file: path.display().to_string(),
+                                row: 0,
+                                encounter_id: Some(encounter_id),
+                                field: Some("REF*6R".into()),
+                                message: format!(
+                                    "claim {} line {} ({} on {}) repeats an encounter already read from {earlier}; counted once",
+                                    claim.claim_id,
+                                    n + 1,
+                                    line.hcpcs,
+                                    line.service_date
+                                ),
+                            });
+                            continue;
                         }
-                        for (n, line) in claim.lines.iter().enumerate() {
-                            c.lines_read += 1;
-                            if s.payer_id != plan_payer_id {
-                                c.lines_other_plan += 1;
-                                continue;
-                            }
-                            if claim.frequency == ClaimFrequency::Void {
-                                c.lines_voided += 1;
-                                continue;
-                            }
-                            if claim.frequency == ClaimFrequency::Replacement {
-                                c.lines_replacing += 1;
-                            }
-                            let Some(kind) = EncounterKind::of_line(
-                                codeset,
-                                line.hcpcs,
-                                line.modifiers,
-                                line.service_date,
-                            ) else {
-                                c.lines_not_ecm += 1;
-                                continue;
-                            };
-                            let encounter_id = line
-                                .control_number
-                                .clone()
-                                .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1));
-                            let ekey: (Box<str>, Box<str>) =
-                                (s.member_id.as_str().into(), encounter_id.as_str().into());
-                            let earlier = if table_keys.contains(&ekey) {
-                                Some("an encounter table".to_string())
-                            } else {
-                                by_encounter
-                                    .get(&ekey)
-                                    .map(|_| "an earlier 837 line".to_string())
-                            };
-                            if let Some(earlier) = earlier {
-                                c.lines_repeated += 1;
-                                on_finding(Finding {
-                                    rule: &rules::RCN_REPEATED_ENCOUNTER,
-                                    file: path.display().to_string(),
-                                    row: 0,
-                                    encounter_id: Some(encounter_id),
-                                    field: Some("REF*6R".into()),
-                                    message: format!(
-                                        "claim {} line {} ({} on {}) repeats an encounter already read from {earlier}; counted once",
-                                        claim.claim_id,
-                                        n + 1,
-                                        line.hcpcs,
-                                        line.service_date
-                                    ),
-                                });
-                                continue;
-                            }
-                            c.lines_used += 1;
-                            by_encounter.insert(ekey, facts.len());
-                            by_claim.entry(key.clone()).or_default().push(facts.len());
-                            facts.push(Some(EncounterFact {
-                                encounter_id,
-                                member_id: s.member_id.clone(),
-                                date: line.service_date,
-                                kind,
-                                hcpcs: line.hcpcs,
-                                modifiers: line.modifiers,
-                                provider_npi: provider,
-                                source: RowRef { file, row: 0 },
-                            }));
-                        }
+                        c.lines_used += 1;
+                        by_encounter.insert(ekey, facts.len());
+                        by_claim.entry(key.clone()).or_default().push(facts.len());
+                        facts.push(Some(EncounterFact {
+                            encounter_id,
+                            member_id: s.member_id.clone(),
+                            date: line.service_date,
+                            kind,
+                            hcpcs: line.hcpcs,
+                            modifiers: line.modifiers,
+                            provider_npi: provider,
+                            source: RowRef { file, row: 0 },
+                        }));
                     }
                 }
             }
@@ -264,6 +262,16 @@ fn read_837_facts(
     }
     facts.into_iter().flatten().for_each(on_fact);
     Ok(c)
+}
+
+/// A streaming 837 reader on `path`.
+fn open_837(path: &Path) -> Result<Reader837<std::io::BufReader<std::fs::File>>, ReadError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
+    Ok(Reader837::new(std::io::BufReader::with_capacity(
+        64 * 1024,
+        file,
+    )))
 }
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,
