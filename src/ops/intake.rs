@@ -95,6 +95,8 @@ pub fn intake<'cs>(
     let mut write_err: Option<csv::Error> = tw
         .write_record(["file", "row", "encounter_id", "field", "changes"])
         .err();
+    // The encounters, once coded into lines, are freed on another thread.
+    let mut leftovers = crate::pipeline::DropBehind::new();
     let report = read_encounters(
         req.inputs,
         &ctx,
@@ -140,7 +142,10 @@ pub fn intake<'cs>(
                 Ok(line)
             });
             match coded {
-                Ok(line) => lines.push(line),
+                Ok(line) => {
+                    lines.push(line);
+                    leftovers.push(e);
+                }
                 Err(nb) => {
                     rows_rejected += 1;
                     rejects.push(Finding {

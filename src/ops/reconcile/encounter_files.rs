@@ -9,6 +9,7 @@ use crate::digest::{FnvHashMap, FnvHashSet};
 use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
+use crate::pipeline::DropBehind;
 use crate::reconcile::{EncounterFact, EncounterKind};
 use crate::rules::{self, Finding};
 use crate::x12::read::{ReadError, ReadProblem, Reader837};
@@ -287,6 +288,8 @@ fn read_table_facts(
 ) -> Result<EncounterFileCounts, InputError> {
     let mut coding_rejects = 0u64;
     let mut other_plan = 0u64;
+    // What a fact leaves of an encounter (names, address, ...) is freed on another thread.
+    let mut leftovers = DropBehind::new();
     let report = read_encounters(
         paths,
         ctx,
@@ -294,24 +297,29 @@ fn read_table_facts(
             for f in o.findings {
                 on_finding(f);
             }
-            let Some(e) = o.encounter else {
+            let Some(mut e) = o.encounter else {
                 return;
             };
             if plan_payer.is_some_and(|p| p != e.payer) {
                 other_plan += 1;
+                leftovers.push(e);
                 return;
             }
             match code_line(&e, ctx.codeset) {
-                Ok(code) => on_fact(EncounterFact {
-                    kind: EncounterKind::of_class(code.row.activity_class),
-                    date: e.service_date,
-                    hcpcs: code.row.hcpcs,
-                    modifiers: code.modifiers,
-                    provider_npi: None,
-                    source: e.source,
-                    encounter_id: e.encounter_id,
-                    member_id: e.member.member_id,
-                }),
+                Ok(code) => {
+                    let fact = EncounterFact {
+                        kind: EncounterKind::of_class(code.row.activity_class),
+                        date: e.service_date,
+                        hcpcs: code.row.hcpcs,
+                        modifiers: code.modifiers,
+                        provider_npi: None,
+                        source: e.source,
+                        encounter_id: std::mem::take(&mut e.encounter_id),
+                        member_id: std::mem::take(&mut e.member.member_id),
+                    };
+                    leftovers.push(e);
+                    on_fact(fact)
+                }
                 Err(nb) => {
                     coding_rejects += 1;
                     on_finding(Finding {
