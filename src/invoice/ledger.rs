@@ -59,6 +59,33 @@ pub fn line_fingerprint(npi: Npi, line_id: &str) -> u128 {
     fingerprint((npi, line_id))
 }
 
+/// A line's two fingerprints, worked out once where the line is read (off the thread that runs
+/// the checks across lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineKeys {
+    /// [`line_fingerprint`] of the provider and line id.
+    pub line: u128,
+    /// [`service_fingerprint`] of the service.
+    pub service: u128,
+}
+
+impl LineKeys {
+    /// The fingerprints of a provider's line.
+    pub fn of(
+        npi: Npi,
+        line_id: &str,
+        member_id: &str,
+        date: NaiveDate,
+        hcpcs: Hcpcs,
+        modifiers: Modifiers,
+    ) -> LineKeys {
+        LineKeys {
+            line: line_fingerprint(npi, line_id),
+            service: service_fingerprint(npi, member_id, date, hcpcs, modifiers),
+        }
+    }
+}
+
 /// Where an accepted line came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -202,8 +229,8 @@ impl Ledger {
             }
             let origin = Origin::Earlier(ledger.earlier_ids.len() as u32);
             ledger.earlier_ids.push(get(1).into());
-            let service = service_fingerprint(npi, get(4), date, hcpcs, modifiers);
-            ledger.apply(npi, get(1), frequency, replaces, service, origin);
+            let keys = LineKeys::of(npi, get(1), get(4), date, hcpcs, modifiers);
+            ledger.apply(npi, keys, frequency, replaces, origin);
             ledger.rows_before += 1;
         }
         Ok(ledger)
@@ -211,7 +238,12 @@ impl Ledger {
 
     /// Where a provider's line id stands, if it was ever accepted (or corrected).
     pub fn line(&self, npi: Npi, line_id: &str) -> Option<LineState> {
-        self.lines.get(&line_fingerprint(npi, line_id)).copied()
+        self.line_by_key(line_fingerprint(npi, line_id))
+    }
+
+    /// [`Ledger::line`] by the line's fingerprint ([`LineKeys::line`]).
+    pub fn line_by_key(&self, line: u128) -> Option<LineState> {
+        self.lines.get(&line).copied()
     }
 
     /// The line in force reporting this service (a [`service_fingerprint`]).
@@ -224,34 +256,25 @@ impl Ledger {
         &self.earlier_ids[row as usize]
     }
 
-    /// Records line `index` of this run as accepted.
+    /// Records line `index` of this run (provider `npi`, fingerprints `keys`) as accepted.
     pub fn accept(
         &mut self,
         npi: Npi,
-        line_id: &str,
+        keys: LineKeys,
         frequency: ClaimFrequency,
         replaces: Option<&str>,
-        service: u128,
         index: u32,
     ) {
-        self.apply(
-            npi,
-            line_id,
-            frequency,
-            replaces,
-            service,
-            Origin::ThisRun(index),
-        );
+        self.apply(npi, keys, frequency, replaces, Origin::ThisRun(index));
         self.accepted += 1;
     }
 
     fn apply(
         &mut self,
         npi: Npi,
-        line_id: &str,
+        keys: LineKeys,
         frequency: ClaimFrequency,
         replaces: Option<&str>,
-        service: u128,
         origin: Origin,
     ) {
         if let Some(r) = replaces {
@@ -268,12 +291,11 @@ impl Ledger {
                 self.active.remove(&k);
             }
         }
-        let active = (frequency != ClaimFrequency::Void).then_some(service);
+        let active = (frequency != ClaimFrequency::Void).then_some(keys.service);
         if let Some(k) = active {
             self.active.insert(k, origin);
         }
-        self.lines
-            .insert(line_fingerprint(npi, line_id), LineState { active, origin });
+        self.lines.insert(keys.line, LineState { active, origin });
     }
 
     /// Writes the whole ledger (the old file's bytes, then `rows`, this run's accepted lines) to
@@ -432,14 +454,11 @@ mod tests {
                     Some(Origin::ThisRun(0))
                 );
             }
-            l.accept(
-                r.npi,
-                r.line_id,
-                r.frequency,
-                r.replaces,
-                service(chrono::Datelike::day(&r.date), "U2:GQ"),
-                i as u32,
-            );
+            let keys = LineKeys {
+                line: line_fingerprint(r.npi, r.line_id),
+                service: service(chrono::Datelike::day(&r.date), "U2:GQ"),
+            };
+            l.accept(r.npi, keys, r.frequency, r.replaces, i as u32);
         }
         assert_eq!(l.active_owner(service(1, "U2:GQ")), None);
         assert_eq!(

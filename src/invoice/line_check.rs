@@ -9,6 +9,7 @@ use crate::coding::{ChargeSource, Coding};
 use crate::config::{Config, PlanConfig};
 use crate::encounters::ECM_START;
 use crate::input::{FieldChecker, FieldTransliteration, Record};
+use crate::invoice::ledger::LineKeys;
 use crate::model::{
     Activity, ActivityClass, ClaimFrequency, Correction, Hcpcs, Member, Modifiers, Npi,
     PlaceOfService, Rendering, RowRef,
@@ -59,6 +60,8 @@ pub struct CheckedLine<'cs> {
     pub rendering: Option<Rendering>,
     /// A replacement or void; `replaces` is the corrected line's id.
     pub correction: Option<Correction>,
+    /// The line's ledger fingerprints.
+    pub keys: LineKeys,
 }
 
 /// A checked line: the line when it passed, and every finding either way.
@@ -288,7 +291,16 @@ pub fn check_line<'cs>(
             ActivityClass::Outreach => Activity::Outreach,
             ActivityClass::Enrolled => Activity::CareCoordination,
         });
+    let keys = LineKeys::of(
+        provider.npi,
+        &line_id,
+        &member_id,
+        service_date,
+        hcpcs,
+        modifiers,
+    );
     let line = CheckedLine {
+        keys,
         source: RowRef {
             file: ctx.file_index,
             row: rec.row,

@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::encounters::TransliterationTally;
 use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
-use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin, service_fingerprint};
+use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
@@ -578,7 +578,7 @@ fn batch_checks(
         ),
         Origin::Earlier(i) => ("by an earlier run", ledger.earlier_line_id(i)),
     };
-    if let Some(st) = ledger.line(npi, &line.line_id) {
+    if let Some(st) = ledger.line_by_key(line.keys.line) {
         find(
             &rules::ING_LINE_ID_USED,
             "line_id",
@@ -589,7 +589,7 @@ fn batch_checks(
             ),
         );
     }
-    let service = service_fingerprint(npi, member, date, line.coding.hcpcs, line.coding.modifiers);
+    let service = line.keys.service;
     let replaces = line.correction.as_ref().map(|c| c.replaces.as_str());
     if line
         .correction
@@ -657,20 +657,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         Some(c) => (c.frequency, Some(c.replaces.as_str())),
         None => (ClaimFrequency::Original, None),
     };
-    ledger.accept(
-        npi,
-        &line.line_id,
-        frequency,
-        replaces,
-        service_fingerprint(
-            npi,
-            &line.member.member_id,
-            line.service_date,
-            line.coding.hcpcs,
-            line.coding.modifiers,
-        ),
-        acc.lines.len() as u32,
-    );
+    ledger.accept(npi, line.keys, frequency, replaces, acc.lines.len() as u32);
     let reg = &mut acc.registry;
     let sl = ServiceLine {
         source: line.source,
