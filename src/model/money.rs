@@ -148,8 +148,10 @@ impl std::ops::Neg for Money {
 }
 
 impl std::iter::Sum for Money {
+    /// Adds the raw decimals and normalizes once at the end: the same value as adding pair by pair,
+    /// without stripping trailing zeros after every term.
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        iter.fold(Money::ZERO, |a, b| a + b)
+        Money(iter.fold(Decimal::ZERO, |a, b| a + b.0).normalize())
     }
 }
 
@@ -191,6 +193,17 @@ mod tests {
             d.set_sign_negative(neg ^ (m < 0));
             let money = Money(d);
             prop_assert_eq!(money.to_cents_string(), format!("{:.2}", d));
+        }
+
+        /// Summing normalizes once; the result is the value and the digits that adding pair by pair gives.
+        #[test]
+        fn a_sum_is_the_pairwise_total(cents in proptest::collection::vec(-999_999_999i64..999_999_999, 0..40)) {
+            let amounts: Vec<Money> = cents.iter().map(|&c| Money(Decimal::new(c, 2))).collect();
+            let pairwise = amounts.iter().fold(Money::ZERO, |a, &b| a + b);
+            let summed: Money = amounts.into_iter().sum();
+            prop_assert_eq!(summed, pairwise);
+            prop_assert_eq!(summed.to_x12(), pairwise.to_x12());
+            prop_assert_eq!(summed.to_cents_string(), pairwise.to_cents_string());
         }
     }
 
