@@ -232,7 +232,7 @@ impl CodeSet {
         let mut index = HashMap::new();
         for (i, r) in self.staff_roles.iter().enumerate() {
             for name in std::iter::once(&r.role).chain(r.aliases.iter()) {
-                if let Some(j) = index.insert(normalise_key(name), i)
+                if let Some(j) = index.insert(normalise_key(name).to_string(), i)
                     && j != i
                 {
                     return Err(err(
@@ -313,14 +313,14 @@ impl CodeSet {
     /// The staff role named in an encounter row (role key or alias, forgivingly matched).
     pub fn staff_role(&self, name: &str) -> Option<&StaffRoleRow> {
         self.role_index
-            .get(&normalise_key(name))
+            .get(normalise_key(name).as_str())
             .map(|&i| &self.staff_roles[i])
     }
 
     /// The population of focus with this id (forgivingly matched).
     pub fn population(&self, id: &str) -> Option<&PofRow> {
         let k = normalise_key(id);
-        self.populations.iter().find(|r| r.id == k)
+        self.populations.iter().find(|r| r.id == k.as_str())
     }
 
     /// The place-of-service row for a code on `date`, if the code is known and in force.
@@ -335,7 +335,7 @@ impl CodeSet {
         let k = normalise_key(id);
         self.programs
             .iter()
-            .find(|r| r.id == k && r.effective.contains(date))
+            .find(|r| r.id == k.as_str() && r.effective.contains(date))
     }
 
     /// Whether the code + modifiers pair is one the ECM table bills on `date`, with or without a

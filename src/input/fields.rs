@@ -178,7 +178,11 @@ impl<'r> FieldChecker<'r> {
     }
 
     fn length(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> bool {
-        let n = v.chars().count();
+        let n = if v.is_ascii() {
+            v.len()
+        } else {
+            v.chars().count()
+        };
         if n > max || n < min {
             let range = if min > 1 {
                 format!("{min} to {max}")

@@ -180,7 +180,7 @@ pub fn read_roster(path: &Path) -> Result<Roster, InputError> {
                 other_programs: rec
                     .get(other)
                     .split([';', ','])
-                    .map(normalise_key)
+                    .map(|p| normalise_key(p).to_string())
                     .filter(|p| !p.is_empty())
                     .collect(),
                 row: rec.row,

@@ -116,7 +116,12 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
     let name = path.display().to_string();
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let rows = xlsx::sheet_rows(path, &name, &[super::xlsx_out::INVOICE_SHEET])?;
-    let keys = |r: &Record| -> Vec<String> { r.fields.iter().map(normalise_key).collect() };
+    let keys = |r: &Record| -> Vec<String> {
+        r.fields
+            .iter()
+            .map(|f| normalise_key(f).to_string())
+            .collect()
+    };
     let Some(h) = rows.iter().position(|r| {
         let k = keys(r);
         k.iter().any(|c| c == "line_id") && k.iter().any(|c| c == "hcpcs")
@@ -131,7 +136,7 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
     // The header block: label in the first cell, value in the second.
     let mut block = Vec::new();
     for r in &rows[..h] {
-        let label = normalise_key(r.fields.get(0).unwrap_or(""));
+        let label = normalise_key(r.fields.get(0).unwrap_or("")).to_string();
         if HEADER_FIELDS.iter().any(|(k, _)| *k == label)
             && !columns.contains(&label)
             && !block.iter().any(|(k, _): &(String, String)| *k == label)

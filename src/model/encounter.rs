@@ -54,7 +54,7 @@ impl Activity {
     /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
     pub fn parse(s: &str) -> Option<Activity> {
         let k = normalise_key(s);
-        Activity::ALL.into_iter().find(|a| a.key() == k)
+        Activity::ALL.into_iter().find(|a| a.key() == k.as_str())
     }
 
     /// Outreach and engagement is billed apart from the six services to enrolled members.
@@ -115,7 +115,7 @@ impl Modality {
     /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
     pub fn parse(s: &str) -> Option<Modality> {
         let k = normalise_key(s);
-        Modality::ALL.into_iter().find(|m| m.key() == k)
+        Modality::ALL.into_iter().find(|m| m.key() == k.as_str())
     }
 }
 
@@ -293,14 +293,93 @@ pub struct Encounter {
 }
 
 /// Lower-cases and turns spaces and hyphens into underscores, so `In Person` reads as `in_person`.
-pub fn normalise_key(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| match c {
-            ' ' | '-' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
+/// Short ASCII values (every key we match) are kept inline: parsing a row's activity, modality,
+/// sex and staff role allocates nothing.
+pub fn normalise_key(s: &str) -> NormalKey {
+    let s = s.trim();
+    let fold = |b: u8| match b {
+        b' ' | b'-' => b'_',
+        b => b.to_ascii_lowercase(),
+    };
+    if s.len() <= SHORT_KEY && s.is_ascii() {
+        let mut bytes = [0u8; SHORT_KEY];
+        for (to, &b) in bytes.iter_mut().zip(s.as_bytes()) {
+            *to = fold(b);
+        }
+        return NormalKey::Short {
+            bytes,
+            len: s.len() as u8,
+        };
+    }
+    // Only ASCII bytes change, each into another ASCII byte, so the text stays UTF-8.
+    NormalKey::Long(
+        s.chars()
+            .map(|c| {
+                if c.is_ascii() {
+                    char::from(fold(c as u8))
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The longest key kept inline by [`normalise_key`].
+const SHORT_KEY: usize = 40;
+
+/// A normalised column value (see [`normalise_key`]); reads as a `&str`.
+#[derive(Clone)]
+pub enum NormalKey {
+    /// ASCII, at most [`SHORT_KEY`] bytes.
+    Short {
+        bytes: [u8; SHORT_KEY],
+        len: u8,
+    },
+    Long(String),
+}
+
+impl NormalKey {
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Short keys are built from ASCII only, so this never falls back.
+            NormalKey::Short { bytes, len } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            NormalKey::Long(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for NormalKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for NormalKey {
+    fn eq(&self, other: &NormalKey) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<&str> for NormalKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for NormalKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for NormalKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl fmt::Display for Activity {
@@ -318,6 +397,26 @@ impl fmt::Display for Modality {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Inline or not, a key is the trimmed text lower-cased with spaces and hyphens as
+        /// underscores, character by character.
+        #[test]
+        fn a_key_is_the_text_folded(s in "[ a-zA-Z_-]{0,60}|\\PC{0,50}") {
+            let want: String = s
+                .trim()
+                .chars()
+                .map(|c| match c {
+                    ' ' | '-' => '_',
+                    c => c.to_ascii_lowercase(),
+                })
+                .collect();
+            let key = normalise_key(&s);
+            prop_assert_eq!(key.as_str(), want.as_str());
+            prop_assert_eq!(key.len(), want.len());
+        }
+    }
 
     #[test]
     fn column_values_parse_forgivingly() {

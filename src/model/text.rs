@@ -90,11 +90,20 @@ fn ascii_for(c: char) -> Option<&'static str> {
     })
 }
 
+/// Printable ASCII other than our delimiters: a byte that goes into an X12 element unchanged.
+fn is_plain(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) && !matches!(b, b'*' | b':' | b'^' | b'~')
+}
+
 /// Makes `s` safe for an X12 element under our delimiters: trims it, transliterates accented
 /// letters (reporting each change) and refuses delimiters, control characters and anything else
 /// outside printable ASCII.
 pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError> {
     let s = s.trim();
+    if s.bytes().all(is_plain) {
+        // Most text is already plain: copied whole rather than character by character.
+        return Ok((s.to_owned(), Vec::new()));
+    }
     let mut out = String::with_capacity(s.len());
     let mut changes = Vec::new();
     for (i, c) in s.chars().enumerate() {
@@ -118,6 +127,9 @@ pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError>
 
 /// Checks text that must already be plain ASCII without delimiters (identifiers, codes).
 pub fn check_x12_ascii(s: &str) -> Result<(), TextError> {
+    if s.bytes().all(is_plain) {
+        return Ok(());
+    }
     for (i, c) in s.chars().enumerate() {
         if X12_DELIMITERS.contains(&c) {
             return Err(TextError::Delimiter(c));
@@ -135,6 +147,17 @@ pub fn check_x12_ascii(s: &str) -> Result<(), TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte test behind the fast paths accepts exactly the ASCII characters the character by
+    /// character checks let through unchanged.
+    #[test]
+    fn plain_bytes_are_what_the_slow_path_keeps() {
+        for b in 0u8..=255 {
+            let c = char::from(b);
+            let kept = b.is_ascii() && !X12_DELIMITERS.contains(&c) && !c.is_control();
+            assert_eq!(is_plain(b), kept, "byte {b:#04x}");
+        }
+    }
 
     #[test]
     fn transliterates_california_names_and_reports_each_change() {
