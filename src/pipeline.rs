@@ -44,6 +44,9 @@ pub fn pipeline<T: Send, P: Send, E>(
 pub struct DropBehind<T: Send + 'static> {
     batch: Vec<T>,
     tx: Option<std::sync::mpsc::SyncSender<Vec<T>>>,
+    /// Emptied batches coming back, so their memory is used again rather than handed back to
+    /// the system and faulted in (and zeroed) anew.
+    emptied: std::sync::mpsc::Receiver<Vec<T>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -54,10 +57,18 @@ impl<T: Send + 'static> DropBehind<T> {
     /// Starts the dropping thread.
     pub fn new() -> DropBehind<T> {
         let (tx, rx) = sync_channel::<Vec<T>>(4);
-        let thread = std::thread::spawn(move || rx.into_iter().for_each(drop));
+        let (back, emptied) = std::sync::mpsc::channel::<Vec<T>>();
+        let thread = std::thread::spawn(move || {
+            for mut batch in rx {
+                batch.clear();
+                // Once the other side has gone, the empty batch is simply freed.
+                let _ = back.send(batch);
+            }
+        });
         DropBehind {
             batch: Vec::with_capacity(Self::BATCH),
             tx: Some(tx),
+            emptied,
             thread: Some(thread),
         }
     }
@@ -66,7 +77,11 @@ impl<T: Send + 'static> DropBehind<T> {
     pub fn push(&mut self, value: T) {
         self.batch.push(value);
         if self.batch.len() == Self::BATCH {
-            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(Self::BATCH));
+            let next = self
+                .emptied
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(Self::BATCH));
+            let full = std::mem::replace(&mut self.batch, next);
             if let Some(tx) = &self.tx {
                 // A thread that has gone drops nothing more; the batch is dropped here instead.
                 let _ = tx.send(full);

@@ -18,7 +18,7 @@ use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What reading the files found besides the encounters themselves.
 #[derive(Debug, Default, Serialize)]
@@ -142,14 +142,17 @@ pub fn read_encounters(
         // second thread does it, batches at a time, while this one does the cross-row checks
         // (duplicates, member identity) and hands rows on in file order.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        // Emptied batches go back to the reader, which fills them again: their memory stays
+        // in use instead of being freed and faulted in anew.
+        let (back, emptied) = std::sync::mpsc::channel::<Vec<(u32, ParsedRow)>>();
         let table_ref = &mut table;
         let (cols_ref, ctx_ref) = (&cols, &row_ctx);
         std::thread::scope(|scope| -> Result<(), InputError> {
-            scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx));
+            scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx, &emptied));
             for batch in rx {
-                let batch = batch?;
+                let mut batch = batch?;
                 progress(done_before + batch.position, total);
-                for (row, parsed) in batch.rows {
+                for (row, parsed) in batch.rows.drain(..) {
                     report.rows_read += 1;
                     accept_row(
                         row,
@@ -167,6 +170,8 @@ pub fn read_encounters(
                         &mut on_row,
                     );
                 }
+                // The reader may have finished; then the batch is freed here.
+                let _ = back.send(batch.rows);
             }
             Ok(())
         })?;
@@ -189,8 +194,19 @@ const BATCH_ROWS: usize = 2048;
 
 /// The reader thread: records to parsed rows, sent in batches; stops at the first unreadable
 /// record (sent as the last item) or when the receiver has gone.
-fn parse_batches(table: &mut Table, cols: &Columns, ctx: &RowContext, tx: &SyncSender<Batch>) {
-    let mut rows = Vec::with_capacity(BATCH_ROWS);
+fn parse_batches(
+    table: &mut Table,
+    cols: &Columns,
+    ctx: &RowContext,
+    tx: &SyncSender<Batch>,
+    emptied: &Receiver<Vec<(u32, ParsedRow)>>,
+) {
+    let fresh = || {
+        emptied
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS))
+    };
+    let mut rows = fresh();
     while let Some(rec) = table.next_record() {
         let rec = match rec {
             Ok(r) => r,
@@ -201,7 +217,7 @@ fn parse_batches(table: &mut Table, cols: &Columns, ctx: &RowContext, tx: &SyncS
         };
         rows.push((rec.row, parse_row(&rec, cols, ctx)));
         if rows.len() == BATCH_ROWS {
-            let full = std::mem::replace(&mut rows, Vec::with_capacity(BATCH_ROWS));
+            let full = std::mem::replace(&mut rows, fresh());
             let position = table.position();
             if tx
                 .send(Ok(ParsedBatch {
