@@ -38,6 +38,45 @@ pub fn pipeline<T: Send, P: Send, E>(
     })
 }
 
+/// Runs `make` over `jobs` on `workers` threads of their own (job `i` on worker `i % workers`)
+/// and hands the results to `consume` on the calling thread in job order. Each worker runs at
+/// most `depth` results ahead, so memory stays at a few results per worker. The first error
+/// from `consume` stops the workers and is returned.
+pub fn ordered_parallel<J: Sync, T: Send, E>(
+    jobs: &[J],
+    workers: usize,
+    depth: usize,
+    make: impl Fn(&J) -> T + Sync,
+    mut consume: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    let workers = workers.clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        let make = &make;
+        let receivers: Vec<_> = (0..workers)
+            .map(|w| {
+                let (tx, rx) = sync_channel::<T>(depth);
+                scope.spawn(move || {
+                    for job in jobs.iter().skip(w).step_by(workers) {
+                        if tx.send(make(job)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..jobs.len() {
+            // A worker only stops early when its receiver is gone, so every result arrives.
+            let Ok(value) = receivers[i % workers].recv() else {
+                break;
+            };
+            // Returning drops the receivers, which stops the workers at their next send.
+            consume(value)?;
+        }
+        Ok(())
+    })
+}
+
 /// Drops values on a thread of its own, a batch at a time, so the thread that is done with them
 /// does not wait on the allocator (freeing many small values made on another thread is slow).
 /// At most a few batches wait; dropping the `DropBehind` drops the rest and joins the thread.
@@ -108,7 +147,7 @@ impl<T: Send + 'static> Drop for DropBehind<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DropBehind, pipeline};
+    use super::{DropBehind, ordered_parallel, pipeline};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -145,6 +184,51 @@ mod tests {
         );
         assert_eq!(sent, Ok(1000));
         assert_eq!(got, (0..1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn parallel_results_arrive_in_job_order() {
+        let jobs: Vec<u64> = (0..500).collect();
+        for workers in [1, 2, 3, 8] {
+            let mut got = Vec::new();
+            let r = ordered_parallel(
+                &jobs,
+                workers,
+                2,
+                |&j| {
+                    // Uneven work, so workers finish out of order.
+                    let spin = (j * 7919) % 97;
+                    (0..spin * 100).fold(j, |a, b| a.wrapping_add(b)) - (0..spin * 100).sum::<u64>()
+                },
+                |v| {
+                    got.push(v);
+                    Ok::<(), ()>(())
+                },
+            );
+            assert_eq!(r, Ok(()));
+            assert_eq!(got, jobs, "{workers} workers");
+        }
+        let none: [u8; 0] = [];
+        assert_eq!(ordered_parallel(&none, 2, 1, |&j| j, |_| Err(())), Ok(()));
+    }
+
+    #[test]
+    fn a_consumer_error_stops_the_workers() {
+        let jobs: Vec<u32> = (0..100_000).collect();
+        let made = AtomicUsize::new(0);
+        let r = ordered_parallel(
+            &jobs,
+            2,
+            1,
+            |&j| {
+                made.fetch_add(1, Ordering::SeqCst);
+                j
+            },
+            |v| if v == 10 { Err(v) } else { Ok(()) },
+        );
+        assert_eq!(r, Err(10));
+        // Each worker gets at most its queue and one in hand past the failed job.
+        assert!(made.load(Ordering::SeqCst) < 20, "{made:?}");
     }
 
     #[test]

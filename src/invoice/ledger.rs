@@ -256,6 +256,12 @@ impl Ledger {
         &self.earlier_ids[row as usize]
     }
 
+    /// Makes room for `lines` more accepted lines.
+    pub fn reserve(&mut self, lines: usize) {
+        self.lines.reserve(lines);
+        self.active.reserve(lines);
+    }
+
     /// Records line `index` of this run (provider `npi`, fingerprints `keys`) as accepted.
     pub fn accept(
         &mut self,

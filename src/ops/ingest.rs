@@ -26,7 +26,7 @@ use crate::invoice::line_check::{
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{OutputError, OutputSet};
-use crate::pipeline::pipeline;
+use crate::pipeline::{ordered_parallel, pipeline};
 use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use chrono::{Datelike, Timelike};
@@ -202,8 +202,13 @@ impl Accepted<'_> {
 
     /// CLM01 of line `i`'s encounter: from the line it corrects, else its own id.
     fn claim_id(&self, i: u32) -> String {
+        self.plan_claim_id(i).as_str().to_owned()
+    }
+
+    /// [`Accepted::claim_id`] without allocating.
+    fn plan_claim_id(&self, i: u32) -> PlanClaimId {
         let own = &self.lines[i as usize].encounter_id;
-        plan_claim_id(
+        PlanClaimId::new(
             self.npi(i),
             self.correction(i).map_or(own, |c| c.replaces.as_str()),
         )
@@ -242,8 +247,27 @@ impl Accepted<'_> {
 /// of the provider and line id. A replacement or void carries the id of the line it corrects,
 /// so it gets the same CLM01 as the encounter it corrects, with no lookup.
 pub fn plan_claim_id(npi: Npi, line_id: &str) -> String {
-    let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
-    format!("P{h:016X}")
+    PlanClaimId::new(npi, line_id).as_str().to_owned()
+}
+
+/// A [`plan_claim_id`] held in place: `P` and 16 upper-case hex digits.
+struct PlanClaimId([u8; 17]);
+
+impl PlanClaimId {
+    fn new(npi: Npi, line_id: &str) -> PlanClaimId {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
+        let mut id = [b'P'; 17];
+        for (k, digit) in id[1..].iter_mut().enumerate() {
+            *digit = HEX[(h >> (60 - 4 * k)) as usize & 0xF];
+        }
+        PlanClaimId(id)
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is ever written into it.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// Runs the whole pipeline. `progress` is told (bytes read, bytes total) while reading.
@@ -269,13 +293,17 @@ pub fn run_ingest(
     let mut outputs = OutputSet::prepare(req.out_dir, &names, req.force)?;
     watch.lap("read roster and ledger");
 
+    // Sized for every line up front (CSV inputs; a workbook counts as none): growing by doubling
+    // copies each table and vector into fresh memory the system must zero, several times over.
+    let expected = crate::input::estimate_rows(req.inputs);
+    ledger.reserve(expected);
     let mut accepted = Accepted {
-        lines: Vec::new(),
+        lines: Vec::with_capacity(expected),
         registry: Registry::default(),
-        provider_of: Vec::new(),
+        provider_of: Vec::with_capacity(expected),
         providers: Vec::new(),
         provider_index: HashMap::new(),
-        invoice_of: Vec::new(),
+        invoice_of: Vec::with_capacity(expected),
         invoices: Vec::new(),
     };
     // Rejections go to rejects.csv as they are found: a re-sent invoice of a million lines must
@@ -729,30 +757,40 @@ fn write_encounters(
     summary: &mut IngestSummary,
 ) -> Result<(), IngestError> {
     let ranks = acc.registry.ranks();
-    let mut order: Vec<u32> = (0..acc.lines.len() as u32).collect();
     let npi_of = |i: u32| acc.providers[acc.provider_of[i as usize] as usize].npi;
-    order.sort_unstable_by(|&a, &b| {
-        let (la, lb) = (&acc.lines[a as usize], &acc.lines[b as usize]);
-        (
-            npi_of(a),
-            ranks.member[la.member as usize],
-            la.service_date,
-            &la.encounter_id,
-        )
-            .cmp(&(
-                npi_of(b),
-                ranks.member[lb.member as usize],
-                lb.service_date,
-                &lb.encounter_id,
-            ))
+    // Claims go by provider NPI, member, service date and encounter id. The first three are
+    // packed into one integer per line (providers by their NPI's rank), so the sort compares
+    // integers held side by side and reads encounter ids only on a tie.
+    let mut by_npi: Vec<u32> = (0..acc.providers.len() as u32).collect();
+    by_npi.sort_unstable_by_key(|&p| acc.providers[p as usize].npi);
+    let mut provider_rank = vec![0u32; by_npi.len()];
+    for (rank, &p) in (0u32..).zip(&by_npi) {
+        provider_rank[p as usize] = rank;
+    }
+    let mut keyed: Vec<(u128, u32)> = (0u32..)
+        .zip(&acc.lines)
+        .map(|(i, l)| {
+            let day = u128::from(l.service_date.num_days_from_ce().max(0) as u32);
+            let member = u128::from(ranks.member[l.member as usize]);
+            let provider = u128::from(provider_rank[acc.provider_of[i as usize] as usize]);
+            ((provider << 96) | (member << 64) | (day << 32), i)
+        })
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            acc.lines[a.1 as usize]
+                .encounter_id
+                .cmp(&acc.lines[b.1 as usize].encounter_id)
+        })
     });
+    let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
     let mut h = Fnv64::default();
     h.str(&plan.payer_id)
         .u64(req.clock.date.num_days_from_ce() as u64)
         .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
     for &i in &order {
         let charge = acc.lines[i as usize].coding.charge.amount();
-        h.str(&acc.claim_id(i))
+        h.str(acc.plan_claim_id(i).as_str())
             .str(&acc.lines[i as usize].encounter_id)
             .bytes(&charge.mantissa().to_le_bytes())
             .u64(u64::from(charge.scale()));
@@ -773,61 +811,65 @@ fn write_encounters(
         WriteOptions::default(),
     )
     .map_err(x12err(first_npi))?;
-    // Transactions are assembled on a second thread while this one writes the previous one.
-    let clock = &req.clock;
-    let parties = &parties;
-    let (replacements, voids) = pipeline(
+    // Transaction sets of one provider's claims, at most 5,000 claims each, numbered in order.
+    let mut jobs: Vec<(Npi, &[u32], u32)> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let npi = npi_of(order[start]);
+        let mut end = start;
+        while end < order.len() && npi_of(order[end]) == npi {
+            end += 1;
+        }
+        for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
+            jobs.push((npi, chunk, jobs.len() as u32 + 1));
+        }
+        start = end;
+    }
+    // Each set is assembled, checked and rendered on one of two threads; this one writes them
+    // in order.
+    let (clock, parties, renderer) = (&req.clock, &parties, w.renderer());
+    let (mut replacements, mut voids) = (0u64, 0u64);
+    ordered_parallel(
+        &jobs,
         2,
-        |send| {
+        2,
+        |&(npi, chunk, number)| {
+            let bp = billing(&acc.providers[acc.provider_of[chunk[0] as usize] as usize]);
             let (mut replacements, mut voids) = (0u64, 0u64);
-            let mut number = 0;
-            let mut start = 0;
-            while start < order.len() {
-                let npi = npi_of(order[start]);
-                let mut end = start;
-                while end < order.len() && npi_of(order[end]) == npi {
-                    end += 1;
-                }
-                let bp = billing(&acc.providers[acc.provider_of[order[start] as usize] as usize]);
-                for chunk in order[start..end].chunks(MAX_CLAIMS_PER_TRANSACTION) {
-                    let claims: Vec<PlannedClaim> = chunk
-                        .iter()
-                        .map(|&i| {
-                            let frequency = acc.frequency(i);
-                            match frequency {
-                                ClaimFrequency::Replacement => replacements += 1,
-                                ClaimFrequency::Void => voids += 1,
-                                ClaimFrequency::Original => {}
-                            }
-                            let id = acc.claim_id(i);
-                            let original =
-                                (frequency != ClaimFrequency::Original).then(|| id.clone());
-                            PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
-                        })
-                        .collect();
-                    number += 1;
-                    let t = transaction(
-                        &claims,
-                        &acc.lines,
-                        &acc.registry,
-                        parties,
-                        &bp,
-                        clock,
-                        control,
-                        number,
-                    );
-                    if !send((npi, claims.len() as u64, t)) {
-                        return (replacements, voids);
+            let claims: Vec<PlannedClaim> = chunk
+                .iter()
+                .map(|&i| {
+                    let frequency = acc.frequency(i);
+                    match frequency {
+                        ClaimFrequency::Replacement => replacements += 1,
+                        ClaimFrequency::Void => voids += 1,
+                        ClaimFrequency::Original => {}
                     }
-                }
-                start = end;
-            }
-            (replacements, voids)
+                    let id = acc.claim_id(i);
+                    let original = (frequency != ClaimFrequency::Original).then(|| id.clone());
+                    PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
+                })
+                .collect();
+            let t = transaction(
+                &claims,
+                &acc.lines,
+                &acc.registry,
+                parties,
+                &bp,
+                clock,
+                control,
+                number as usize,
+            );
+            let rendered = renderer.render(&t, number).map_err(x12err(npi))?;
+            Ok((claims.len() as u64, rendered, replacements, voids))
         },
-        |(npi, claims, t)| {
+        |made: Result<_, IngestError>| {
+            let (claims, rendered, r, v) = made?;
             summary.transactions += 1;
             summary.claims += claims;
-            w.write_transaction(&t).map_err(x12err(npi))
+            replacements += r;
+            voids += v;
+            w.write_rendered(&rendered).map_err(x12err(first_npi))
         },
     )?;
     summary.replacement_claims += replacements;
@@ -857,4 +899,20 @@ fn write_reject<W: Write>(w: &mut csv::Writer<W>, r: &Reject) -> Result<(), csv:
         &f[7],
         &f[8],
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_claim_id_is_p_and_the_hash_in_sixteen_hex_digits() {
+        let npi = Npi::parse("1234567893").unwrap();
+        for line_id in ["", "L1", "INV-202501-0001-17", "a longer line id than most"] {
+            let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
+            let id = plan_claim_id(npi, line_id);
+            assert_eq!(id, format!("P{h:016X}"));
+            assert_eq!(id.len(), 17);
+        }
+    }
 }

@@ -29,7 +29,17 @@ pub(crate) struct ClaimIds(FnvHashSet<u64>);
 impl ClaimIds {
     /// Records `id`; `false` when it was already recorded.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
-        self.0.insert(Fnv64::default().str(id).finish())
+        self.insert_hash(Self::hash(id))
+    }
+
+    /// What is recorded of a claim id.
+    pub(crate) fn hash(id: &str) -> u64 {
+        Fnv64::default().str(id).finish()
+    }
+
+    /// Records a claim id by its [`ClaimIds::hash`]; `false` when it was already recorded.
+    pub(crate) fn insert_hash(&mut self, hash: u64) -> bool {
+        self.0.insert(hash)
     }
 }
 

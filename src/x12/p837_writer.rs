@@ -66,6 +66,45 @@ impl<W: Write> InterchangeWriter<W> {
         let place = Place::transaction(self.stats.transactions + 1);
         let written = check_transaction(t, place, &mut self.claim_ids)
             .and_then(|()| write_837(&mut self.out, t, place));
+        self.count(written)
+    }
+
+    /// A renderer for this interchange's layout, to render transactions on other threads.
+    pub fn renderer(&self) -> TransactionRenderer {
+        TransactionRenderer {
+            options: self.out.options(),
+        }
+    }
+
+    /// Appends a transaction set rendered by [`InterchangeWriter::renderer`]; it must be the next
+    /// one (its number was given to the renderer). Claim ids are checked across transactions
+    /// here. After a refusal the interchange is incomplete, as with `write_transaction`.
+    pub fn write_rendered(&mut self, r: &RenderedTransaction) -> Result<(), WriteError> {
+        if self.broken {
+            return Err(WriteError::Incomplete);
+        }
+        debug_assert_eq!(r.options, self.out.options(), "rendered for another layout");
+        let mut written = Ok((r.claims, r.lines, r.total));
+        if let Some(&(_, place)) = r
+            .claim_ids
+            .iter()
+            .find(|&&(h, _)| !self.claim_ids.insert_hash(h))
+        {
+            written = Err(WriteError::Structure {
+                loop_id: "2300",
+                place,
+                problem: super::write_error::StructureProblem::DuplicateClaimId,
+            });
+        }
+        let written = written.and_then(|counts| {
+            self.out.append(&r.bytes, r.segments)?;
+            Ok(counts)
+        });
+        self.count(written)
+    }
+
+    /// Counts a transaction written, or marks the interchange broken.
+    fn count(&mut self, written: Result<(u64, u64, Money), WriteError>) -> Result<(), WriteError> {
         match written {
             Ok((claims, lines, total)) => {
                 self.stats.transactions += 1;
@@ -104,6 +143,57 @@ impl<W: Write> InterchangeWriter<W> {
         write_trailer(&mut self.out, self.control_numbers, self.stats.transactions)?;
         let stats = self.stats();
         Ok((self.out.into_inner()?, stats))
+    }
+}
+
+/// Checks and renders transaction sets to bytes for one interchange's layout; `Send` and `Copy`,
+/// so several threads can render transactions at once while one writes them in order.
+#[derive(Debug, Clone, Copy)]
+pub struct TransactionRenderer {
+    options: WriteOptions,
+}
+
+/// One transaction set (ST..SE), checked and rendered, waiting for
+/// [`InterchangeWriter::write_rendered`].
+#[derive(Debug)]
+pub struct RenderedTransaction {
+    options: WriteOptions,
+    bytes: Vec<u8>,
+    segments: u64,
+    claims: u64,
+    lines: u64,
+    total: Money,
+    /// Each claim id's hash and where the claim is: ids must be unique across the interchange.
+    claim_ids: Vec<(u64, Place)>,
+}
+
+impl TransactionRenderer {
+    /// Checks `t`, the interchange's `number`th transaction set (1-based), and renders it. Every
+    /// check of `write_transaction` runs here but the one across transactions (claim ids unique
+    /// in the file), which `write_rendered` runs.
+    pub fn render(&self, t: &Transaction, number: u32) -> Result<RenderedTransaction, WriteError> {
+        let place = Place::transaction(number);
+        check_transaction(t, place, &mut ClaimIds::default())?;
+        let mut out = SegmentOut::new(Vec::new(), self.options);
+        let (claims, lines, total) = write_837(&mut out, t, place)?;
+        let segments = out.segments();
+        let claim_ids = (1u32..)
+            .zip(&t.subscribers)
+            .flat_map(|(si, sub)| {
+                (1u32..).zip(&sub.claims).map(move |(ci, c)| {
+                    (ClaimIds::hash(&c.claim_id), place.subscriber(si).claim(ci))
+                })
+            })
+            .collect();
+        Ok(RenderedTransaction {
+            options: self.options,
+            bytes: out.into_inner()?,
+            segments,
+            claims,
+            lines,
+            total,
+            claim_ids,
+        })
     }
 }
 
@@ -573,6 +663,62 @@ mod tests {
         assert_eq!(stats.segments, 35);
         assert_eq!((stats.transactions, stats.claims, stats.lines), (1, 1, 2));
         assert_eq!(stats.total_charge, money("300"));
+    }
+
+    /// Rendering on other threads then appending gives the bytes and counts of writing in
+    /// place, and a claim id repeated in a later set is still refused, naming where.
+    #[test]
+    fn rendered_transactions_write_the_same_bytes() {
+        let mut t2 = transaction();
+        t2.control_number = "0002".into();
+        t2.subscribers[0].claims[0].claim_id = "ECM9".into();
+        let txs = [transaction(), t2];
+        let (direct, stats) = write(&txs).unwrap();
+
+        let mut w =
+            InterchangeWriter::begin(Vec::new(), &envelope(), WriteOptions::default()).unwrap();
+        let renderer = w.renderer();
+        let rendered: Vec<RenderedTransaction> = std::thread::scope(|s| {
+            let handles: Vec<_> = (1u32..)
+                .zip(&txs)
+                .map(|(n, t)| s.spawn(move || renderer.render(t, n).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in &rendered {
+            w.write_rendered(r).unwrap();
+        }
+        let (out, appended) = w.finish().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), direct);
+        assert_eq!(appended, stats);
+
+        let mut again = transaction();
+        again.control_number = "0002".into();
+        let mut w =
+            InterchangeWriter::begin(Vec::new(), &envelope(), WriteOptions::default()).unwrap();
+        let renderer = w.renderer();
+        w.write_rendered(&renderer.render(&transaction(), 1).unwrap())
+            .unwrap();
+        let err = w
+            .write_rendered(&renderer.render(&again, 2).unwrap())
+            .unwrap_err();
+        match err {
+            WriteError::Structure { problem, place, .. } => {
+                assert_eq!(
+                    problem,
+                    super::super::write_error::StructureProblem::DuplicateClaimId
+                );
+                assert_eq!(
+                    (place.transaction, place.subscriber, place.claim),
+                    (Some(2), Some(1), Some(1))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            w.write_rendered(&renderer.render(&transaction(), 3).unwrap()),
+            Err(WriteError::Incomplete)
+        ));
     }
 
     /// Every segment the writer emits is in the grammar, in guide order, and in the loop (and

@@ -62,6 +62,22 @@ impl<W: Write> SegmentOut<W> {
         }
     }
 
+    /// How segments are laid out.
+    pub fn options(&self) -> WriteOptions {
+        WriteOptions {
+            delimiters: self.delimiters,
+            line_break: self.line_break,
+        }
+    }
+
+    /// Appends `segments` segments written and checked by another `SegmentOut` with the same
+    /// options.
+    pub fn append(&mut self, bytes: &[u8], segments: u64) -> Result<(), WriteError> {
+        self.out.write_all(bytes)?;
+        self.segments += segments;
+        Ok(())
+    }
+
     /// Flushes and returns the inner writer.
     pub fn into_inner(self) -> Result<W, WriteError> {
         self.out
