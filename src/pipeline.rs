@@ -39,38 +39,50 @@ pub fn pipeline<T: Send, P: Send, E>(
 }
 
 /// Runs `make` over `jobs` on `workers` threads of their own (job `i` on worker `i % workers`)
-/// and hands the results to `consume` on the calling thread in job order. Each worker runs at
-/// most `depth` results ahead, so memory stays at a few results per worker. The first error
-/// from `consume` stops the workers and is returned.
-pub fn ordered_parallel<J: Sync, T: Send, E>(
-    jobs: &[J],
+/// and hands the results to `consume` on the calling thread in job order. The jobs are drawn
+/// from their iterator on one more thread, so producing them overlaps with the work too. Each
+/// worker runs at most `depth` jobs ahead, so memory stays at a few jobs and results per
+/// worker. The first error from `consume` stops the workers and is returned.
+pub fn ordered_parallel<J: Send, T: Send, E>(
+    jobs: impl Iterator<Item = J> + Send,
     workers: usize,
     depth: usize,
-    make: impl Fn(&J) -> T + Sync,
+    make: impl Fn(J) -> T + Sync,
     mut consume: impl FnMut(T) -> Result<(), E>,
 ) -> Result<(), E> {
-    let workers = workers.clamp(1, jobs.len().max(1));
+    let workers = workers.max(1);
     std::thread::scope(|scope| {
         let make = &make;
-        let receivers: Vec<_> = (0..workers)
-            .map(|w| {
-                let (tx, rx) = sync_channel::<T>(depth);
-                scope.spawn(move || {
-                    for job in jobs.iter().skip(w).step_by(workers) {
-                        if tx.send(make(job)).is_err() {
-                            return;
-                        }
+        let mut to_workers = Vec::with_capacity(workers);
+        let mut results = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (job_tx, job_rx) = sync_channel::<J>(depth);
+            let (result_tx, result_rx) = sync_channel::<T>(depth);
+            scope.spawn(move || {
+                for job in job_rx {
+                    if result_tx.send(make(job)).is_err() {
+                        return;
                     }
-                });
-                rx
-            })
-            .collect();
-        for i in 0..jobs.len() {
-            // A worker only stops early when its receiver is gone, so every result arrives.
-            let Ok(value) = receivers[i % workers].recv() else {
+                }
+            });
+            to_workers.push(job_tx);
+            results.push(result_rx);
+        }
+        scope.spawn(move || {
+            for (i, job) in jobs.enumerate() {
+                // A worker has gone only when the consumer stopped.
+                if to_workers[i % workers].send(job).is_err() {
+                    return;
+                }
+            }
+        });
+        // Job i's result comes from worker i % workers; when that worker's results end, the
+        // jobs have run out (a panic in a worker is raised when the scope ends).
+        for i in 0.. {
+            let Ok(value) = results[i % workers].recv() else {
                 break;
             };
-            // Returning drops the receivers, which stops the workers at their next send.
+            // Returning drops the receivers, which stops the workers and then the dispatcher.
             consume(value)?;
         }
         Ok(())
@@ -192,10 +204,10 @@ mod tests {
         for workers in [1, 2, 3, 8] {
             let mut got = Vec::new();
             let r = ordered_parallel(
-                &jobs,
+                jobs.iter().copied(),
                 workers,
                 2,
-                |&j| {
+                |j| {
                     // Uneven work, so workers finish out of order.
                     let spin = (j * 7919) % 97;
                     (0..spin * 100).fold(j, |a, b| a.wrapping_add(b)) - (0..spin * 100).sum::<u64>()
@@ -208,8 +220,10 @@ mod tests {
             assert_eq!(r, Ok(()));
             assert_eq!(got, jobs, "{workers} workers");
         }
-        let none: [u8; 0] = [];
-        assert_eq!(ordered_parallel(&none, 2, 1, |&j| j, |_| Err(())), Ok(()));
+        assert_eq!(
+            ordered_parallel(std::iter::empty::<u8>(), 2, 1, |j| j, |_| Err(())),
+            Ok(())
+        );
     }
 
     #[test]
@@ -217,10 +231,10 @@ mod tests {
         let jobs: Vec<u32> = (0..100_000).collect();
         let made = AtomicUsize::new(0);
         let r = ordered_parallel(
-            &jobs,
+            jobs.iter().copied(),
             2,
             1,
-            |&j| {
+            |j| {
                 made.fetch_add(1, Ordering::SeqCst);
                 j
             },

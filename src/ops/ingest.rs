@@ -830,10 +830,10 @@ fn write_encounters(
     let (clock, parties, renderer) = (&req.clock, &parties, w.renderer());
     let (mut replacements, mut voids) = (0u64, 0u64);
     ordered_parallel(
-        &jobs,
+        jobs.into_iter(),
         2,
         2,
-        |&(npi, chunk, number)| {
+        |(npi, chunk, number)| {
             let bp = billing(&acc.providers[acc.provider_of[chunk[0] as usize] as usize]);
             let (mut replacements, mut voids) = (0u64, 0u64);
             let claims: Vec<PlannedClaim> = chunk
