@@ -10,7 +10,8 @@
 # encounters / 11.2. After the three sizes come the sizes the issues set targets at (check on a
 # ~100k-claim file, ingest of ~1M invoice lines, reconcile of 100k members x 12 months); TARGETS=0
 # skips them. Data sets are kept in target/bench-data and reused. Each command runs RUNS times
-# (default 3) after its inputs are read once, and the table keeps the median run.
+# (default 5) after its inputs are read once; the table keeps the median run and shows the fastest
+# and slowest (the machine is a shared virtual machine: runs of one command differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,8 @@ mkdir -p "$out" "$work"
 SIZES="${SIZES:-10000 100000 1000000}"
 table="$out/results.md"
 
-echo "| command | size (encounters) | input | wall time | peak memory | command line |" >"$table"
-echo "|---|---:|---|---:|---:|---|" >>"$table"
+echo "| command | size (encounters) | input | wall time (median) | fastest-slowest | peak memory | command line |" >"$table"
+echo "|---|---:|---|---:|---:|---:|---|" >>"$table"
 
 # bench NAME SIZE INPUT-DESCRIPTION -- COMMAND...: runs once, records wall time and peak RSS.
 bench() {
@@ -37,25 +38,27 @@ bench() {
   # together are larger than what the page cache keeps).
   local a
   for a in "$@"; do [ -f "$a" ] && cat "$a" >/dev/null; done
-  # RUNS runs (default 3); the table keeps the run with the median wall time, whose log is kept.
+  # RUNS runs (default 5); the table keeps the run with the median wall time, whose log is kept.
   local i rc
-  for ((i = 1; i <= ${RUNS:-3}; i++)); do
+  for ((i = 1; i <= ${RUNS:-5}; i++)); do
     rc=0
     /usr/bin/time -v -o "$log.$i" "$@" >"$out/$name-$size.stdout" 2>"$out/$name-$size.stderr" || rc=$?
     # 0 clean, 1 findings/variances: both are completed runs.
     [ "$rc" -le 1 ] || die "$name at $size exited $rc; see $out/$name-$size.stderr"
   done
-  local median
-  median=$(for ((i = 1; i <= ${RUNS:-3}; i++)); do
+  local median spread walls
+  walls=$(for ((i = 1; i <= ${RUNS:-5}; i++)); do
     printf '%s %s\n' "$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); print p[n] + 60 * p[n-1] + (n > 2 ? 3600 * p[1] : 0) }' "$log.$i")" "$i"
-  done | sort -n | awk -v m=$(( (${RUNS:-3} + 1) / 2 )) 'NR == m { print $2 }')
+  done | sort -n)
+  median=$(awk -v m=$(( (${RUNS:-5} + 1) / 2 )) 'NR == m { print $2 }' <<<"$walls")
+  spread=$(awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f s", lo, hi }' <<<"$walls")
   mv "$log.$median" "$log"
   rm -f "$log".[0-9]*
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = p[n] + 60 * p[n-1] + (n > 2 ? 3600 * p[1] : 0); printf "%.2f s", s }' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$log")
   local shown="${*//$work\//}"
-  echo "| $name | $size | $what | $wall | $rss | \`${shown//$ecm/ecm}\` |" >>"$table"
+  echo "| $name | $size | $what | $wall | $spread | $rss | \`${shown//$ecm/ecm}\` |" >>"$table"
   echo "$name $size: $wall, $rss"
 }
 
