@@ -1,14 +1,12 @@
 //! `ecm diff`: two 837P files read transaction by transaction and compared claim by claim.
 
 use crate::claim_diff::{ClaimViews, Diff, diff};
-use crate::x12::read::{ReadError, ReadProblem, Reader837};
+use crate::x12::read::{ReadError, Reader837};
 use std::path::Path;
 
 /// Reads one 837P file into claim views, one transaction set at a time.
 pub fn read_views(path: &Path) -> Result<ClaimViews, ReadError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
-    let mut reader = Reader837::new(std::io::BufReader::with_capacity(64 * 1024, file));
+    let mut reader = Reader837::open(path)?;
     let mut views = ClaimViews::default();
     while let Some((_, envelope, t)) = reader.next_transaction().map_err(|e| e.in_file(path))? {
         views.add_transaction(&envelope, &t);

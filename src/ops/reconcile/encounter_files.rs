@@ -12,7 +12,7 @@ use crate::model::{ClaimFrequency, Npi, RowRef};
 use crate::pipeline::DropBehind;
 use crate::reconcile::{EncounterFact, EncounterKind};
 use crate::rules::{self, Finding};
-use crate::x12::read::{ReadError, ReadProblem, Reader837};
+use crate::x12::read::Reader837;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -165,7 +165,7 @@ fn read_837_facts(
         c.files.push(path.display().to_string());
         let file = u16::try_from(i).unwrap_or(u16::MAX);
         // One transaction set at a time, so memory holds the facts, not the files.
-        let mut reader = open_837(path)?;
+        let mut reader = Reader837::open(path)?;
         while let Some((_, _, t)) = reader.next_transaction().map_err(|e| e.in_file(path))? {
             let provider = Npi::parse(&t.billing_provider.npi).ok();
             for s in &t.subscribers {
@@ -263,16 +263,6 @@ fn read_837_facts(
     }
     facts.into_iter().flatten().for_each(on_fact);
     Ok(c)
-}
-
-/// A streaming 837 reader on `path`.
-fn open_837(path: &Path) -> Result<Reader837<std::io::BufReader<std::fs::File>>, ReadError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
-    Ok(Reader837::new(std::io::BufReader::with_capacity(
-        64 * 1024,
-        file,
-    )))
 }
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,

@@ -12,7 +12,7 @@ use crate::reconcile::{
     EncounterIndex, EncounterKind, MatchMethod, PaidLine, PaymentFact, PaymentKind,
 };
 use crate::rules::{self, Finding};
-use crate::x12::read::{ReadError, ReadProblem, Reader835};
+use crate::x12::read::{ReadError, Reader835};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -112,9 +112,7 @@ pub fn read_remittances(
         counts.files.push(file.clone());
         let file_ref = u16::try_from(file_index).unwrap_or(u16::MAX);
         // One transaction set at a time: memory holds the matches, not the file.
-        let file_handle = std::fs::File::open(path)
-            .map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
-        let mut reader = Reader835::new(std::io::BufReader::with_capacity(64 * 1024, file_handle));
+        let mut reader = Reader835::open(path)?;
         while let Some(r) = reader.next_remittance().map_err(|e| e.in_file(path))? {
             counts.transactions += 1;
             let payer = r.payer.id.clone().unwrap_or_else(|| r.payer.name.clone());

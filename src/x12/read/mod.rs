@@ -16,6 +16,16 @@ pub use tokenizer::{
     TokenProblem, Tokenizer,
 };
 
+/// A file as the streaming readers take it.
+pub type FileInput = std::io::BufReader<std::fs::File>;
+
+/// Opens `path` for a streaming reader; a file that cannot be opened is an error naming it.
+pub fn open_file(path: &std::path::Path) -> Result<FileInput, ReadError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
+    Ok(std::io::BufReader::with_capacity(64 * 1024, file))
+}
+
 /// Whether a file holds X12 rather than a table: after an optional UTF-8 byte-order mark and
 /// white space, it starts with `ISA`. Decided by content, so an 835 saved as `.txt` is still read
 /// as one.

@@ -17,9 +17,7 @@ use std::path::Path;
 /// Reads every 835 transaction set of a file, in file order.
 pub fn read_835_file(path: impl AsRef<Path>) -> Result<Vec<Remittance>, ReadError> {
     let path = path.as_ref();
-    let file =
-        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
-    read_835(std::io::BufReader::with_capacity(64 * 1024, file)).map_err(|e| e.in_file(path))
+    read_835(super::open_file(path)?).map_err(|e| e.in_file(path))
 }
 
 /// Reads every 835 transaction set of a stream, in order.
@@ -36,6 +34,14 @@ pub fn read_835<R: BufRead>(input: R) -> Result<Vec<Remittance>, ReadError> {
 pub struct Reader835<R> {
     placed: PlacedReader<R>,
     state: State,
+}
+
+impl Reader835<super::FileInput> {
+    /// A reader at the start of the file at `path` (its errors are not yet tagged with the
+    /// file: use [`ReadError::in_file`]).
+    pub fn open(path: &Path) -> Result<Self, ReadError> {
+        Ok(Reader835::new(super::open_file(path)?))
+    }
 }
 
 impl<R: BufRead> Reader835<R> {

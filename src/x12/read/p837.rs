@@ -24,9 +24,7 @@ use std::path::Path;
 /// Reads every functional group of an 837P file (one [`ClaimDocument`] per GS group).
 pub fn read_837_file(path: impl AsRef<Path>) -> Result<Vec<ClaimDocument>, ReadError> {
     let path = path.as_ref();
-    let file =
-        std::fs::File::open(path).map_err(|e| ReadError::new(ReadProblem::Io(e)).in_file(path))?;
-    read_837(std::io::BufReader::with_capacity(64 * 1024, file)).map_err(|e| e.in_file(path))
+    read_837(super::open_file(path)?).map_err(|e| e.in_file(path))
 }
 
 /// Reads every functional group of an 837P interchange stream.
@@ -51,6 +49,14 @@ pub fn read_837<R: BufRead>(input: R) -> Result<Vec<ClaimDocument>, ReadError> {
 pub struct Reader837<R> {
     placed: PlacedReader<R>,
     state: State,
+}
+
+impl Reader837<super::FileInput> {
+    /// A reader at the start of the file at `path` (its errors are not yet tagged with the
+    /// file: use [`ReadError::in_file`]).
+    pub fn open(path: &Path) -> Result<Self, ReadError> {
+        Ok(Reader837::new(super::open_file(path)?))
+    }
 }
 
 impl<R: BufRead> Reader837<R> {
