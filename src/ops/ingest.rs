@@ -861,15 +861,15 @@ fn write_encounters(
                 number as usize,
             );
             let rendered = renderer.render(&t, number).map_err(x12err(npi))?;
-            Ok((claims.len() as u64, rendered, replacements, voids))
+            Ok((npi, claims.len() as u64, rendered, replacements, voids))
         },
         |made: Result<_, IngestError>| {
-            let (claims, rendered, r, v) = made?;
+            let (npi, claims, rendered, r, v) = made?;
             summary.transactions += 1;
             summary.claims += claims;
             replacements += r;
             voids += v;
-            w.write_rendered(&rendered).map_err(x12err(first_npi))
+            w.write_rendered(&rendered).map_err(x12err(npi))
         },
     )?;
     summary.replacement_claims += replacements;

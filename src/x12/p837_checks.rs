@@ -24,22 +24,48 @@ pub const MAX_LINE_CONTROL: usize = 30;
 /// memory stays at 8 bytes a claim (a false duplicate is a 1-in-10^11 chance at a million claims,
 /// and it would refuse, never write a bad file).
 #[derive(Debug, Default)]
-pub(crate) struct ClaimIds(FnvHashSet<u64>);
+pub(crate) struct ClaimIds {
+    seen: FnvHashSet<u64>,
+    /// Only in a [`ClaimIds::listing`]: every id checked, with where its claim is.
+    listed: Option<Vec<(u64, Place)>>,
+}
 
 impl ClaimIds {
+    /// Ids of one transaction set checked on its own: they are also listed, to be checked against
+    /// the interchange's with [`ClaimIds::add_listed`] when the set is appended.
+    pub(crate) fn listing() -> ClaimIds {
+        ClaimIds {
+            seen: FnvHashSet::default(),
+            listed: Some(Vec::new()),
+        }
+    }
+
     /// Records `id`; `false` when it was already recorded.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
-        self.insert_hash(Self::hash(id))
+        self.seen.insert(Fnv64::default().str(id).finish())
     }
 
-    /// What is recorded of a claim id.
-    pub(crate) fn hash(id: &str) -> u64 {
-        Fnv64::default().str(id).finish()
+    /// Records the id of the claim at `place` (listed, in a listing); `false` when it was already
+    /// recorded.
+    fn insert_at(&mut self, id: &str, place: Place) -> bool {
+        let hash = Fnv64::default().str(id).finish();
+        if let Some(listed) = &mut self.listed {
+            listed.push((hash, place));
+        }
+        self.seen.insert(hash)
     }
 
-    /// Records a claim id by its [`ClaimIds::hash`]; `false` when it was already recorded.
-    pub(crate) fn insert_hash(&mut self, hash: u64) -> bool {
-        self.0.insert(hash)
+    /// The ids a listing recorded, in order.
+    pub(crate) fn into_listed(self) -> Vec<(u64, Place)> {
+        self.listed.unwrap_or_default()
+    }
+
+    /// Records ids another listing recorded; refuses at the first already recorded here.
+    pub(crate) fn add_listed(&mut self, listed: &[(u64, Place)]) -> Result<(), WriteError> {
+        match listed.iter().find(|&&(hash, _)| !self.seen.insert(hash)) {
+            Some(&(_, place)) => Err(refuse("2300", place, StructureProblem::DuplicateClaimId)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -173,7 +199,7 @@ fn check_claim(claim: &Claim, place: Place, ids: &mut ClaimIds) -> Result<(), Wr
             StructureProblem::ClaimIdTooLong { len },
         ));
     }
-    if !ids.insert(&claim.claim_id) {
+    if !ids.insert_at(&claim.claim_id, place) {
         return Err(refuse("2300", place, StructureProblem::DuplicateClaimId));
     }
     let original = claim

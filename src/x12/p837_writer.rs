@@ -84,22 +84,11 @@ impl<W: Write> InterchangeWriter<W> {
             return Err(WriteError::Incomplete);
         }
         debug_assert_eq!(r.options, self.out.options(), "rendered for another layout");
-        let mut written = Ok((r.claims, r.lines, r.total));
-        if let Some(&(_, place)) = r
+        let written = self
             .claim_ids
-            .iter()
-            .find(|&&(h, _)| !self.claim_ids.insert_hash(h))
-        {
-            written = Err(WriteError::Structure {
-                loop_id: "2300",
-                place,
-                problem: super::write_error::StructureProblem::DuplicateClaimId,
-            });
-        }
-        let written = written.and_then(|counts| {
-            self.out.append(&r.bytes, r.segments)?;
-            Ok(counts)
-        });
+            .add_listed(&r.claim_ids)
+            .and_then(|()| self.out.append(&r.bytes, r.segments))
+            .map(|()| (r.claims, r.lines, r.total));
         self.count(written)
     }
 
@@ -173,18 +162,12 @@ impl TransactionRenderer {
     /// in the file), which `write_rendered` runs.
     pub fn render(&self, t: &Transaction, number: u32) -> Result<RenderedTransaction, WriteError> {
         let place = Place::transaction(number);
-        check_transaction(t, place, &mut ClaimIds::default())?;
+        let mut ids = ClaimIds::listing();
+        check_transaction(t, place, &mut ids)?;
         let mut out = SegmentOut::new(Vec::new(), self.options);
         let (claims, lines, total) = write_837(&mut out, t, place)?;
         let segments = out.segments();
-        let claim_ids = (1u32..)
-            .zip(&t.subscribers)
-            .flat_map(|(si, sub)| {
-                (1u32..).zip(&sub.claims).map(move |(ci, c)| {
-                    (ClaimIds::hash(&c.claim_id), place.subscriber(si).claim(ci))
-                })
-            })
-            .collect();
+        let claim_ids = ids.into_listed();
         Ok(RenderedTransaction {
             options: self.options,
             bytes: out.into_inner()?,
