@@ -92,7 +92,7 @@ fn ascii_for(c: char) -> Option<&'static str> {
 
 /// Printable ASCII other than our delimiters: a byte that goes into an X12 element unchanged.
 fn is_plain(b: u8) -> bool {
-    (0x20..0x7f).contains(&b) && !matches!(b, b'*' | b':' | b'^' | b'~')
+    (0x20..0x7f).contains(&b) && !X12_DELIMITERS.contains(&char::from(b))
 }
 
 /// Makes `s` safe for an X12 element under our delimiters: trims it, transliterates accented
