@@ -1,7 +1,7 @@
 //! Two-stage pipelines: one thread makes values while the calling thread consumes them, so
 //! building 837 transactions and writing them overlap on two cores.
 
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{Receiver, sync_channel};
 
 /// Runs `produce` on a thread of its own and hands every value it sends to `consume` on the
 /// calling thread, in order, through a queue of `depth` values (memory stays at a few values).
@@ -89,15 +89,22 @@ pub fn ordered_parallel<J: Send, T: Send, E>(
     })
 }
 
+/// A batch sent back empty to be filled again, or a new one with room for `capacity` values:
+/// reused batches keep their memory in use instead of freeing it and faulting fresh pages in.
+pub fn reuse_batch<T>(emptied: &Receiver<Vec<T>>, capacity: usize) -> Vec<T> {
+    emptied
+        .try_recv()
+        .unwrap_or_else(|_| Vec::with_capacity(capacity))
+}
+
 /// Drops values on a thread of its own, a batch at a time, so the thread that is done with them
 /// does not wait on the allocator (freeing many small values made on another thread is slow).
 /// At most a few batches wait; dropping the `DropBehind` drops the rest and joins the thread.
 pub struct DropBehind<T: Send + 'static> {
     batch: Vec<T>,
     tx: Option<std::sync::mpsc::SyncSender<Vec<T>>>,
-    /// Emptied batches coming back, so their memory is used again rather than handed back to
-    /// the system and faulted in (and zeroed) anew.
-    emptied: std::sync::mpsc::Receiver<Vec<T>>,
+    /// Emptied batches coming back (see [`reuse_batch`]).
+    emptied: Receiver<Vec<T>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -128,10 +135,7 @@ impl<T: Send + 'static> DropBehind<T> {
     pub fn push(&mut self, value: T) {
         self.batch.push(value);
         if self.batch.len() == Self::BATCH {
-            let next = self
-                .emptied
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(Self::BATCH));
+            let next = reuse_batch(&self.emptied, Self::BATCH);
             let full = std::mem::replace(&mut self.batch, next);
             if let Some(tx) = &self.tx {
                 // A thread that has gone drops nothing more; the batch is dropped here instead.

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::digest::FnvHashMap;
 use crate::input::{InputError, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
+use crate::pipeline::reuse_batch;
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -142,8 +143,7 @@ pub fn read_encounters(
         // second thread does it, batches at a time, while this one does the cross-row checks
         // (duplicates, member identity) and hands rows on in file order.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-        // Emptied batches go back to the reader, which fills them again: their memory stays
-        // in use instead of being freed and faulted in anew.
+        // Emptied batches go back to the reader, which fills them again (`reuse_batch`).
         let (back, emptied) = std::sync::mpsc::channel::<Vec<(u32, ParsedRow)>>();
         let table_ref = &mut table;
         let (cols_ref, ctx_ref) = (&cols, &row_ctx);
@@ -201,12 +201,7 @@ fn parse_batches(
     tx: &SyncSender<Batch>,
     emptied: &Receiver<Vec<(u32, ParsedRow)>>,
 ) {
-    let fresh = || {
-        emptied
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS))
-    };
-    let mut rows = fresh();
+    let mut rows = reuse_batch(emptied, BATCH_ROWS);
     while let Some(rec) = table.next_record() {
         let rec = match rec {
             Ok(r) => r,
@@ -217,7 +212,7 @@ fn parse_batches(
         };
         rows.push((rec.row, parse_row(&rec, cols, ctx)));
         if rows.len() == BATCH_ROWS {
-            let full = std::mem::replace(&mut rows, fresh());
+            let full = std::mem::replace(&mut rows, reuse_batch(emptied, BATCH_ROWS));
             let position = table.position();
             if tx
                 .send(Ok(ParsedBatch {
