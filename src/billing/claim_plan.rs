@@ -8,6 +8,7 @@
 
 use super::digest::{Fnv64, FnvHashSet};
 use super::{Ranks, Registry, ServiceLine};
+use crate::billing::order_lines;
 use crate::config::ClaimGrouping;
 use crate::model::{ClaimFrequency, DiagnosisCode, Money, PlaceOfService};
 use chrono::Datelike;
@@ -129,20 +130,12 @@ pub fn claim_order(
     ranks: &Ranks,
     grouping: ClaimGrouping,
 ) -> Vec<u32> {
-    let mut keyed: Vec<(SortKey, u32)> = which
-        .into_iter()
-        .map(|i| (sort_key(&lines[i as usize], ranks, grouping), i))
-        .collect();
-    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
-        ka.cmp(kb)
-            .then_with(|| {
-                lines[*a as usize]
-                    .encounter_id
-                    .cmp(&lines[*b as usize].encounter_id)
-            })
-            .then(a.cmp(b))
-    });
-    keyed.into_iter().map(|(_, i)| i).collect()
+    order_lines(
+        lines,
+        which
+            .into_iter()
+            .map(|i| (sort_key(&lines[i as usize], ranks, grouping), i)),
+    )
 }
 
 /// Claims produced from lines in [`claim_order`], a member at a time, each member's claims in

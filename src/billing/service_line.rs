@@ -27,6 +27,26 @@ pub struct ServiceLine<'cs> {
     pub correction: Option<u32>,
 }
 
+/// Indices of `lines` in order of a key worked out once per line (`keyed`: key and index), then
+/// encounter id, then index, so the order is total. Keys are compared side by side in one
+/// vector; encounter ids are read only on a tie.
+pub fn order_lines<K: Ord>(
+    lines: &[ServiceLine],
+    keyed: impl IntoIterator<Item = (K, u32)>,
+) -> Vec<u32> {
+    let mut keyed: Vec<(K, u32)> = keyed.into_iter().collect();
+    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
+            .then_with(|| {
+                lines[*a as usize]
+                    .encounter_id
+                    .cmp(&lines[*b as usize].encounter_id)
+            })
+            .then(a.cmp(b))
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Members, rendering providers and authorization numbers, each stored once.
 #[derive(Debug, Default)]
 pub struct Registry {

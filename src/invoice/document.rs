@@ -4,6 +4,7 @@
 
 use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
+use crate::billing::order_lines;
 use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
@@ -242,22 +243,11 @@ pub fn plan_invoices(
             | (u128::from(ranks.member[l.member as usize]) << 48)
             | (days << 16)
     };
-    let mut keyed: Vec<(u128, u32)> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (packed(l), i as u32))
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            lines[a.1 as usize]
-                .encounter_id
-                .cmp(&lines[b.1 as usize].encounter_id)
-        })
-    });
+    let order = order_lines(lines, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
     // Back to the fields the grouping below reads.
-    let keyed: Vec<(u16, i32, u32, u32)> = keyed
+    let keyed: Vec<(u16, i32, u32, u32)> = order
         .into_iter()
-        .map(|(_, i)| {
+        .map(|i| {
             let l = &lines[i as usize];
             (
                 l.payer,

@@ -10,6 +10,7 @@
 use super::intake::{RuleTally, UnknownColumn, code_totals, rule_counts};
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::billing::digest::Fnv64;
+use crate::billing::order_lines;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
 };
@@ -767,23 +768,15 @@ fn write_encounters(
     for (rank, &p) in (0u32..).zip(&by_npi) {
         provider_rank[p as usize] = rank;
     }
-    let mut keyed: Vec<(u128, u32)> = (0u32..)
-        .zip(&acc.lines)
-        .map(|(i, l)| {
+    let order = order_lines(
+        &acc.lines,
+        (0u32..).zip(&acc.lines).map(|(i, l)| {
             let day = u128::from(l.service_date.num_days_from_ce().max(0) as u32);
             let member = u128::from(ranks.member[l.member as usize]);
             let provider = u128::from(provider_rank[acc.provider_of[i as usize] as usize]);
             ((provider << 96) | (member << 64) | (day << 32), i)
-        })
-        .collect();
-    keyed.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| {
-            acc.lines[a.1 as usize]
-                .encounter_id
-                .cmp(&acc.lines[b.1 as usize].encounter_id)
-        })
-    });
-    let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
+        }),
+    );
     let mut h = Fnv64::default();
     h.str(&plan.payer_id)
         .u64(req.clock.date.num_days_from_ce() as u64)
