@@ -1,5 +1,8 @@
 //! A small, stable content hash (FNV-1a, 64 bit) for control numbers and claim ids derived from
-//! content: the same input gives the same number on every machine and every run.
+//! content: the same input gives the same number on every machine and every run; and 128-bit
+//! fingerprints for maps that keep keys without their strings.
+
+use std::hash::{Hash, Hasher};
 
 /// FNV-1a 64-bit hasher over explicitly fed bytes (no platform-dependent integer encoding).
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +57,45 @@ impl std::hash::Hasher for Fnv64 {
 pub type FnvHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv64>>;
 /// A `HashSet` hashed with [`Fnv64`].
 pub type FnvHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fnv64>>;
+
+/// A 128-bit fingerprint of a value (two SipHash-1-3 halves with fixed keys): equal values give
+/// equal fingerprints, and two different values share one with a probability near 2^-128. Maps keep
+/// fingerprints rather than strings (the ledger's lines, reconcile's encounters), so a million
+/// keys cost a few dozen megabytes and no allocation each.
+pub fn fingerprint(value: impl Hash) -> u128 {
+    let half = |salt: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        salt.hash(&mut h);
+        value.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// Fingerprints are already hashes: the maps use their low bits as they are.
+#[derive(Default)]
+pub struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// A `HashMap` keyed by [`fingerprint`]s.
+pub type FingerprintMap<V> =
+    std::collections::HashMap<u128, V, std::hash::BuildHasherDefault<FingerprintHasher>>;
+/// A `HashSet` of [`fingerprint`]s.
+pub type FingerprintSet =
+    std::collections::HashSet<u128, std::hash::BuildHasherDefault<FingerprintHasher>>;
 
 #[cfg(test)]
 mod tests {

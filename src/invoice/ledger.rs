@@ -6,11 +6,10 @@
 //! old one after the run's outputs are in place: an interrupted run leaves the old ledger, never
 //! one that claims lines whose encounters were not written.
 
+use crate::digest::{FingerprintMap, fingerprint};
 use crate::input::{InputError, Table, parse_date};
 use crate::model::{ClaimFrequency, Hcpcs, Modifiers, Npi};
 use chrono::NaiveDate;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,19 +27,6 @@ pub const COLUMNS: [&str; 11] = [
     "invoice_number",
     "ingested_on",
 ];
-
-/// A 128-bit fingerprint of a value (two SipHash-1-3 halves with fixed keys): equal values give
-/// equal fingerprints, and two different lines share one with a probability near 2^-128. The
-/// ledger keeps fingerprints rather than strings, so a million lines cost a few dozen megabytes.
-fn fingerprint(value: impl Hash) -> u128 {
-    let half = |salt: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        salt.hash(&mut h);
-        value.hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
-}
 
 /// What makes two lines the same service: provider, member, date, code and modifiers (in any
 /// order). The state refuses duplicate service lines.
@@ -119,26 +105,6 @@ pub struct LedgerRow<'a> {
     pub ingested_on: NaiveDate,
 }
 
-/// Fingerprints are already hashes: the maps use their low bits as they are.
-#[derive(Default)]
-struct FingerprintHasher(u64);
-
-impl Hasher for FingerprintHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
-    }
-}
-
-type ByFingerprint<V> = HashMap<u128, V, BuildHasherDefault<FingerprintHasher>>;
-
 /// The accepted lines, earlier runs' and this run's, as one state.
 #[derive(Default)]
 pub struct Ledger {
@@ -146,9 +112,9 @@ pub struct Ledger {
     pub rows_before: u64,
     /// Line ids of the file's rows, for messages.
     earlier_ids: Vec<Box<str>>,
-    lines: ByFingerprint<LineState>,
+    lines: FingerprintMap<LineState>,
     /// Service -> the line reporting it.
-    active: ByFingerprint<Origin>,
+    active: FingerprintMap<Origin>,
     /// Lines accepted in this run.
     pub accepted: u64,
 }

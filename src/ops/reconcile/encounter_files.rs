@@ -5,7 +5,7 @@
 use super::ReconcileError;
 use crate::codeset::CodeSet;
 use crate::coding::code_line;
-use crate::digest::{FnvHashMap, FnvHashSet};
+use crate::digest::{FingerprintSet, FnvHashMap, fingerprint};
 use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
@@ -96,7 +96,7 @@ pub fn read_encounter_facts(
     // With 837 files in the mix, the tables' encounters are remembered (member id, encounter id)
     // so the same encounter in an 837 is counted once.
     let any_x12 = is_x12.contains(&true);
-    let mut table_keys: FnvHashSet<(Box<str>, Box<str>)> = FnvHashSet::default();
+    let mut table_keys = FingerprintSet::default();
     let mut counts = if table_paths.is_empty() {
         EncounterFileCounts::default()
     } else {
@@ -109,10 +109,7 @@ pub fn read_encounter_facts(
                     .get(fact.source.file as usize)
                     .map_or(u16::MAX, |t| t.0);
                 if any_x12 {
-                    table_keys.insert((
-                        fact.member_id.as_str().into(),
-                        fact.encounter_id.as_str().into(),
-                    ));
+                    table_keys.insert(encounter_key(&fact.member_id, &fact.encounter_id));
                 }
                 on_fact(fact)
             },
@@ -148,7 +145,7 @@ fn read_837_facts(
     is_x12: &[bool],
     codeset: &CodeSet,
     plan_payer_id: &str,
-    table_keys: &FnvHashSet<(Box<str>, Box<str>)>,
+    table_keys: &FingerprintSet,
     on_fact: impl FnMut(EncounterFact),
     mut on_finding: impl FnMut(Finding),
 ) -> Result<Claim837Counts, ReconcileError> {
@@ -156,8 +153,8 @@ fn read_837_facts(
     // The facts in reading order (`None` once withdrawn), and each claim's, by CLM01.
     let mut facts: Vec<Option<EncounterFact>> = Vec::new();
     let mut by_claim: FnvHashMap<String, Vec<usize>> = FnvHashMap::default();
-    // Where each encounter (member id, encounter id) read from an 837 sits in `facts`.
-    let mut by_encounter: FnvHashMap<(Box<str>, Box<str>), usize> = FnvHashMap::default();
+    // The encounters of the 837 lines in force (`encounter_key`).
+    let mut in_force = FingerprintSet::default();
     for (i, path) in paths.iter().enumerate() {
         if !is_x12.get(i).copied().unwrap_or(false) {
             continue;
@@ -181,10 +178,8 @@ fn read_837_facts(
                     if claim.frequency != ClaimFrequency::Original && s.payer_id == plan_payer_id {
                         for at in by_claim.remove(&key).unwrap_or_default() {
                             if let Some(gone) = facts[at].take() {
-                                by_encounter.remove(&(
-                                    gone.member_id.as_str().into(),
-                                    gone.encounter_id.as_str().into(),
-                                ));
+                                in_force
+                                    .remove(&encounter_key(&gone.member_id, &gone.encounter_id));
                                 c.lines_withdrawn += 1;
                                 c.lines_used -= 1;
                             }
@@ -216,14 +211,11 @@ fn read_837_facts(
                             .control_number
                             .clone()
                             .unwrap_or_else(|| format!("{}-{}", claim.claim_id, n + 1));
-                        let ekey: (Box<str>, Box<str>) =
-                            (s.member_id.as_str().into(), encounter_id.as_str().into());
+                        let ekey = encounter_key(&s.member_id, &encounter_id);
                         let earlier = if table_keys.contains(&ekey) {
-                            Some("an encounter table".to_string())
+                            Some("an encounter table")
                         } else {
-                            by_encounter
-                                .get(&ekey)
-                                .map(|_| "an earlier 837 line".to_string())
+                            in_force.contains(&ekey).then_some("an earlier 837 line")
                         };
                         if let Some(earlier) = earlier {
                             c.lines_repeated += 1;
@@ -244,7 +236,7 @@ fn read_837_facts(
                             continue;
                         }
                         c.lines_used += 1;
-                        by_encounter.insert(ekey, facts.len());
+                        in_force.insert(ekey);
                         by_claim.entry(key.clone()).or_default().push(facts.len());
                         facts.push(Some(EncounterFact {
                             encounter_id,
@@ -263,6 +255,12 @@ fn read_837_facts(
     }
     facts.into_iter().flatten().for_each(on_fact);
     Ok(c)
+}
+
+/// What identifies an encounter given twice (in a table and an 837, or in two 837s): its member
+/// id and encounter id, as a fingerprint, so no key strings are kept or made per line.
+fn encounter_key(member_id: &str, encounter_id: &str) -> u128 {
+    fingerprint((member_id, encounter_id))
 }
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,

@@ -227,27 +227,18 @@ pub fn run_reconcile(
                         }
                     }
                     if let Attribution::Unattributed(why) = rec.add_encounter(&fact) {
+                        let file = fact.source.file as usize;
+                        // An 837 line's date is its DTP*472; a table row's, service_date.
+                        let date_field = match encounter_is_x12.get(file) {
+                            Some(true) => "DTP*472",
+                            _ => "service_date",
+                        };
                         unattributed.push(Finding {
                             rule: &rules::RCN_UNATTRIBUTED_ENCOUNTER,
-                            file: enc_names
-                                .get(fact.source.file as usize)
-                                .cloned()
-                                .unwrap_or_default(),
+                            file: enc_names.get(file).cloned().unwrap_or_default(),
                             row: fact.source.row,
                             encounter_id: Some(fact.encounter_id),
-                            // An 837 line's date is its DTP*472; a table row's, service_date.
-                            field: Some(
-                                if encounter_is_x12
-                                    .get(fact.source.file as usize)
-                                    .copied()
-                                    .unwrap_or(false)
-                                {
-                                    "DTP*472"
-                                } else {
-                                    "service_date"
-                                }
-                                .into(),
-                            ),
+                            field: Some(date_field.into()),
                             message: format!(
                                 "{} ({} on {})",
                                 why.describe(),
