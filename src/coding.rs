@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::rules::{self, Rule};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Where a line's charge came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,7 +18,7 @@ pub enum ChargeSource {
     /// The encounter row's own `charge` column.
     Encounter,
     /// The payer's charge table row (1-based position in ecm.toml) times the units.
-    PayerTable(usize),
+    PayerTable(u32),
 }
 
 /// The coding decision for one encounter.
@@ -30,8 +31,10 @@ pub struct Coding<'cs> {
     pub charge: Money,
     pub charge_source: ChargeSource,
     pub place_of_service: PlaceOfService,
-    /// The encounter's diagnoses, or the payer's default when it has none.
-    pub diagnoses: Vec<DiagnosisCode>,
+    /// The encounter's diagnoses, or the payer's default when it has none. Shared: lines with
+    /// the same list hold one copy ([`crate::billing::Registry::diagnoses`]).
+    #[serde(serialize_with = "diagnosis_list")]
+    pub diagnoses: Arc<[DiagnosisCode]>,
     /// The HCPCS row that decided code and base modifiers.
     #[serde(serialize_with = "row_id")]
     pub row: &'cs HcpcsRow,
@@ -42,6 +45,10 @@ pub struct Coding<'cs> {
 
 fn row_id<S: serde::Serializer>(r: &&HcpcsRow, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&r.id)
+}
+
+fn diagnosis_list<S: serde::Serializer>(d: &Arc<[DiagnosisCode]>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(d.iter())
 }
 
 fn opt_row_id<S: serde::Serializer>(r: &Option<&TelehealthRow>, s: S) -> Result<S::Ok, S::Error> {
@@ -156,7 +163,10 @@ pub fn code_encounter<'cs>(
                         modifiers.join(":")
                     ),
                 })?;
-            (c.amount.times(units), ChargeSource::PayerTable(i + 1))
+            (
+                c.amount.times(units),
+                ChargeSource::PayerTable(i as u32 + 1),
+            )
         }
     };
     if charge.is_zero() && payer.transaction_type == TransactionType::Chargeable {
@@ -172,7 +182,7 @@ pub fn code_encounter<'cs>(
 
     let diagnoses = if e.diagnoses.is_empty() {
         match payer.default_diagnosis {
-            Some(d) => vec![d],
+            Some(d) => Arc::from([d]),
             None => {
                 return Err(NotBillable {
                     rule: &rules::NO_DIAGNOSIS,
@@ -185,7 +195,7 @@ pub fn code_encounter<'cs>(
             }
         }
     } else {
-        e.diagnoses.clone()
+        Arc::from(e.diagnoses.as_slice())
     };
 
     if payer.subscriber_id == SubscriberId::Cin && e.member.cin.is_none() {

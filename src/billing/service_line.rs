@@ -2,10 +2,11 @@
 //! together with the member registry, so member and rendering details are stored once and
 //! referenced by index.
 
-use super::digest::FnvHashMap;
+use super::digest::{FnvHashMap, FnvHashSet};
 use crate::coding::Coding;
-use crate::model::{Activity, Correction, Encounter, Member, Rendering, RowRef};
+use crate::model::{Activity, Correction, DiagnosisCode, Encounter, Member, Rendering, RowRef};
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// One billable encounter, coded.
 #[derive(Debug, Clone)]
@@ -59,6 +60,8 @@ pub struct Registry {
     authorization_index: FnvHashMap<Box<str>, u32>,
     /// What each correcting line corrects (few lines are corrections, so not interned).
     pub corrections: Vec<Correction>,
+    /// Every distinct diagnosis list, shared by the lines that carry it.
+    diagnosis_lists: FnvHashSet<Arc<[DiagnosisCode]>>,
 }
 
 /// Each registry entry's position in sorted order (member id, authorization number, rendering
@@ -125,6 +128,16 @@ impl Registry {
         }
     }
 
+    /// The registry's copy of a diagnosis list, so a million lines with a few hundred distinct
+    /// lists hold a few hundred allocations, not a million.
+    pub fn diagnoses(&mut self, list: Arc<[DiagnosisCode]>) -> Arc<[DiagnosisCode]> {
+        if let Some(shared) = self.diagnosis_lists.get(&*list) {
+            return Arc::clone(shared);
+        }
+        self.diagnosis_lists.insert(Arc::clone(&list));
+        list
+    }
+
     /// The index of a rendering provider, adding it on first sight.
     pub fn rendering(&mut self, r: &Rendering) -> u32 {
         if let Some(&i) = self.rendering_index.get(r) {
@@ -139,7 +152,13 @@ impl Registry {
 
 impl<'cs> ServiceLine<'cs> {
     /// Builds the line for an accepted, coded encounter.
-    pub fn new(e: &Encounter, payer: u16, coding: Coding<'cs>, registry: &mut Registry) -> Self {
+    pub fn new(
+        e: &Encounter,
+        payer: u16,
+        mut coding: Coding<'cs>,
+        registry: &mut Registry,
+    ) -> Self {
+        coding.diagnoses = registry.diagnoses(coding.diagnoses);
         ServiceLine {
             source: e.source,
             encounter_id: e.encounter_id.as_str().into(),

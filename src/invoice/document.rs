@@ -414,10 +414,11 @@ mod tests {
                 charge: Money::parse("150.5").unwrap(),
                 charge_source: ChargeSource::Encounter,
                 place_of_service: PlaceOfService::parse("12").unwrap(),
-                diagnoses: vec![
+                diagnoses: [
                     DiagnosisCode::parse("Z59.01").unwrap(),
                     DiagnosisCode::parse("F33.1").unwrap(),
-                ],
+                ]
+                .into(),
                 row: &cs.hcpcs[0],
                 telehealth: None,
             },

@@ -328,7 +328,7 @@ pub fn check_line<'cs>(
             charge,
             charge_source: ChargeSource::Encounter,
             place_of_service,
-            diagnoses,
+            diagnoses: diagnoses.into(),
             row,
             telehealth: None,
         },

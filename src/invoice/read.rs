@@ -267,7 +267,7 @@ pmpm = "400.00"
                         charge: Money::from_decimal(rust_decimal::Decimal::new(*cents, 2)).unwrap(),
                         charge_source: ChargeSource::Encounter,
                         place_of_service: PlaceOfService::parse("12").unwrap(),
-                        diagnoses: vec![DiagnosisCode::parse("Z59.01").unwrap()],
+                        diagnoses: [DiagnosisCode::parse("Z59.01").unwrap()].into(),
                         row,
                         telehealth: None,
                     },

@@ -688,6 +688,8 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
     };
     ledger.accept(npi, line.keys, frequency, replaces, acc.lines.len() as u32);
     let reg = &mut acc.registry;
+    let mut coding = line.coding;
+    coding.diagnoses = reg.diagnoses(coding.diagnoses);
     let sl = ServiceLine {
         source: line.source,
         encounter_id: line.line_id.into(),
@@ -695,7 +697,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         member: reg.member(0, &line.member),
         service_date: line.service_date,
         activity: line.activity,
-        coding: line.coding,
+        coding,
         authorization: line.authorization.as_deref().map(|a| reg.authorization(a)),
         rendering: line.rendering.as_ref().map(|r| reg.rendering(r)),
         correction: line.correction.map(|c| {
