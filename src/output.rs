@@ -1,7 +1,12 @@
 //! Writing a run's output files safely: each file goes to a hidden temporary file in the output
 //! directory and all are renamed into place only when every one was written. A failed or
 //! interrupted run leaves no half-written 837 and no temporary files; existing outputs are not
-//! replaced unless the user passed `--force`.
+//! replaced unless the user passed `--force`, and when they are, either all of them are or none.
+//!
+//! A command's run ([`OutputSet::prepare_run`]) also records the names it wrote in
+//! [`MANIFEST`]. A later run into the same directory with `--force` removes what the earlier run
+//! wrote and it does not (a payer with no rows this time, another invoice period), so the
+//! directory never mixes two runs' outputs.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -21,6 +26,9 @@ pub enum OutputError {
     },
 }
 
+/// The list of the files a command's last run wrote into its output directory, one name a line.
+pub const MANIFEST: &str = ".ecm-outputs";
+
 /// A set of output files written together.
 #[derive(Debug)]
 pub struct OutputSet {
@@ -28,6 +36,16 @@ pub struct OutputSet {
     force: bool,
     staged: Vec<(PathBuf, PathBuf)>,
     committed: bool,
+    /// The set is a command's run: it keeps [`MANIFEST`] and retires an earlier run's files.
+    run: bool,
+}
+
+/// What a commit put in place, and the files of an earlier run it removed.
+#[derive(Debug, Default)]
+pub struct Committed {
+    pub written: Vec<PathBuf>,
+    /// Files an earlier run wrote into the directory that this run did not (only with `--force`).
+    pub removed: Vec<PathBuf>,
 }
 
 /// One file being written; call [`StagedFile::finish`] to flush it.
@@ -56,7 +74,20 @@ impl OutputSet {
             force,
             staged: Vec::new(),
             committed: false,
+            run: false,
         })
+    }
+
+    /// [`OutputSet::prepare`] for a command's whole run: its directory holds this run's outputs
+    /// and nothing left from an earlier one (see the module notes).
+    pub fn prepare_run(
+        dir: &Path,
+        names: &[String],
+        force: bool,
+    ) -> Result<OutputSet, OutputError> {
+        let mut set = OutputSet::prepare(dir, names, force)?;
+        set.run = true;
+        Ok(set)
     }
 
     /// The directory outputs go to.
@@ -96,18 +127,117 @@ impl OutputSet {
         f.finish()
     }
 
-    /// Renames every staged file into place and returns their final paths.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
+    /// Puts every staged file in place, all or none: files being replaced are first moved
+    /// aside, and if any step fails they are put back and the new files removed. Then, for a
+    /// run, the earlier run's files this one did not write are removed and the manifest written.
+    pub fn commit(mut self) -> Result<Committed, OutputError> {
+        let write_error = |target: &Path, source| OutputError::Write {
+            file: target.display().to_string(),
+            source,
+        };
+        for (_, target) in &self.staged {
+            if target.is_dir() {
+                return Err(write_error(
+                    target,
+                    std::io::Error::other("a directory of that name is in the way; remove it"),
+                ));
+            }
+        }
+        let earlier = if self.run && self.force {
+            self.earlier_run()
+        } else {
+            Vec::new()
+        };
+        // Move aside what is being replaced; undo on the first failure.
+        let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let pid = std::process::id();
+        for (_, target) in &self.staged {
+            if target.exists() {
+                let name = target.file_name().unwrap_or_default().to_string_lossy();
+                let old = self.dir.join(format!(".{name}.ecm-old-{pid}"));
+                if let Err(e) = std::fs::rename(target, &old) {
+                    restore(&aside);
+                    return Err(write_error(target, e));
+                }
+                aside.push((old, target.clone()));
+            }
+        }
         let mut done = Vec::new();
         for (tmp, target) in &self.staged {
-            std::fs::rename(tmp, target).map_err(|source| OutputError::Write {
-                file: target.display().to_string(),
-                source,
-            })?;
+            if let Err(e) = std::fs::rename(tmp, target) {
+                for placed in &done {
+                    let _ = std::fs::remove_file(placed);
+                }
+                restore(&aside);
+                return Err(write_error(target, e));
+            }
             done.push(target.clone());
         }
         self.committed = true;
-        Ok(done)
+        for (old, _) in &aside {
+            let _ = std::fs::remove_file(old);
+        }
+        let mut removed = Vec::new();
+        if self.run {
+            for name in earlier {
+                let p = self.dir.join(&name);
+                if !done.contains(&p) && p.is_file() && std::fs::remove_file(&p).is_ok() {
+                    removed.push(p);
+                }
+            }
+            self.write_manifest(&done)?;
+        }
+        Ok(Committed {
+            written: done,
+            removed,
+        })
+    }
+
+    /// The names the earlier run's manifest lists: plain file names only (never a path that
+    /// leaves the directory, never the manifest itself). A missing or unreadable manifest is
+    /// an empty list: nothing is removed that ecm did not record writing.
+    fn earlier_run(&self) -> Vec<String> {
+        let Ok(text) = std::fs::read_to_string(self.dir.join(MANIFEST)) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|n| {
+                !n.is_empty() && *n != MANIFEST && !n.starts_with('.') && !n.contains(['/', '\\'])
+            })
+            .map(String::from)
+            .collect()
+    }
+
+    /// Records the names this run wrote (written beside it, then renamed).
+    fn write_manifest(&self, written: &[PathBuf]) -> Result<(), OutputError> {
+        let mut text = String::new();
+        for p in written {
+            if let Some(name) = p.file_name() {
+                text.push_str(&name.to_string_lossy());
+                text.push('\n');
+            }
+        }
+        let target = self.dir.join(MANIFEST);
+        let tmp = self
+            .dir
+            .join(format!("{MANIFEST}.ecm-tmp-{}", std::process::id()));
+        std::fs::write(&tmp, text)
+            .and_then(|()| std::fs::rename(&tmp, &target))
+            .map_err(|source| {
+                let _ = std::fs::remove_file(&tmp);
+                OutputError::Write {
+                    file: target.display().to_string(),
+                    source,
+                }
+            })
+    }
+}
+
+/// Puts files moved aside back under their names.
+fn restore(aside: &[(PathBuf, PathBuf)]) {
+    for (old, target) in aside {
+        let _ = std::fs::rename(old, target);
     }
 }
 

@@ -240,6 +240,115 @@ fn no_temporary_files_are_left_behind() {
     let d = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(run_demo(d.path())).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(!name.starts_with('.'), "left behind: {name}");
+        // The one hidden file is the list of what the run wrote (for the next --force run).
+        assert!(
+            !name.starts_with('.') || name == ".ecm-outputs",
+            "left behind: {name}"
+        );
+    }
+}
+
+/// A file saved by Excel or Windows (CRLF line ends) is read exactly like the same file with LF:
+/// the same rows rejected under the same row numbers, the same 837s.
+#[test]
+fn windows_line_ends_keep_row_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let lf = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let crlf = d.path().join("crlf.csv");
+    std::fs::write(&crlf, lf.replace('\n', "\r\n")).unwrap();
+    let a = claims(
+        &d.path().join("lf"),
+        Path::new("examples/encounters.csv"),
+        &[],
+    );
+    let b = claims(&d.path().join("crlf"), &crlf, &[]);
+    assert_eq!((a.status.code(), b.status.code()), (Some(1), Some(1)));
+    // rejects.csv: file,row,encounter_id,...; the file names differ, the rest must not.
+    let rows = |dir: &str| -> Vec<String> {
+        std::fs::read_to_string(d.path().join(dir).join("out/rejects.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once(',').unwrap().1.to_string())
+            .collect()
+    };
+    let (ra, rb) = (rows("lf"), rows("crlf"));
+    assert!(ra[0].starts_with("29,SCC-0028,"), "{ra:?}");
+    assert_eq!(ra, rb);
+    for payer in ["bayview.837", "golden-valley.837"] {
+        let read = |dir: &str| std::fs::read(d.path().join(dir).join("out").join(payer)).unwrap();
+        assert_eq!(read("lf"), read("crlf"), "{payer}");
+    }
+}
+
+/// A quote left open would swallow every later row into one field: the run stops, names the
+/// row and column where the quote opened, and writes nothing, so no row silently disappears.
+#[test]
+fn an_unclosed_quote_stops_the_run_and_names_where_it_opened() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let broken = text.replacen("SCC-0003,", "SCC-0003,\"", 1);
+    let input = d.path().join("unclosed.csv");
+    std::fs::write(&input, broken).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("row 4, column 'member_id'") && said.contains("close the quote"),
+        "{said}"
+    );
+    assert!(!d.path().join("out/rejects.csv").exists());
+    assert!(!d.path().join("out/golden-valley.837").exists());
+}
+
+/// With --force a run replaces the earlier run in its directory: a payer billed before but not
+/// now loses its old 837 (named on stderr), and files ecm did not write are left alone.
+#[test]
+fn force_replaces_the_earlier_run_and_nothing_else() {
+    let d = tempfile::tempdir().unwrap();
+    let out = claims(d.path(), Path::new("examples/encounters.csv"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(d.path().join("out/bayview.837").exists());
+    std::fs::write(d.path().join("out/notes.txt"), "mine").unwrap();
+    let only_gv: String = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains(",bayview,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let input = d.path().join("gv.csv");
+    std::fs::write(&input, only_gv).unwrap();
+    let out = claims(d.path(), &input, &["--force"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!d.path().join("out/bayview.837").exists(), "{said}");
+    assert!(
+        said.contains("Removed") && said.contains("bayview.837"),
+        "{said}"
+    );
+    assert!(d.path().join("out/golden-valley.837").exists());
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("out/notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // A replacement that cannot be put in place replaces nothing: a directory where
+    // summary.json goes stops the run before any earlier file is touched.
+    let before = std::fs::read(d.path().join("out/golden-valley.837")).unwrap();
+    std::fs::remove_file(d.path().join("out/summary.json")).unwrap();
+    std::fs::create_dir(d.path().join("out/summary.json")).unwrap();
+    let out = claims(d.path(), Path::new("examples/encounters.csv"), &["--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(d.path().join("out/golden-valley.837")).unwrap(),
+        before
+    );
+    assert!(!d.path().join("out/bayview.837").exists());
+    for entry in std::fs::read_dir(d.path().join("out")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            !name.contains(".ecm-tmp-") && !name.contains(".ecm-old-"),
+            "left behind: {name}"
+        );
     }
 }

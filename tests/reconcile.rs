@@ -841,6 +841,45 @@ fn exit_2_when_nothing_could_be_computed_and_nothing_is_written() {
     assert!(r.stderr.contains("ecm_start"), "{}", r.stderr);
     assert!(!r.out.join("summary.csv").exists());
 
+    // Without --from and --to the months come from the roster; one with no usable span says
+    // why: no data rows, or every row refused (the rows named).
+    let run_open = |s: &Scenario| {
+        ecm()
+            .current_dir(s.dir.path())
+            .args([
+                "--config",
+                "plan.toml",
+                "--as-of",
+                "2026-01-15",
+                "reconcile",
+            ])
+            .args([
+                "--roster",
+                "roster.csv",
+                "--payments",
+                "payments.csv",
+                "--out",
+                "out",
+            ])
+            .output()
+            .unwrap()
+    };
+    let o = run_open(&Scenario::new(&good, "", None, &pay));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(said.contains("header but no data rows"), "{said}");
+    let bad = format!("M1,{SUNRISE},2025-02-30,,\nM2,123,2025-01-01,,\n");
+    let o = run_open(&Scenario::new(&good, &bad, None, &pay));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("all 2 data row(s) were refused")
+            && said.contains("roster.csv row 2")
+            && said.contains("roster.csv row 3")
+            && said.ends_with("Nothing was written.\n"),
+        "{said}"
+    );
+
     // --from after --to.
     let s = Scenario::new(&good, &roster, None, &pay);
     let r = s.run("2025-03", "2025-01");

@@ -165,5 +165,6 @@ pub(super) fn say_outcome<S, R: std::borrow::Borrow<crate::rules::Finding>>(
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        g.say_removed(&o.removed);
     }
 }

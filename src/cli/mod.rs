@@ -171,6 +171,20 @@ impl Globals {
         }
     }
 
+    /// Names the files `--force` removed because an earlier run wrote them and this one did not.
+    pub fn say_removed(&self, removed: &[PathBuf]) {
+        if !removed.is_empty() {
+            self.say(&format!(
+                "Removed {} (written by an earlier run into this directory, not by this one).",
+                removed
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+
     /// A progress callback: a bar on a terminal for inputs over a few megabytes, nothing otherwise.
     pub fn progress(&self) -> impl FnMut(u64, u64) {
         let show = !self.quiet && std::io::stderr().is_terminal();

@@ -72,7 +72,9 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     let outcome = match run_reconcile(&req, &mut g.progress()) {
         Ok(o) => o,
         Err(ReconcileError::Nothing(msg)) => {
-            return Err(CliError(format!("{msg}. Nothing was written.")));
+            // A message that lists rows ends with them; the verdict goes on a line of its own.
+            let sep = if msg.contains('\n') { "\n" } else { ". " };
+            return Err(CliError(format!("{msg}{sep}Nothing was written.")));
         }
         Err(e) => return Err(CliError::from_display(e)),
     };
@@ -123,4 +125,5 @@ fn report(g: &Globals, o: &ReconcileOutcome) {
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    g.say_removed(&o.removed);
 }

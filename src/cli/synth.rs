@@ -86,6 +86,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         s.period.first,
         s.period.last
     ));
+    g.say_removed(&s.removed);
     if a.invoices {
         g.say(&format!(
             "Wrote {} invoice lines; try: ecm --config {} --as-of {} ingest {} --roster {} --out DIR",

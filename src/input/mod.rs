@@ -7,6 +7,7 @@
 mod cp1252;
 mod date;
 mod fields;
+mod line_ends;
 pub mod roster;
 pub mod xlsx;
 
@@ -31,6 +32,18 @@ pub enum InputError {
     DuplicateColumn { file: String, column: String },
     #[error("{file}: the file is empty; it needs a header row and at least one data row")]
     Empty { file: String },
+    #[error(
+        "{file}: row {row}, column '{column}': a quote (\") opens a field that runs on over {lines} line(s), to line {last_line}, so those lines were read as one field ({fields} fields where the header has {expected}); close the quote in row {row} (or remove it) and run again. Nothing was written, so no row was lost"
+    )]
+    UnclosedQuote {
+        file: String,
+        row: u32,
+        column: String,
+        lines: u64,
+        last_line: u64,
+        fields: usize,
+        expected: usize,
+    },
 }
 
 /// One data row.
@@ -117,7 +130,11 @@ impl Table {
             (header, Source::Rows(records.into_iter()))
         } else {
             let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-            let reader: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(1 << 20, file));
+            // Windows (CRLF) and old Mac (CR) line ends are read as LF, so row numbers count
+            // lines the same way whatever saved the file.
+            let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(
+                BufReader::with_capacity(1 << 20, file),
+            ));
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
@@ -273,6 +290,12 @@ impl Table {
                                 .sum();
                             start.max(end.saturating_sub(1 + embedded))
                         } as u32;
+                        if end > start + 1
+                            && let Err(e) =
+                                check_quotes(&self.name, &self.columns, &self.buf, row, end)
+                        {
+                            return Some(Err(e));
+                        }
                         // Hand the bytes over without copying (only a non-UTF-8 row is
                         // re-decoded), leaving a buffer the size of this row so the next one
                         // does not grow from nothing.
@@ -305,6 +328,40 @@ impl Table {
             },
         }
     }
+}
+
+/// A record whose fields hold line breaks and that does not have the header's number of fields
+/// is a quote left open: the lines after it were read into one field, and billing the rest
+/// would silently lose them. (A multi-line field in a record of the right width is passed on;
+/// the row rules reject its line break.) `row` is the record's first line, `end` the line
+/// after its last.
+fn check_quotes(
+    file: &str,
+    columns: &[String],
+    rec: &csv::ByteRecord,
+    row: u32,
+    end: u64,
+) -> Result<(), InputError> {
+    if rec.len() == columns.len() {
+        return Ok(());
+    }
+    let Some(at) = rec.iter().position(|f| f.contains(&b'\n')) else {
+        return Ok(());
+    };
+    let last_line = end.saturating_sub(1).max(u64::from(row));
+    Err(InputError::UnclosedQuote {
+        file: file.to_string(),
+        row,
+        column: columns
+            .get(at)
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("field {}", at + 1)),
+        lines: last_line - u64::from(row),
+        last_line,
+        fields: rec.len(),
+        expected: columns.len(),
+    })
 }
 
 impl Record {
@@ -362,6 +419,77 @@ mod tests {
         );
         assert_eq!(rows[1].get(Some(1)), "José\nMaria");
         assert_eq!((rows[2].get(Some(1)), rows[2].cp1252), ("Muñoz", true));
+    }
+
+    /// The same rows saved with LF, CRLF (Windows, Excel) and CR (old Mac) line ends get the
+    /// same row numbers and the same field values.
+    #[test]
+    fn row_numbers_do_not_depend_on_line_ends() {
+        let d = tempfile::tempdir().unwrap();
+        let lf = "id,city\nE1,Fresno\n\nE2,\"Apt 4\nOakland\"\nE3,Chico\nE4,Napa";
+        let mut seen = Vec::new();
+        for (name, text) in [
+            ("lf.csv", lf.to_string()),
+            ("crlf.csv", lf.replace('\n', "\r\n")),
+            ("cr.csv", lf.replace('\n', "\r")),
+        ] {
+            let p = write(d.path(), name, text.as_bytes());
+            let mut t = Table::open(&p, &[]).unwrap();
+            let rows: Vec<(u32, String)> = std::iter::from_fn(|| t.next_record())
+                .map(Result::unwrap)
+                .map(|r| (r.row, r.get(Some(1)).to_string()))
+                .collect();
+            seen.push(rows);
+        }
+        let want: Vec<(u32, String)> = [
+            (2, "Fresno"),
+            (4, "Apt 4\nOakland"),
+            (6, "Chico"),
+            (7, "Napa"),
+        ]
+        .into_iter()
+        .map(|(r, c)| (r, c.to_string()))
+        .collect();
+        assert_eq!(seen, vec![want.clone(), want.clone(), want]);
+    }
+
+    /// A quote left open swallows the lines after it into one field: the file is refused,
+    /// naming where the quote opened, instead of those rows vanishing.
+    #[test]
+    fn an_unclosed_quote_stops_the_file_where_it_opened() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "q.csv",
+            b"id,city,zip\r\nE1,Fresno,93701\r\nE2,\"Sacramento,95814\r\nE3,Chico,95926\r\nE4,Napa,94558\r\n",
+        );
+        let mut t = Table::open(&p, &[]).unwrap();
+        assert_eq!(t.next_record().unwrap().unwrap().row, 2);
+        let e = t.next_record().unwrap().unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                InputError::UnclosedQuote { row: 3, column, last_line: 5, fields: 2, expected: 3, .. }
+                    if column == "city"
+            ),
+            "{e:?}"
+        );
+        let m = e.to_string();
+        assert!(
+            m.contains("row 3, column 'city'") && m.contains("close the quote"),
+            "{m}"
+        );
+        // A closed multi-line field in a row of the right width is a row for the rules to judge.
+        let p = write(
+            d.path(),
+            "ok.csv",
+            b"id,city,zip\nE1,\"Apt 4\nFresno\",93701\nE2,Chico,95926\n",
+        );
+        let mut t = Table::open(&p, &[]).unwrap();
+        let rows: Vec<u32> = std::iter::from_fn(|| t.next_record())
+            .map(|r| r.unwrap().row)
+            .collect();
+        assert_eq!(rows, vec![2, 4]);
     }
 
     #[test]

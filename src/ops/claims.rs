@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::{Config, Payer, ProviderSide};
 use crate::model::{BillingProvider, ClaimFrequency, Money};
-use crate::output::{OutputError, OutputSet, StagedFile};
+use crate::output::{Committed, OutputError, OutputSet, StagedFile};
 use crate::pipeline::pipeline;
 use crate::rules::{FINDING_COLUMNS, Finding};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
@@ -116,7 +116,7 @@ pub fn run_claims(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ClaimsOutcome, ClaimsError> {
     let side = req.config.provider_side()?;
-    let mut outputs = OutputSet::prepare(req.out_dir, &output_names(req.config), req.force)?;
+    let mut outputs = OutputSet::prepare_run(req.out_dir, &output_names(req.config), req.force)?;
     let mut watch = Stopwatch::default();
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
     let intake = intake(
@@ -238,16 +238,18 @@ pub fn run_claims(
         return Ok(ClaimsOutcome {
             summary,
             written: Vec::new(),
+            removed: Vec::new(),
             rejects,
             refused_by_strict,
             timings: watch.laps,
         });
     }
-    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
+    let Committed { written, removed } = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
     watch.lap("write rejects and summary");
     Ok(ClaimsOutcome {
         summary,
         written,
+        removed,
         rejects,
         refused_by_strict,
         timings: watch.laps,

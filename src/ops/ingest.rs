@@ -26,7 +26,7 @@ use crate::invoice::line_check::{
 };
 use crate::invoice::read::{InvoiceColumns, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
-use crate::output::{OutputError, OutputSet};
+use crate::output::{Committed, OutputError, OutputSet};
 use crate::pipeline::{ordered_parallel, pipeline};
 use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
@@ -291,7 +291,7 @@ pub fn run_ingest(
         "rejects.csv".to_string(),
         "summary.json".to_string(),
     ];
-    let mut outputs = OutputSet::prepare(req.out_dir, &names, req.force)?;
+    let mut outputs = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
     watch.lap("read roster and ledger");
 
     // Sized for every line up front (CSV inputs; a workbook counts as none): growing by doubling
@@ -489,7 +489,10 @@ pub fn run_ingest(
         }
         _ => None,
     };
-    let mut written = finish(outputs, None, &summary)?;
+    let Committed {
+        mut written,
+        removed,
+    } = finish(outputs, None, &summary)?;
     if let Some(s) = staged {
         written.push(
             s.commit()
@@ -500,6 +503,7 @@ pub fn run_ingest(
     Ok(IngestOutcome {
         summary,
         written,
+        removed,
         rejects,
         refused_by_strict: false,
         timings: watch.laps,

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::invoice::xlsx_out::XlsxInvoiceError;
 use crate::invoice::{Invoice, csv_out, json_out, month_bounds, plan_invoices, xlsx_out};
 use crate::model::Money;
-use crate::output::{OutputError, OutputSet, StagedFile};
+use crate::output::{Committed, OutputError, OutputSet, StagedFile};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -136,7 +136,7 @@ pub fn run_invoice(
         "summary.json".to_string(),
         TRANSLITERATIONS_FILE.to_string(),
     ];
-    let mut outputs = OutputSet::prepare(req.out_dir, &fixed, req.force)?;
+    let mut outputs = OutputSet::prepare_run(req.out_dir, &fixed, req.force)?;
     let mut watch = Stopwatch::default();
 
     let mut translit_file = outputs.create(TRANSLITERATIONS_FILE)?;
@@ -232,16 +232,18 @@ pub fn run_invoice(
         return Ok(InvoiceOutcome {
             summary,
             written: Vec::new(),
+            removed: Vec::new(),
             rejects,
             refused_by_strict,
             timings: watch.laps,
         });
     }
-    let written = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
+    let Committed { written, removed } = finish(outputs, Some(&rejects_csv(&rejects)), &summary)?;
     watch.lap("write rejects and summary");
     Ok(InvoiceOutcome {
         summary,
         written,
+        removed,
         rejects,
         refused_by_strict,
         timings: watch.laps,

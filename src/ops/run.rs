@@ -6,7 +6,7 @@ use super::intake::{CodeTotal, RuleCount, UnknownColumn, rule_counts};
 use crate::clock::Clock;
 use crate::codeset::TableOrigin;
 use crate::encounters::TransliterationTally;
-use crate::output::{OutputError, OutputSet};
+use crate::output::{Committed, OutputError, OutputSet};
 use crate::rules::Finding;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -44,6 +44,8 @@ pub struct RunOutcome<S, R = Finding> {
     pub summary: S,
     /// Files written, in order (empty when `strict` refused).
     pub written: Vec<PathBuf>,
+    /// Files an earlier run wrote into the directory and this one did not, removed (`--force`).
+    pub removed: Vec<PathBuf>,
     /// Every error finding (what `rejects.csv` holds), in file and row order.
     pub rejects: Vec<R>,
     /// `strict` was set and rows were rejected, so nothing was written.
@@ -112,7 +114,7 @@ pub fn finish(
     mut outputs: OutputSet,
     rejects_csv: Option<&[u8]>,
     summary: &impl Serialize,
-) -> Result<Vec<PathBuf>, OutputError> {
+) -> Result<Committed, OutputError> {
     if let Some(bytes) = rejects_csv {
         outputs.write_all("rejects.csv", bytes)?;
     }

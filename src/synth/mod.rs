@@ -91,6 +91,8 @@ pub enum Shape {
 #[derive(Debug, Clone)]
 pub struct SynthSummary {
     pub written: Vec<PathBuf>,
+    /// Files an earlier run wrote into the directory and this one did not, removed (`--force`).
+    pub removed: Vec<PathBuf>,
     pub period: Period,
     pub encounters: u64,
     pub bad_rows: u64,
@@ -167,7 +169,7 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
     if req.invoices {
         names.push(invoices::INVOICES_FILE.to_string());
     }
-    let mut set = OutputSet::prepare(req.out_dir, &names, req.force)?;
+    let mut set = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
     set.write_all("ecm.toml", world.config_text.as_bytes())?;
     let mut enc = set.create("encounters.csv")?;
     let mut ros = set.create("roster.csv")?;
@@ -364,9 +366,10 @@ pub fn run_synth(req: &SynthRequest) -> Result<SynthSummary, SynthError> {
     for f in [enc, ros, pay, tru].into_iter().chain(inv_file) {
         f.finish()?;
     }
-    let written = set.commit()?;
+    let committed = set.commit()?;
     Ok(SynthSummary {
-        written,
+        written: committed.written,
+        removed: committed.removed,
         period,
         encounters: seq,
         bad_rows: bad_count,

@@ -14,7 +14,7 @@ use crate::config::{Config, ConfigError};
 use crate::encounters::IntakeContext;
 use crate::input::InputError;
 use crate::model::ServiceMonth;
-use crate::output::{OutputError, OutputSet};
+use crate::output::{Committed, OutputError, OutputSet};
 use crate::reconcile::{
     Attribution, EncounterCounts, EncounterIndex, MonthRange, PaymentCounts, PaymentFact,
     Reconciler, Reconciliation, Summary, summarize,
@@ -103,6 +103,42 @@ pub struct RunInfo {
     pub findings: FindingCounts,
 }
 
+/// Why a roster gives no months to reconcile: no data rows, or every row refused (the first
+/// few findings, so the user sees what to fix).
+fn no_months(roster: &roster_file::RosterRead) -> String {
+    let c = &roster.counts;
+    let why = if !roster.spans.is_empty() {
+        // Spans were read, but the one bound given falls outside them.
+        "its spans all fall outside the months --from or --to leaves".to_string()
+    } else if c.rows_read == 0 {
+        "it has a header but no data rows".to_string()
+    } else {
+        const SHOWN: usize = 5;
+        let errors: Vec<String> = roster
+            .findings
+            .iter()
+            .filter(|f| f.is_error())
+            .take(SHOWN)
+            .map(|f| format!("\n  {}", f.describe_as("member")))
+            .collect();
+        let more = c.rows_rejected.saturating_sub(errors.len() as u64);
+        format!(
+            "all {} data row(s) were refused, the first:{}{}",
+            c.rows_read,
+            errors.concat(),
+            if more > 0 {
+                format!("\n  ... and {more} more")
+            } else {
+                String::new()
+            }
+        )
+    };
+    format!(
+        "{}: no usable enrollment span, so there are no months to reconcile (fix the roster or give --from and --to): {why}",
+        c.file
+    )
+}
+
 /// What a finished run found and wrote.
 pub struct ReconcileOutcome {
     pub info: RunInfo,
@@ -111,6 +147,8 @@ pub struct ReconcileOutcome {
     pub rows_with_variance: u64,
     pub findings: Vec<Finding>,
     pub written: Vec<PathBuf>,
+    /// Files an earlier run wrote into the directory and this one did not, removed (`--force`).
+    pub removed: Vec<PathBuf>,
 }
 
 impl ReconcileOutcome {
@@ -166,15 +204,11 @@ pub fn run_reconcile(
     if any_835 {
         names.push(REMITTANCE_FILE.to_string());
     }
-    let mut out = OutputSet::prepare(req.out_dir, &names, req.force)?;
+    let mut out = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
 
     let roster = roster_file::read_roster(req.roster)?;
-    let months = month_range(&roster.spans, req.from, req.to, req.clock.date).ok_or_else(|| {
-        ReconcileError::Nothing(format!(
-            "{}: no usable enrollment span (see the findings below), so there are no months to reconcile; fix the roster or give --from and --to",
-            roster.counts.file
-        ))
-    })?;
+    let months = month_range(&roster.spans, req.from, req.to, req.clock.date)
+        .ok_or_else(|| ReconcileError::Nothing(no_months(&roster)))?;
     let mut findings = roster.findings;
     findings.extend(roster_file::check_spans(
         &roster.spans,
@@ -312,7 +346,7 @@ pub fn run_reconcile(
         })?;
         f.finish()?;
     }
-    let written = out.commit()?;
+    let Committed { written, removed } = out.commit()?;
     let rows_with_variance = result.rows.iter().filter(|r| r.has_variance()).count() as u64;
     Ok(ReconcileOutcome {
         member_months: result.rows.len() as u64,
@@ -321,6 +355,7 @@ pub fn run_reconcile(
         summary,
         findings,
         written,
+        removed,
     })
 }
 

@@ -1,0 +1,110 @@
+//! Line ends as the CSV reader should see them: CRLF (Windows, Excel) and a lone CR (old Mac
+//! exports) become LF. The CSV parser itself accepts all three, but counts lines by LF only, so
+//! without this a CRLF file's rows were numbered one too low and a CR file's all "row 1".
+
+use std::io::{self, BufRead, Read};
+
+/// Reads `inner` with every CRLF and lone CR turned into LF. Bytes pass through otherwise
+/// unchanged, so a file already in LF costs one scan for CR.
+pub struct LfOnly<R> {
+    inner: R,
+    /// The last byte handed out was a CR turned into LF: an LF right after it is its pair.
+    after_cr: bool,
+}
+
+impl<R: BufRead> LfOnly<R> {
+    pub fn new(inner: R) -> Self {
+        LfOnly {
+            inner,
+            after_cr: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for LfOnly<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let buf = self.inner.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            if self.after_cr {
+                self.after_cr = false;
+                if buf[0] == b'\n' {
+                    self.inner.consume(1);
+                    continue;
+                }
+            }
+            let n = buf.len().min(out.len());
+            let (mut read, mut written) = (0, 0);
+            while read < n {
+                match memchr::memchr(b'\r', &buf[read..n]) {
+                    None => {
+                        out[written..written + n - read].copy_from_slice(&buf[read..n]);
+                        written += n - read;
+                        read = n;
+                    }
+                    Some(k) => {
+                        out[written..written + k].copy_from_slice(&buf[read..read + k]);
+                        out[written + k] = b'\n';
+                        written += k + 1;
+                        read += k + 1;
+                        match buf.get(read) {
+                            Some(b'\n') => read += 1,
+                            Some(_) => {}
+                            // The CR ends the buffer: its LF, if any, comes with the next fill.
+                            None => self.after_cr = true,
+                        }
+                    }
+                }
+            }
+            self.inner.consume(read);
+            return Ok(written);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn through(bytes: &[u8], capacity: usize, chunk: usize) -> Vec<u8> {
+        let mut r = LfOnly::new(io::BufReader::with_capacity(capacity, bytes));
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn every_line_end_becomes_lf() {
+        assert_eq!(through(b"a\r\nb\rc\nd\r\r\ne", 64, 64), b"a\nb\nc\nd\n\ne");
+        assert_eq!(through(b"no line ends", 64, 64), b"no line ends");
+        assert_eq!(through(b"", 64, 64), b"");
+        // A CRLF split across two fills of the buffer is still one line end.
+        assert_eq!(through(b"ab\r\ncd", 3, 64), b"ab\ncd");
+        assert_eq!(through(b"ab\r\r\ncd", 3, 2), b"ab\n\ncd");
+    }
+
+    proptest! {
+        /// Whatever the buffer and read sizes, the bytes are the same as replacing in one go.
+        #[test]
+        fn matches_a_plain_replace(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'x')], 0..64),
+            capacity in 1usize..9,
+            chunk in 1usize..9,
+        ) {
+            let want = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n").replace('\r', "\n");
+            prop_assert_eq!(through(&bytes, capacity, chunk), want.into_bytes());
+        }
+    }
+}
