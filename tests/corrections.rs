@@ -135,6 +135,11 @@ fn replacements_and_voids_keep_the_original_claim_id_and_pass_pyx12() {
             "{},replace,SCC-0009,{replaced}",
             find("SCC-0009").replacen("SCC-0009", "SCC-0009-X", 1)
         ),
+        // A row that names itself as the encounter it replaces.
+        format!(
+            "{},replace,SCC-0010-X,{replaced}",
+            find("SCC-0010").replacen("SCC-0010", "SCC-0010-X", 1)
+        ),
     ];
     let second = write_csv(d.path(), "fix.csv", &header2, &corrections);
     let out = claims(&second, &d.path().join("fix"));
@@ -146,13 +151,18 @@ fn replacements_and_voids_keep_the_original_claim_id_and_pass_pyx12() {
         ("SCC-0004-X", "ENC-035"),
         ("SCC-0005-X", "COD-007"),
         ("SCC-0009-X", "COD-008"),
+        ("SCC-0010-X", "ENC-035"),
     ] {
         assert!(
             rejects.lines().any(|l| l.contains(id) && l.contains(rule)),
             "{id} not rejected with {rule}:\n{rejects}"
         );
     }
-    assert_eq!(rejects.lines().count(), 1 + 4, "{rejects}");
+    assert_eq!(rejects.lines().count(), 1 + 5, "{rejects}");
+    assert!(
+        rejects.contains("own encounter_id"),
+        "the self-reference is named: {rejects}"
+    );
 
     let file = d.path().join("fix/golden-valley.837");
     let x12 = std::fs::read_to_string(&file).unwrap();

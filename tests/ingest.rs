@@ -339,6 +339,15 @@ fn each_rule_rejects_its_line_and_names_it() {
             vec![("correction", "void"), ("replaces_line_id", "NEVER")],
             Some("ING-032"),
         ),
+        // A correction naming its own line id.
+        (
+            "T-031-SELF",
+            vec![
+                ("correction", "replace"),
+                ("replaces_line_id", "T-031-SELF"),
+            ],
+            Some("ING-031"),
+        ),
         // Outreach before enrollment starts is billable (GV100234 enrolls on 2026-09-08).
         (
             "T-OUT",

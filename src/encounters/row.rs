@@ -456,6 +456,13 @@ fn correction(c: &mut FieldChecker, cols: &Columns) -> Option<Correction> {
             "the row is a correction but replaces_encounter_id is empty".into(),
         );
         None
+    } else if replaces == c.raw(Some(cols.encounter_id)) {
+        c.find(
+            &rules::CORRECTION_WITHOUT_ORIGINAL,
+            Some("replaces_encounter_id"),
+            "replaces_encounter_id is this row's own encounter_id; a correction names the encounter sent before, under its own new encounter_id".into(),
+        );
+        None
     } else {
         c.ident(replaces, "replaces_encounter_id", 1, 30)
     };

@@ -507,6 +507,14 @@ fn correction(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<Correction>
         );
         return None;
     }
+    if replaces == c.raw(cols.at(field::LINE_ID)) {
+        c.find(
+            &rules::ING_BAD_CORRECTION,
+            Some("replaces_line_id"),
+            "replaces_line_id is this line's own line_id; a correction names the line sent before, under its own new line_id".into(),
+        );
+        return None;
+    }
     let replaces = c.ident(replaces, "replaces_line_id", 1, 30)?;
     Some(Correction {
         frequency: frequency.unwrap_or(ClaimFrequency::Replacement),
