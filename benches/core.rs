@@ -167,7 +167,7 @@ fn group_into_claims(bencher: divan::Bencher) {
             for (pi, payer) in d.config.payers.iter().enumerate() {
                 let which =
                     (0..lines.len() as u32).filter(|&i| lines[i as usize].payer as usize == pi);
-                let order = claim_order(lines, which, &ranks, payer.claim_grouping);
+                let order = claim_order(lines, registry, which, &ranks, payer.claim_grouping);
                 claims += Claims::new(
                     lines,
                     &order,
@@ -231,7 +231,7 @@ fn planned() -> &'static [PayerClaims] {
             .map(|(pi, payer)| {
                 let which =
                     (0..lines.len() as u32).filter(|&i| lines[i as usize].payer as usize == pi);
-                let order = claim_order(lines, which, &ranks, payer.claim_grouping);
+                let order = claim_order(lines, registry, which, &ranks, payer.claim_grouping);
                 let claims: Vec<_> = Claims::new(
                     lines,
                     &order,

@@ -7,7 +7,7 @@
 //! member at a time ([`Claims`]), so a million lines never become a million claims in memory.
 
 use super::digest::{Fnv64, FnvHashSet};
-use super::{Ranks, Registry, ServiceLine};
+use super::{Ranks, Registry, ServiceLine, Slot};
 use crate::billing::order_lines;
 use crate::config::ClaimGrouping;
 use crate::model::{ClaimFrequency, DiagnosisCode, Money, PlaceOfService};
@@ -34,10 +34,10 @@ pub struct PlannedClaim {
     pub claim_id: String,
     pub member: u32,
     pub place_of_service: PlaceOfService,
-    /// Index into [`Registry::authorizations`].
-    pub authorization: Option<u32>,
-    /// Index into [`Registry::renderings`].
-    pub rendering: Option<u32>,
+    /// Position in [`Registry::authorizations`].
+    pub authorization: Option<Slot>,
+    /// Position in [`Registry::renderings`].
+    pub rendering: Option<Slot>,
     pub diagnoses: Vec<DiagnosisCode>,
     pub lines: Vec<PlannedLine>,
     pub total: Money,
@@ -115,8 +115,8 @@ fn sort_key(l: &ServiceLine, ranks: &Ranks, grouping: ClaimGrouping) -> SortKey 
         },
         authorization: l
             .authorization
-            .map_or(0, |a| ranks.authorization[a as usize] + 1),
-        rendering: l.rendering.map_or(0, |r| ranks.rendering[r as usize] + 1),
+            .map_or(0, |a| ranks.authorization[a.index()] + 1),
+        rendering: l.rendering.map_or(0, |r| ranks.rendering[r.index()] + 1),
         date: d.num_days_from_ce(),
     }
 }
@@ -126,12 +126,14 @@ fn sort_key(l: &ServiceLine, ranks: &Ranks, grouping: ClaimGrouping) -> SortKey 
 /// encounter id.
 pub fn claim_order(
     lines: &[ServiceLine],
+    reg: &Registry,
     which: impl IntoIterator<Item = u32>,
     ranks: &Ranks,
     grouping: ClaimGrouping,
 ) -> Vec<u32> {
     order_lines(
         lines,
+        reg,
         which
             .into_iter()
             .map(|i| (sort_key(&lines[i as usize], ranks, grouping), i)),
@@ -258,7 +260,7 @@ impl<'a, 'cs> Claims<'a, 'cs> {
         let reg = self.reg;
         let d = first.service_date;
         let period = match self.grouping {
-            ClaimGrouping::Encounter => format!("E{}", first.encounter_id),
+            ClaimGrouping::Encounter => format!("E{}", reg.encounter_id(first)),
             ClaimGrouping::MemberDay => d.format("%Y%m%d").to_string(),
             ClaimGrouping::MemberMonth => format!("{:04}{:02}", d.year(), d.month()),
         };
@@ -271,12 +273,12 @@ impl<'a, 'cs> Claims<'a, 'cs> {
                 .str(
                     first
                         .authorization
-                        .map_or("", |a| &reg.authorizations[a as usize]),
+                        .map_or("", |a| &reg.authorizations[a.index()]),
                 )
                 .str(
                     first
                         .rendering
-                        .map_or("", |r| reg.renderings[r as usize].npi.as_str()),
+                        .map_or("", |r| reg.renderings[r.index()].npi.as_str()),
                 )
                 .u64(self.grouping as u64)
                 .u64(u64::from(chunk))
@@ -334,7 +336,7 @@ pub fn plan_claims(
     grouping: ClaimGrouping,
 ) -> Vec<PlannedClaim> {
     let ranks = reg.ranks();
-    let order = claim_order(lines, which.iter().copied(), &ranks, grouping);
+    let order = claim_order(lines, reg, which.iter().copied(), &ranks, grouping);
     Claims::new(lines, &order, reg, &ranks, payer_key, grouping).collect()
 }
 
@@ -372,7 +374,7 @@ mod tests {
                 file: 0,
                 row: id as u32 + 2,
             },
-            encounter_id: format!("E{id:05}").into(),
+            encounter_id: reg.line_id(&format!("E{id:05}")),
             payer: 0,
             member,
             service_date: NaiveDate::from_ymd_opt(2025, 3, day).unwrap(),

@@ -6,7 +6,7 @@
 use super::claim_plan::add_line;
 use super::{
     MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim, Registry,
-    ServiceLine,
+    ServiceLine, Slot,
 };
 use crate::coding::NotBillable;
 use crate::model::{ClaimFrequency, DiagnosisCode, RowRef};
@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 struct Group {
     member: u32,
     frequency: ClaimFrequency,
-    authorization: Option<u32>,
-    rendering: Option<u32>,
+    authorization: Option<Slot>,
+    rendering: Option<Slot>,
     lines: usize,
     diagnoses: Vec<DiagnosisCode>,
     first: RowRef,
@@ -39,7 +39,7 @@ impl CorrectionGroups {
         let Some(ci) = line.correction else {
             return Ok(());
         };
-        let c = &reg.corrections[ci as usize];
+        let c = &reg.corrections[ci.index()];
         let Some(original) = c.original_claim_id.as_deref() else {
             return Err(NotBillable {
                 rule: &rules::CORRECTION_NEEDS_CLAIM_ID,
@@ -118,7 +118,7 @@ pub fn correction_claims(
         let l = &lines[i as usize];
         let c = l
             .correction
-            .map(|c| &reg.corrections[c as usize])
+            .map(|c| &reg.corrections[c.index()])
             .expect("only correcting lines are passed");
         let original = c
             .original_claim_id
@@ -131,11 +131,12 @@ pub fn correction_claims(
         .map(|(original, mut group)| {
             group.sort_by(|&a, &b| {
                 let (la, lb) = (&lines[a as usize], &lines[b as usize]);
-                (la.service_date, &la.encounter_id).cmp(&(lb.service_date, &lb.encounter_id))
+                (la.service_date, reg.encounter_id(la))
+                    .cmp(&(lb.service_date, reg.encounter_id(lb)))
             });
             let first = &lines[group[0] as usize];
             let frequency = first.correction.map_or(ClaimFrequency::Replacement, |c| {
-                reg.corrections[c as usize].frequency
+                reg.corrections[c.index()].frequency
             });
             let mut claim = PlannedClaim::open(
                 original.to_string(),

@@ -14,7 +14,7 @@ pub use claim_plan::{
 };
 pub use code_totals::{CodeTotal, code_totals};
 pub use corrections::{CorrectionGroups, correction_claims};
-pub use service_line::{Ranks, Registry, ServiceLine, order_lines};
+pub use service_line::{LineId, Ranks, Registry, ServiceLine, Slot, order_lines};
 pub use to_837::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, billing_provider, content_control_number, transaction,
 };

@@ -12,7 +12,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct ServiceLine<'cs> {
     pub source: RowRef,
-    pub encounter_id: Box<str>,
+    /// The encounter id (an invoice line's id on the plan side), kept in the registry:
+    /// [`Registry::encounter_id`].
+    pub encounter_id: LineId,
     /// Index of the payer in the configuration.
     pub payer: u16,
     /// Index into [`Registry::members`].
@@ -20,12 +22,74 @@ pub struct ServiceLine<'cs> {
     pub service_date: NaiveDate,
     pub activity: Activity,
     pub coding: Coding<'cs>,
-    /// Index into [`Registry::authorizations`].
-    pub authorization: Option<u32>,
-    /// Index into [`Registry::renderings`].
-    pub rendering: Option<u32>,
-    /// Index into [`Registry::corrections`] when the line replaces or voids an earlier one.
-    pub correction: Option<u32>,
+    /// Position in [`Registry::authorizations`].
+    pub authorization: Option<Slot>,
+    /// Position in [`Registry::renderings`].
+    pub rendering: Option<Slot>,
+    /// Position in [`Registry::corrections`] when the line replaces or voids an earlier one.
+    pub correction: Option<Slot>,
+}
+
+/// Where a line's id sits in the registry's id text: eight bytes instead of a boxed string (16,
+/// and an allocation of its own) per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineId {
+    chunk: u16,
+    len: u16,
+    at: u32,
+}
+
+/// Line ids, concatenated, in chunks each small enough for a `u32` offset.
+#[derive(Debug, Default)]
+struct IdText {
+    chunks: Vec<String>,
+}
+
+impl IdText {
+    const CHUNK: usize = 1 << 30;
+
+    fn add(&mut self, id: &str) -> LineId {
+        let len = u16::try_from(id.len()).expect("line ids are checked to at most 30 characters");
+        if self
+            .chunks
+            .last()
+            .is_none_or(|c| c.len() + id.len() > Self::CHUNK)
+        {
+            self.chunks.push(String::new());
+        }
+        let chunk = self.chunks.len() - 1;
+        let text = &mut self.chunks[chunk];
+        let at = text.len() as u32;
+        text.push_str(id);
+        LineId {
+            chunk: u16::try_from(chunk).expect("fewer than 2^16 chunks of 1 GiB of ids"),
+            len,
+            at,
+        }
+    }
+
+    fn get(&self, id: LineId) -> &str {
+        let at = id.at as usize;
+        &self.chunks[id.chunk as usize][at..at + id.len as usize]
+    }
+}
+
+/// A position in one of the [`Registry`]'s lists, stored one up so that `Option<Slot>` takes
+/// four bytes, not eight: a million lines carry three of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot(std::num::NonZeroU32);
+
+impl Slot {
+    /// The slot of list position `index` (lists stay far below four billion entries).
+    pub fn new(index: usize) -> Slot {
+        let one_up = u32::try_from(index + 1).expect("registry lists hold fewer than 2^32 items");
+        Slot(std::num::NonZeroU32::new(one_up).expect("one up is never zero"))
+    }
+
+    /// The list position.
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
 }
 
 /// Indices of `lines` in order of a key worked out once per line (`keyed`: key and index), then
@@ -33,15 +97,15 @@ pub struct ServiceLine<'cs> {
 /// vector; encounter ids are read only on a tie.
 pub fn order_lines<K: Ord>(
     lines: &[ServiceLine],
+    reg: &Registry,
     keyed: impl IntoIterator<Item = (K, u32)>,
 ) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = keyed.into_iter().collect();
     keyed.sort_unstable_by(|(ka, a), (kb, b)| {
         ka.cmp(kb)
             .then_with(|| {
-                lines[*a as usize]
-                    .encounter_id
-                    .cmp(&lines[*b as usize].encounter_id)
+                reg.encounter_id(&lines[*a as usize])
+                    .cmp(reg.encounter_id(&lines[*b as usize]))
             })
             .then(a.cmp(b))
     });
@@ -55,13 +119,15 @@ pub struct Registry {
     /// Per payer index: member id -> index into `members`.
     member_index: Vec<FnvHashMap<Box<str>, u32>>,
     pub renderings: Vec<Rendering>,
-    rendering_index: FnvHashMap<Rendering, u32>,
+    rendering_index: FnvHashMap<Rendering, Slot>,
     pub authorizations: Vec<Box<str>>,
-    authorization_index: FnvHashMap<Box<str>, u32>,
+    authorization_index: FnvHashMap<Box<str>, Slot>,
     /// What each correcting line corrects (few lines are corrections, so not interned).
     pub corrections: Vec<Correction>,
     /// Every distinct diagnosis list, shared by the lines that carry it.
     diagnosis_lists: FnvHashSet<Arc<[DiagnosisCode]>>,
+    /// Every line's id.
+    line_ids: IdText,
 }
 
 /// Each registry entry's position in sorted order (member id, authorization number, rendering
@@ -108,15 +174,31 @@ impl Registry {
         i
     }
 
-    /// The index of an authorization number, adding it on first sight.
-    pub fn authorization(&mut self, a: &str) -> u32 {
+    /// The slot of an authorization number, adding it on first sight.
+    pub fn authorization(&mut self, a: &str) -> Slot {
         if let Some(&i) = self.authorization_index.get(a) {
             return i;
         }
-        let i = self.authorizations.len() as u32;
+        let i = Slot::new(self.authorizations.len());
         self.authorizations.push(a.into());
         self.authorization_index.insert(a.into(), i);
         i
+    }
+
+    /// Keeps a line's id (see [`ServiceLine::encounter_id`]).
+    pub fn line_id(&mut self, id: &str) -> LineId {
+        self.line_ids.add(id)
+    }
+
+    /// A line's encounter id (its line id on the plan side).
+    pub fn encounter_id(&self, l: &ServiceLine) -> &str {
+        self.line_ids.get(l.encounter_id)
+    }
+
+    /// The slot of a correcting line's correction (few lines are corrections: not interned).
+    pub fn correction(&mut self, c: Correction) -> Slot {
+        self.corrections.push(c);
+        Slot::new(self.corrections.len() - 1)
     }
 
     /// Sort ranks of every entry; ties (the same member id under two payers) keep first-seen order.
@@ -138,12 +220,12 @@ impl Registry {
         list
     }
 
-    /// The index of a rendering provider, adding it on first sight.
-    pub fn rendering(&mut self, r: &Rendering) -> u32 {
+    /// The slot of a rendering provider, adding it on first sight.
+    pub fn rendering(&mut self, r: &Rendering) -> Slot {
         if let Some(&i) = self.rendering_index.get(r) {
             return i;
         }
-        let i = self.renderings.len() as u32;
+        let i = Slot::new(self.renderings.len());
         self.renderings.push(r.clone());
         self.rendering_index.insert(r.clone(), i);
         i
@@ -161,7 +243,7 @@ impl<'cs> ServiceLine<'cs> {
         coding.diagnoses = registry.diagnoses(coding.diagnoses);
         ServiceLine {
             source: e.source,
-            encounter_id: e.encounter_id.as_str().into(),
+            encounter_id: registry.line_id(&e.encounter_id),
             payer,
             member: registry.member(payer, &e.member),
             service_date: e.service_date,
@@ -172,10 +254,39 @@ impl<'cs> ServiceLine<'cs> {
                 .as_deref()
                 .map(|a| registry.authorization(a)),
             rendering: e.rendering.as_ref().map(|r| registry.rendering(r)),
-            correction: e.correction.as_ref().map(|c| {
-                registry.corrections.push(c.clone());
-                registry.corrections.len() as u32 - 1
-            }),
+            correction: e
+                .correction
+                .as_ref()
+                .map(|c| registry.correction(c.clone())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million lines are held at once: their size is a budget (see the README's Performance).
+    #[test]
+    fn a_line_stays_small() {
+        assert_eq!(size_of::<Option<Slot>>(), 4);
+        assert_eq!(size_of::<LineId>(), 8);
+        assert!(
+            size_of::<ServiceLine>() <= 120,
+            "{}",
+            size_of::<ServiceLine>()
+        );
+    }
+
+    #[test]
+    fn line_ids_and_slots_come_back_as_given() {
+        let mut text = IdText::default();
+        let ids = ["E-1", "", "SCC-0003-R1", "E-1"];
+        let refs: Vec<LineId> = ids.iter().map(|id| text.add(id)).collect();
+        for (id, r) in ids.iter().zip(refs) {
+            assert_eq!(text.get(r), *id);
+        }
+        assert_eq!(Slot::new(0).index(), 0);
+        assert_eq!(Slot::new(41).index(), 41);
     }
 }

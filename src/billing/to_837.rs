@@ -32,7 +32,7 @@ pub fn content_control_number(
         let l = &lines[i as usize];
         let charge = l.coding.charge.amount();
         h.str(&reg.members[l.member as usize].member_id)
-            .str(&l.encounter_id)
+            .str(reg.encounter_id(l))
             .u64(l.service_date.num_days_from_ce() as u64)
             .str(l.coding.hcpcs.as_str())
             .u64(u64::from(l.coding.units))
@@ -222,10 +222,10 @@ pub fn transaction(
             original_reference: c.original_reference.clone(),
             prior_authorization: c
                 .authorization
-                .map(|a| reg.authorizations[a as usize].to_string()),
+                .map(|a| reg.authorizations[a.index()].to_string()),
             diagnoses: c.diagnoses.clone(),
             rendering: c.rendering.map(|r| {
-                let r = &reg.renderings[r as usize];
+                let r = &reg.renderings[r.index()];
                 RenderingProvider {
                     last_name: r.last_name.to_ascii_uppercase(),
                     first_name: r.first_name.as_ref().map(|f| f.to_ascii_uppercase()),
@@ -248,7 +248,7 @@ pub fn transaction(
                         diagnosis_pointers: pl.pointers.clone(),
                         service_date: l.service_date,
                         service_end: None,
-                        control_number: Some(l.encounter_id.to_string()),
+                        control_number: Some(reg.encounter_id(l).to_string()),
                         description: None,
                         kept: Vec::new(),
                     }

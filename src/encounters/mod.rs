@@ -11,7 +11,7 @@ pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
 
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::digest::FnvHashMap;
+use crate::digest::{Fingerprint, FingerprintKeyed, FnvHashMap};
 use crate::input::{InputError, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
 use crate::pipeline::reuse_batch;
@@ -116,8 +116,9 @@ pub fn read_encounters(
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
-    let mut seen_ids: FnvHashMap<Box<str>, RowRef> =
-        FnvHashMap::with_capacity_and_hasher(estimate_rows(paths), Default::default());
+    // Encounter ids by fingerprint (no copy of the id kept), with the row that used each first.
+    let mut seen_ids: FingerprintKeyed<RowRef> =
+        FingerprintKeyed::with_capacity_and_hasher(estimate_rows(paths), Default::default());
     // Per payer (by configuration index): member id -> identity.
     let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
         .map(|_| FnvHashMap::default())
@@ -237,7 +238,7 @@ struct Crossing<'a> {
     file_name: &'a str,
     files: &'a [String],
     config: &'a Config,
-    seen_ids: &'a mut FnvHashMap<Box<str>, RowRef>,
+    seen_ids: &'a mut FingerprintKeyed<RowRef>,
     /// Per payer: configured payers by their index, then payers a plan-side configuration does
     /// not list (see `unconfigured_payers`).
     members: &'a mut Vec<FnvHashMap<Box<str>, Identity>>,
@@ -251,6 +252,9 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
     let mut findings = parsed.findings;
     let mut accepted = parsed.encounter;
     if let Some(e) = &accepted {
+        let id_key = parsed
+            .id_key
+            .unwrap_or_else(|| Fingerprint::of(e.encounter_id.as_str()));
         let mut cross = |rule, field: &str, message: String| {
             findings.push(Finding {
                 rule,
@@ -261,7 +265,7 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
                 message,
             })
         };
-        if let Some(first) = x.seen_ids.get(e.encounter_id.as_str()) {
+        if let Some(first) = x.seen_ids.get(&id_key) {
             cross(
                 &rules::DUPLICATE_ENCOUNTER,
                 "encounter_id",
@@ -310,7 +314,7 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
         if findings.iter().any(Finding::is_error) {
             accepted = None;
         } else {
-            x.seen_ids.insert(e.encounter_id.as_str().into(), e.source);
+            x.seen_ids.insert(id_key, e.source);
         }
     }
     if findings.iter().any(Finding::is_error) {

@@ -5,6 +5,7 @@
 use super::Columns;
 use crate::codeset::CodeSet;
 use crate::config::Config;
+use crate::digest::Fingerprint;
 use crate::input::{FieldChecker, FieldTransliteration, Record};
 use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
@@ -34,6 +35,9 @@ pub struct RowContext<'a> {
 #[derive(Debug, Default)]
 pub struct ParsedRow {
     pub encounter: Option<Encounter>,
+    /// The fingerprint of the encounter id, worked out here on the reader thread for the
+    /// duplicate check that runs across rows.
+    pub id_key: Option<Fingerprint>,
     /// Errors (the row is rejected) and warnings (it is not).
     pub findings: Vec<Finding>,
     pub transliterations: Vec<FieldTransliteration>,
@@ -359,6 +363,9 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
 
 fn parsed(c: FieldChecker, encounter: Option<Encounter>) -> ParsedRow {
     ParsedRow {
+        id_key: encounter
+            .as_ref()
+            .map(|e| Fingerprint::of(e.encounter_id.as_str())),
         encounter,
         findings: c.findings,
         transliterations: c.transliterations,

@@ -123,6 +123,7 @@ pub struct LineView<'a> {
     /// 1-based position on the invoice.
     pub number: u32,
     pub line: &'a ServiceLine<'a>,
+    pub encounter_id: &'a str,
     pub member: &'a Member,
     pub authorization: Option<&'a str>,
     pub rendering: Option<&'a Rendering>,
@@ -141,10 +142,11 @@ impl<'a> LineView<'a> {
         LineView {
             number,
             line,
+            encounter_id: reg.encounter_id(line),
             member: &reg.members[line.member as usize],
-            authorization: line.authorization.map(|a| &*reg.authorizations[a as usize]),
-            rendering: line.rendering.map(|r| &reg.renderings[r as usize]),
-            correction: line.correction.map(|c| &reg.corrections[c as usize]),
+            authorization: line.authorization.map(|a| &*reg.authorizations[a.index()]),
+            rendering: line.rendering.map(|r| &reg.renderings[r.index()]),
+            correction: line.correction.map(|c| &reg.corrections[c.index()]),
         }
     }
 
@@ -157,7 +159,7 @@ impl<'a> LineView<'a> {
         // Arms in LINE_FIELDS order; `fields_are_in_layout_order` checks them against the keys.
         let _ = match i {
             0 => write!(buf, "{}", self.number),
-            1 | 2 => buf.write_str(&l.encounter_id),
+            1 | 2 => buf.write_str(self.encounter_id),
             3 => buf.write_str(&self.member.member_id),
             4 => buf.write_str(self.member.cin.as_deref().unwrap_or("")),
             5 => buf.write_str(&self.member.last_name),
@@ -243,7 +245,7 @@ pub fn plan_invoices(
             | (u128::from(ranks.member[l.member as usize]) << 48)
             | (days << 16)
     };
-    let order = order_lines(lines, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
+    let order = order_lines(lines, reg, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
     // Back to the fields the grouping below reads.
     let keyed: Vec<(u16, i32, u32, u32)> = order
         .into_iter()
@@ -343,7 +345,7 @@ pub fn invoice_number(
     for &i in which {
         let l = &lines[i as usize];
         let charge = l.coding.charge.amount();
-        h.str(&l.encounter_id)
+        h.str(reg.encounter_id(l))
             .str(&reg.members[l.member as usize].member_id)
             .u64(l.service_date.num_days_from_ce() as u64)
             .str(l.coding.hcpcs.as_str());
@@ -394,14 +396,14 @@ mod tests {
             last_name: "Okafor".into(),
             first_name: Some("Adaeze".into()),
         });
-        reg.corrections.push(Correction {
+        let void = reg.correction(Correction {
             frequency: ClaimFrequency::Void,
             replaces: "E-1".into(),
             original_claim_id: None,
         });
         let line = ServiceLine {
             source: RowRef { file: 0, row: 2 },
-            encounter_id: "E-2".into(),
+            encounter_id: reg.line_id("E-2"),
             payer: 0,
             member,
             service_date: NaiveDate::from_ymd_opt(2026, 9, 10).unwrap(),
@@ -424,7 +426,7 @@ mod tests {
             },
             authorization: Some(reg.authorization("AUTH-9")),
             rendering: Some(rendering),
-            correction: Some(0),
+            correction: Some(void),
         };
         let lines = [line];
         let v = LineView::new(4, 0, &lines, &reg);

@@ -254,7 +254,7 @@ pmpm = "400.00"
                 });
                 lines.push(ServiceLine {
                     source: RowRef { file: 0, row: i as u32 + 2 },
-                    encounter_id: format!("{id}{i}").into(),
+                    encounter_id: reg.line_id(&format!("{id}{i}")),
                     payer: 0,
                     member,
                     service_date: date,
@@ -316,7 +316,7 @@ pmpm = "400.00"
                     let got = got.line.unwrap();
                     let want = &lines[n];
                     let m = &reg.members[want.member as usize];
-                    prop_assert_eq!(&got.line_id, &*want.encounter_id);
+                    prop_assert_eq!(got.line_id.as_str(), reg.encounter_id(want));
                     prop_assert_eq!(&got.member.last_name, &m.last_name);
                     prop_assert_eq!(&got.member.first_name, &m.first_name);
                     prop_assert_eq!(got.service_date, want.service_date);

@@ -310,7 +310,7 @@ impl PayerJob<'_, '_> {
                 _ => ps.replacement_claims += 1,
             }
         }
-        let claim_order = claim_order(lines, which, self.ranks, payer.claim_grouping);
+        let claim_order = claim_order(lines, registry, which, self.ranks, payer.claim_grouping);
         let sort = started.elapsed();
         let started = Instant::now();
         let claims = Claims::new(

@@ -198,7 +198,7 @@ impl Accepted<'_> {
     fn correction(&self, i: u32) -> Option<&crate::model::Correction> {
         self.lines[i as usize]
             .correction
-            .map(|c| &self.registry.corrections[c as usize])
+            .map(|c| &self.registry.corrections[c.index()])
     }
 
     /// CLM01 of line `i`'s encounter: from the line it corrects, else its own id.
@@ -208,7 +208,7 @@ impl Accepted<'_> {
 
     /// [`Accepted::claim_id`] without allocating.
     fn plan_claim_id(&self, i: u32) -> PlanClaimId {
-        let own = &self.lines[i as usize].encounter_id;
+        let own = self.registry.encounter_id(&self.lines[i as usize]);
         PlanClaimId::new(
             self.npi(i),
             self.correction(i).map_or(own, |c| c.replaces.as_str()),
@@ -230,7 +230,7 @@ impl Accepted<'_> {
         let l = &self.lines[i as usize];
         LedgerRow {
             npi: self.npi(i),
-            line_id: &l.encounter_id,
+            line_id: self.registry.encounter_id(l),
             frequency: self.frequency(i),
             replaces: self.correction(i).map(|c| c.replaces.as_str()),
             member_id: &self.registry.members[l.member as usize].member_id,
@@ -607,7 +607,7 @@ fn batch_checks(
     let origin = |o: Origin| match o {
         Origin::ThisRun(i) => (
             "earlier in this batch",
-            &*acc.lines[i as usize].encounter_id,
+            acc.registry.encounter_id(&acc.lines[i as usize]),
         ),
         Origin::Earlier(i) => ("by an earlier run", ledger.earlier_line_id(i)),
     };
@@ -696,7 +696,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
     coding.diagnoses = reg.diagnoses(coding.diagnoses);
     let sl = ServiceLine {
         source: line.source,
-        encounter_id: line.line_id.into(),
+        encounter_id: reg.line_id(&line.line_id),
         payer: 0,
         member: reg.member(0, &line.member),
         service_date: line.service_date,
@@ -704,10 +704,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         coding,
         authorization: line.authorization.as_deref().map(|a| reg.authorization(a)),
         rendering: line.rendering.as_ref().map(|r| reg.rendering(r)),
-        correction: line.correction.map(|c| {
-            reg.corrections.push(c);
-            reg.corrections.len() as u32 - 1
-        }),
+        correction: line.correction.map(|c| reg.correction(c)),
     };
     acc.lines.push(sl);
     acc.provider_of.push(pi);
@@ -776,6 +773,7 @@ fn write_encounters(
     }
     let order = order_lines(
         &acc.lines,
+        &acc.registry,
         (0u32..).zip(&acc.lines).map(|(i, l)| {
             let day = u128::from(l.service_date.num_days_from_ce().max(0) as u32);
             let member = u128::from(ranks.member[l.member as usize]);
@@ -790,7 +788,7 @@ fn write_encounters(
     for &i in &order {
         let charge = acc.lines[i as usize].coding.charge.amount();
         h.str(acc.plan_claim_id(i).as_str())
-            .str(&acc.lines[i as usize].encounter_id)
+            .str(acc.registry.encounter_id(&acc.lines[i as usize]))
             .bytes(&charge.mantissa().to_le_bytes())
             .u64(u64::from(charge.scale()));
     }

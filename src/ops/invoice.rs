@@ -156,6 +156,7 @@ pub fn run_invoice(
         let (first, last) = month_bounds(month);
         let files = &intake.report.files;
         let mut outside = Vec::new();
+        let registry = &intake.registry;
         intake.lines.retain(|l| {
             let inside = (first..=last).contains(&l.service_date);
             if !inside {
@@ -163,7 +164,7 @@ pub fn run_invoice(
                     rule: &rules::OUTSIDE_PERIOD,
                     file: files[l.source.file as usize].clone(),
                     row: l.source.row,
-                    encounter_id: Some(l.encounter_id.to_string()),
+                    encounter_id: Some(registry.encounter_id(l).to_string()),
                     field: Some("service_date".into()),
                     message: format!(
                         "service_date {} is outside the invoice period {first} to {last}",
@@ -254,7 +255,7 @@ fn entry(inv: &Invoice, intake: &super::intake::Intake) -> InvoiceEntry {
     let (mut replacement_lines, mut void_lines) = (0, 0);
     for &i in &inv.lines {
         if let Some(c) = intake.lines[i as usize].correction {
-            match intake.registry.corrections[c as usize].frequency {
+            match intake.registry.corrections[c.index()].frequency {
                 crate::model::ClaimFrequency::Void => void_lines += 1,
                 _ => replacement_lines += 1,
             }
