@@ -1,9 +1,9 @@
 //! Totals per code + modifiers, as summaries and invoices show them.
 
 use super::ServiceLine;
+use crate::digest::FnvHashMap;
 use crate::model::{Hcpcs, Modifiers, Money};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Lines, units and charges for one code + modifiers.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub fn code_totals<'a, 'cs: 'a>(
 ) -> Vec<CodeTotal> {
     // Keyed by the codes themselves (no allocation per line); spelled out, and put in text
     // order, at the end.
-    let mut by: HashMap<(Hcpcs, Modifiers), (u64, u64, Money)> = HashMap::new();
+    let mut by: FnvHashMap<(Hcpcs, Modifiers), (u64, u64, Money)> = FnvHashMap::default();
     for l in lines {
         let e = by
             .entry((l.coding.hcpcs, l.coding.modifiers))

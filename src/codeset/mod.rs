@@ -12,11 +12,11 @@ pub use rows::{
     ProgramRule, Provenance, StaffRoleRow, TelehealthRow, UnitBasis,
 };
 
+use crate::digest::FnvHashMap;
 use crate::model::{ActivityClass, Modality, PlaceOfService, StaffClass, normalise_key};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The code-set files, by name, with their embedded text.
@@ -98,7 +98,7 @@ pub struct CodeSet {
     pub places: Vec<PlaceRow>,
     pub programs: Vec<ProgramRow>,
     pub origins: Vec<TableOrigin>,
-    role_index: HashMap<String, usize>,
+    role_index: FnvHashMap<String, usize>,
 }
 
 /// Why no HCPCS row applies.
@@ -172,7 +172,7 @@ impl CodeSet {
             places,
             programs,
             origins,
-            role_index: HashMap::new(),
+            role_index: FnvHashMap::default(),
         };
         set.check(&texts)?;
         Ok(set)
@@ -229,7 +229,7 @@ impl CodeSet {
                 ));
             }
         }
-        let mut index = HashMap::new();
+        let mut index = FnvHashMap::default();
         for (i, r) in self.staff_roles.iter().enumerate() {
             for name in std::iter::once(&r.role).chain(r.aliases.iter()) {
                 if let Some(j) = index.insert(normalise_key(name).to_string(), i)
@@ -320,7 +320,8 @@ impl CodeSet {
     /// The population of focus with this id (forgivingly matched).
     pub fn population(&self, id: &str) -> Option<&PofRow> {
         let k = normalise_key(id);
-        self.populations.iter().find(|r| r.id == k.as_str())
+        let k = k.as_str();
+        self.populations.iter().find(|r| r.id == k)
     }
 
     /// The place-of-service row for a code on `date`, if the code is known and in force.
@@ -333,9 +334,10 @@ impl CodeSet {
     /// The duplicative-program row for an id on `date`.
     pub fn program(&self, id: &str, date: NaiveDate) -> Option<&ProgramRow> {
         let k = normalise_key(id);
+        let k = k.as_str();
         self.programs
             .iter()
-            .find(|r| r.id == k.as_str() && r.effective.contains(date))
+            .find(|r| r.id == k && r.effective.contains(date))
     }
 
     /// Whether the code + modifiers pair is one the ECM table bills on `date`, with or without a

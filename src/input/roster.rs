@@ -5,9 +5,9 @@
 //! command.
 
 use super::{InputError, Table, parse_date};
+use crate::digest::FnvHashMap;
 use crate::model::{Npi, normalise_key};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Columns a roster must have.
@@ -57,7 +57,7 @@ pub struct Roster {
     pub problems: Vec<RosterProblem>,
     /// Header columns that are not part of the format.
     pub unknown_columns: Vec<String>,
-    by_member: HashMap<String, Vec<u32>>,
+    by_member: FnvHashMap<String, Vec<u32>>,
 }
 
 impl Roster {

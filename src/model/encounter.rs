@@ -54,7 +54,8 @@ impl Activity {
     /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
     pub fn parse(s: &str) -> Option<Activity> {
         let k = normalise_key(s);
-        Activity::ALL.into_iter().find(|a| a.key() == k.as_str())
+        let k = k.as_str();
+        Activity::ALL.into_iter().find(|a| a.key() == k)
     }
 
     /// Outreach and engagement is billed apart from the six services to enrolled members.
@@ -115,7 +116,8 @@ impl Modality {
     /// Parses the column value (case-insensitive; spaces and hyphens read as underscores).
     pub fn parse(s: &str) -> Option<Modality> {
         let k = normalise_key(s);
-        Modality::ALL.into_iter().find(|m| m.key() == k.as_str())
+        let k = k.as_str();
+        Modality::ALL.into_iter().find(|m| m.key() == k)
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::intake::{RuleTally, UnknownColumn, code_totals, rule_counts};
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
-use crate::billing::digest::Fnv64;
+use crate::billing::digest::{Fnv64, FnvHashMap};
 use crate::billing::order_lines;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
@@ -32,7 +32,7 @@ use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use chrono::{Datelike, Timelike};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -183,7 +183,7 @@ struct Accepted<'cs> {
     /// Per line: index into `providers`.
     provider_of: Vec<u16>,
     providers: Vec<ProviderParty>,
-    provider_index: HashMap<Npi, u16>,
+    provider_index: FnvHashMap<Npi, u16>,
     /// Per line: index into `invoices`.
     invoice_of: Vec<u32>,
     invoices: Vec<Box<str>>,
@@ -303,7 +303,7 @@ pub fn run_ingest(
         registry: Registry::default(),
         provider_of: Vec::with_capacity(expected),
         providers: Vec::new(),
-        provider_index: HashMap::new(),
+        provider_index: FnvHashMap::default(),
         invoice_of: Vec::with_capacity(expected),
         invoices: Vec::new(),
     };

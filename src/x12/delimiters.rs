@@ -10,6 +10,8 @@ pub struct Delimiters {
     /// `None` for interchanges whose ISA11 is a letter (the 4010 habit of `U`, still common).
     repetition: Option<u8>,
     segment: u8,
+    /// What data may hold, worked out from the four once (see [`Delimiters::data_bytes`]).
+    data: DataBytes,
 }
 
 /// Why four characters cannot serve as delimiters.
@@ -25,12 +27,35 @@ pub enum DelimiterError {
 
 impl Delimiters {
     /// `*`, `:`, `^`, `~`: what Medi-Cal plans and most clearinghouses expect.
-    pub const STANDARD: Delimiters = Delimiters {
-        element: b'*',
-        component: b':',
-        repetition: Some(b'^'),
-        segment: b'~',
-    };
+    pub const STANDARD: Delimiters = Delimiters::of(b'*', b':', Some(b'^'), b'~');
+
+    /// The four, and the data bytes they leave.
+    const fn of(element: u8, component: u8, repetition: Option<u8>, segment: u8) -> Delimiters {
+        // Bits 0x20..=0x3F of the first word, 0x40..=0x7E of the second: printable ASCII.
+        let mut bits = [0xFFFF_FFFF_0000_0000u64, 0x7FFF_FFFF_FFFF_FFFF];
+        let all = [
+            element,
+            component,
+            segment,
+            match repetition {
+                Some(r) => r,
+                None => element,
+            },
+        ];
+        let mut i = 0;
+        while i < all.len() {
+            let b = all[i];
+            bits[((b >> 6) & 1) as usize] &= !(1u64 << (b & 63));
+            i += 1;
+        }
+        Delimiters {
+            element,
+            component,
+            repetition,
+            segment,
+            data: DataBytes(bits),
+        }
+    }
 
     /// Checks that the four are distinct printable ASCII punctuation.
     pub fn new(
@@ -41,12 +66,12 @@ impl Delimiters {
     ) -> Result<Delimiters, DelimiterError> {
         let [element, component, repetition, segment] =
             distinct_punctuation([element, component, repetition, segment])?;
-        Ok(Delimiters {
+        Ok(Delimiters::of(
             element,
             component,
-            repetition: Some(repetition),
+            Some(repetition),
             segment,
-        })
+        ))
     }
 
     /// Three delimiters and no repetition separator: what a reader makes of an ISA whose ISA11
@@ -57,12 +82,7 @@ impl Delimiters {
         segment: char,
     ) -> Result<Delimiters, DelimiterError> {
         let [element, component, segment] = distinct_punctuation([element, component, segment])?;
-        Ok(Delimiters {
-            element,
-            component,
-            repetition: None,
-            segment,
-        })
+        Ok(Delimiters::of(element, component, None, segment))
     }
 
     /// Separates elements (`*`).
@@ -85,6 +105,23 @@ impl Delimiters {
     /// Whether `b` is one of the four, and so may not appear inside data.
     pub fn contains(&self, b: u8) -> bool {
         b == self.element || b == self.component || self.repetition == Some(b) || b == self.segment
+    }
+
+    /// The bytes data may hold, as a bit set over ASCII: printable characters (space to `~`)
+    /// other than the four. [`Delimiters::allows`] tests one byte against it.
+    pub fn data_bytes(&self) -> DataBytes {
+        self.data
+    }
+}
+
+/// See [`Delimiters::data_bytes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DataBytes([u64; 2]);
+
+impl DataBytes {
+    /// Whether `b` may appear inside an element.
+    pub fn allows(&self, b: u8) -> bool {
+        b < 0x80 && (self.0[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
 }
 
@@ -156,6 +193,23 @@ mod tests {
         assert!(d.contains(b'~') && !d.contains(b'|'));
         assert_eq!(Delimiters::new('*', ':', '^', '~'), Ok(d));
         assert!(WriteOptions::default().line_break);
+    }
+
+    /// The bit set agrees with the plain test for every byte and every kind of delimiters.
+    #[test]
+    fn data_bytes_are_printable_ascii_but_the_delimiters() {
+        for d in [
+            Delimiters::STANDARD,
+            Delimiters::new('|', '>', '!', '\n').unwrap_or(Delimiters::STANDARD),
+            Delimiters::new('!', '@', '`', '}').unwrap(),
+            Delimiters::without_repetition('*', ':', '~').unwrap(),
+        ] {
+            let bits = d.data_bytes();
+            for b in 0..=255u8 {
+                let plain = (b' '..=b'~').contains(&b) && !d.contains(b);
+                assert_eq!(bits.allows(b), plain, "{d:?} byte {b}");
+            }
+        }
     }
 
     #[test]

@@ -79,7 +79,11 @@ pub fn check_value(
     if def.usage == super::grammar::Requirement::NotUsed {
         return Err(ElementProblem::NotUsed);
     }
-    for (i, b) in value.bytes().enumerate() {
+    // Nearly every value is plain printable text: one bit test a byte; the loop below names
+    // the first byte that is not.
+    let data = delimiters.data_bytes();
+    if let Some(i) = value.bytes().position(|b| !data.allows(b)) {
+        let b = value.as_bytes()[i];
         if delimiters.contains(b) {
             return Err(ElementProblem::Delimiter(char::from(b)));
         }
