@@ -47,16 +47,16 @@ const OTHER_SCRIPTS: [(u32, u32, &str); 21] = [
     (0x0E00, 0x0E7F, "Thai"),
     (0x0E80, 0x0EFF, "Lao"),
     (0x10A0, 0x10FF, "Georgian"),
-    (0x1100, 0x11FF, "Hangul (Korean)"),
+    (0x1100, 0x11FF, "Korean"),
     (0x1200, 0x137F, "Ethiopic"),
     (0x1780, 0x17FF, "Khmer"),
     (0x1F00, 0x1FFF, "Greek"),
-    (0x3040, 0x309F, "Hiragana (Japanese)"),
-    (0x30A0, 0x30FF, "Katakana (Japanese)"),
-    (0x3130, 0x318F, "Hangul (Korean)"),
-    (0x3400, 0x4DBF, "Chinese or Japanese (CJK)"),
-    (0x4E00, 0x9FFF, "Chinese or Japanese (CJK)"),
-    (0xAC00, 0xD7AF, "Hangul (Korean)"),
+    (0x3040, 0x309F, "Japanese"),
+    (0x30A0, 0x30FF, "Japanese"),
+    (0x3130, 0x318F, "Korean"),
+    (0x3400, 0x4DBF, "Chinese or Japanese"),
+    (0x4E00, 0x9FFF, "Chinese or Japanese"),
+    (0xAC00, 0xD7AF, "Korean"),
 ];
 
 /// One character replaced by its ASCII spelling.
@@ -88,6 +88,12 @@ pub enum TextError {
         "contains a combining accent (code point U+{0:04X}) that follows no letter; remove it or put it after the letter it belongs to"
     )]
     LoneMark(u32),
+    /// Outside plain ASCII where nothing is transliterated ([`check_x12_ascii`]).
+    #[error(
+        "contains a character outside plain ASCII (code point U+{0:04X}{script}); this value is not transliterated (a changed identifier would name something else): write it in plain ASCII",
+        script = script_note(*.0)
+    )]
+    NotPlain(u32),
 }
 
 /// `, Cyrillic script` for a code point of a script we can name, else nothing.
@@ -210,7 +216,7 @@ pub fn check_x12_ascii(s: &str) -> Result<(), TextError> {
             return Err(TextError::Control(i + 1));
         }
         if !c.is_ascii() {
-            return Err(TextError::NoAscii(c as u32));
+            return Err(TextError::NotPlain(c as u32));
         }
     }
     Ok(())
@@ -264,11 +270,10 @@ mod tests {
         assert_eq!(to_x12_text("A^B"), Err(TextError::Delimiter('^')));
         assert_eq!(to_x12_text("Ann\tLee"), Err(TextError::Control(4)));
         assert_eq!(to_x12_text("李"), Err(TextError::NoAscii(0x674E)));
-        assert!(check_x12_ascii("Muñoz").is_err());
+        assert_eq!(check_x12_ascii("Muñoz"), Err(TextError::NotPlain(0xF1)));
     }
 
-    /// Vietnamese family names, the most common in California after Spanish ones, precomposed (NFC,
-    /// as most systems save them).
+    /// Vietnamese family names, common in California, precomposed (NFC, as most systems save them).
     #[test]
     fn transliterates_vietnamese_names() {
         let (t, ch) = to_x12_text("Nguyễn Trần Phạm Đặng Huỳnh Dương Hồ").unwrap();
@@ -336,11 +341,11 @@ mod tests {
     #[test]
     fn other_scripts_are_refused_with_their_script_named() {
         for (text, code_point, script) in [
-            ("王芳", 0x738B, "CJK"),
+            ("王芳", 0x738B, "Chinese"),
             ("Иванов", 0x0418, "Cyrillic"),
             ("Παπαδόπουλος", 0x03A0, "Greek"),
             ("김", 0xAE40, "Korean"),
-            ("Nguyễn 阮", 0x962E, "CJK"),
+            ("Nguyễn 阮", 0x962E, "Chinese"),
             ("ŋ", 0x014B, ""),
             ("Şchwa ə", 0x0259, ""),
             ("2×3", 0x00D7, ""),
