@@ -4,10 +4,11 @@
 //!
 //! Every field is checked when the file is loaded, and an error names the file, the key path
 //! (e.g. `payer[2].receiver_id`), the line and what to write instead, whether `toml` found it
-//! while reading the value or the checks found it after.
+//! while reading the value or the checks found it after. Free text (names, addresses) is spelled
+//! in plain ASCII as encounter text is, each change kept for a warning.
 
 use crate::codeset::{Effective, UnitBasis};
-use crate::model::text::check_x12_ascii;
+use crate::model::text::{Transliteration, check_x12_ascii, to_x12_text};
 use crate::model::{DiagnosisCode, Hcpcs, Modifiers, Money, Npi, TransactionType, Usage};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,34 @@ pub struct Config {
     /// The file the configuration was read from, for messages.
     #[serde(skip)]
     pub file: String,
+    /// Free-text values whose accented letters were spelled in ASCII on loading (the values above
+    /// hold the ASCII spelling, which is what the 837 carries), for the one warning that says so.
+    #[serde(skip)]
+    pub transliterated: Vec<ConfigTransliteration>,
+}
+
+/// One configuration value whose accented letters were spelled in ASCII.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigTransliteration {
+    pub file: String,
+    /// Its key path, e.g. `provider.name`.
+    pub key: String,
+    pub line: Option<usize>,
+    /// Each change, in order.
+    pub changes: Vec<Transliteration>,
+}
+
+impl std::fmt::Display for ConfigTransliteration {
+    /// `ecm.toml: provider.name (line 3): Ñ->N; spelled in plain ASCII, as X12 requires`: the
+    /// letters changed, not the value (which may be a person's name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, place(Some(&self.key), self.line))?;
+        for (i, c) in self.changes.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{}->{}", c.from, c.to)?;
+        }
+        write!(f, "; spelled in plain ASCII, as X12 requires")
+    }
 }
 
 /// The provider-side sections, all present (what `map`, `claims` and `invoice` need).
@@ -436,11 +465,23 @@ impl Config {
         Config::parse(&text, &path.display().to_string())
     }
 
-    /// Parses and checks configuration text; `file` names it in errors.
+    /// Parses and checks configuration text; `file` names it in errors. Accented letters in free
+    /// text (names, addresses) are spelled in ASCII, as in encounter rows, and listed in
+    /// [`Config::transliterated`].
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
         let layout = Layout::new(text);
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&layout, &e, file))?;
         config.file = file.to_string();
+        config.transliterated = config
+            .spell_in_ascii()
+            .into_iter()
+            .map(|(key, changes)| ConfigTransliteration {
+                file: file.to_string(),
+                line: layout.line_of_key(&key),
+                key,
+                changes,
+            })
+            .collect();
         config.check().map_err(|p| ConfigError {
             file: file.to_string(),
             line: p.key.as_deref().and_then(|k| layout.line_of_key(k)),
@@ -448,6 +489,70 @@ impl Config {
             message: p.message,
         })?;
         Ok(config)
+    }
+
+    /// Every free-text value the 837 (or an invoice) carries as text, with its key path: names,
+    /// addresses, cities. Identifiers, codes and e-mail addresses are not here: a changed one
+    /// would name something else.
+    fn free_text_mut(&mut self) -> Vec<(String, &mut String)> {
+        let mut out: Vec<(String, &mut String)> = Vec::new();
+        if let Some(p) = &mut self.provider {
+            out.push(("provider.name".into(), &mut p.name));
+            out.push(("provider.address".into(), &mut p.address));
+            out.push(("provider.city".into(), &mut p.city));
+            out.push(("provider.contact_name".into(), &mut p.contact_name));
+            if let Some(r) = &mut p.remit_to {
+                out.push(("provider.remit_to.name".into(), &mut r.name));
+                out.push(("provider.remit_to.address".into(), &mut r.address));
+                out.push(("provider.remit_to.city".into(), &mut r.city));
+            }
+        }
+        if let Some(s) = &mut self.submitter {
+            out.extend(s.name.as_mut().map(|n| ("submitter.name".into(), n)));
+            out.extend(
+                s.contact_name
+                    .as_mut()
+                    .map(|n| ("submitter.contact_name".into(), n)),
+            );
+        }
+        for (i, py) in self.payers.iter_mut().enumerate() {
+            let at = |f: &str| format!("payer[{}].{f}", i + 1);
+            out.push((at("name"), &mut py.name));
+            out.extend(py.receiver_name.as_mut().map(|n| (at("receiver_name"), n)));
+        }
+        if let Some(p) = &mut self.plan {
+            out.push(("plan.name".into(), &mut p.name));
+            out.push(("plan.contact_name".into(), &mut p.contact_name));
+            out.extend(
+                p.receiver_name
+                    .as_mut()
+                    .map(|n| ("plan.receiver_name".into(), n)),
+            );
+        }
+        for (i, c) in self.contracts.iter_mut().enumerate() {
+            out.extend(
+                c.provider_name
+                    .as_mut()
+                    .map(|n| (format!("contract[{}].provider_name", i + 1), n)),
+            );
+        }
+        out
+    }
+
+    /// Spells the accented letters of free text in ASCII, as encounter rows are, and returns each
+    /// value changed with its changes. A value with no ASCII spelling is left as written, for
+    /// the checks to refuse with its key path.
+    fn spell_in_ascii(&mut self) -> Vec<(String, Vec<Transliteration>)> {
+        let mut changed = Vec::new();
+        for (key, value) in self.free_text_mut() {
+            if let Ok((ascii, changes)) = to_x12_text(value)
+                && !changes.is_empty()
+            {
+                *value = ascii;
+                changed.push((key, changes));
+            }
+        }
+        changed
     }
 
     /// The payer with this key.
@@ -658,7 +763,7 @@ fn check_provider(p: &Provider) -> Result<(), Problem> {
         )?;
     }
     if let Some(e) = &p.contact_email {
-        text("provider.contact_email", e, 256)?;
+        ascii_text("provider.contact_email", e, 256)?;
     }
     if p.contact_phone.is_none() && p.contact_email.is_none() {
         return Err(bad(
@@ -702,7 +807,7 @@ fn check_submitter(s: &SubmitterConfig) -> Result<(), Problem> {
         )?;
     }
     if let Some(e) = &s.contact_email {
-        text("submitter.contact_email", e, 256)?;
+        ascii_text("submitter.contact_email", e, 256)?;
     }
     Ok(())
 }
@@ -727,7 +832,7 @@ fn check_plan(p: &PlanConfig) -> Result<(), Problem> {
         )?;
     }
     if let Some(e) = &p.contact_email {
-        text("plan.contact_email", e, 256)?;
+        ascii_text("plan.contact_email", e, 256)?;
     }
     if p.contact_phone.is_none() && p.contact_email.is_none() {
         return Err(bad(
@@ -746,7 +851,7 @@ fn check_plan(p: &PlanConfig) -> Result<(), Problem> {
 fn check_contracts(contracts: &[Contract]) -> Result<(), Problem> {
     for (i, c) in contracts.iter().enumerate() {
         let at = |f: &str| format!("contract[{}].{f}", i + 1);
-        text(&at("id"), &c.id, 60)?;
+        ascii_text(&at("id"), &c.id, 60)?;
         if contracts[..i].iter().any(|o| o.id == c.id) {
             return Err(bad(
                 at("id"),
@@ -799,7 +904,20 @@ fn check_contracts(contracts: &[Contract]) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Free text sent in the 837 (a name, an address, a city): by the time it is checked,
+/// [`Config::spell_in_ascii`] has spelled its accented letters in ASCII, so what is left to refuse
+/// is a character with no ASCII spelling, a delimiter or a control character.
 fn text(key: &str, v: &str, max: usize) -> Result<(), Problem> {
+    if v.trim().is_empty() {
+        return Err(bad(key, "must not be empty"));
+    }
+    to_x12_text(v).map_err(|e| bad(key, e.to_string()))?;
+    length(key, v, max)
+}
+
+/// Text that must be plain ASCII as written (an identifier, an e-mail address): never
+/// transliterated, since a changed one would name something else.
+fn ascii_text(key: &str, v: &str, max: usize) -> Result<(), Problem> {
     if v.trim().is_empty() {
         return Err(bad(key, "must not be empty"));
     }
@@ -821,7 +939,7 @@ fn length(key: &str, v: &str, max: usize) -> Result<(), Problem> {
 }
 
 fn id_text(key: &str, v: &str, min: usize, max: usize) -> Result<(), Problem> {
-    text(key, v, max)?;
+    ascii_text(key, v, max)?;
     if v.len() < min {
         return Err(bad(key, format!("at least {min} characters")));
     }
@@ -1007,6 +1125,37 @@ amount = "150.00"
         // A syntax error: its line, and the key or table it is in.
         let e = Config::parse(&GOOD.replace("\"Sacramento\"", "\"Sacramento"), "x").unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("provider.city"), Some(8)));
+    }
+
+    /// Free text in the configuration is spelled in ASCII as encounter rows are, and listed for
+    /// one warning naming the key; what has no ASCII spelling is refused with its key path.
+    #[test]
+    fn accented_letters_in_names_are_spelled_in_ascii_and_listed() {
+        let c = Config::parse(
+            &GOOD.replace("Sunrise Community Care", "Sunrise Ñetwork Café"),
+            "ecm.toml",
+        )
+        .unwrap();
+        assert_eq!(c.provider.as_ref().unwrap().name, "Sunrise Network Cafe");
+        assert_eq!(c.transliterated.len(), 1);
+        let t = &c.transliterated[0];
+        assert_eq!((t.key.as_str(), t.line), ("provider.name", Some(3)));
+        assert_eq!(
+            t.to_string(),
+            "ecm.toml: provider.name (line 3): Ñ->N é->e; spelled in plain ASCII, as X12 requires"
+        );
+        assert!(Config::parse(GOOD, "x").unwrap().transliterated.is_empty());
+
+        let e = Config::parse(&GOOD.replace("Example Plan A", "Plan 網"), "ecm.toml").unwrap_err();
+        assert_eq!(
+            (e.key.as_deref(), e.line),
+            (Some("payer[1].name"), Some(19))
+        );
+        assert!(e.message.contains("U+7DB2"), "{e}");
+        // Identifiers and e-mail addresses are not transliterated: a changed one names another.
+        let e = Config::parse(&GOOD.replace("SUNRISE01", "SUÑRISE01"), "x").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("submitter.id"), "{e}");
+        assert!(e.message.contains("not transliterated"), "{e}");
     }
 
     const PLAN: &str = r#"

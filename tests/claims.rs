@@ -295,3 +295,37 @@ fn config_errors_name_file_key_path_and_line() {
         assert!(!d.path().join("out").exists());
     }
 }
+
+/// A provider name with an accented letter is spelled in ASCII, as encounter rows are: billed,
+/// and said once on stderr with the key path; a name with no ASCII spelling is still refused.
+#[test]
+fn accented_letters_in_the_config_are_spelled_in_ascii_with_one_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let edit = (
+        "name = \"Sunrise Community Care Network\"",
+        "name = \"Sunrise Community Care Ñetwork\"",
+    );
+    let out = claims_with_config(d.path(), edit);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warning = "ecm.toml: provider.name (line 7): Ñ->N; spelled in plain ASCII, as X12 requires";
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    let x12 = std::fs::read_to_string(d.path().join("out/golden-valley.837")).unwrap();
+    assert!(
+        x12.contains("\nNM1*85*2*SUNRISE COMMUNITY CARE NETWORK*"),
+        "{x12}"
+    );
+
+    let d = tempfile::tempdir().unwrap();
+    let edit = (
+        "name = \"Sunrise Community Care Network\"",
+        "name = \"Sunrise 日出 Network\"",
+    );
+    let out = claims_with_config(d.path(), edit);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ecm.toml: provider.name (line 7): contains a character with no plain-ASCII spelling (code point U+65E5, Chinese or Japanese script)"),
+        "{stderr}"
+    );
+}
