@@ -2,15 +2,20 @@
 //! provider bills. Plan side: the plan and its ECM provider contracts. One file may hold both
 //! (as `ecm synth` writes it); each command asks for the sections it needs.
 //!
-//! Every field is checked when the file is loaded, and an error names the key path (e.g.
-//! `payer[2].receiver_id`) and what to write instead.
+//! Every field is checked when the file is loaded, and an error names the file, the key path
+//! (e.g. `payer[2].receiver_id`), the line and what to write instead, whether `toml` found it
+//! while reading the value or the checks found it after. Free text (names, addresses) is spelled
+//! in plain ASCII as encounter text is, each change kept for a warning.
 
-use crate::codeset::{Effective, UnitBasis, describe_toml_error};
-use crate::model::text::check_x12_ascii;
+use crate::codeset::{Effective, UnitBasis};
+use crate::model::text::{Transliteration, check_x12_ascii, to_x12_text};
 use crate::model::{DiagnosisCode, Hcpcs, Modifiers, Money, Npi, TransactionType, Usage};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+mod layout;
+use layout::Layout;
 
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -31,6 +36,34 @@ pub struct Config {
     /// The file the configuration was read from, for messages.
     #[serde(skip)]
     pub file: String,
+    /// Free-text values whose accented letters were spelled in ASCII on loading (the values above
+    /// hold the ASCII spelling, which is what the 837 carries), for the one warning that says so.
+    #[serde(skip)]
+    pub transliterated: Vec<ConfigTransliteration>,
+}
+
+/// One configuration value whose accented letters were spelled in ASCII.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigTransliteration {
+    pub file: String,
+    /// Its key path, e.g. `provider.name`.
+    pub key: String,
+    pub line: Option<usize>,
+    /// Each change, in order.
+    pub changes: Vec<Transliteration>,
+}
+
+impl std::fmt::Display for ConfigTransliteration {
+    /// `ecm.toml: provider.name (line 3): Ñ->N; spelled in plain ASCII, as X12 requires`: the
+    /// letters changed, not the value (which may be a person's name).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, place(Some(&self.key), self.line))?;
+        for (i, c) in self.changes.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{}->{}", c.from, c.to)?;
+        }
+        write!(f, "; spelled in plain ASCII, as X12 requires")
+    }
 }
 
 /// The provider-side sections, all present (what `map`, `claims` and `invoice` need).
@@ -318,19 +351,111 @@ fn ecm_start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 1, 1).expect("valid date")
 }
 
-/// A configuration that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}: {message}")]
+/// A configuration that cannot be used: the file, the key path and line when the error is about
+/// one key, and what is wrong with how to fix it.
+#[derive(Debug)]
 pub struct ConfigError {
     pub file: String,
+    /// The key path, e.g. `payer[2].receiver_id` (arrays of tables count from 1).
+    pub key: Option<String>,
+    /// The line (from 1), when known.
+    pub line: Option<usize>,
     pub message: String,
 }
+
+impl std::fmt::Display for ConfigError {
+    /// `ecm.toml: payer[1].claim_grouping (line 30): unknown variant ...`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}{}",
+            self.file,
+            place(self.key.as_deref(), self.line),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `payer[1].name (line 12): `, `payer[1].name: `, `line 12: ` or nothing.
+fn place(key: Option<&str>, line: Option<usize>) -> String {
+    match (key, line) {
+        (Some(k), Some(l)) => format!("{k} (line {l}): "),
+        (Some(k), None) => format!("{k}: "),
+        (None, Some(l)) => format!("line {l}: "),
+        (None, None) => String::new(),
+    }
+}
+
+/// A `toml` error as a [`ConfigError`]. Its byte span gives the line and the key path; a missing
+/// key is named as the key path it should have; and where the message says only what was wrong
+/// (`invalid type: integer`, a date's `input contains invalid characters`) a hint says what to
+/// write.
+fn toml_error(layout: &Layout, e: &toml::de::Error, file: &str) -> ConfigError {
+    let offset = e.span().map(|s| s.start);
+    let mut key = offset.and_then(|o| layout.key_at(o).or_else(|| layout.key_before(o)));
+    let mut message = e.message().trim_end().to_string();
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        key = Some(match key {
+            Some(table) => format!("{table}.{field}"),
+            None => field.to_string(),
+        });
+        message = "this key is required but missing; add it".into();
+    }
+    let last = key
+        .as_deref()
+        .map(|k| k.rsplit('.').next().unwrap_or(k))
+        .unwrap_or("");
+    let hint = KEY_HINTS
+        .iter()
+        .find(|(k, _)| *k == last)
+        .or_else(|| TYPE_HINTS.iter().find(|(m, _)| message.contains(m)));
+    if let Some((_, hint)) = hint {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    ConfigError {
+        file: file.to_string(),
+        key,
+        line: offset.map(|o| layout.line_of(o)),
+        message,
+    }
+}
+
+/// What to write, by the last segment of the key path, for keys whose `toml` message does not say.
+const KEY_HINTS: [(&str, &str); 2] = [
+    (
+        "effective_from",
+        "write the date in quotes as \"YYYY-MM-DD\", e.g. \"2026-01-01\"",
+    ),
+    (
+        "effective_to",
+        "write the date in quotes as \"YYYY-MM-DD\", e.g. \"2026-12-31\"",
+    ),
+];
+
+/// What to write, by what `toml` says it expected.
+const TYPE_HINTS: [(&str, &str); 4] = [
+    ("expected a string", "write the value in double quotes"),
+    ("expected a boolean", "write true or false, without quotes"),
+    ("expected u32", "write a whole number, without quotes"),
+    (
+        "expected a sequence",
+        "write a list in brackets, e.g. [\"U1\"]",
+    ),
+];
 
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: path.display().to_string(),
+            key: None,
+            line: None,
             message: if e.kind() == std::io::ErrorKind::NotFound {
                 "no such file; pass --config FILE, or run `ecm demo` and copy its ecm.toml".into()
             } else {
@@ -340,18 +465,94 @@ impl Config {
         Config::parse(&text, &path.display().to_string())
     }
 
-    /// Parses and checks configuration text; `file` names it in errors.
+    /// Parses and checks configuration text; `file` names it in errors. Accented letters in free
+    /// text (names, addresses) are spelled in ASCII, as in encounter rows, and listed in
+    /// [`Config::transliterated`].
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
-            file: file.to_string(),
-            message: describe_toml_error(text, &e),
-        })?;
+        let layout = Layout::new(text);
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_error(&layout, &e, file))?;
         config.file = file.to_string();
-        config.check().map_err(|message| ConfigError {
+        config.transliterated = config
+            .spell_in_ascii()
+            .into_iter()
+            .map(|(key, changes)| ConfigTransliteration {
+                file: file.to_string(),
+                line: layout.line_of_key(&key),
+                key,
+                changes,
+            })
+            .collect();
+        config.check().map_err(|p| ConfigError {
             file: file.to_string(),
-            message,
+            line: p.key.as_deref().and_then(|k| layout.line_of_key(k)),
+            key: p.key,
+            message: p.message,
         })?;
         Ok(config)
+    }
+
+    /// Every free-text value the 837 (or an invoice) carries as text, with its key path: names,
+    /// addresses, cities. Identifiers, codes and e-mail addresses are not here: a changed one
+    /// would name something else.
+    fn free_text_mut(&mut self) -> Vec<(String, &mut String)> {
+        let mut out: Vec<(String, &mut String)> = Vec::new();
+        if let Some(p) = &mut self.provider {
+            out.push(("provider.name".into(), &mut p.name));
+            out.push(("provider.address".into(), &mut p.address));
+            out.push(("provider.city".into(), &mut p.city));
+            out.push(("provider.contact_name".into(), &mut p.contact_name));
+            if let Some(r) = &mut p.remit_to {
+                out.push(("provider.remit_to.name".into(), &mut r.name));
+                out.push(("provider.remit_to.address".into(), &mut r.address));
+                out.push(("provider.remit_to.city".into(), &mut r.city));
+            }
+        }
+        if let Some(s) = &mut self.submitter {
+            out.extend(s.name.as_mut().map(|n| ("submitter.name".into(), n)));
+            out.extend(
+                s.contact_name
+                    .as_mut()
+                    .map(|n| ("submitter.contact_name".into(), n)),
+            );
+        }
+        for (i, py) in self.payers.iter_mut().enumerate() {
+            let at = |f: &str| format!("payer[{}].{f}", i + 1);
+            out.push((at("name"), &mut py.name));
+            out.extend(py.receiver_name.as_mut().map(|n| (at("receiver_name"), n)));
+        }
+        if let Some(p) = &mut self.plan {
+            out.push(("plan.name".into(), &mut p.name));
+            out.push(("plan.contact_name".into(), &mut p.contact_name));
+            out.extend(
+                p.receiver_name
+                    .as_mut()
+                    .map(|n| ("plan.receiver_name".into(), n)),
+            );
+        }
+        for (i, c) in self.contracts.iter_mut().enumerate() {
+            out.extend(
+                c.provider_name
+                    .as_mut()
+                    .map(|n| (format!("contract[{}].provider_name", i + 1), n)),
+            );
+        }
+        out
+    }
+
+    /// Spells the accented letters of free text in ASCII, as encounter rows are, and returns each
+    /// value changed with its changes. A value with no ASCII spelling is left as written, for
+    /// the checks to refuse with its key path.
+    fn spell_in_ascii(&mut self) -> Vec<(String, Vec<Transliteration>)> {
+        let mut changed = Vec::new();
+        for (key, value) in self.free_text_mut() {
+            if let Ok((ascii, changes)) = to_x12_text(value)
+                && !changes.is_empty()
+            {
+                *value = ascii;
+                changed.push((key, changes));
+            }
+        }
+        changed
     }
 
     /// The payer with this key.
@@ -373,6 +574,8 @@ impl Config {
     pub fn provider_side(&self) -> Result<ProviderSide<'_>, ConfigError> {
         let missing = |what: &str| ConfigError {
             file: self.file.clone(),
+            key: None,
+            line: None,
             message: format!(
                 "{what}; this command bills as a provider (see examples/ecm.toml or run `ecm demo`)"
             ),
@@ -401,6 +604,8 @@ impl Config {
     pub fn plan(&self) -> Result<&PlanConfig, ConfigError> {
         self.plan.as_ref().ok_or_else(|| ConfigError {
             file: self.file.clone(),
+            key: None,
+            line: None,
             message: "no [plan] section; this command runs on the plan side (see the README's plan configuration)".into(),
         })
     }
@@ -419,7 +624,7 @@ impl Config {
             .find(|c| c.provider_npi == npi && c.effective().contains(date))
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Problem> {
         if let Some(p) = &self.provider {
             check_provider(p)?;
         }
@@ -432,12 +637,15 @@ impl Config {
         }
         check_contracts(&self.contracts)?;
         if self.provider.is_none() && self.plan.is_none() {
-            return Err("neither a [provider] nor a [plan] section: see examples/ecm.toml or run `ecm demo`".into());
+            return Err(Problem {
+                key: None,
+                message: "neither a [provider] nor a [plan] section: see examples/ecm.toml or run `ecm demo`".into(),
+            });
         }
         Ok(())
     }
 
-    fn check_payers(&self) -> Result<(), String> {
+    fn check_payers(&self) -> Result<(), Problem> {
         for (i, py) in self.payers.iter().enumerate() {
             let at = |f: &str| format!("payer[{}].{f}", i + 1);
             if py.key.is_empty()
@@ -447,13 +655,16 @@ impl Config {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
             {
-                return Err(format!(
-                    "{}: use 1-40 lower-case letters, digits, '-' or '_' (it becomes the file name <key>.837)",
-                    at("key")
+                return Err(bad(
+                    at("key"),
+                    "use 1-40 lower-case letters, digits, '-' or '_' (it becomes the file name <key>.837)",
                 ));
             }
             if self.payers[..i].iter().any(|o| o.key == py.key) {
-                return Err(format!("{}: '{}' is used by two payers", at("key"), py.key));
+                return Err(bad(
+                    at("key"),
+                    format!("'{}' is used by two payers", py.key),
+                ));
             }
             text(&at("name"), &py.name, 60)?;
             id_text(&at("payer_id"), &py.payer_id, 2, 80)?;
@@ -472,17 +683,18 @@ impl Config {
                 2,
             )?;
             for (j, c) in py.charges.iter().enumerate() {
+                let charge = at(&format!("charge[{}]", j + 1));
                 let e = c.effective();
                 if e.effective_to.is_some_and(|t| t < e.effective_from) {
-                    return Err(format!(
-                        "{}: effective_to is before effective_from",
-                        at(&format!("charge[{}]", j + 1))
+                    return Err(bad(
+                        format!("{charge}.effective_to"),
+                        "effective_to is before effective_from",
                     ));
                 }
                 if c.amount.is_negative() {
-                    return Err(format!(
-                        "{}: a charge cannot be negative",
-                        at(&format!("charge[{}].amount", j + 1))
+                    return Err(bad(
+                        format!("{charge}.amount"),
+                        "a charge cannot be negative",
                     ));
                 }
                 for o in &py.charges[..j] {
@@ -490,11 +702,12 @@ impl Config {
                         && o.modifiers.sorted() == c.modifiers.sorted()
                         && o.effective().overlaps(&e)
                     {
-                        return Err(format!(
-                            "{}: two charge rows for {} {} are in force on the same days",
-                            at(&format!("charge[{}]", j + 1)),
-                            c.hcpcs,
-                            c.modifiers
+                        return Err(bad(
+                            charge,
+                            format!(
+                                "two charge rows for {} {} are in force on the same days; end one before the other starts",
+                                c.hcpcs, c.modifiers
+                            ),
                         ));
                     }
                 }
@@ -504,7 +717,23 @@ impl Config {
     }
 }
 
-fn check_provider(p: &Provider) -> Result<(), String> {
+/// A configuration problem found by the checks: the key path it is about (none for the file as
+/// a whole) and what is wrong and how to fix it. [`Config::parse`] adds the file and the line.
+#[derive(Debug)]
+struct Problem {
+    key: Option<String>,
+    message: String,
+}
+
+/// A problem with the key at `key`.
+fn bad(key: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        key: Some(key.into()),
+        message: message.into(),
+    }
+}
+
+fn check_provider(p: &Provider) -> Result<(), Problem> {
     text("provider.name", &p.name, 60)?;
     digits(
         "provider.tin",
@@ -534,10 +763,13 @@ fn check_provider(p: &Provider) -> Result<(), String> {
         )?;
     }
     if let Some(e) = &p.contact_email {
-        text("provider.contact_email", e, 256)?;
+        ascii_text("provider.contact_email", e, 256)?;
     }
     if p.contact_phone.is_none() && p.contact_email.is_none() {
-        return Err("provider: give contact_phone or contact_email (PER needs one)".into());
+        return Err(bad(
+            "provider",
+            "give contact_phone or contact_email (PER needs one)",
+        ));
     }
     if let Some(r) = &p.remit_to {
         text("provider.remit_to.name", &r.name, 60)?;
@@ -554,7 +786,7 @@ fn check_provider(p: &Provider) -> Result<(), String> {
     Ok(())
 }
 
-fn check_submitter(s: &SubmitterConfig) -> Result<(), String> {
+fn check_submitter(s: &SubmitterConfig) -> Result<(), Problem> {
     if let Some(n) = &s.name {
         text("submitter.name", n, 60)?;
     }
@@ -575,12 +807,12 @@ fn check_submitter(s: &SubmitterConfig) -> Result<(), String> {
         )?;
     }
     if let Some(e) = &s.contact_email {
-        text("submitter.contact_email", e, 256)?;
+        ascii_text("submitter.contact_email", e, 256)?;
     }
     Ok(())
 }
 
-fn check_plan(p: &PlanConfig) -> Result<(), String> {
+fn check_plan(p: &PlanConfig) -> Result<(), Problem> {
     text("plan.name", &p.name, 60)?;
     id_text("plan.payer_id", &p.payer_id, 2, 80)?;
     id15("plan.submitter_id", &p.submitter_id)?;
@@ -600,10 +832,13 @@ fn check_plan(p: &PlanConfig) -> Result<(), String> {
         )?;
     }
     if let Some(e) = &p.contact_email {
-        text("plan.contact_email", e, 256)?;
+        ascii_text("plan.contact_email", e, 256)?;
     }
     if p.contact_phone.is_none() && p.contact_email.is_none() {
-        return Err("plan: give contact_phone or contact_email (PER needs one)".into());
+        return Err(bad(
+            "plan",
+            "give contact_phone or contact_email (PER needs one)",
+        ));
     }
     id_text(
         "plan.claim_filing_indicator",
@@ -613,55 +848,55 @@ fn check_plan(p: &PlanConfig) -> Result<(), String> {
     )
 }
 
-fn check_contracts(contracts: &[Contract]) -> Result<(), String> {
+fn check_contracts(contracts: &[Contract]) -> Result<(), Problem> {
     for (i, c) in contracts.iter().enumerate() {
         let at = |f: &str| format!("contract[{}].{f}", i + 1);
-        text(&at("id"), &c.id, 60)?;
+        ascii_text(&at("id"), &c.id, 60)?;
         if contracts[..i].iter().any(|o| o.id == c.id) {
-            return Err(format!("{}: '{}' is used by two contracts", at("id"), c.id));
+            return Err(bad(
+                at("id"),
+                format!("'{}' is used by two contracts", c.id),
+            ));
         }
         if let Some(n) = &c.provider_name {
             text(&at("provider_name"), n, 60)?;
         }
         if c.effective_to.is_some_and(|t| t < c.effective_from) {
-            return Err(format!(
-                "{}: effective_to is before effective_from",
-                at("effective_to")
+            return Err(bad(
+                at("effective_to"),
+                "effective_to is before effective_from",
             ));
         }
         if c.pmpm.is_negative() {
-            return Err(format!("{}: a rate cannot be negative", at("pmpm")));
+            return Err(bad(at("pmpm"), "a rate cannot be negative"));
         }
         for (tier, r) in &c.tier_rates {
             if r.is_negative() {
-                return Err(format!(
-                    "{}: a rate cannot be negative",
-                    at(&format!("tier_rates.{tier}"))
+                return Err(bad(
+                    at(&format!("tier_rates.{tier}")),
+                    "a rate cannot be negative",
                 ));
             }
         }
         if c.outreach_rate.is_some_and(|r| r.is_negative()) {
-            return Err(format!(
-                "{}: a rate cannot be negative",
-                at("outreach_rate")
-            ));
+            return Err(bad(at("outreach_rate"), "a rate cannot be negative"));
         }
         if let Some(cap) = c.outreach_cap
             && (cap.attempts == 0 || cap.days == 0)
         {
-            return Err(format!(
-                "{}: attempts and days must both be at least 1",
-                at("outreach_cap")
+            return Err(bad(
+                at("outreach_cap"),
+                "attempts and days must both be at least 1",
             ));
         }
         for o in &contracts[..i] {
             if o.provider_npi == c.provider_npi && o.effective().overlaps(&c.effective()) {
-                return Err(format!(
-                    "{}: contracts '{}' and '{}' for NPI {} are in force on the same days; end one before the other starts",
+                return Err(bad(
                     at("effective_from"),
-                    o.id,
-                    c.id,
-                    c.provider_npi
+                    format!(
+                        "contracts '{}' and '{}' for NPI {} are in force on the same days; end one before the other starts",
+                        o.id, c.id, c.provider_npi
+                    ),
                 ));
             }
         }
@@ -669,69 +904,88 @@ fn check_contracts(contracts: &[Contract]) -> Result<(), String> {
     Ok(())
 }
 
-fn text(key: &str, v: &str, max: usize) -> Result<(), String> {
+/// Free text sent in the 837 (a name, an address, a city): by the time it is checked,
+/// [`Config::spell_in_ascii`] has spelled its accented letters in ASCII, so what is left to refuse
+/// is a character with no ASCII spelling, a delimiter or a control character.
+fn text(key: &str, v: &str, max: usize) -> Result<(), Problem> {
     if v.trim().is_empty() {
-        return Err(format!("{key}: must not be empty"));
+        return Err(bad(key, "must not be empty"));
     }
-    check_x12_ascii(v).map_err(|e| format!("{key}: {e}"))?;
+    to_x12_text(v).map_err(|e| bad(key, e.to_string()))?;
+    length(key, v, max)
+}
+
+/// Text that must be plain ASCII as written (an identifier, an e-mail address): never
+/// transliterated, since a changed one would name something else.
+fn ascii_text(key: &str, v: &str, max: usize) -> Result<(), Problem> {
+    if v.trim().is_empty() {
+        return Err(bad(key, "must not be empty"));
+    }
+    check_x12_ascii(v).map_err(|e| bad(key, e.to_string()))?;
+    length(key, v, max)
+}
+
+fn length(key: &str, v: &str, max: usize) -> Result<(), Problem> {
     if v.len() > max {
-        return Err(format!(
-            "{key}: at most {max} characters fit in the 837 (this has {})",
-            v.len()
+        return Err(bad(
+            key,
+            format!(
+                "at most {max} characters fit in the 837 (this has {})",
+                v.len()
+            ),
         ));
     }
     Ok(())
 }
 
-fn id_text(key: &str, v: &str, min: usize, max: usize) -> Result<(), String> {
-    text(key, v, max)?;
+fn id_text(key: &str, v: &str, min: usize, max: usize) -> Result<(), Problem> {
+    ascii_text(key, v, max)?;
     if v.len() < min {
-        return Err(format!("{key}: at least {min} characters"));
+        return Err(bad(key, format!("at least {min} characters")));
     }
     Ok(())
 }
 
-fn id15(key: &str, v: &str) -> Result<(), String> {
-    id_text(key, v, 2, 15).map_err(|e| format!("{e} (ISA/GS ids are 2-15 characters)"))
+fn id15(key: &str, v: &str) -> Result<(), Problem> {
+    id_text(key, v, 2, 15).map_err(|mut p| {
+        p.message.push_str(" (ISA/GS ids are 2-15 characters)");
+        p
+    })
 }
 
-fn qualifier(key: &str, v: &str) -> Result<(), String> {
+fn qualifier(key: &str, v: &str) -> Result<(), Problem> {
     const KNOWN: [&str; 6] = ["01", "14", "20", "27", "30", "ZZ"];
     if KNOWN.contains(&v) {
         Ok(())
     } else {
-        Err(format!(
-            "{key}: use one of {} (ZZ = mutually defined)",
-            KNOWN.join(", ")
+        Err(bad(
+            key,
+            format!("use one of {} (ZZ = mutually defined)", KNOWN.join(", ")),
         ))
     }
 }
 
-fn digits(key: &str, v: &str, lens: &[usize], what: &str) -> Result<(), String> {
+fn digits(key: &str, v: &str, lens: &[usize], what: &str) -> Result<(), Problem> {
     if lens.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(format!("{key}: write {what}"))
+        Err(bad(key, format!("write {what}")))
     }
 }
 
-fn state(key: &str, v: &str) -> Result<(), String> {
+fn state(key: &str, v: &str) -> Result<(), Problem> {
     if v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(())
     } else {
-        Err(format!(
-            "{key}: the two-letter state code in capitals, e.g. CA"
-        ))
+        Err(bad(key, "the two-letter state code in capitals, e.g. CA"))
     }
 }
 
-fn taxonomy(key: &str, v: &str) -> Result<(), String> {
+fn taxonomy(key: &str, v: &str) -> Result<(), Problem> {
     if v.len() == 10 && v.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Ok(())
     } else {
-        Err(format!(
-            "{key}: a ten-character taxonomy code such as 251S00000X"
-        ))
+        Err(bad(key, "a ten-character taxonomy code such as 251S00000X"))
     }
 }
 
@@ -739,7 +993,7 @@ fn taxonomy(key: &str, v: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    pub(crate) const GOOD: &str = r#"
+    const GOOD: &str = r#"
 [provider]
 name = "Sunrise Community Care"
 npi = "1234567893"
@@ -792,7 +1046,7 @@ amount = "150.00"
         );
         let bad = with.replace("95812", "9581");
         let e = Config::parse(&bad, "x").unwrap_err();
-        assert!(e.message.contains("provider.remit_to.zip"), "{e}");
+        assert_eq!(e.key.as_deref(), Some("provider.remit_to.zip"), "{e}");
     }
 
     #[test]
@@ -801,12 +1055,8 @@ amount = "150.00"
         let e = Config::parse(&bad, "ecm.toml").unwrap_err();
         assert!(e.to_string().contains("provider.zip"), "{e}");
         let bad = GOOD.replace("key = \"plan-a\"", "key = \"Plan A\"");
-        assert!(
-            Config::parse(&bad, "x")
-                .unwrap_err()
-                .message
-                .contains("payer[1].key")
-        );
+        let e = Config::parse(&bad, "x").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("payer[1].key"), Some(18)));
         let bad = GOOD.replace("1234567893", "1234567890");
         let e = Config::parse(&bad, "x").unwrap_err();
         assert!(e.message.contains("check digit"), "{e}");
@@ -819,7 +1069,93 @@ amount = "150.00"
         );
         let bad = GOOD.replace("[submitter]", "[submiter]");
         let e = Config::parse(&bad, "x").unwrap_err();
-        assert!(e.message.starts_with("line "), "{e}");
+        assert_eq!((e.key.as_deref(), e.line), (Some("submiter"), Some(14)));
+        assert!(
+            e.message
+                .contains("expected one of `provider`, `submitter`"),
+            "{e}"
+        );
+    }
+
+    /// Errors the `toml` crate finds while reading values carry only a byte span; each is
+    /// reported like the checks' own: file, key path, line, what to write.
+    #[test]
+    fn reading_errors_name_the_key_path_and_line_too() {
+        let e = Config::parse(&GOOD.replace("1234567893", "1234567890"), "ecm.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ecm.toml: provider.npi (line 4): the NPI check digit does not match (Luhn over prefix 80840); the number was probably mistyped"
+        );
+        let grouping = GOOD.replace(
+            "default_diagnosis = \"Z59.00\"",
+            "default_diagnosis = \"Z59.00\"\nclaim_grouping = \"daily\"",
+        );
+        let e = Config::parse(&grouping, "ecm.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ecm.toml: payer[1].claim_grouping (line 23): unknown variant `daily`, expected one of `encounter`, `member_day`, `member_month`"
+        );
+        let e = Config::parse(&GOOD.replace("\"150.00\"", "\"abc\""), "ecm.toml").unwrap_err();
+        assert_eq!(
+            (e.key.as_deref(), e.line),
+            (Some("payer[1].charge[1].amount"), Some(27))
+        );
+        assert!(e.message.contains("such as 150.00"), "{e}");
+        // A key left out is named as the key it should be, on its table's line.
+        let e = Config::parse(&GOOD.replace("tin = \"123456789\"\n", ""), "x").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("provider.tin"), Some(2)));
+        assert!(e.message.contains("required"), "{e}");
+        // Where toml says only what was wrong, a hint says what to write.
+        let e = Config::parse(&GOOD.replace("\"150.00\"", "150"), "x").unwrap_err();
+        assert!(
+            e.message.ends_with("write the value in double quotes"),
+            "{e}"
+        );
+        let dated = GOOD.replace(
+            "amount = \"150.00\"",
+            "amount = \"150.00\"\neffective_from = \"2025-13-01\"",
+        );
+        let e = Config::parse(&dated, "x").unwrap_err();
+        assert_eq!(
+            e.key.as_deref(),
+            Some("payer[1].charge[1].effective_from"),
+            "{e}"
+        );
+        assert!(e.message.contains("YYYY-MM-DD"), "{e}");
+        // A syntax error: its line, and the key or table it is in.
+        let e = Config::parse(&GOOD.replace("\"Sacramento\"", "\"Sacramento"), "x").unwrap_err();
+        assert_eq!((e.key.as_deref(), e.line), (Some("provider.city"), Some(8)));
+    }
+
+    /// Free text in the configuration is spelled in ASCII as encounter rows are, and listed for
+    /// one warning naming the key; what has no ASCII spelling is refused with its key path.
+    #[test]
+    fn accented_letters_in_names_are_spelled_in_ascii_and_listed() {
+        let c = Config::parse(
+            &GOOD.replace("Sunrise Community Care", "Sunrise Ñetwork Café"),
+            "ecm.toml",
+        )
+        .unwrap();
+        assert_eq!(c.provider.as_ref().unwrap().name, "Sunrise Network Cafe");
+        assert_eq!(c.transliterated.len(), 1);
+        let t = &c.transliterated[0];
+        assert_eq!((t.key.as_str(), t.line), ("provider.name", Some(3)));
+        assert_eq!(
+            t.to_string(),
+            "ecm.toml: provider.name (line 3): Ñ->N é->e; spelled in plain ASCII, as X12 requires"
+        );
+        assert!(Config::parse(GOOD, "x").unwrap().transliterated.is_empty());
+
+        let e = Config::parse(&GOOD.replace("Example Plan A", "Plan 網"), "ecm.toml").unwrap_err();
+        assert_eq!(
+            (e.key.as_deref(), e.line),
+            (Some("payer[1].name"), Some(19))
+        );
+        assert!(e.message.contains("U+7DB2"), "{e}");
+        // Identifiers and e-mail addresses are not transliterated: a changed one names another.
+        let e = Config::parse(&GOOD.replace("SUNRISE01", "SUÑRISE01"), "x").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("submitter.id"), "{e}");
+        assert!(e.message.contains("not transliterated"), "{e}");
     }
 
     const PLAN: &str = r#"

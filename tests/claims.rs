@@ -352,3 +352,89 @@ fn force_replaces_the_earlier_run_and_nothing_else() {
         );
     }
 }
+
+/// `ecm claims` with `examples/ecm.toml` changed by `edit`, written into `dir`.
+fn claims_with_config(dir: &Path, edit: (&str, &str)) -> std::process::Output {
+    let text = std::fs::read_to_string("examples/ecm.toml").unwrap();
+    assert!(text.contains(edit.0), "{}", edit.0);
+    let config = dir.join("ecm.toml");
+    std::fs::write(&config, text.replacen(edit.0, edit.1, 1)).unwrap();
+    let good = clean_example(dir);
+    ecm()
+        .arg("--config")
+        .arg(&config)
+        .args(["--as-of", "2026-11-01", "claims"])
+        .arg(good)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap()
+}
+
+/// Configuration errors name the file, the key path and the line, whether the value could not be
+/// read at all or was read and then checked; nothing is written.
+#[test]
+fn config_errors_name_file_key_path_and_line() {
+    for (edit, want) in [
+        (
+            ("npi = \"1234567893\"", "npi = \"1234567890\""),
+            "ecm.toml: provider.npi (line 8): the NPI check digit does not match",
+        ),
+        (
+            (
+                "claim_grouping = \"member_day\"",
+                "claim_grouping = \"daily\"",
+            ),
+            "ecm.toml: payer[1].claim_grouping (line 30): unknown variant `daily`, expected one of `encounter`, `member_day`, `member_month`",
+        ),
+        (
+            ("amount = \"165.00\"", "amount = \"abc\""),
+            "ecm.toml: payer[1].charge[1].amount (line 37): an amount is a plain decimal number",
+        ),
+        (
+            ("zip = \"958141234\"", "zip = \"95814\""),
+            "ecm.toml: provider.zip (line 14): write ZIP+4 as nine digits",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let out = claims_with_config(d.path(), edit);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(want), "want {want}\ngot {stderr}");
+        assert!(!d.path().join("out").exists());
+    }
+}
+
+/// A provider name with an accented letter is spelled in ASCII, as encounter rows are: billed,
+/// and said once on stderr with the key path; a name with no ASCII spelling is still refused.
+#[test]
+fn accented_letters_in_the_config_are_spelled_in_ascii_with_one_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let edit = (
+        "name = \"Sunrise Community Care Network\"",
+        "name = \"Sunrise Community Care Ñetwork\"",
+    );
+    let out = claims_with_config(d.path(), edit);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warning = "ecm.toml: provider.name (line 7): Ñ->N; spelled in plain ASCII, as X12 requires";
+    assert_eq!(stderr.matches(warning).count(), 1, "{stderr}");
+    let x12 = std::fs::read_to_string(d.path().join("out/golden-valley.837")).unwrap();
+    assert!(
+        x12.contains("\nNM1*85*2*SUNRISE COMMUNITY CARE NETWORK*"),
+        "{x12}"
+    );
+
+    let d = tempfile::tempdir().unwrap();
+    let edit = (
+        "name = \"Sunrise Community Care Network\"",
+        "name = \"Sunrise 日出 Network\"",
+    );
+    let out = claims_with_config(d.path(), edit);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ecm.toml: provider.name (line 7): contains a character with no plain-ASCII spelling (code point U+65E5, Chinese or Japanese script)"),
+        "{stderr}"
+    );
+}

@@ -397,3 +397,96 @@ fn messages_never_carry_names_or_birth_dates() {
     assert!(msg.contains("ENC-005") && msg.contains("ENC-014"), "{msg}");
     assert!(!msg.contains("2030") && !msg.contains("Zyxwvut"), "{msg}");
 }
+
+/// Runs `ecm claims` on `csv` into `dir/claims`; returns the exit code and stderr.
+fn claims(dir: &Path, csv: &str) -> (i32, String) {
+    let input = dir.join("encounters.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args([
+            "--config",
+            "tests/fixtures/rules-ecm.toml",
+            "--as-of",
+            "2025-07-01",
+            "claims",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.join("claims"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Vietnamese names, and names saved decomposed (NFD: a letter then a combining accent, as macOS
+/// saves them), are billed in plain ASCII with every change listed in transliterations.csv; a name
+/// in another script is still refused under its rule, and no message repeats the name.
+#[test]
+fn vietnamese_and_decomposed_names_are_billed_other_scripts_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let mut vn = good("VN1", "M-VN1");
+    vn.insert("member_last_name", "Nguyễn".into());
+    vn.insert("member_first_name", "Thị Hồng".into());
+    vn.insert("rendering_last_name", "Đặng".into());
+    vn.insert("member_city", "Westminster".into());
+    let mut nfd = good("NFD1", "M-NFD1");
+    nfd.insert("member_last_name", "Mun\u{303}oz".into());
+    nfd.insert("member_first_name", "Jose\u{301}".into());
+    let mut zh = good("ZH1", "M-ZH1");
+    zh.insert("member_last_name", "王".into());
+    let csv = HEADER.join(",") + "\n" + &csv_line(&vn) + &csv_line(&nfd) + &csv_line(&zh);
+    let (code, stderr) = claims(d.path(), &csv);
+    assert_eq!(code, 1, "{stderr}");
+    let out = d.path().join("claims");
+
+    let x12 = std::fs::read_to_string(out.join("main.837")).unwrap();
+    assert!(x12.is_ascii());
+    assert!(x12.contains("NM1*IL*1*NGUYEN*THI HONG*"), "{x12}");
+    assert!(x12.contains("NM1*82*1*DANG*ADA*"), "{x12}");
+    assert!(x12.contains("NM1*IL*1*MUNOZ*JOSE*"), "{x12}");
+    assert!(!x12.contains("M-ZH1"));
+
+    let mut r = csv::Reader::from_path(out.join("transliterations.csv")).unwrap();
+    let got: Vec<(String, String, String)> = r
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[2].to_string(), r[3].to_string(), r[4].to_string())
+        })
+        .collect();
+    let want = [
+        ("VN1", "member_last_name", "ễ->e"),
+        ("VN1", "member_first_name", "ị->i ồ->o"),
+        ("VN1", "rendering_last_name", "Đ->D ặ->a"),
+        ("NFD1", "member_last_name", "n\u{303}->n"),
+        ("NFD1", "member_first_name", "e\u{301}->e"),
+    ];
+    for w in want {
+        let w = (w.0.to_string(), w.1.to_string(), w.2.to_string());
+        assert!(got.contains(&w), "{w:?} not in {got:?}");
+    }
+    assert_eq!(got.len(), want.len(), "{got:?}");
+
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(rejects.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "{rejects}");
+    assert_eq!(&rows[0][col("encounter_id")], "ZH1");
+    assert_eq!(&rows[0][col("rule_id")], "ENC-019");
+    assert!(
+        rows[0][col("message")].contains("Chinese or Japanese script"),
+        "{rejects}"
+    );
+    for name in ["王", "Nguy", "Mun", "Jos"] {
+        assert!(
+            !rejects.contains(name) && !stderr.contains(name),
+            "{name} in a message"
+        );
+    }
+}

@@ -789,3 +789,56 @@ fn synthetic_invoices_ingest_with_only_the_rejections_the_world_explains() {
     let (n_claims, _, _) = common::x12_types_summary(&x12);
     assert_eq!(n_claims as u64, s["lines_accepted"].as_u64().unwrap());
 }
+
+/// A Vietnamese name and one saved decomposed (NFD, as macOS saves it) are accepted and sent in
+/// plain ASCII, each change counted in the summary; a name in another script is refused (ING-004).
+#[test]
+fn vietnamese_and_decomposed_names_are_accepted_other_scripts_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let (h, rows) = template(d.path());
+    let base = rows.iter().find(|r| &r[19] == "SCC-0003").unwrap();
+    let input = d.path().join("names.csv");
+    write_csv(
+        &input,
+        &h,
+        &[
+            set(
+                &h,
+                base,
+                &[
+                    ("line_id", "T-VN"),
+                    ("member_last_name", "Nguyễn"),
+                    ("member_first_name", "Hoa\u{300}ng"),
+                ],
+            ),
+            set(&h, base, &[("line_id", "T-ZH"), ("member_last_name", "阮")]),
+        ],
+    );
+    let out = d.path().join("out");
+    let ledger = d.path().join("empty-ledger.csv");
+    let o = ingest(
+        PLAN,
+        &[&input],
+        &out,
+        &["--roster", ROSTER, "--ledger", ledger.to_str().unwrap()],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        rejected(&out),
+        BTreeSet::from([("T-ZH".to_string(), "ING-004".to_string())])
+    );
+    let x12 = check_837(&out.join("encounters.837"));
+    assert!(x12.contains("\nNM1*IL*1*NGUYEN*HOANG*"), "{x12}");
+    let t = &summary(&out)["transliterations"];
+    assert_eq!(
+        (t["fields_changed"].as_u64(), t["rows_changed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(t["by_change"]["ễ->e"], 1, "{t}");
+    assert_eq!(t["by_change"]["a\u{300}->a"], 1, "{t}");
+}

@@ -143,9 +143,14 @@ pub struct Globals {
 }
 
 impl Globals {
-    /// Loads the configuration file.
+    /// Loads the configuration file, warning once for each value whose accented letters were
+    /// spelled in ASCII.
     pub fn load_config(&self) -> Result<Config, CliError> {
-        Config::load(&self.config).map_err(CliError::from_display)
+        let config = Config::load(&self.config).map_err(CliError::from_display)?;
+        for t in &config.transliterated {
+            self.say(&format!("warning: {t}"));
+        }
+        Ok(config)
     }
 
     /// Loads the code set (built in, with `--codeset` overrides).

@@ -56,8 +56,8 @@ impl TransliterationTally {
             self.fields_changed += 1;
             *self.by_field.entry(f.field).or_default() += 1;
             for c in &f.changes {
-                let mut key = String::with_capacity(6);
-                key.push(c.from);
+                let mut key = String::with_capacity(c.from.len() + 2 + c.to.len());
+                key.push_str(&c.from);
                 key.push_str("->");
                 key.push_str(c.to);
                 *self.by_change.entry(key).or_default() += 1;

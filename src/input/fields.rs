@@ -156,7 +156,9 @@ impl<'r> FieldChecker<'r> {
 
     fn text_problem(&mut self, field: &'static str, e: TextError) {
         let rule = match e {
-            TextError::NoAscii(_) => self.rules.no_ascii,
+            TextError::NoAscii(_) | TextError::LoneMark(_) | TextError::NotPlain(_) => {
+                self.rules.no_ascii
+            }
             TextError::Delimiter(_) | TextError::Control(_) => self.rules.delimiter,
         };
         self.find(rule, Some(field), format!("{field} {e}"));

@@ -1,18 +1,70 @@
 //! Text bound for X12: transliterated to plain ASCII, free of delimiters and control characters.
 //!
-//! California names are full of accents (Muñoz, José, Nuñez). X12 interchanges in practice carry
-//! plain ASCII, so accented letters are transliterated and every change is reported; characters
-//! that have no ASCII spelling, delimiters and control characters are refused, never dropped.
+//! California names are full of accents (Muñoz, José, Nguyễn, Trần, Đặng). X12 interchanges in
+//! practice carry plain ASCII, so Latin letters with diacritics are transliterated and every change
+//! is reported; characters that have no ASCII spelling (other scripts), delimiters and control
+//! characters are refused, never dropped.
+//!
+//! The letters come from a generated table ([`latin`]): Latin-1 Supplement, Latin Extended-A and
+//! -B and Latin Extended Additional (Vietnamese). Text saved decomposed (NFD, as macOS saves it:
+//! `n` followed by U+0303 COMBINING TILDE for `ñ`) is read too: a combining diacritical mark
+//! (U+0300–U+036F) after a letter is dropped and reported with that letter, so no Unicode
+//! normalisation library is needed.
 
 use serde::Serialize;
+
+#[rustfmt::skip]
+mod latin;
 
 /// The characters our X12 writer uses as delimiters: element, component, repetition, segment.
 pub const X12_DELIMITERS: [char; 4] = ['*', ':', '^', '~'];
 
+/// Combining diacritical marks: in decomposed text each accent is one of these after its letter.
+const COMBINING_MARKS: std::ops::RangeInclusive<char> = '\u{0300}'..='\u{036F}';
+
+/// Typographic punctuation that word processors put into names and addresses, and its ASCII.
+const PUNCTUATION: [(char, &str); 8] = [
+    ('\u{2018}', "'"),  // left single quotation mark
+    ('\u{2019}', "'"),  // right single quotation mark (O’Brien)
+    ('\u{02BC}', "'"),  // modifier letter apostrophe
+    ('\u{201C}', "\""), // left double quotation mark
+    ('\u{201D}', "\""), // right double quotation mark
+    ('\u{2013}', "-"),  // en dash
+    ('\u{2014}', "-"),  // em dash
+    ('\u{00A0}', " "),  // no-break space
+];
+
+/// Scripts other than Latin, by code point range, named in the message that refuses them.
+const OTHER_SCRIPTS: [(u32, u32, &str); 21] = [
+    (0x0370, 0x03FF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x0530, 0x058F, "Armenian"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0750, 0x077F, "Arabic"),
+    (0x0900, 0x097F, "Devanagari"),
+    (0x0A00, 0x0A7F, "Gurmukhi"),
+    (0x0E00, 0x0E7F, "Thai"),
+    (0x0E80, 0x0EFF, "Lao"),
+    (0x10A0, 0x10FF, "Georgian"),
+    (0x1100, 0x11FF, "Korean"),
+    (0x1200, 0x137F, "Ethiopic"),
+    (0x1780, 0x17FF, "Khmer"),
+    (0x1F00, 0x1FFF, "Greek"),
+    (0x3040, 0x309F, "Japanese"),
+    (0x30A0, 0x30FF, "Japanese"),
+    (0x3130, 0x318F, "Korean"),
+    (0x3400, 0x4DBF, "Chinese or Japanese"),
+    (0x4E00, 0x9FFF, "Chinese or Japanese"),
+    (0xAC00, 0xD7AF, "Korean"),
+];
+
 /// One character replaced by its ASCII spelling.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Transliteration {
-    pub from: char,
+    /// The characters as written: one letter (`ñ`), or a letter with the combining marks that
+    /// follow it (`n` + U+0303, which looks the same).
+    pub from: String,
     pub to: &'static str,
 }
 
@@ -28,66 +80,53 @@ pub enum TextError {
     )]
     Control(usize),
     #[error(
-        "contains a character with no plain-ASCII spelling (code point U+{0:04X}); spell it in Latin letters"
+        "contains a character with no plain-ASCII spelling (code point U+{0:04X}{script}); an 837 carries Latin letters only (accented ones are spelled in ASCII automatically): spell it in Latin letters",
+        script = script_note(*.0)
     )]
     NoAscii(u32),
+    #[error(
+        "contains a combining accent (code point U+{0:04X}) that follows no letter; remove it or put it after the letter it belongs to"
+    )]
+    LoneMark(u32),
+    /// Outside plain ASCII where nothing is transliterated ([`check_x12_ascii`]).
+    #[error(
+        "contains a character outside plain ASCII (code point U+{0:04X}{script}); this value is not transliterated (a changed identifier would name something else): write it in plain ASCII",
+        script = script_note(*.0)
+    )]
+    NotPlain(u32),
 }
 
-/// The ASCII spelling of a Latin letter with diacritics, or `None` when there is none we trust.
+/// `, Cyrillic script` for a code point of a script we can name, else nothing.
+fn script_note(code_point: u32) -> String {
+    OTHER_SCRIPTS
+        .iter()
+        .find(|(first, last, _)| (*first..=*last).contains(&code_point))
+        .map_or_else(String::new, |(_, _, name)| format!(", {name} script"))
+}
+
+/// The ASCII spelling of a Latin letter with diacritics or of typographic punctuation, or `None`
+/// when there is none we trust.
 fn ascii_for(c: char) -> Option<&'static str> {
-    Some(match c {
-        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' | 'Ă' | 'Ą' => "A",
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'Æ' => "AE",
-        'æ' => "ae",
-        'Ç' | 'Ć' | 'Ĉ' | 'Ċ' | 'Č' => "C",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'Ð' | 'Ď' | 'Đ' => "D",
-        'ð' | 'ď' | 'đ' => "d",
-        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' | 'Ĕ' | 'Ė' | 'Ę' | 'Ě' => "E",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'Ĝ' | 'Ğ' | 'Ġ' | 'Ģ' => "G",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'Ĥ' | 'Ħ' => "H",
-        'ĥ' | 'ħ' => "h",
-        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ĩ' | 'Ī' | 'Ĭ' | 'Į' | 'İ' => "I",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'Ĵ' => "J",
-        'ĵ' => "j",
-        'Ķ' => "K",
-        'ķ' => "k",
-        'Ĺ' | 'Ļ' | 'Ľ' | 'Ŀ' | 'Ł' => "L",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'Ñ' | 'Ń' | 'Ņ' | 'Ň' => "N",
-        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' | 'Ŏ' | 'Ő' => "O",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
-        'Œ' => "OE",
-        'œ' => "oe",
-        'Ŕ' | 'Ŗ' | 'Ř' => "R",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'Ś' | 'Ŝ' | 'Ş' | 'Š' | 'Ș' => "S",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
-        'ß' => "ss",
-        'Ţ' | 'Ť' | 'Ŧ' | 'Ț' => "T",
-        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
-        'Þ' => "TH",
-        'þ' => "th",
-        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ũ' | 'Ū' | 'Ŭ' | 'Ů' | 'Ű' | 'Ų' => "U",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'Ŵ' => "W",
-        'ŵ' => "w",
-        'Ý' | 'Ÿ' | 'Ŷ' => "Y",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'Ź' | 'Ż' | 'Ž' => "Z",
-        'ź' | 'ż' | 'ž' => "z",
-        // Typographic punctuation that word processors put into names and addresses.
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' => "'",
-        '\u{201C}' | '\u{201D}' => "\"",
-        '\u{2013}' | '\u{2014}' => "-",
-        '\u{00A0}' => " ",
-        _ => return None,
-    })
+    let code_point = c as u32;
+    for block in &latin::BLOCKS {
+        let Some(offset) = code_point.checked_sub(block.first) else {
+            break; // the blocks are in order: c is before this one and every later one
+        };
+        if let Some(s) = block.spellings.get(offset as usize) {
+            return (!s.is_empty()).then_some(*s);
+        }
+    }
+    latin::PARTNERS
+        .iter()
+        .chain(&PUNCTUATION)
+        .find(|(k, _)| *k == c)
+        .map(|(_, s)| *s)
+}
+
+/// An ASCII letter as a `&'static str`, for the change that drops the marks after it.
+fn ascii_letter(c: char) -> &'static str {
+    const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    LETTERS.find(c).map_or("", |i| &LETTERS[i..i + 1])
 }
 
 /// Printable ASCII other than our delimiters: a byte that goes into an X12 element unchanged.
@@ -95,9 +134,20 @@ fn is_plain(b: u8) -> bool {
     (0x20..0x7f).contains(&b) && !X12_DELIMITERS.contains(&char::from(b))
 }
 
+/// What the character before a combining mark was, which decides what becomes of the mark.
+#[derive(Clone, Copy)]
+enum Before {
+    /// Not a letter (or nothing): a mark here belongs to no letter and is refused.
+    Other,
+    /// A plain ASCII letter, copied unchanged so far.
+    Ascii(char),
+    /// A letter already recorded as the last change (transliterated, or with a mark dropped).
+    Changed,
+}
+
 /// Makes `s` safe for an X12 element under our delimiters: trims it, transliterates accented
-/// letters (reporting each change) and refuses delimiters, control characters and anything else
-/// outside printable ASCII.
+/// letters and drops the combining marks after letters (reporting each change), and refuses
+/// delimiters, control characters and anything else outside printable ASCII.
 pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError> {
     let s = s.trim();
     if s.bytes().all(is_plain) {
@@ -105,7 +155,8 @@ pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError>
         return Ok((s.to_owned(), Vec::new()));
     }
     let mut out = String::with_capacity(s.len());
-    let mut changes = Vec::new();
+    let mut changes: Vec<Transliteration> = Vec::new();
+    let mut before = Before::Other;
     for (i, c) in s.chars().enumerate() {
         if X12_DELIMITERS.contains(&c) {
             return Err(TextError::Delimiter(c));
@@ -113,14 +164,41 @@ pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError>
         if c.is_control() {
             return Err(TextError::Control(i + 1));
         }
-        if c.is_ascii() {
+        before = if c.is_ascii() {
             out.push(c);
+            if c.is_ascii_alphabetic() {
+                Before::Ascii(c)
+            } else {
+                Before::Other
+            }
+        } else if COMBINING_MARKS.contains(&c) {
+            match before {
+                Before::Other => return Err(TextError::LoneMark(c as u32)),
+                Before::Ascii(letter) => changes.push(Transliteration {
+                    from: String::from_iter([letter, c]),
+                    to: ascii_letter(letter),
+                }),
+                Before::Changed => {
+                    if let Some(last) = changes.last_mut() {
+                        last.from.push(c);
+                    }
+                }
+            }
+            Before::Changed
         } else if let Some(a) = ascii_for(c) {
             out.push_str(a);
-            changes.push(Transliteration { from: c, to: a });
+            changes.push(Transliteration {
+                from: c.to_string(),
+                to: a,
+            });
+            if a.bytes().any(|b| b.is_ascii_alphabetic()) {
+                Before::Changed
+            } else {
+                Before::Other
+            }
         } else {
             return Err(TextError::NoAscii(c as u32));
-        }
+        };
     }
     Ok((out, changes))
 }
@@ -138,7 +216,7 @@ pub fn check_x12_ascii(s: &str) -> Result<(), TextError> {
             return Err(TextError::Control(i + 1));
         }
         if !c.is_ascii() {
-            return Err(TextError::NoAscii(c as u32));
+            return Err(TextError::NotPlain(c as u32));
         }
     }
     Ok(())
@@ -166,7 +244,8 @@ mod tests {
         assert_eq!(
             ch,
             vec![Transliteration {
-                from: 'ñ', to: "n"
+                from: "ñ".into(),
+                to: "n"
             }]
         );
         let (t, ch) = to_x12_text("José Ángel Núñez").unwrap();
@@ -191,6 +270,142 @@ mod tests {
         assert_eq!(to_x12_text("A^B"), Err(TextError::Delimiter('^')));
         assert_eq!(to_x12_text("Ann\tLee"), Err(TextError::Control(4)));
         assert_eq!(to_x12_text("李"), Err(TextError::NoAscii(0x674E)));
-        assert!(check_x12_ascii("Muñoz").is_err());
+        assert_eq!(check_x12_ascii("Muñoz"), Err(TextError::NotPlain(0xF1)));
+    }
+
+    /// Vietnamese family names, common in California, precomposed (NFC, as most systems save them).
+    #[test]
+    fn transliterates_vietnamese_names() {
+        let (t, ch) = to_x12_text("Nguyễn Trần Phạm Đặng Huỳnh Dương Hồ").unwrap();
+        assert_eq!(t, "Nguyen Tran Pham Dang Huynh Duong Ho");
+        let froms: Vec<&str> = ch.iter().map(|c| c.from.as_str()).collect();
+        assert_eq!(froms, ["ễ", "ầ", "ạ", "Đ", "ặ", "ỳ", "ư", "ơ", "ồ"]);
+        for (from, to) in [("Ơ", "O"), ("ơ", "o"), ("Ư", "U"), ("ư", "u"), ("đ", "d")] {
+            assert_eq!(to_x12_text(from).unwrap().0, to, "{from}");
+        }
+    }
+
+    #[test]
+    fn spells_out_ligatures_and_letters_without_a_base() {
+        for (from, to) in [
+            ("Straße", "Strasse"),
+            ("Ærø", "AEro"),
+            ("Øyvind", "Oyvind"),
+            ("Łukasz Wałęsa", "Lukasz Walesa"),
+            ("Þórðardóttir", "THordardottir"),
+            ("Œuvre", "OEuvre"),
+            ("Ǉubica", "LJubica"),
+            ("Şahin Çelik", "Sahin Celik"),
+            ("Ɓello", "Bello"),
+            ("ɓello", "bello"),
+        ] {
+            assert_eq!(to_x12_text(from).unwrap().0, to, "{from}");
+        }
+    }
+
+    /// Decomposed text (NFD, as macOS saves it): each combining mark is dropped with its letter and
+    /// reported as one change, whatever the letter was.
+    #[test]
+    fn drops_combining_marks_after_letters_and_reports_them() {
+        let (t, ch) = to_x12_text("Mun\u{303}oz").unwrap();
+        assert_eq!(t, "Munoz");
+        assert_eq!(
+            ch,
+            vec![Transliteration {
+                from: "n\u{303}".into(),
+                to: "n"
+            }]
+        );
+        // ễ as e + circumflex + tilde, and as ê + tilde: one change each.
+        let (t, ch) = to_x12_text("Nguye\u{302}\u{303}n Nguyê\u{303}n").unwrap();
+        assert_eq!(t, "Nguyen Nguyen");
+        let froms: Vec<&str> = ch.iter().map(|c| c.from.as_str()).collect();
+        assert_eq!(froms, ["e\u{302}\u{303}", "ê\u{303}"]);
+        assert!(ch.iter().all(|c| c.to == "e"));
+        let (t, ch) = to_x12_text("Jose\u{301} A\u{301}ngel").unwrap();
+        assert_eq!((t.as_str(), ch.len()), ("Jose Angel", 2));
+        assert_eq!(ch[1].to, "A");
+    }
+
+    #[test]
+    fn refuses_a_combining_mark_that_follows_no_letter() {
+        assert_eq!(to_x12_text("\u{301}Ana"), Err(TextError::LoneMark(0x301)));
+        assert_eq!(to_x12_text("Ana \u{303}"), Err(TextError::LoneMark(0x303)));
+        assert_eq!(to_x12_text("Apt 4\u{300}"), Err(TextError::LoneMark(0x300)));
+        assert_eq!(to_x12_text("O’\u{301}"), Err(TextError::LoneMark(0x301)));
+        // A mark on a letter of another script does not make that letter Latin.
+        assert_eq!(to_x12_text("И\u{306}"), Err(TextError::NoAscii(0x418)));
+    }
+
+    /// Other scripts are refused, the message naming the script where it can, and never the text.
+    #[test]
+    fn other_scripts_are_refused_with_their_script_named() {
+        for (text, code_point, script) in [
+            ("王芳", 0x738B, "Chinese"),
+            ("Иванов", 0x0418, "Cyrillic"),
+            ("Παπαδόπουλος", 0x03A0, "Greek"),
+            ("김", 0xAE40, "Korean"),
+            ("Nguyễn 阮", 0x962E, "Chinese"),
+            ("ŋ", 0x014B, ""),
+            ("Şchwa ə", 0x0259, ""),
+            ("2×3", 0x00D7, ""),
+        ] {
+            let e = to_x12_text(text).unwrap_err();
+            assert_eq!(e, TextError::NoAscii(code_point), "{text}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains(script) && msg.contains("Latin letters"),
+                "{msg}"
+            );
+            assert!(!msg.contains(text), "{msg}");
+        }
+    }
+
+    /// The generated table: blocks in order (the lookup stops at the first block past a letter),
+    /// every spelling ASCII letters in the letter's case, and a letter's other case spelled alike.
+    #[test]
+    fn the_latin_table_is_consistent() {
+        for pair in latin::BLOCKS.windows(2) {
+            let end = pair[0].first + pair[0].spellings.len() as u32;
+            assert!(end <= pair[1].first, "blocks overlap at U+{end:04X}");
+        }
+        let mut mapped = 0;
+        for block in &latin::BLOCKS {
+            for (i, s) in block.spellings.iter().enumerate() {
+                let Some(c) = char::from_u32(block.first + i as u32) else {
+                    panic!("U+{:04X} is not a character", block.first + i as u32);
+                };
+                assert_eq!(ascii_for(c), (!s.is_empty()).then_some(*s), "{c}");
+                if s.is_empty() {
+                    continue;
+                }
+                mapped += 1;
+                assert!(c.is_alphabetic(), "{c} is not a letter");
+                assert!(
+                    s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\''),
+                    "{c}"
+                );
+                if c.is_lowercase() {
+                    assert_eq!(*s, s.to_ascii_lowercase(), "{c}");
+                } else if c.is_uppercase() {
+                    assert!(s.starts_with(|l: char| l.is_ascii_uppercase()), "{c}");
+                }
+                let lower: Vec<char> = c.to_lowercase().collect();
+                let upper: Vec<char> = c.to_uppercase().collect();
+                for other in [lower, upper] {
+                    if let [o] = other[..]
+                        && o != c
+                        && !o.is_ascii()
+                    {
+                        let spelled = ascii_for(o).unwrap_or_else(|| panic!("{c}: {o} refused"));
+                        assert!(spelled.eq_ignore_ascii_case(s), "{c} {s} but {o} {spelled}");
+                    }
+                }
+            }
+        }
+        assert!(mapped > 550, "only {mapped} letters spelled");
+        for (c, s) in latin::PARTNERS {
+            assert!(c.is_alphabetic() && !s.is_empty(), "{c}");
+        }
     }
 }
