@@ -5,14 +5,18 @@
 //! the wrong number of fields is passed on for the caller to reject rather than ending the file.
 
 mod cp1252;
+mod csv_lines;
 mod date;
 mod fields;
 mod line_ends;
+mod record;
 pub mod roster;
 pub mod xlsx;
 
 pub use date::{DateProblem, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
+pub use record::Fields;
+use record::RawRecord;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -51,13 +55,13 @@ pub enum InputError {
 pub struct Record {
     /// Spreadsheet row number (the header is row 1 in a file that starts with it).
     pub row: u32,
-    pub fields: csv::StringRecord,
+    pub fields: Fields,
     /// The row was not UTF-8 and was decoded as Windows-1252.
     pub cp1252: bool,
 }
 
 enum Source {
-    Csv(Box<csv::Reader<Box<dyn Read + Send>>>),
+    Csv(Box<csv_lines::CsvLines<Box<dyn Read + Send>>>),
     Rows(std::vec::IntoIter<Record>),
 }
 
@@ -69,7 +73,7 @@ pub struct Table {
     pub columns: Vec<String>,
     index: HashMap<String, usize>,
     source: Source,
-    buf: csv::ByteRecord,
+    buf: RawRecord,
     /// Size of the file in bytes (for progress).
     pub size: u64,
 }
@@ -135,15 +139,12 @@ impl Table {
             let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(
                 BufReader::with_capacity(1 << 20, file),
             ));
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(reader);
-            let mut first = csv::ByteRecord::new();
+            let mut rdr = csv_lines::CsvLines::new(reader);
+            let mut first = RawRecord::default();
             let got = rdr
-                .read_byte_record(&mut first)
+                .next(&mut first)
                 .map_err(|e| unreadable(e.to_string()))?;
-            if !got {
+            if got.is_none() {
                 return Err(InputError::Empty { file: name });
             }
             let header = first
@@ -187,7 +188,7 @@ impl Table {
             columns,
             index,
             source,
-            buf: csv::ByteRecord::new(),
+            buf: RawRecord::default(),
             size: meta.len(),
         })
     }
@@ -209,7 +210,7 @@ impl Table {
             columns,
             index,
             source: Source::Rows(records.into_iter()),
-            buf: csv::ByteRecord::new(),
+            buf: RawRecord::default(),
             size,
         }
     }
@@ -248,7 +249,7 @@ impl Table {
     /// Bytes consumed so far (CSV), for a progress bar.
     pub fn position(&self) -> u64 {
         match &self.source {
-            Source::Csv(r) => r.position().byte(),
+            Source::Csv(r) => r.position(),
             Source::Rows(_) => 0,
         }
     }
@@ -258,15 +259,15 @@ impl Table {
         match &mut self.source {
             Source::Rows(it) => it.next().map(Ok),
             Source::Csv(rdr) => loop {
-                match rdr.read_byte_record(&mut self.buf) {
-                    Ok(false) => return None,
+                match rdr.next(&mut self.buf) {
+                    Ok(None) => return None,
                     Err(e) => {
                         return Some(Err(InputError::Unreadable {
                             file: self.name.clone(),
                             reason: e.to_string(),
                         }));
                     }
-                    Ok(true) => {
+                    Ok(Some(lines)) => {
                         if self
                             .buf
                             .iter()
@@ -274,50 +275,16 @@ impl Table {
                         {
                             continue;
                         }
-                        // csv reports a record as starting where the previous one ended, so
-                        // blank lines before it would shift its number; count back from its end.
-                        let start = self.buf.position().map(|p| p.line()).unwrap_or_default();
-                        let end = rdr.position().line();
-                        // A record that ends on the line after its start has neither blank
-                        // lines before it nor line breaks inside it: no need to count them.
-                        let row = if end <= start + 1 {
-                            start
-                        } else {
-                            let embedded: u64 = self
-                                .buf
-                                .iter()
-                                .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-                                .sum();
-                            start.max(end.saturating_sub(1 + embedded))
-                        } as u32;
-                        if end > start + 1
+                        let row = u32::try_from(lines.first).unwrap_or(u32::MAX);
+                        if lines.last > lines.first
                             && let Err(e) =
-                                check_quotes(&self.name, &self.columns, &self.buf, row, end)
+                                check_quotes(&self.name, &self.columns, &self.buf, row, lines.last)
                         {
                             return Some(Err(e));
                         }
                         // Hand the bytes over without copying (only a non-UTF-8 row is
-                        // re-decoded), leaving a buffer the size of this row so the next one
-                        // does not grow from nothing.
-                        let sized = csv::ByteRecord::with_capacity(
-                            self.buf.as_slice().len(),
-                            self.buf.len(),
-                        );
-                        let bytes = std::mem::replace(&mut self.buf, sized);
-                        let (fields, cp1252) = match csv::StringRecord::from_byte_record(bytes) {
-                            Ok(r) => (r, false),
-                            Err(e) => {
-                                let bytes = e.into_byte_record();
-                                let mut r = csv::StringRecord::new();
-                                for f in bytes.iter() {
-                                    match std::str::from_utf8(f) {
-                                        Ok(s) => r.push_field(s),
-                                        Err(_) => r.push_field(&cp1252::decode(f)),
-                                    }
-                                }
-                                (r, true)
-                            }
-                        };
+                        // re-decoded), leaving a buffer the size of this row for the next.
+                        let (fields, cp1252) = self.buf.take_fields(cp1252::decode);
                         return Some(Ok(Record {
                             row,
                             fields,
@@ -333,14 +300,13 @@ impl Table {
 /// A record whose fields hold line breaks and that does not have the header's number of fields
 /// is a quote left open: the lines after it were read into one field, and billing the rest
 /// would silently lose them. (A multi-line field in a record of the right width is passed on;
-/// the row rules reject its line break.) `row` is the record's first line, `end` the line
-/// after its last.
+/// the row rules reject its line break.) `row` is the record's first line, `last_line` its last.
 fn check_quotes(
     file: &str,
     columns: &[String],
-    rec: &csv::ByteRecord,
+    rec: &RawRecord,
     row: u32,
-    end: u64,
+    last_line: u64,
 ) -> Result<(), InputError> {
     if rec.len() == columns.len() {
         return Ok(());
@@ -348,7 +314,6 @@ fn check_quotes(
     let Some(at) = rec.iter().position(|f| f.contains(&b'\n')) else {
         return Ok(());
     };
-    let last_line = end.saturating_sub(1).max(u64::from(row));
     Err(InputError::UnclosedQuote {
         file: file.to_string(),
         row,

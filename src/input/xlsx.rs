@@ -46,7 +46,7 @@ pub fn sheet_rows(path: &Path, name: &str, wanted: &[&str]) -> Result<Vec<Record
         .enumerate()
         .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
         .map(|(i, cells)| {
-            let mut fields = csv::StringRecord::new();
+            let mut fields = crate::input::Fields::new();
             for c in cells {
                 fields.push_field(&cell_text(c));
             }

@@ -152,7 +152,7 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
         if normalise_key(r.fields.get(number_col).unwrap_or("")) == total {
             break;
         }
-        let mut fields = csv::StringRecord::new();
+        let mut fields = crate::input::Fields::new();
         for c in 0..width {
             fields.push_field(r.fields.get(c).unwrap_or(""));
         }

@@ -112,7 +112,7 @@ impl<'w> InvoiceLines<'w> {
             return;
         }
         let world = self.world;
-        let mut fields = csv::StringRecord::new();
+        let mut fields = crate::input::Fields::new();
         for f in &line.f {
             fields.push_field(f);
         }
