@@ -356,6 +356,31 @@ mod tests {
         fn the_quick_trim_is_str_trim(s in "\\PC{0,12}|[ \t]?[a-z]{0,4}[ \u{a0}\u{3000}]?") {
             prop_assert_eq!(trim(&s), s.trim());
         }
+
+        /// Any bytes at all (quotes, line ends, invalid UTF-8) read as a table or fail with an
+        /// error; nothing panics, and every record's row lies within the file's lines.
+        #[test]
+        fn arbitrary_bytes_never_panic_the_reader(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    4 => Just(b'a'), 2 => Just(b','), 2 => Just(b'"'), 2 => Just(b'\n'),
+                    1 => Just(b'\r'), 1 => Just(0xF1u8), 1 => Just(0xE2u8), 1 => Just(b' '),
+                ],
+                0..200,
+            ),
+        ) {
+            let d = tempfile::tempdir().unwrap();
+            let p = write(d.path(), "any.csv", &bytes);
+            if let Ok(mut t) = Table::open(&p, &[]) {
+                let lines = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u32 + 1;
+                while let Some(r) = t.next_record() {
+                    match r {
+                        Ok(rec) => prop_assert!(rec.row >= 2 && rec.row <= lines, "{}", rec.row),
+                        Err(_) => break,
+                    }
+                }
+            }
+        }
     }
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
