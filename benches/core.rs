@@ -11,7 +11,7 @@ use ecm::billing::{
 };
 use ecm::clock::Clock;
 use ecm::codeset::CodeSet;
-use ecm::coding::code_encounter;
+use ecm::coding::code_encounter_sharing;
 use ecm::config::Config;
 use ecm::encounters::{IntakeContext, read_encounters};
 use ecm::model::Encounter;
@@ -121,14 +121,19 @@ fn read_and_check_rows(bencher: divan::Bencher) {
 #[divan::bench]
 fn code_encounters(bencher: divan::Bencher) {
     let d = data();
+    // As `ecm claims` codes: diagnosis lists shared through the registry.
+    let mut registry = Registry::default();
     bencher
         .counter(divan::counter::ItemsCount::new(rows()))
-        .bench(|| {
+        .bench_local(|| {
             d.encounters
                 .iter()
                 .filter_map(|e| {
                     let payer = d.config.payer_index(&e.payer)?;
-                    code_encounter(e, &d.codeset, &d.config.payers[payer]).ok()
+                    code_encounter_sharing(e, &d.codeset, &d.config.payers[payer], &mut |dx| {
+                        registry.diagnoses_of(dx)
+                    })
+                    .ok()
                 })
                 .count()
         });
@@ -145,7 +150,10 @@ fn coded() -> (&'static [ServiceLine<'static>], &'static Registry) {
             .iter()
             .filter_map(|e| {
                 let p = d.config.payer_index(&e.payer)?;
-                let c = code_encounter(e, &d.codeset, &d.config.payers[p]).ok()?;
+                let c = code_encounter_sharing(e, &d.codeset, &d.config.payers[p], &mut |dx| {
+                    registry.diagnoses_of(dx)
+                })
+                .ok()?;
                 Some(ServiceLine::new(e, p as u16, c, &mut registry))
             })
             .collect();

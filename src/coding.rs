@@ -126,6 +126,18 @@ pub fn code_encounter<'cs>(
     codeset: &'cs CodeSet,
     payer: &Payer,
 ) -> Result<Coding<'cs>, NotBillable> {
+    code_encounter_sharing(e, codeset, payer, &mut |d| Arc::from(d))
+}
+
+/// [`code_encounter`], taking the line's diagnosis list from `share` (given the codes, it
+/// returns a list to hold: a registry's copy, so a million lines with a few hundred distinct
+/// lists allocate a few hundred times, not a million).
+pub fn code_encounter_sharing<'cs>(
+    e: &Encounter,
+    codeset: &'cs CodeSet,
+    payer: &Payer,
+    share: &mut dyn FnMut(&[DiagnosisCode]) -> Arc<[DiagnosisCode]>,
+) -> Result<Coding<'cs>, NotBillable> {
     let date = e.service_date;
     let modality = codeset.modality(e.modality);
     let LineCode {
@@ -182,7 +194,7 @@ pub fn code_encounter<'cs>(
 
     let diagnoses = if e.diagnoses.is_empty() {
         match payer.default_diagnosis {
-            Some(d) => Arc::from([d]),
+            Some(d) => share(&[d]),
             None => {
                 return Err(NotBillable {
                     rule: &rules::NO_DIAGNOSIS,
@@ -195,7 +207,7 @@ pub fn code_encounter<'cs>(
             }
         }
     } else {
-        Arc::from(e.diagnoses.as_slice())
+        share(&e.diagnoses)
     };
 
     if payer.subscriber_id == SubscriberId::Cin && e.member.cin.is_none() {

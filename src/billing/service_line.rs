@@ -220,6 +220,15 @@ impl Registry {
         list
     }
 
+    /// [`Registry::diagnoses`] from the codes themselves: nothing is allocated for a list the
+    /// registry holds already.
+    pub fn diagnoses_of(&mut self, codes: &[DiagnosisCode]) -> Arc<[DiagnosisCode]> {
+        match self.diagnosis_lists.get(codes) {
+            Some(shared) => Arc::clone(shared),
+            None => self.diagnoses(Arc::from(codes)),
+        }
+    }
+
     /// The slot of a rendering provider, adding it on first sight.
     pub fn rendering(&mut self, r: &Rendering) -> Slot {
         if let Some(&i) = self.rendering_index.get(r) {
@@ -233,14 +242,10 @@ impl Registry {
 }
 
 impl<'cs> ServiceLine<'cs> {
-    /// Builds the line for an accepted, coded encounter.
-    pub fn new(
-        e: &Encounter,
-        payer: u16,
-        mut coding: Coding<'cs>,
-        registry: &mut Registry,
-    ) -> Self {
-        coding.diagnoses = registry.diagnoses(coding.diagnoses);
+    /// Builds the line for an accepted, coded encounter (coded with its diagnosis list taken
+    /// from the registry: [`crate::coding::code_encounter_sharing`] and
+    /// [`Registry::diagnoses_of`]).
+    pub fn new(e: &Encounter, payer: u16, coding: Coding<'cs>, registry: &mut Registry) -> Self {
         ServiceLine {
             source: e.source,
             encounter_id: registry.line_id(&e.encounter_id),

@@ -5,7 +5,7 @@ pub use crate::billing::{CodeTotal, code_totals};
 
 use crate::billing::{CorrectionGroups, Registry, ServiceLine};
 use crate::codeset::CodeSet;
-use crate::coding::code_encounter;
+use crate::coding::code_encounter_sharing;
 use crate::config::Config;
 use crate::encounters::{
     IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
@@ -134,7 +134,10 @@ pub fn intake<'cs>(
                 .config
                 .payer_index(&e.payer)
                 .expect("intake only accepts configured payers");
-            let coded = code_encounter(&e, req.codeset, &req.config.payers[pi]).and_then(|c| {
+            let coded = code_encounter_sharing(&e, req.codeset, &req.config.payers[pi], &mut |d| {
+                registry.diagnoses_of(d)
+            })
+            .and_then(|c| {
                 let line = ServiceLine::new(&e, pi as u16, c, &mut registry);
                 if req.corrections_as_claims {
                     corrections.admit(&line, &registry)?;
