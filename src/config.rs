@@ -388,11 +388,34 @@ fn place(key: Option<&str>, line: Option<usize>) -> String {
     }
 }
 
-/// A `toml` error as a [`ConfigError`]. Its byte span gives the line and the key path; a missing
-/// key is named as the key path it should have; and where the message says only what was wrong
-/// (`invalid type: integer`, a date's `input contains invalid characters`) a hint says what to
-/// write.
-fn toml_error(layout: &Layout, e: &toml::de::Error, file: &str) -> ConfigError {
+/// A `toml` error placed in its text: the key path it concerns, its line, and the message with a
+/// hint of what to write.
+pub(crate) struct TomlFault {
+    pub key: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for TomlFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            place(self.key.as_deref(), self.line),
+            self.message
+        )
+    }
+}
+
+/// Places a `toml` error read from `text` (`ecm.toml` or a code-set table). Its byte span gives the
+/// line and the key path; a missing key is named as the key path it should have; and where the
+/// message says only what was wrong (`invalid type: integer`, a date's `input contains invalid
+/// characters`) a hint says what to write.
+pub(crate) fn locate_toml_error(text: &str, e: &toml::de::Error) -> TomlFault {
+    locate_in(&Layout::new(text), e)
+}
+
+fn locate_in(layout: &Layout, e: &toml::de::Error) -> TomlFault {
     let offset = e.span().map(|s| s.start);
     let mut key = offset.and_then(|o| layout.key_at(o).or_else(|| layout.key_before(o)));
     let mut message = e.message().trim_end().to_string();
@@ -418,10 +441,20 @@ fn toml_error(layout: &Layout, e: &toml::de::Error, file: &str) -> ConfigError {
         message.push_str("; ");
         message.push_str(hint);
     }
+    TomlFault {
+        key,
+        line: offset.map(|o| layout.line_of(o)),
+        message,
+    }
+}
+
+/// A `toml` error in `ecm.toml` as a [`ConfigError`].
+fn toml_error(layout: &Layout, e: &toml::de::Error, file: &str) -> ConfigError {
+    let TomlFault { key, line, message } = locate_in(layout, e);
     ConfigError {
         file: file.to_string(),
         key,
-        line: offset.map(|o| layout.line_of(o)),
+        line,
         message,
     }
 }

@@ -365,6 +365,42 @@ fn no_code_set_row_in_force_is_cod_001() {
     assert_eq!(rows[0]["rule_ids"], "COD-001");
 }
 
+/// A bad value in a `--codeset` table names the file, the row's key path and its line, and says
+/// what to write; `ecm codes` stops with exit 2 and prints nothing on stdout.
+#[test]
+fn a_bad_code_set_value_names_its_row_key_and_line() {
+    let d = tempfile::tempdir().unwrap();
+    let cs = d.path().join("codeset");
+    std::fs::create_dir(&cs).unwrap();
+    let table = std::fs::read_to_string("codesets/ecm-hcpcs.toml").unwrap();
+    let second = table.match_indices("[[row]]").nth(1).unwrap().0;
+    let at = second
+        + table[second..]
+            .find("effective_from = \"2022-01-01\"")
+            .unwrap();
+    let line = table[..at].matches('\n').count() + 1;
+    let broken = format!(
+        "{}effective_from = 2022-13-01{}",
+        &table[..at],
+        &table[at + "effective_from = \"2022-01-01\"".len()..]
+    );
+    std::fs::write(cs.join("ecm-hcpcs.toml"), broken).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args(["--codeset", cs.to_str().unwrap(), "codes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ecm-hcpcs.toml"), "{err}");
+    assert!(
+        err.contains(&format!("row[2].effective_from (line {line})")),
+        "{err}"
+    );
+    assert!(err.contains("\"YYYY-MM-DD\""), "{err}");
+}
+
 #[test]
 fn every_encounter_and_coding_rule_is_exercised_here() {
     let out = Command::cargo_bin("ecm")

@@ -388,16 +388,9 @@ fn table<T: DeserializeOwned>(
     Ok(parsed.row)
 }
 
-/// A TOML error with its line number, which `toml` reports as a byte span.
-pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim_end().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {msg}")
-        }
-        None => msg,
-    }
+/// A TOML error with the key path (`row[3].effective_to`) and line it concerns, and what to write.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    crate::config::locate_toml_error(text, e).to_string()
 }
 
 fn unique_ids<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
