@@ -840,5 +840,6 @@ fn vietnamese_and_decomposed_names_are_accepted_other_scripts_refused() {
         (Some(2), Some(1))
     );
     assert_eq!(t["by_change"]["ễ->e"], 1, "{t}");
-    assert_eq!(t["by_change"]["a\u{300}->a"], 1, "{t}");
+    // Written decomposed, counted as the composed letter it is.
+    assert_eq!(t["by_change"]["à->a"], 1, "{t}");
 }

@@ -74,6 +74,24 @@ def partners():
     return sorted(out.items(), key=lambda kv: ord(kv[0]))
 
 
+def compositions():
+    """Letters of the blocks that Unicode decomposes (NFD) into an ASCII letter and combining marks,
+    as (decomposition, letter), sorted by the decomposition's UTF-8 bytes (Rust's `str` order)."""
+    out = []
+    for first, last, _ in BLOCKS:
+        for cp in range(first, last + 1):
+            c = chr(cp)
+            d = unicodedata.normalize("NFD", c)
+            if d != c and d[0].isascii() and d[0].isalpha() and all(0x300 <= ord(m) <= 0x36F for m in d[1:]):
+                out.append((d, c))
+    return sorted(out, key=lambda dc: dc[0].encode("utf-8"))
+
+
+def rust_escaped(s):
+    """A Rust string literal with its combining marks written as escapes."""
+    return '"' + "".join(ch if ch.isascii() else "\\u{%X}" % ord(ch) for ch in s) + '"'
+
+
 def rust_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -108,6 +126,14 @@ def main():
     w("pub const PARTNERS: [(char, &str); %d] = [\n" % len(others))
     for c, s in others:
         w(f"    ('{c}', {rust_str(s)}), // U+{ord(c):04X} {unicodedata.name(c)}\n")
+    w("];\n\n")
+    composed = compositions()
+    w("/// Letters of the blocks that Unicode decomposes (NFD) into an ASCII letter and combining marks,\n")
+    w("/// as (decomposition, letter), sorted by the decomposition: a letter typed as `n` and a combining\n")
+    w("/// tilde is reported as the ñ it is.\n")
+    w("pub const COMPOSED: [(&str, char); %d] = [\n" % len(composed))
+    for d, c in composed:
+        w(f"    ({rust_escaped(d)}, '{c}'),\n")
     w("];\n")
 
 
