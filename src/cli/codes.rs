@@ -31,10 +31,22 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
             .map_err(|_| CliError(format!("--on '{s}' is not a date (YYYY-MM-DD)")))?,
         None => g.clock()?.date,
     };
-    // The early-implementation setting lives in the config; without a config the statewide dates apply.
-    let early = crate::config::Config::load(&g.config)
-        .map(|c| c.early_implementation_county())
-        .unwrap_or(false);
+    // The early-implementation setting lives in the config; without a config the statewide dates
+    // apply. A config that is there but does not load is said, not silently passed over (its
+    // transliterations are not: nothing here prints its names).
+    let early = if g.config.exists() {
+        match crate::config::Config::load(&g.config) {
+            Ok(c) => c.early_implementation_county(),
+            Err(e) => {
+                g.say(&format!(
+                    "warning: {e}; Populations of Focus are shown with their statewide go-live dates"
+                ));
+                false
+            }
+        }
+    } else {
+        false
+    };
     let rows = cs.rows_in_force(on, early);
     let bytes = match a.format {
         Format::Text => codes::text(on, &cs.origins, &rows).into_bytes(),
