@@ -560,7 +560,7 @@ mod tests {
         )
         .unwrap();
         let e = CodeSet::load(Some(dir.path())).unwrap_err();
-        assert!(e.message.starts_with("line 5"), "{e}");
+        assert!(e.message.starts_with("row[1].id (line 5)"), "{e}");
     }
 }
 
