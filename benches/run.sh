@@ -14,8 +14,7 @@
 # and slowest (the machine is a shared virtual machine: runs of one command differ).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-die() { echo "error: $*" >&2; exit 1; }
+. benches/lib.sh
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required: apt-get install time"
 
 cargo build --release --quiet || die "cargo build --release failed"
@@ -102,13 +101,12 @@ run_all() {
   sed -i "\$s/ | $size | / | $size ($mm member-months) | /" "$table"
 }
 
-as_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("as_of","2026-01-01"))' "$1/truth.json" 2>/dev/null || echo 2026-01-01; }
 claims_in() { tr '~' '\n' <"$1" | grep -c '^[[:space:]]*CLM\*'; }
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 
-# The three sizes: members = encounters / 11.2 (synth writes about 11.2 encounters a member).
+# The three sizes.
 for size in $SIZES; do
-  members=$(( (size * 10 + 111) / 112 ))
+  members=$(members_for "$size")
   make_data "n$size" "$members"
   bench synth "$size" "$members members x 12 months, with invoices" -- \
     "$ecm" -q synth --members "$members" --months 12 --seed 1 --out "$work/synth-timing" --invoices --force
