@@ -1,4 +1,5 @@
-//! The `ecm` binary: parse, dispatch, map errors to exit status. Nothing else.
+//! The `ecm` binary: the allocator and its one setting, then parse, dispatch, map errors to exit
+//! status. Nothing else.
 
 fn main() -> std::process::ExitCode {
     return_freed_memory_promptly();
@@ -24,5 +25,25 @@ fn return_freed_memory_promptly() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one integer option; called before any other thread exists.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// libmimalloc-sys has no constant for the option, so ours is checked by the default only
+    /// `purge_delay` has in the mimalloc v3 the crate builds (options.c: 1000 ms).
+    #[test]
+    fn the_option_number_is_the_purge_delay() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads one integer option.
+        let v = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(
+            v, 1000,
+            "option {MI_OPTION_PURGE_DELAY} is not mimalloc v3's purge_delay: look it up in mimalloc.h"
+        );
     }
 }
