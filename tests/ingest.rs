@@ -576,11 +576,87 @@ fn replacements_and_voids_keep_the_encounter_claim_id() {
     );
     let x12 = check_837(&run3.join("encounters.837"));
     let got = claims(&x12);
-    // Replacing the replacement: the CLM01 is derived from the line it names.
+    // Replacing the replacement: the chain keeps the original claim's CLM01 (from the ledger),
+    // not one derived from the replacement's line id, which the state never received.
     assert_eq!(got.len(), 1);
     let (id, c) = got.iter().next().unwrap();
     assert_eq!((c.0.as_str(), c.2.as_str()), ("7", "SCC-0003-R3"));
+    assert_eq!(id, &claim_of("SCC-0003"));
     assert_eq!(c.1.as_deref(), Some(id.as_str()));
+
+    // A void of the second replacement still cancels the original claim; a void that does not
+    // repeat the line's service, or a replacement for another member, is refused (ING-033).
+    let r3 = set(&h, find("SCC-0003"), &[("charge", "140.00")]);
+    let date_at = h.iter().position(|c| c == "service_date").unwrap();
+    let another_day = if &r3[date_at] == "2026-09-30" {
+        "2026-09-29"
+    } else {
+        "2026-09-30"
+    };
+    let other_member = rows
+        .iter()
+        .find(|r| r[21] != find("SCC-0003")[21])
+        .expect("the template has two members");
+    let last = vec![
+        set(
+            &h,
+            &csv::StringRecord::from(r3.clone()),
+            &[
+                ("line_id", "SCC-0003-V"),
+                ("correction", "void"),
+                ("replaces_line_id", "SCC-0003-R3"),
+                ("service_date", another_day),
+            ],
+        ),
+        set(
+            &h,
+            other_member,
+            &[
+                ("line_id", "SCC-X-R"),
+                ("correction", "replace"),
+                ("replaces_line_id", "SCC-0003-R3"),
+            ],
+        ),
+    ];
+    let last_path = d.path().join("last.csv");
+    write_csv(&last_path, &h, &last);
+    let run4 = d.path().join("run4");
+    let o = ingest(PLAN, &[&last_path], &run4, &["--ledger", l]);
+    assert_eq!(o.status.code(), Some(1));
+    let rej = rejected(&run4);
+    for line in ["SCC-0003-V", "SCC-X-R"] {
+        assert!(rej.contains(&(line.into(), "ING-033".into())), "{rej:?}");
+    }
+    assert!(!run4.join("encounters.837").exists());
+    let void = vec![set(
+        &h,
+        &csv::StringRecord::from(r3),
+        &[
+            ("line_id", "SCC-0003-V"),
+            ("correction", "void"),
+            ("replaces_line_id", "SCC-0003-R3"),
+        ],
+    )];
+    let void_path = d.path().join("void.csv");
+    write_csv(&void_path, &h, &void);
+    let run5 = d.path().join("run5");
+    let o = ingest(PLAN, &[&void_path], &run5, &["--ledger", l]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got = claims(&check_837(&run5.join("encounters.837")));
+    let (id, c) = got.iter().next().unwrap();
+    assert_eq!(
+        (id.as_str(), c.0.as_str(), c.1.as_deref()),
+        (
+            claim_of("SCC-0003").as_str(),
+            "8",
+            Some(claim_of("SCC-0003").as_str())
+        )
+    );
 }
 
 #[test]

@@ -40,6 +40,52 @@ pub fn service_fingerprint(
     fingerprint((npi, member_id, date, hcpcs, modifiers.sorted().as_slice()))
 }
 
+fn member_fingerprint(member_id: &str) -> u64 {
+    crate::digest::Fnv64::default().str(member_id).finish()
+}
+
+/// The CLM01 the plan gives an encounter made from an invoice line: `P` and 16 upper-case hex
+/// digits of a hash of the provider NPI and line id ([`ClaimId::of_line`]). A correction goes
+/// out under its chain's original claim's id, which the ledger keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimId([u8; 17]);
+
+impl ClaimId {
+    /// The id of the claim for provider `npi`'s line `line_id`.
+    pub fn of_line(npi: Npi, line_id: &str) -> ClaimId {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let h = crate::digest::Fnv64::default()
+            .str(npi.as_str())
+            .str(line_id)
+            .finish();
+        let mut id = [b'P'; 17];
+        for (k, digit) in id[1..].iter_mut().enumerate() {
+            *digit = HEX[(h >> (60 - 4 * k)) as usize & 0xF];
+        }
+        ClaimId(id)
+    }
+
+    /// An id as the ledger writes it, if it has that shape.
+    pub fn parse(s: &str) -> Option<ClaimId> {
+        let b = s.as_bytes();
+        let shaped = b.len() == 17
+            && b[0] == b'P'
+            && b[1..]
+                .iter()
+                .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c));
+        shaped.then(|| {
+            let mut id = [0u8; 17];
+            id.copy_from_slice(b);
+            ClaimId(id)
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever held.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 /// A provider's line id.
 pub fn line_fingerprint(npi: Npi, line_id: &str) -> u128 {
     fingerprint((npi, line_id))
@@ -112,6 +158,9 @@ pub struct Ledger {
     pub rows_before: u64,
     /// Line ids of the file's rows, for messages.
     earlier_ids: Vec<Box<str>>,
+    /// Per file row: the CLM01 its encounter went out under (a correction's is the chain's
+    /// original claim's), and a fingerprint of its member id.
+    earlier_claims: Vec<(ClaimId, u64)>,
     lines: FingerprintMap<LineState>,
     /// Service -> the line reporting it.
     active: FingerprintMap<Origin>,
@@ -193,8 +242,17 @@ impl Ledger {
             if frequency != ClaimFrequency::Original && replaces.is_none() {
                 return Err(bad("replaces_line_id", "a correction names no line"));
             }
+            let claim_id = ClaimId::parse(get(8)).ok_or_else(|| {
+                bad(
+                    "claim_id",
+                    "not P and 16 hexadecimal digits, as ecm ingest writes it",
+                )
+            })?;
             let origin = Origin::Earlier(ledger.earlier_ids.len() as u32);
             ledger.earlier_ids.push(get(1).into());
+            ledger
+                .earlier_claims
+                .push((claim_id, member_fingerprint(get(4))));
             let keys = LineKeys::of(npi, get(1), get(4), date, hcpcs, modifiers);
             ledger.apply(npi, keys, frequency, replaces, origin);
             ledger.rows_before += 1;
@@ -220,6 +278,16 @@ impl Ledger {
     /// The line id of a ledger file row.
     pub fn earlier_line_id(&self, row: u32) -> &str {
         &self.earlier_ids[row as usize]
+    }
+
+    /// The CLM01 a ledger file row's encounter went out under.
+    pub fn earlier_claim_id(&self, row: u32) -> ClaimId {
+        self.earlier_claims[row as usize].0
+    }
+
+    /// Whether a ledger file row is for the member with this id.
+    pub fn earlier_member_is(&self, row: u32, member_id: &str) -> bool {
+        self.earlier_claims[row as usize].1 == member_fingerprint(member_id)
     }
 
     /// Makes room for `lines` more accepted lines.
@@ -395,9 +463,25 @@ mod tests {
             date: day(d),
             hcpcs: Hcpcs::parse("G9012").unwrap(),
             modifiers: Modifiers::parse("U2:GQ").unwrap(),
-            claim_id: "P1",
+            claim_id: "P00000000000000A1",
             invoice_number: "INV-1",
             ingested_on: day(30),
+        }
+    }
+
+    #[test]
+    fn a_claim_id_is_p_and_sixteen_upper_case_hex_digits() {
+        let id = ClaimId::of_line(npi(), "L1");
+        assert_eq!(ClaimId::parse(id.as_str()), Some(id));
+        for bad in [
+            "",
+            "P1",
+            "p00000000000000A1",
+            "P00000000000000a1",
+            "P00000000000000G1",
+            "P00000000000000A12",
+        ] {
+            assert_eq!(ClaimId::parse(bad), None, "{bad}");
         }
     }
 
@@ -457,6 +541,8 @@ mod tests {
             Some(Origin::Earlier(2))
         );
         assert_eq!(again.earlier_line_id(2), "L3");
+        assert_eq!(again.earlier_claim_id(2).as_str(), "P00000000000000A1");
+        assert!(again.earlier_member_is(2, "M1") && !again.earlier_member_is(2, "M2"));
         assert!(again.line(npi(), "L1").unwrap().active.is_none());
         again
             .stage(

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::encounters::TransliterationTally;
 use crate::input::InputError;
 use crate::input::roster::{Roster, read_roster};
-use crate::invoice::ledger::{Ledger, LedgerError, LedgerRow, Origin};
+use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
@@ -187,6 +187,9 @@ struct Accepted<'cs> {
     /// Per line: index into `invoices`.
     invoice_of: Vec<u32>,
     invoices: Vec<Box<str>>,
+    /// Corrections of lines an earlier run accepted: line -> the CLM01 the ledger holds for the
+    /// corrected line (a chain of corrections keeps its original claim's id).
+    chain_claim: FnvHashMap<u32, ClaimId>,
 }
 
 impl Accepted<'_> {
@@ -201,15 +204,19 @@ impl Accepted<'_> {
             .map(|c| &self.registry.corrections[c.index()])
     }
 
-    /// CLM01 of line `i`'s encounter: from the line it corrects, else its own id.
+    /// CLM01 of line `i`'s encounter: the corrected chain's original claim's (from the ledger),
+    /// else the one derived from the line it corrects, else its own.
     fn claim_id(&self, i: u32) -> String {
         self.plan_claim_id(i).as_str().to_owned()
     }
 
     /// [`Accepted::claim_id`] without allocating.
-    fn plan_claim_id(&self, i: u32) -> PlanClaimId {
+    fn plan_claim_id(&self, i: u32) -> ClaimId {
+        if let Some(id) = self.chain_claim.get(&i) {
+            return *id;
+        }
         let own = self.registry.encounter_id(&self.lines[i as usize]);
-        PlanClaimId::new(
+        ClaimId::of_line(
             self.npi(i),
             self.correction(i).map_or(own, |c| c.replaces.as_str()),
         )
@@ -245,30 +252,11 @@ impl Accepted<'_> {
 }
 
 /// CLM01 of the encounter built from a provider's invoice line: `P` and 16 hex digits of a hash
-/// of the provider and line id. A replacement or void carries the id of the line it corrects,
-/// so it gets the same CLM01 as the encounter it corrects, with no lookup.
+/// of the provider and line id. A correction of a line the ledger holds goes out under the claim
+/// id the ledger recorded for it (its chain's original); without a ledger, under the id of the
+/// line it names.
 pub fn plan_claim_id(npi: Npi, line_id: &str) -> String {
-    PlanClaimId::new(npi, line_id).as_str().to_owned()
-}
-
-/// A [`plan_claim_id`] held in place: `P` and 16 upper-case hex digits.
-struct PlanClaimId([u8; 17]);
-
-impl PlanClaimId {
-    fn new(npi: Npi, line_id: &str) -> PlanClaimId {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let h = Fnv64::default().str(npi.as_str()).str(line_id).finish();
-        let mut id = [b'P'; 17];
-        for (k, digit) in id[1..].iter_mut().enumerate() {
-            *digit = HEX[(h >> (60 - 4 * k)) as usize & 0xF];
-        }
-        PlanClaimId(id)
-    }
-
-    fn as_str(&self) -> &str {
-        // Only ASCII is ever written into it.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
+    ClaimId::of_line(npi, line_id).as_str().to_owned()
 }
 
 /// Runs the whole pipeline. `progress` is told (bytes read, bytes total) while reading.
@@ -306,6 +294,7 @@ pub fn run_ingest(
         provider_index: FnvHashMap::default(),
         invoice_of: Vec::with_capacity(expected),
         invoices: Vec::new(),
+        chain_claim: FnvHashMap::default(),
     };
     // Rejections go to rejects.csv as they are found: a re-sent invoice of a million lines must
     // not hold two million findings. The first ones are kept for the terminal.
@@ -662,6 +651,31 @@ fn batch_checks(
                 "replaces_line_id",
                 format!("provider {npi} line {r} {p}"),
             );
+        } else if let Some(st) = ledger.line(npi, r)
+            && let Origin::Earlier(row) = st.origin
+            && let Some(frequency) = line.correction.as_ref().map(|c| c.frequency)
+        {
+            // The ledger holds the corrected line: a correction is for its member, and a void
+            // cancels exactly the service it reported.
+            if !ledger.earlier_member_is(row, member) {
+                find(
+                    &rules::ING_CORRECTION_MISMATCH,
+                    "member_id",
+                    format!(
+                        "provider {npi} line {r}, which this line corrects, was for another member (ledger row {}); a correction is for the same member",
+                        row + 2
+                    ),
+                );
+            } else if frequency == ClaimFrequency::Void && st.active != Some(service) {
+                find(
+                    &rules::ING_CORRECTION_MISMATCH,
+                    "service_date",
+                    format!(
+                        "this void of provider {npi} line {r} does not repeat that line's service (service date, HCPCS, modifiers as in ledger row {}); a void carries the original line's content",
+                        row + 2
+                    ),
+                );
+            }
         }
     }
     out
@@ -690,6 +704,13 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         Some(c) => (c.frequency, Some(c.replaces.as_str())),
         None => (ClaimFrequency::Original, None),
     };
+    if let Some(r) = replaces
+        && let Some(st) = ledger.line(npi, r)
+        && let Origin::Earlier(row) = st.origin
+    {
+        acc.chain_claim
+            .insert(acc.lines.len() as u32, ledger.earlier_claim_id(row));
+    }
     ledger.accept(npi, line.keys, frequency, replaces, acc.lines.len() as u32);
     let reg = &mut acc.registry;
     let mut coding = line.coding;

@@ -310,6 +310,15 @@ pub static ING_CORRECTS_UNKNOWN_LINE: Rule = Rule {
     fix: "Name a line id this provider invoiced before and the plan accepted (and did not void); a line in the same batch cannot be corrected: send the corrected line instead.",
 };
 
+/// ING-033: a correction does not match the line it corrects.
+pub static ING_CORRECTION_MISMATCH: Rule = Rule {
+    id: "ING-033",
+    severity: Severity::Error,
+    applies_to: "invoice line",
+    title: "a correction is for another member than the line it corrects, or a void differs from it",
+    fix: "Check replaces_line_id names the right line: a replacement is for the same member, and a void repeats the corrected line's service date, code and modifiers (to bill another member or service, void the line and send a new one).",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &ING_MISSING_FIELD,
@@ -344,4 +353,5 @@ pub(super) static RULES: &[&Rule] = &[
     &ING_LINE_ID_USED,
     &ING_BAD_CORRECTION,
     &ING_CORRECTS_UNKNOWN_LINE,
+    &ING_CORRECTION_MISMATCH,
 ];
