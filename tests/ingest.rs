@@ -660,6 +660,70 @@ fn replacements_and_voids_keep_the_encounter_claim_id() {
 }
 
 #[test]
+fn a_sheet_saved_as_csv_reads_like_the_sheet() {
+    // What a spreadsheet writes when our XLSX is saved as CSV: the title, the header block as
+    // label/value rows, a blank row, the table, and the total row.
+    let d = tempfile::tempdir().unwrap();
+    let csv = "\
+ECM invoice,,,,,,,,,,,,,
+Invoice number,HAND-0008,,,,,,,,,,,,
+Provider NPI,1234567893,,,,,,,,,,,,
+Provider name,Sunrise Community Care Network,,,,,,,,,,,,
+Provider TIN,941234567,,,,,,,,,,,,
+Provider address,1400 K Street Suite 210,,,,,,,,,,,,
+Provider city,Sacramento,,,,,,,,,,,,
+Provider state,CA,,,,,,,,,,,,
+Provider ZIP,958141234,,,,,,,,,,,,
+Plan payer id,GVHP1,,,,,,,,,,,,
+,,,,,,,,,,,,,
+Line number,Line id,Member id,Member last name,Member first name,Member DOB,Member sex,Service date,HCPCS,Modifiers,Units,Charge,Place of service,Diagnosis codes
+1,S-1,GV100871,Okonkwo,Grace,11/30/1955,F,9/3/2026,G9008,U1,1,165,12,Z59.0
+2,S-2,GV100871,Okonkwo,Grace,11/30/1955,F,9/8/2026,G9012,U2:GQ,1,110.5,02,Z59.0
+Total,,,,,,,,,,2,275.5,,
+";
+    let path = d.path().join("saved.csv");
+    std::fs::write(&path, csv).unwrap();
+    let out = d.path().join("out");
+    let o = ingest(PLAN, &[&path], &out, &["--roster", ROSTER]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        std::fs::read_to_string(out.join("rejects.csv")).unwrap_or_default()
+    );
+    let s = summary(&out);
+    assert_eq!(
+        (s["lines_read"].as_u64(), s["lines_accepted"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let x12 = check_837(&out.join("encounters.837"));
+    assert!(x12.contains("\nREF*6R*S-2~") && x12.contains("\nN4*SACRAMENTO*CA*958141234~"));
+
+    // Our own CSV layout with a total row typed under it: the total row is not a line.
+    let (h, rows) = template(d.path());
+    let mut lines: Vec<Vec<String>> = rows
+        .iter()
+        .take(2)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect();
+    let mut total = vec![String::new(); h.len()];
+    total[h.iter().position(|c| c == "line_number").unwrap()] = "Total".into();
+    lines.push(total);
+    let flat = d.path().join("flat.csv");
+    write_csv(&flat, &h, &lines);
+    let out = d.path().join("flat-out");
+    let o = ingest(PLAN, &[&flat], &out, &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(summary(&out)["lines_read"].as_u64(), Some(2));
+}
+
+#[test]
 fn a_hand_filled_xlsx_reads_like_ours() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let d = tempfile::tempdir().unwrap();
@@ -754,6 +818,26 @@ fn a_hand_filled_xlsx_reads_like_ours() {
     }
     ws.write_string(hr + 9, 0, "TOTAL").unwrap();
     ws.write_number(hr + 9, 11, 275.5).unwrap();
+    // A line the clerk added under the total is a line, not the end of the table.
+    let late = [
+        "3",
+        "H-3",
+        "GV100871",
+        "Okonkwo",
+        "Grace",
+        "11/30/1955",
+        "f",
+        "9/10/2026",
+        "G9012",
+        "U2",
+        "1",
+        "0",
+        "12",
+        "Z59.0",
+    ];
+    for (c, v) in late.iter().enumerate() {
+        ws.write_string(hr + 10, c as u16, *v).unwrap();
+    }
     let path = d.path().join("hand.xlsx");
     wb.save(&path).unwrap();
 
@@ -769,10 +853,11 @@ fn a_hand_filled_xlsx_reads_like_ours() {
     let s = summary(&out);
     assert_eq!(
         (s["lines_read"].as_u64(), s["lines_accepted"].as_u64()),
-        (Some(2), Some(2))
+        (Some(3), Some(3))
     );
     assert_eq!(s["total_charge"], "275.50");
     let x12 = check_837(&out.join("encounters.837"));
+    assert!(x12.contains("\nREF*6R*H-3~"), "{x12}");
     // Place of service 02 typed as the number 2 reads as 02; the ZIP and NPI as text.
     assert!(x12.contains("*02:B:1*"), "{x12}");
     assert!(

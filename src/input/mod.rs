@@ -4,7 +4,7 @@
 //! matched case-insensitively, non-UTF-8 rows are read as Windows-1252 and flagged, and a row with
 //! the wrong number of fields is passed on for the caller to reject rather than ending the file.
 
-mod cp1252;
+pub(crate) mod cp1252;
 mod csv_lines;
 mod date;
 mod fields;

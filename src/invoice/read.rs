@@ -103,19 +103,84 @@ impl InvoiceColumns {
     }
 }
 
-/// Opens an invoice: a CSV as it is, a spreadsheet by finding its table (the row naming
-/// `line_id` and `hcpcs`) and the label/value pairs above it.
+/// Opens an invoice: a CSV whose first row names the columns as it is (streamed); a spreadsheet,
+/// or a CSV saved from one (the header block above the table), by finding its table (the row
+/// naming `line_id` and `hcpcs`) and the label/value pairs above it.
 pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        return Table::open(path, &[]);
-    }
     let name = path.display().to_string();
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let rows = xlsx::sheet_rows(path, &name, &[super::xlsx_out::INVOICE_SHEET])?;
+    let rows = if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        xlsx::sheet_rows(path, &name, &[super::xlsx_out::INVOICE_SHEET])?
+    } else {
+        let t = Table::open(path, &[])?;
+        let first_names_columns = t.columns.iter().any(|c| normalise_key(c) == "line_id")
+            && t.columns.iter().any(|c| normalise_key(c) == "hcpcs");
+        if first_names_columns {
+            return Ok(t);
+        }
+        // A sheet saved as CSV: small, read whole as it is, then laid out like the spreadsheet.
+        sheet_csv_rows(path, &name)?
+    };
+    from_rows(&name, size, &rows)
+}
+
+/// Every row of a CSV file as written (no header row), numbered as a spreadsheet shows them.
+fn sheet_csv_rows(path: &Path, name: &str) -> Result<Vec<Record>, InputError> {
+    let unreadable = |reason: String| InputError::Unreadable {
+        file: name.to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    let mut rows = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let row = rdr.position().line() as u32;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(unreadable(e.to_string())),
+        }
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let mut fields = crate::input::Fields::new();
+        let mut cp1252 = false;
+        for (i, f) in rec.iter().enumerate() {
+            let text = match std::str::from_utf8(f) {
+                Ok(s) => s.to_string(),
+                Err(_) => {
+                    cp1252 = true;
+                    crate::input::cp1252::decode(f)
+                }
+            };
+            let text = if i == 0 && row == 1 {
+                text.trim_start_matches('\u{feff}').to_string()
+            } else {
+                text
+            };
+            fields.push_field(&text);
+        }
+        rows.push(Record {
+            row,
+            fields,
+            cp1252,
+        });
+    }
+    Ok(rows)
+}
+
+/// A table found among a sheet's rows: the first row naming `line_id` and `hcpcs` is the header,
+/// label/value rows above it are the header block (repeated on every line), and the total row
+/// under the lines is left out.
+fn from_rows(name: &str, size: u64, rows: &[Record]) -> Result<Table, InputError> {
     let keys = |r: &Record| -> Vec<String> {
         r.fields
             .iter()
@@ -127,7 +192,7 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
         k.iter().any(|c| c == "line_id") && k.iter().any(|c| c == "hcpcs")
     }) else {
         return Err(InputError::MissingColumns {
-            file: name,
+            file: name.to_string(),
             missing: "line_id, hcpcs (no row of the sheet names the invoice's columns)".into(),
         });
     };
@@ -145,12 +210,13 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
         }
     }
     columns.extend(block.iter().map(|(k, _)| k.clone()));
-    let number_col = columns.iter().position(|c| c == "line_number").unwrap_or(0);
-    let total = normalise_key(TOTAL_LABEL);
+    let number_col = columns.iter().position(|c| c == "line_number");
+    let line_id_col = columns.iter().position(|c| c == "line_id");
     let mut records = Vec::new();
     for r in &rows[h + 1..] {
-        if normalise_key(r.fields.get(number_col).unwrap_or("")) == total {
-            break;
+        // Lines added under the total row are lines too: only the total row itself is left out.
+        if is_total(r, number_col, line_id_col) {
+            continue;
         }
         let mut fields = crate::input::Fields::new();
         for c in 0..width {
@@ -165,7 +231,25 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
             cp1252: false,
         });
     }
-    Ok(Table::from_records(&name, columns, records, size))
+    Ok(Table::from_records(name, columns, records, size))
+}
+
+/// Whether a row under the table is its total row: `Total` where the line number goes (the first
+/// cell when there is no line number column) and no line id.
+fn is_total(r: &Record, number_col: Option<usize>, line_id_col: Option<usize>) -> bool {
+    let label = r.fields.get(number_col.unwrap_or(0)).unwrap_or("");
+    normalise_key(label) == normalise_key(TOTAL_LABEL)
+        && line_id_col.is_none_or(|c| r.fields.get(c).unwrap_or("").trim().is_empty())
+}
+
+/// Whether a record of an invoice table is its total row (see [`open_invoice`]), which is not a
+/// line: a CSV made by hand may carry one too.
+pub fn is_total_row(r: &Record, cols: &InvoiceColumns) -> bool {
+    is_total(
+        r,
+        cols.at(field::LINE_NUMBER).or(Some(0)),
+        cols.at(field::LINE_ID),
+    )
 }
 
 #[cfg(test)]

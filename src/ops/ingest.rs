@@ -24,7 +24,7 @@ use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
-use crate::invoice::read::{InvoiceColumns, open_invoice};
+use crate::invoice::read::{InvoiceColumns, is_total_row, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{Committed, OutputError, OutputSet};
 use crate::pipeline::{ordered_parallel, pipeline};
@@ -350,7 +350,12 @@ pub fn run_ingest(
                 let mut memo = ProviderMemo::default();
                 let mut batch = Vec::with_capacity(LINE_BATCH);
                 while let Some(rec) = table.next_record() {
-                    batch.push(check_line(&rec?, &cols, &ctx, &mut memo));
+                    let rec = rec?;
+                    // A total row (`Total` under the line numbers, no line id) is not a line.
+                    if is_total_row(&rec, &cols) {
+                        continue;
+                    }
+                    batch.push(check_line(&rec, &cols, &ctx, &mut memo));
                     if batch.len() == LINE_BATCH {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(LINE_BATCH));
                         if !send((full, table.position())) {
