@@ -73,6 +73,9 @@ pub enum ReconcileError {
     /// The inputs hold nothing to reconcile.
     #[error("{0}")]
     Nothing(String),
+    /// Roster rows were refused: enrollment cannot be judged honestly without them.
+    #[error("{0}")]
+    Roster(String),
 }
 
 /// Findings by severity and rule.
@@ -101,6 +104,35 @@ pub struct RunInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remittances: Option<RemittanceCounts>,
     pub findings: FindingCounts,
+}
+
+/// The roster rows refused, for the message that stops the run: a member whose row is left out
+/// would show every payment as made while not enrolled, so nothing is reconciled until the
+/// roster reads whole.
+fn refused_rows(roster: &roster_file::RosterRead) -> String {
+    const SHOWN: usize = 20;
+    let errors: Vec<String> = roster
+        .findings
+        .iter()
+        .filter(|f| f.is_error())
+        .take(SHOWN)
+        .map(|f| format!("\n  {}", f.describe_as("member")))
+        .collect();
+    let more = roster
+        .counts
+        .rows_rejected
+        .saturating_sub(errors.len() as u64);
+    format!(
+        "{}: {} roster row(s) cannot be read, so enrollment cannot be judged for their members (their payments would all look paid while not enrolled); fix them and run again, nothing was written:{}{}",
+        roster.counts.file,
+        roster.counts.rows_rejected,
+        errors.concat(),
+        if more > 0 {
+            format!("\n  ... and {more} more")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// Why a roster gives no months to reconcile: no data rows, or every row refused (the first
@@ -207,6 +239,9 @@ pub fn run_reconcile(
     let mut out = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
 
     let roster = roster_file::read_roster(req.roster)?;
+    if roster.counts.rows_rejected > 0 {
+        return Err(ReconcileError::Roster(refused_rows(&roster)));
+    }
     let months = month_range(&roster.spans, req.from, req.to, req.clock.date)
         .ok_or_else(|| ReconcileError::Nothing(no_months(&roster)))?;
     let mut findings = roster.findings;
