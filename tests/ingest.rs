@@ -1004,3 +1004,57 @@ fn vietnamese_and_decomposed_names_are_accepted_other_scripts_refused() {
     // Written decomposed, counted as the composed letter it is.
     assert_eq!(t["by_change"]["à->a"], 1, "{t}");
 }
+
+/// With a ledger, `--force` never replaces an `encounters.837` whose lines the ledger records:
+/// they would exist in no file, and the ledger refuses them from then on. A file whose lines the
+/// ledger does not hold (its update failed) may be replaced, so the run can be redone.
+#[test]
+fn force_never_replaces_encounters_the_ledger_records() {
+    let d = tempfile::tempdir().unwrap();
+    let (h, rows) = template(d.path());
+    let all: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect();
+    let first = d.path().join("first.csv");
+    write_csv(&first, &h, &all[..1]);
+    let second = d.path().join("second.csv");
+    write_csv(&second, &h, &all[1..2]);
+    let ledger = d.path().join("ledger.csv");
+    let l = ledger.to_str().unwrap();
+    let out = d.path().join("out");
+    assert_eq!(
+        ingest(PLAN, &[&first], &out, &["--ledger", l])
+            .status
+            .code(),
+        Some(0)
+    );
+    let kept = std::fs::read(out.join("encounters.837")).unwrap();
+    let ledger_before = std::fs::read(&ledger).unwrap();
+
+    let o = ingest(PLAN, &[&second], &out, &["--ledger", l, "--force"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("records as accepted") && said.contains("another --out directory"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(out.join("encounters.837")).unwrap(), kept);
+    assert_eq!(std::fs::read(&ledger).unwrap(), ledger_before);
+
+    // Without the ledger's record of those lines, the run may be redone in place.
+    let fresh = d.path().join("fresh-ledger.csv");
+    let o = ingest(
+        PLAN,
+        &[&first],
+        &out,
+        &["--ledger", fresh.to_str().unwrap(), "--force"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read(out.join("encounters.837")).unwrap(), kept);
+}

@@ -99,6 +99,19 @@ pub enum IngestError {
     #[error("encounter 837 (provider {npi}): {source}")]
     X12 { npi: Npi, source: Box<WriteError> },
     #[error(
+        "{file} holds encounters the ledger {ledger} records as accepted (provider {npi} line {line_id}, and maybe more): replacing it, even with --force, would lose them for good, since the ledger refuses those lines from now on; write this run to another --out directory"
+    )]
+    WouldLoseReported {
+        file: String,
+        ledger: String,
+        npi: String,
+        line_id: String,
+    },
+    #[error(
+        "{file} exists and cannot be read as an 837 ({reason}), so ecm cannot tell whether it holds encounters the ledger records: write this run to another --out directory, or move the file away yourself"
+    )]
+    UnknownOldEncounters { file: String, reason: String },
+    #[error(
         "the outputs were written but the ledger could not be updated ({source}); the lines are not recorded as accepted: fix the problem and run again with --force"
     )]
     LedgerNotUpdated { source: LedgerError },
@@ -279,6 +292,11 @@ pub fn run_ingest(
         "rejects.csv".to_string(),
         "summary.json".to_string(),
     ];
+    if let Some(ledger_path) = req.ledger
+        && req.force
+    {
+        keep_reported_encounters(&req.out_dir.join(ENCOUNTERS_FILE), ledger_path, &ledger)?;
+    }
     let mut outputs = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
     watch.lap("read roster and ledger");
 
@@ -532,6 +550,52 @@ fn load_roster(path: &Path) -> Result<Roster, IngestError> {
 
 /// The checks that need more than the line: the roster (enrollment, provider, other
 /// programs), duplicates within the batch and against the ledger, line ids, corrections.
+/// With `--ledger` and `--force`: an `encounters.837` already in the output directory may only
+/// be replaced when the ledger records none of its lines (a run whose ledger update failed, say).
+/// Otherwise its encounters, which the ledger now refuses as duplicates, would exist nowhere.
+fn keep_reported_encounters(
+    old: &Path,
+    ledger_path: &Path,
+    ledger: &Ledger,
+) -> Result<(), IngestError> {
+    if !old.exists() {
+        return Ok(());
+    }
+    let file = old.display().to_string();
+    let unreadable = |reason: String| IngestError::UnknownOldEncounters {
+        file: file.clone(),
+        reason,
+    };
+    let mut reader =
+        crate::x12::read::Reader837::open(old).map_err(|e| unreadable(e.to_string()))?;
+    while let Some((_, _, t)) = reader
+        .next_transaction()
+        .map_err(|e| unreadable(e.to_string()))?
+    {
+        let Ok(npi) = Npi::parse(&t.billing_provider.npi) else {
+            continue;
+        };
+        let claims = t.subscribers.iter().flat_map(|s| {
+            s.claims
+                .iter()
+                .chain(s.patients.iter().flat_map(|p| &p.claims))
+        });
+        for line in claims.flat_map(|c| &c.lines) {
+            if let Some(id) = &line.control_number
+                && ledger.line(npi, id).is_some()
+            {
+                return Err(IngestError::WouldLoseReported {
+                    file,
+                    ledger: ledger_path.display().to_string(),
+                    npi: npi.as_str().to_string(),
+                    line_id: id.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn batch_checks(
     line: &CheckedLine,
     ctx: &LineContext<'_, '_>,
