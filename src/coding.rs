@@ -120,32 +120,23 @@ pub fn code_line<'cs>(e: &Encounter, codeset: &'cs CodeSet) -> Result<LineCode<'
     })
 }
 
-/// Codes one encounter for one payer.
-pub fn code_encounter<'cs>(
-    e: &Encounter,
-    codeset: &'cs CodeSet,
-    payer: &Payer,
-) -> Result<Coding<'cs>, NotBillable> {
-    code_encounter_sharing(e, codeset, payer, &mut |d| Arc::from(d))
+/// A coded line's units and charge for one payer.
+struct Priced {
+    unit_basis: UnitBasis,
+    units: u32,
+    charge: Money,
+    charge_source: ChargeSource,
 }
 
-/// [`code_encounter`], taking the line's diagnosis list from `share` (given the codes, it
-/// returns a list to hold: a registry's copy, so a million lines with a few hundred distinct
-/// lists allocate a few hundred times, not a million).
-pub fn code_encounter_sharing<'cs>(
+/// Units by the payer's (or the row's) unit basis, and the charge: the encounter's own, else the
+/// payer's charge table times the units.
+fn price(
     e: &Encounter,
-    codeset: &'cs CodeSet,
     payer: &Payer,
-    share: &mut dyn FnMut(&[DiagnosisCode]) -> Arc<[DiagnosisCode]>,
-) -> Result<Coding<'cs>, NotBillable> {
+    row: &HcpcsRow,
+    modifiers: Modifiers,
+) -> Result<Priced, NotBillable> {
     let date = e.service_date;
-    let modality = codeset.modality(e.modality);
-    let LineCode {
-        row,
-        modifiers,
-        telehealth,
-    } = code_line(e, codeset)?;
-
     let unit_basis = payer.unit_basis.unwrap_or(row.unit_basis);
     let units = match unit_basis {
         UnitBasis::Encounter => 1,
@@ -181,6 +172,53 @@ pub fn code_encounter_sharing<'cs>(
             )
         }
     };
+    Ok(Priced {
+        unit_basis,
+        units,
+        charge,
+        charge_source,
+    })
+}
+
+/// The charge `code_encounter` would bill for an encounter already coded by [`code_line`], when
+/// it has one (what an 835's SVC02 repeats).
+pub fn line_charge(e: &Encounter, payer: &Payer, code: &LineCode) -> Option<Money> {
+    price(e, payer, code.row, code.modifiers)
+        .ok()
+        .map(|p| p.charge)
+}
+
+/// Codes one encounter for one payer.
+pub fn code_encounter<'cs>(
+    e: &Encounter,
+    codeset: &'cs CodeSet,
+    payer: &Payer,
+) -> Result<Coding<'cs>, NotBillable> {
+    code_encounter_sharing(e, codeset, payer, &mut |d| Arc::from(d))
+}
+
+/// [`code_encounter`], taking the line's diagnosis list from `share` (given the codes, it
+/// returns a list to hold: a registry's copy, so a million lines with a few hundred distinct
+/// lists allocate a few hundred times, not a million).
+pub fn code_encounter_sharing<'cs>(
+    e: &Encounter,
+    codeset: &'cs CodeSet,
+    payer: &Payer,
+    share: &mut dyn FnMut(&[DiagnosisCode]) -> Arc<[DiagnosisCode]>,
+) -> Result<Coding<'cs>, NotBillable> {
+    let modality = codeset.modality(e.modality);
+    let LineCode {
+        row,
+        modifiers,
+        telehealth,
+    } = code_line(e, codeset)?;
+
+    let Priced {
+        unit_basis,
+        units,
+        charge,
+        charge_source,
+    } = price(e, payer, row, modifiers)?;
     if charge.is_zero() && payer.transaction_type == TransactionType::Chargeable {
         return Err(NotBillable {
             rule: &rules::ZERO_CHARGE,

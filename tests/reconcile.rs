@@ -1964,3 +1964,81 @@ fn an_835_given_twice_is_counted_once() {
     assert!(repeats[0]["message"].contains("remit.835 transaction set 0001"));
     assert_eq!(r.json()["run"]["remittances"]["transactions_refused"], 1);
 }
+
+/// Two same-day lines of one code (G9012 U2 care coordination, charged 300.00 by the fixture's
+/// payer table, and G9012 U8 GQ outreach, 35.00) paid by an 835 as two bare G9012s with no
+/// REF*6R, the outreach first: each SVC is tied to the line its SVC02 charge names, so March is
+/// square (PMPM 300.00 and one payable attempt 35.00 expected and paid), not UNDERPAID -265 with
+/// OVERPAID +265. Both are still flagged as dropped modifiers (RCN-016).
+#[test]
+fn lines_paid_without_modifiers_are_told_apart_by_their_charge() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        x12_fixture_dir().join("ecm.toml"),
+        d.path().join("ecm.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("roster.csv"),
+        "member_id,provider_npi,ecm_start,ecm_end,tier\nM-1,1234567893,2025-03-01,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("encounters.csv"),
+        "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,service_date,activity,staff_role,modality,outreach_outcome,payer\n\
+         E-201,M-1,Testperson,Alpha,1970-01-01,F,2025-03-05,care_coordination,chw,in_person,,gvhp\n\
+         E-202,M-1,Testperson,Alpha,1970-01-01,F,2025-03-05,outreach,chw,phone,unsuccessful,gvhp\n",
+    )
+    .unwrap();
+    let segments = [
+        "ISA*00*          *00*          *ZZ*GVHPEDI        *ZZ*SUNRISE01      *250415*1200*^*00501*000000101*0*T*:",
+        "GS*HP*GVHPEDI*SUNRISE01*20250415*1200*101*X*005010X221A1",
+        "ST*835*0001",
+        "BPR*I*335*C*ACH*CCP*01*121000248*DA*123456789*1941234567**01*121000248*DA*987654321*20250415",
+        "TRN*1*EFT250415001*1941234567",
+        "DTM*405*20250414",
+        "N1*PR*GOLDEN VALLEY HEALTH PLAN*XV*GVHP1",
+        "N3*100 PLAN WAY",
+        "N4*SACRAMENTO*CA*95814",
+        "PER*BL*PROVIDER SERVICES*TE*9165550123",
+        "N1*PE*SUNRISE COMMUNITY CARE*XX*1234567893",
+        "REF*TJ*941234567",
+        "LX*1",
+        "CLP*EAAAA*1*35*35**MC*GV1*02*1",
+        "NM1*QC*1*TESTPERSON*ALPHA****MI*M-1",
+        "SVC*HC:G9012*35*35**1",
+        "DTM*472*20250305",
+        "CLP*EBBBB*1*300*300**MC*GV2*02*1",
+        "NM1*QC*1*TESTPERSON*ALPHA****MI*M-1",
+        "SVC*HC:G9012*300*300**1",
+        "DTM*472*20250305",
+        "SE*20*0001",
+        "GE*1*101",
+        "IEA*1*000000101",
+    ];
+    std::fs::write(d.path().join("remit.835"), segments.join("~\n") + "~\n").unwrap();
+    let r = run_x12_months(d.path(), &["encounters.csv"], &["remit.835"], "2025-03");
+    r.ok_with(0);
+    assert_cols(
+        &r.row("M-1", "2025-03"),
+        &[
+            ("expected_pmpm", "300.00"),
+            ("paid_pmpm", "300.00"),
+            ("expected_outreach", "35.00"),
+            ("paid_outreach", "35.00"),
+            ("reason_codes", ""),
+        ],
+    );
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    let got: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["encounter_id"].as_str(), l["paid"].as_str()))
+        .collect();
+    assert_eq!(got, vec![("E-202", "35.00"), ("E-201", "300.00")]);
+    let dropped = r
+        .rejects()
+        .iter()
+        .filter(|f| f["rule_id"] == "RCN-016")
+        .count();
+    assert_eq!(dropped, 2);
+}

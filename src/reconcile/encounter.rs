@@ -4,7 +4,7 @@
 
 use super::roster::{RosterSpan, covering, covering_with, next_after};
 use crate::codeset::CodeSet;
-use crate::model::{ActivityClass, Hcpcs, Modifiers, Npi, RowRef};
+use crate::model::{ActivityClass, Hcpcs, Modifiers, Money, Npi, RowRef};
 use chrono::NaiveDate;
 
 /// What an ECM encounter line is for reconciliation.
@@ -57,6 +57,9 @@ pub struct EncounterFact {
     /// The line's code and modifiers (slot order), which an 835 line is matched on.
     pub hcpcs: Hcpcs,
     pub modifiers: Modifiers,
+    /// The line's charge, when known (an 837's SV102; a table row's coded charge): it tells apart
+    /// the lines an 835 pays without their modifiers.
+    pub charge: Option<Money>,
     /// The ECM provider, when the source names it (an 837's billing provider). `None` for
     /// encounter CSV: the roster decides.
     pub provider_npi: Option<Npi>,
@@ -169,6 +172,7 @@ mod tests {
             kind,
             hcpcs: Hcpcs::parse("G9008").unwrap(),
             modifiers: Modifiers::EMPTY,
+            charge: None,
             provider_npi: npi,
             source: RowRef { file: 0, row: 2 },
         }

@@ -549,6 +549,7 @@ mod tests {
             kind,
             hcpcs: crate::model::Hcpcs::parse("G9008").unwrap(),
             modifiers: crate::model::Modifiers::EMPTY,
+            charge: None,
             provider_npi: None,
             source: RowRef { file: 0, row: 0 },
         }

@@ -9,12 +9,14 @@
 //! 3. `member_date_code_modifiers_dropped`: member id, service date and HCPCS code, with the SVC's
 //!    modifiers a strict part of the encounter's (the payer dropped some or all of them).
 //!
-//! Among several encounters that fit one SVC equally, the one paid the fewest times so far is
-//! taken (then the first read), so two payments of two same-day visits pay both.
+//! Among several encounters that fit one SVC, one whose charge is the SVC's SVC02 (the charge
+//! submitted, which the 835 repeats) is taken first; among those that fit equally, the one paid
+//! the fewest times so far (then the first read), so two payments of two same-day visits pay
+//! both, and a G9012 U2 and a G9012 U8 of one day paid as two bare G9012s each get their own.
 
 use super::encounter::{EncounterFact, EncounterKind};
 use crate::digest::FnvHashMap;
-use crate::model::{Hcpcs, Modifiers};
+use crate::model::{Hcpcs, Modifiers, Money};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -47,6 +49,7 @@ pub struct IndexedEncounter {
     pub kind: EncounterKind,
     /// Sorted, so slot order does not matter.
     modifiers: Modifiers,
+    charge: Option<Money>,
 }
 
 impl IndexedEncounter {
@@ -66,6 +69,8 @@ pub struct PaidLine<'a> {
     pub date: Option<NaiveDate>,
     pub hcpcs: Option<Hcpcs>,
     pub modifiers: Modifiers,
+    /// SVC02: the charge submitted.
+    pub charge: Option<Money>,
 }
 
 /// The encounters of a run, findable by id and by member, date and code.
@@ -88,6 +93,7 @@ impl EncounterIndex {
             date: e.date,
             kind: e.kind,
             modifiers: e.modifiers.sorted(),
+            charge: e.charge,
         });
         self.times_paid.push(0);
         self.by_id
@@ -131,7 +137,11 @@ impl EncounterIndex {
                 .iter()
                 .copied()
                 .filter(|&i| fits(self.encounters[i as usize].modifiers))
-                .min_by_key(|&i| (self.times_paid[i as usize], i))
+                .min_by_key(|&i| {
+                    let e = &self.encounters[i as usize];
+                    let other_charge = line.charge.is_some() && e.charge != line.charge;
+                    (other_charge, self.times_paid[i as usize], i)
+                })
         };
         if let Some(i) = least_paid(&|m| m == paid) {
             return Some((MatchMethod::MemberDateCode, i));
@@ -158,6 +168,7 @@ mod tests {
             kind: EncounterKind::Service,
             hcpcs: Hcpcs::parse("G9008").unwrap(),
             modifiers: Modifiers::parse(mods).unwrap(),
+            charge: None,
             provider_npi: None,
             source: RowRef { file: 0, row: 2 },
         }
@@ -170,6 +181,7 @@ mod tests {
             date: Some(d(date)),
             hcpcs: Some(Hcpcs::parse("G9008").unwrap()),
             modifiers: Modifiers::parse(mods).unwrap(),
+            charge: None,
         }
     }
 
@@ -215,5 +227,35 @@ mod tests {
         // A different modifier is another service, not a dropped one.
         assert_eq!(m(&mut ix, line(None, "2025-03-03", "U2")), None);
         assert_eq!(m(&mut ix, line(None, "2025-04-01", "U1")), None);
+    }
+
+    #[test]
+    fn the_charge_tells_apart_lines_paid_without_their_modifiers() {
+        let money = |s: &str| Money::parse(s).unwrap();
+        let mut ix = EncounterIndex::default();
+        // A service (U1, $35) and an outreach attempt (U8, $300) of one day.
+        let mut service = enc("S", "M1", "2025-03-05", "U1");
+        service.charge = Some(money("35.00"));
+        let mut outreach = enc("O", "M1", "2025-03-05", "U8");
+        outreach.charge = Some(money("300.00"));
+        outreach.kind = EncounterKind::Outreach;
+        ix.add(&service);
+        ix.add(&outreach);
+        let paid = |charge: &str| PaidLine {
+            charge: Some(money(charge)),
+            ..line(None, "2025-03-05", "")
+        };
+        // Paid in the other order: each SVC still finds the line it charged.
+        for (charge, want) in [("300.00", "O"), ("35.00", "S")] {
+            let got = ix
+                .match_line(&paid(charge))
+                .map(|(_, e)| e.encounter_id.to_string());
+            assert_eq!(got.as_deref(), Some(want), "SVC02 {charge}");
+        }
+        // A charge that fits neither falls back to the least paid, then the first read.
+        let got = ix
+            .match_line(&paid("99.00"))
+            .map(|(_, e)| e.encounter_id.to_string());
+        assert_eq!(got.as_deref(), Some("S"));
     }
 }

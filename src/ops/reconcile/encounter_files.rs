@@ -245,6 +245,7 @@ fn read_837_facts(
                             kind,
                             hcpcs: line.hcpcs,
                             modifiers: line.modifiers,
+                            charge: Some(line.charge),
                             provider_npi: provider,
                             source: RowRef { file, row: 0 },
                         }));
@@ -295,7 +296,13 @@ fn read_table_facts(
             }
             match code_line(&e, ctx.codeset) {
                 Ok(code) => {
+                    let charge = ctx
+                        .config
+                        .payer(&e.payer)
+                        .and_then(|p| crate::coding::line_charge(&e, p, &code))
+                        .or(e.charge);
                     let fact = EncounterFact {
+                        charge,
                         kind: EncounterKind::of_class(code.row.activity_class),
                         date: e.service_date,
                         hcpcs: code.row.hcpcs,

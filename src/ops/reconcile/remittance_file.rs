@@ -252,6 +252,7 @@ impl Transaction<'_> {
             date,
             hcpcs,
             modifiers,
+            charge: Some(s.charge),
         };
         let at = format!(
             "segment {} (byte offset {}), claim {}",
