@@ -282,6 +282,50 @@ fn a_mid_month_start_and_end_under_each_member_month_rule() {
     );
 }
 
+/// The ECM cost per enrolled member-month divides everything paid by the member-months with an
+/// enrolled day, not by those the member-month rule counts. Sunrise pays first_of_month, 300.00:
+/// M1 is enrolled from 2025-01-16, so January has 16 enrolled days but does not count; February
+/// and March count. Paid: February and March, 300.00 each = 600.00. Enrolled member-months 3,
+/// counted 2: cost per enrolled member-month 600.00 / 3 = 200.00 (not 600.00 / 2 = 300.00);
+/// effective PMPM paid stays per counted month, 300.00.
+#[test]
+fn cost_per_enrolled_member_month_counts_every_enrolled_month() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "first_of_month",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-16,,\n"),
+        None,
+        &format!(
+            "P1,2025-03-05,{SUNRISE},M1,2025-02,pmpm,300.00\n\
+             P2,2025-04-05,{SUNRISE},M1,2025-03,pmpm,300.00\n"
+        ),
+    );
+    let r = s.run("2025-01", "2025-03");
+    r.ok_with(0);
+    let plan = r
+        .summary()
+        .into_iter()
+        .find(|s| s["scope"] == "plan_total")
+        .unwrap();
+    assert_cols(
+        &plan,
+        &[
+            ("enrolled_member_months", "3"),
+            ("counted_member_months", "2"),
+            ("paid_total", "600.00"),
+            ("effective_pmpm_paid", "300.00"),
+            ("cost_per_member_month", "200.00"),
+        ],
+    );
+}
+
 /// A retro termination after payment: Sunrise (any_day, 300.00) was paid January to March for
 /// M1; the roster now ends M1's span on 2025-01-31. January reconciles. February and March have
 /// no enrolled day -> PAID_NOT_ENROLLED, +300.00 each: 2 rows, 600.00.

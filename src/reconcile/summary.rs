@@ -63,7 +63,8 @@ pub struct SummaryRow {
     pub variance: Money,
     /// Paid PMPM / counted member-months, rounded half-up to the cent.
     pub effective_pmpm_paid: Option<Money>,
-    /// Everything paid / counted member-months: the ECM cost per enrolled member-month.
+    /// Everything paid / enrolled member-months (those with an enrolled day, whatever the
+    /// member-month rule): the ECM cost per enrolled member-month.
     pub cost_per_member_month: Option<Money>,
     /// Member-month rows with a variance reason.
     pub rows_with_variance: u64,
@@ -146,9 +147,8 @@ impl Acc {
     ) -> SummaryRow {
         let expected = self.expected_pmpm + self.expected_outreach;
         let paid = self.paid_pmpm + self.paid_outreach + self.unattributed;
-        let per_month = |m: Money| {
-            (self.counted > 0)
-                .then(|| Money::round_half_up(m.amount() / Decimal::from(self.counted)))
+        let per = |m: Money, months: u64| {
+            (months > 0).then(|| Money::round_half_up(m.amount() / Decimal::from(months)))
         };
         SummaryRow {
             scope,
@@ -166,8 +166,8 @@ impl Acc {
             unattributed: self.unattributed,
             paid,
             variance: paid - expected,
-            effective_pmpm_paid: per_month(self.paid_pmpm),
-            cost_per_member_month: per_month(paid),
+            effective_pmpm_paid: per(self.paid_pmpm, self.counted),
+            cost_per_member_month: per(paid, self.enrolled),
             rows_with_variance: self.with_variance,
         }
     }

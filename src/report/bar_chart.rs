@@ -18,6 +18,8 @@ const LEFT: i64 = 90;
 const TOP: i64 = 30;
 const BAR_W: i64 = 16;
 const GAP: i64 = 18;
+/// Room per legend entry: the swatch, a gap and a name of up to about 12 characters.
+const LEGEND_STEP: i64 = 100;
 
 /// The chart. Negative values are drawn as zero-height bars; every bar carries a `<title>` with
 /// its exact amount.
@@ -30,7 +32,9 @@ pub fn grouped_bars(title: &str, labels: &[String], series: &[Series]) -> String
         .unwrap_or(Decimal::ZERO)
         .max(Decimal::ONE);
     let group_w = BAR_W * series.len() as i64 + GAP;
-    let width = LEFT + group_w * labels.len().max(1) as i64 + 20;
+    // Wide enough for the bars and for the legend under them, however few months there are.
+    let width = (LEFT + group_w * labels.len().max(1) as i64 + 20)
+        .max(LEFT + LEGEND_STEP * series.len() as i64 + 10);
     let height = TOP + PLOT_H + 60;
     let base = TOP + PLOT_H;
     let mut s = String::new();
@@ -88,7 +92,7 @@ pub fn grouped_bars(title: &str, labels: &[String], series: &[Series]) -> String
     }
     // Legend.
     for (k, ser) in series.iter().enumerate() {
-        let x = LEFT + 150 * k as i64;
+        let x = LEFT + LEGEND_STEP * k as i64;
         let y = base + 36;
         let _ = write!(
             s,
@@ -111,6 +115,39 @@ fn scale(v: Decimal, by: Decimal) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_month_leaves_room_for_the_whole_legend() {
+        let m = |s: &str| Money::parse(s).unwrap();
+        let series = |name, v: &str| Series {
+            name,
+            fill: "#235",
+            values: vec![m(v)],
+        };
+        let svg = grouped_bars(
+            "t",
+            &["2025-01".into()],
+            &[series("expected", "10.00"), series("paid", "12.00")],
+        );
+        let width: i64 = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap();
+        // The last legend name starts at its x and needs about 6 px a character.
+        let last_x: i64 = svg
+            .rsplit("<text x=\"")
+            .next()
+            .and_then(|r| r.split('"').next())
+            .and_then(|x| x.parse().ok())
+            .unwrap();
+        assert!(svg.ends_with(">paid</text></svg>"), "{svg}");
+        assert!(
+            last_x + 6 * "paid".len() as i64 <= width,
+            "{last_x} in {width}"
+        );
+    }
 
     #[test]
     fn bars_scale_to_the_largest_value() {

@@ -160,23 +160,31 @@ fn summary_table(h: &mut String, summary: &Summary) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// Which part of a member-month a variance reason explains.
+#[derive(Clone, Copy)]
+enum Side {
+    Pmpm,
+    Outreach,
+    Both,
+}
+
 fn variances(h: &mut String, summary: &Summary, rec: &Reconciliation) {
     h.push_str("<section id=\"variances\">\n<h2>Variances by reason, largest first</h2>\n");
     if summary.reasons.is_empty() {
         h.push_str("<p>Every member-month reconciles: nothing to explain.</p>\n</section>\n");
         return;
     }
-    // (reason, row index, amount the reason explains on that row)
-    let mut items: Vec<(Reason, usize, Money)> = Vec::new();
+    // (reason, row index, amount the reason explains on that row, the side it explains)
+    let mut items: Vec<(Reason, usize, Money, Side)> = Vec::new();
     for (i, r) in rec.rows.iter().enumerate() {
         match (r.pmpm_reason, r.outreach_reason) {
-            (Some(a), Some(b)) if a == b => items.push((a, i, r.variance())),
+            (Some(a), Some(b)) if a == b => items.push((a, i, r.variance(), Side::Both)),
             (a, b) => {
                 if let Some(a) = a {
-                    items.push((a, i, r.pmpm_variance()));
+                    items.push((a, i, r.pmpm_variance(), Side::Pmpm));
                 }
                 if let Some(b) = b {
-                    items.push((b, i, r.outreach_variance()));
+                    items.push((b, i, r.outreach_variance(), Side::Outreach));
                 }
             }
         }
@@ -201,13 +209,19 @@ fn variances(h: &mut String, summary: &Summary, rec: &Reconciliation) {
             h.push_str("<p class=\"note\">Listed under Unattributed payments below.</p>\n");
             continue;
         }
-        h.push_str("<table class=\"variance\">\n<thead><tr><th>Provider</th><th>Member</th><th>Month</th><th>Contract</th><th>Enrolled days</th><th>Tier</th><th>Qualifying</th><th>Outreach payable / total</th><th>Expected</th><th>Paid</th><th>Variance</th></tr></thead>\n<tbody>\n");
+        h.push_str("<table class=\"variance\">\n<thead><tr><th>Provider</th><th>Member</th><th>Month</th><th>Contract</th><th>Enrolled days</th><th>Tier</th><th>Qualifying</th><th>Outreach payable / total</th><th>Of</th><th>Expected</th><th>Paid</th><th>Variance</th></tr></thead>\n<tbody>\n");
         let mine = items.iter().filter(|x| x.0 == total.reason);
-        for (_, i, amount) in mine.clone().take(ROWS_PER_REASON) {
+        for (_, i, amount, side) in mine.clone().take(ROWS_PER_REASON) {
             let r = &rec.rows[*i];
+            // The figures of the side the reason explains, so each row adds up.
+            let (of, expected, paid) = match side {
+                Side::Pmpm => ("PMPM", r.expected_pmpm, r.paid_pmpm),
+                Side::Outreach => ("outreach", r.expected_outreach, r.paid_outreach),
+                Side::Both => ("PMPM + outreach", r.expected(), r.paid()),
+            };
             let _ = writeln!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}/{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}/{}</td>{}{}{}</tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}/{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}/{}</td><td>{of}</td>{}{}{}</tr>",
                 r.provider_npi,
                 escape(rec.member_id(r)),
                 r.month,
@@ -218,8 +232,8 @@ fn variances(h: &mut String, summary: &Summary, rec: &Reconciliation) {
                 r.qualifying_encounters,
                 r.outreach_payable,
                 r.outreach_attempts,
-                money_td(r.expected()),
-                money_td(r.paid()),
+                money_td(expected),
+                money_td(paid),
                 money_td(*amount),
             );
         }
