@@ -24,6 +24,9 @@ pub struct FieldChange {
 pub struct OneSided {
     pub key: String,
     pub summary: BTreeMap<&'static str, String>,
+    /// For a claim: its lines, each with its own summary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<OneSided>,
 }
 
 /// A claim both files have, which differs.
@@ -382,7 +385,8 @@ fn kept(list: &[KeptSegment]) -> String {
         .join("~")
 }
 
-/// The fields whose values differ (empty values count as absent).
+/// The fields whose values differ (empty values count as absent). For the segments a loop kept
+/// whole (`..._other_segments`), only the segments one side has and the other lacks are shown.
 fn changed<'a>(
     a: impl Iterator<Item = (&'static str, &'a str)>,
     b: impl Iterator<Item = (&'static str, &'a str)>,
@@ -390,12 +394,49 @@ fn changed<'a>(
     let some = |v: &str| (!v.is_empty()).then(|| v.to_string());
     a.zip(b)
         .filter(|((_, va), (_, vb))| va != vb)
-        .map(|((field, va), (_, vb))| FieldChange {
-            field,
-            a: some(va),
-            b: some(vb),
+        .map(|((field, va), (_, vb))| {
+            let (va, vb) = if field.ends_with("_other_segments") {
+                segments_apart(va, vb)
+            } else {
+                (va.to_string(), vb.to_string())
+            };
+            FieldChange {
+                field,
+                a: some(&va),
+                b: some(&vb),
+            }
         })
         .collect()
+}
+
+/// Two lists of kept segments (`~`-separated) reduced to what differs: each side's segments the
+/// other lacks (as many times as they are extra), in order.
+fn segments_apart(a: &str, b: &str) -> (String, String) {
+    let split = |s: &str| -> Vec<String> {
+        s.split('~')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (sa, sb) = (split(a), split(b));
+    let only = |from: &[String], other: &[String]| {
+        let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+        for x in other {
+            *left.entry(x.as_str()).or_default() += 1;
+        }
+        from.iter()
+            .filter(|x| match left.get_mut(x.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("~")
+    };
+    (only(&sa, &sb), only(&sb, &sa))
 }
 
 /// Picks the named fields of `fields`.
@@ -418,6 +459,7 @@ fn claim_summary(key: &str, v: &ClaimView) -> OneSided {
     OneSided {
         key: key.to_string(),
         summary: pick(fields, &["subscriber_id", "total_charge", "lines"]),
+        lines: v.lines.iter().map(|(k, l)| line_summary(k, l)).collect(),
     }
 }
 
@@ -426,8 +468,9 @@ fn line_summary(key: &str, f: &Packed) -> OneSided {
         key: key.to_string(),
         summary: pick(
             f.fields(&LINE_FIELDS),
-            &["procedure", "charge", "service_date"],
+            &["procedure", "charge", "units", "service_date"],
         ),
+        lines: Vec::new(),
     }
 }
 
@@ -582,5 +625,33 @@ mod tests {
         );
         assert_eq!(changes[0].a, None);
         assert_eq!(changes[0].b.as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn kept_segments_show_only_the_ones_that_differ() {
+        let (a, b) = segments_apart(
+            "2300 REF*D9*111~2300 NTE*ADD*NOTE~2300 NTE*ADD*NOTE",
+            "2300 REF*D9*112~2300 NTE*ADD*NOTE",
+        );
+        assert_eq!(a, "2300 REF*D9*111~2300 NTE*ADD*NOTE");
+        assert_eq!(b, "2300 REF*D9*112");
+        let changes = changed(
+            [("claim_other_segments", "2300 REF*D9*1~2300 PWK*OZ*BM")].into_iter(),
+            [("claim_other_segments", "2300 REF*D9*2~2300 PWK*OZ*BM")].into_iter(),
+        );
+        assert_eq!(
+            (changes[0].a.as_deref(), changes[0].b.as_deref()),
+            (Some("2300 REF*D9*1"), Some("2300 REF*D9*2"))
+        );
+    }
+
+    #[test]
+    fn a_claim_only_one_file_has_lists_its_lines() {
+        let a = sample();
+        let d = diff(&ClaimViews::default(), &views(&a));
+        let added = &d.claims_added[0];
+        assert_eq!(added.lines.len(), 4);
+        assert_eq!(added.lines[1].key, "LX:2");
+        assert_eq!(added.lines[1].summary["charge"], "15.00");
     }
 }

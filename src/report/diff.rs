@@ -14,9 +14,15 @@ pub fn write_text(out: &mut dyn Write, a: &str, b: &str, d: &Diff) -> io::Result
     }
     for c in &d.claims_removed {
         writeln!(out, "claim {} removed: {}", c.key, summary(c))?;
+        for l in &c.lines {
+            writeln!(out, "  line {}: {}", l.key, summary(l))?;
+        }
     }
     for c in &d.claims_added {
         writeln!(out, "claim {} added: {}", c.key, summary(c))?;
+        for l in &c.lines {
+            writeln!(out, "  line {}: {}", l.key, summary(l))?;
+        }
     }
     for c in &d.claims_changed {
         writeln!(out, "claim {} changed:", c.key)?;
