@@ -434,3 +434,68 @@ fn text_and_json_findings_match_their_snapshots() {
         insta::assert_snapshot!("check_json", json);
     });
 }
+
+// ----- Gaps found by mutating the demo's bayview.837 -----
+
+/// The demo's bayview.837, made in `dir`.
+fn bayview(dir: &Path) -> String {
+    let path = demo(dir)
+        .into_iter()
+        .find(|f| f.ends_with("bayview.837"))
+        .unwrap();
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Writes `bytes` to `dir/name` and checks it: exit status, findings and the file's summary.
+fn check_bytes(dir: &Path, name: &str, bytes: &[u8]) -> (i32, Vec<Value>, Value) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = ecm()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = json["files"][0].clone();
+    let findings = file["findings"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap(), findings, file)
+}
+
+/// `text` with `from` replaced by `to`, once (`from` must be there).
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+/// `(rule, element)` of each finding.
+fn rules(findings: &[Value]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["element"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(rule: &str, element: &str) -> (String, String) {
+    (rule.to_string(), element.to_string())
+}
+
+#[test]
+fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad = edit(&text, "ISA*00*", "ISA*07*");
+    let (code, findings, summary) = check_bytes(d.path(), "isa01.837", bad.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-015", "ISA01")],
+        "{findings:#?}"
+    );
+    assert_eq!(findings[0]["loop_id"], "ISA_LOOP");
+    assert_eq!(summary["summary"]["claims"], 10);
+}
