@@ -361,16 +361,17 @@ fn a_bad_npi_check_digit_is_a_warning() {
 fn broken_envelopes_are_findings_and_unreadable_files_exit_2() {
     let d = tempfile::tempdir().unwrap();
     let good = std::fs::read_to_string(fixture("lfh-demo.example1.837")).unwrap();
-    // ISA02 one character short: the ISA is 105 characters.
+    // ISA02 one character short: the ISA is 105 characters, so no segment can be split.
     let short = d.path().join("short-isa.837");
     std::fs::write(
         &short,
         good.replacen("*9876543210*01*", "*987654321*01*", 1),
     )
     .unwrap();
-    let (code, findings) = check(&short);
-    assert_eq!(code, 1);
-    assert_eq!(findings[0]["rule"], "CHK-001", "{findings:#?}");
+    let out = ecm().arg("check").arg(&short).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ISA02 is 9 characters"), "{text}");
     // Cut short inside the last claim.
     let cut = d.path().join("cut.837");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
@@ -485,6 +486,47 @@ fn pair(rule: &str, element: &str) -> (String, String) {
 }
 
 #[test]
+fn a_bad_byte_inside_a_segment_is_one_finding_and_checking_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let later = edit(
+        &text,
+        "CLM*E38632A48FF5E8A65*60*",
+        "CLM*E38632A48FF5E8A65*61*",
+    );
+    for (what, bad) in [
+        ("control", "NM1*IL*1*FA\u{1}LE*"),
+        ("tab", "NM1*IL*1*FA\tLE*"),
+        ("line break", "NM1*IL*1*FA\nLE*"),
+        ("crlf", "NM1*IL*1*FA\r\nLE*"),
+    ] {
+        let file = edit(&later, "NM1*IL*1*FALE*", bad);
+        let (code, findings, summary) = check_bytes(d.path(), "byte.837", file.as_bytes());
+        assert_eq!(code, 1);
+        assert_eq!(
+            rules(&findings),
+            [pair("CHK-002", ""), pair("CHK-021", "CLM02")],
+            "{what}: {findings:#?}"
+        );
+        assert_eq!(findings[0]["segment_id"], "NM1", "{what}");
+        assert_eq!(findings[0]["loop_id"], "2010BA", "{what}");
+        assert_eq!(summary["summary"]["claims"], 10, "{what}: {summary}");
+        assert!(!findings[0]["message"].as_str().unwrap().contains("FA"));
+    }
+    // A Latin-1 Ñ (0xD1) in the subscriber's name: one encoding finding, no cascade.
+    let mut bytes = edit(&text, "NM1*IL*1*FALE*", "NM1*IL*1*FA#LE*").into_bytes();
+    let at = bytes.iter().position(|&b| b == b'#').unwrap();
+    bytes[at] = 0xD1;
+    let (code, findings, summary) = check_bytes(d.path(), "latin1.837", &bytes);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), [pair("CHK-002", "")], "{findings:#?}");
+    assert_eq!(findings[0]["byte"], at);
+    assert_eq!(findings[0]["loop_id"], "2010BA");
+    assert!(findings[0]["message"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(summary["summary"]["segments"], 120);
+}
+
+#[test]
 fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
     let d = tempfile::tempdir().unwrap();
     let text = bayview(d.path());
@@ -498,4 +540,66 @@ fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
     );
     assert_eq!(findings[0]["loop_id"], "ISA_LOOP");
     assert_eq!(summary["summary"]["claims"], 10);
+}
+
+#[test]
+fn a_file_whose_isa_cannot_be_read_is_unreadable() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let cases = [
+        ("truncated", text[..50].to_string(), "ends inside the ISA"),
+        (
+            "isa06",
+            edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *"),
+            "ISA06 is 14 characters",
+        ),
+        (
+            "newline",
+            text.replace("~\n", "\n"),
+            "the segment terminator (the character after ISA16) is a line break",
+        ),
+        (
+            "isa11",
+            edit(&text, "*^*00501*", "*:*00501*"),
+            "component separator (ISA16)",
+        ),
+    ];
+    for (what, file, why) in cases {
+        let path = d.path().join(format!("{what}.837"));
+        std::fs::write(&path, &file).unwrap();
+        let out = ecm().arg("check").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.contains(".837: not checked: the interchange header (ISA) cannot be read"),
+            "{what}: {stdout}"
+        );
+        assert!(stdout.contains(why), "{what}: {stdout}");
+    }
+}
+
+#[test]
+fn hl_and_isa_findings_name_their_segment_and_loop() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad = edit(&text, "HL*2*1*22*0~", "HL*2*5*22*1~");
+    let (_, findings, _) = check_bytes(d.path(), "hl.837", bad.as_bytes());
+    let hl: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "CHK-011").collect();
+    assert_eq!(hl.len(), 2, "{findings:#?}");
+    for f in hl {
+        assert_eq!(f["segment_id"], "HL");
+        assert_eq!(f["loop_id"], "2000B", "{f}");
+    }
+    // A second interchange whose ISA cannot be read: CHK-001 on that ISA, in ISA_LOOP.
+    let second = edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *");
+    let file = format!("{text}{second}");
+    let (code, findings, _) = check_bytes(d.path(), "two.837", file.as_bytes());
+    assert_eq!(code, 1);
+    let isa = findings
+        .iter()
+        .find(|f| f["rule"] == "CHK-001")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(isa["segment_id"], "ISA");
+    assert_eq!(isa["loop_id"], "ISA_LOOP");
+    assert_eq!(isa["segment"], 121);
 }

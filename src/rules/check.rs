@@ -17,13 +17,13 @@ pub static BAD_ISA: Rule = Rule {
     fix: "Pad every ISA field to its fixed width with spaces, and use four distinct punctuation characters as element, repetition and component separators and segment terminator (usually * ^ : ~).",
 };
 
-/// CHK-002: a segment cannot be read.
+/// CHK-002: a segment is malformed (it is still placed when its id can be read).
 pub static BAD_SEGMENT: Rule = Rule {
     id: "CHK-002",
     severity: Severity::Error,
     applies_to: SEGMENT,
-    title: "a segment cannot be read (bad segment id, control character, empty or overlong segment)",
-    fix: "Correct the segment at the byte offset given: a segment is an id of 2 or 3 capital letters and digits, then its elements, then the segment terminator; remove control characters and stray terminators.",
+    title: "a segment is malformed (bad segment id, control character or line break inside it, bytes that are not UTF-8, empty or overlong segment)",
+    fix: "Correct the segment at the byte offset given: a segment is an id of 2 or 3 capital letters and digits, then its elements, then the segment terminator; remove control characters, line breaks and stray terminators, and save the file as ASCII or UTF-8.",
 };
 
 /// CHK-003: the file ends inside the interchange, or holds data after it.
