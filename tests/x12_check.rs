@@ -486,6 +486,124 @@ fn pair(rule: &str, element: &str) -> (String, String) {
 }
 
 #[test]
+fn an_npi_that_is_not_ten_digits_is_an_error_of_its_own() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    for npi in ["12345", "12345678AB", "123456789012"] {
+        let bad = edit(&text, "XX*1234567893~", &format!("XX*{npi}~"));
+        let (code, findings, _) = check_bytes(d.path(), "npi.837", bad.as_bytes());
+        assert_eq!(code, 1, "{npi}");
+        assert_eq!(rules(&findings), [pair("CHK-028", "NM109")], "{npi}");
+        assert_eq!(findings[0]["severity"], "error");
+        assert_eq!(findings[0]["loop_id"], "2010AA");
+        assert!(!findings[0]["message"].as_str().unwrap().contains(npi));
+    }
+}
+
+#[test]
+fn what_ecms_reader_refuses_does_not_check_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let diff_self = |path: &Path| {
+        ecm()
+            .arg("diff")
+            .arg(path)
+            .arg(path)
+            .output()
+            .unwrap()
+            .status
+            .code()
+            .unwrap()
+    };
+    let clean = d.path().join("clean.837");
+    std::fs::write(&clean, &text).unwrap();
+    assert_eq!(diff_self(&clean), 0);
+    let clm = "CLM*E38632A48FF5E8A65*60***99:B:1*";
+    let sv1 = "SV1*HC:G9012:U8*30*UN*1***1~";
+    // (rule, severity, element, from, to, whether the reader refuses it)
+    let cases: &[(&str, &str, &str, &str, &str, bool)] = &[
+        (
+            "CHK-015",
+            "error",
+            "CLM05-1",
+            clm,
+            "CLM*E38632A48FF5E8A65*60***9Z:B:1*",
+            true,
+        ),
+        // 30.005 + 29.995 still add up to CLM02 60.
+        (
+            "CHK-029",
+            "error",
+            "SV102",
+            "SV1*HC:G9012:U8*30*UN*1***1~\nDTP*472*D8*20260911~\nREF*6R*SCC-0015~\nLX*2~\nSV1*HC:G9012:U8*30*",
+            "SV1*HC:G9012:U8*30.005*UN*1***1~\nDTP*472*D8*20260911~\nREF*6R*SCC-0015~\nLX*2~\nSV1*HC:G9012:U8*29.995*",
+            true,
+        ),
+        (
+            "CHK-029",
+            "error",
+            "CLM02",
+            clm,
+            "CLM*E38632A48FF5E8A65*-60***99:B:1*",
+            false,
+        ),
+        (
+            "CHK-029",
+            "error",
+            "SV102",
+            sv1,
+            "SV1*HC:G9012:U8*-30*UN*1***1~",
+            false,
+        ),
+        (
+            "CHK-030",
+            "warning",
+            "CLM05-3",
+            clm,
+            "CLM*E38632A48FF5E8A65*60***99:B:5*",
+            true,
+        ),
+        (
+            "CHK-030",
+            "warning",
+            "SV104",
+            sv1,
+            "SV1*HC:G9012:U8*30*UN*1.5***1~",
+            true,
+        ),
+        (
+            "CHK-015",
+            "error",
+            "SV101-2",
+            sv1,
+            "SV1*HC:G901*30*UN*1***1~",
+            true,
+        ),
+    ];
+    for (rule, severity, element, from, to, refused) in cases {
+        let bad = edit(&text, from, to);
+        let (code, findings, _) = check_bytes(d.path(), "refused.837", bad.as_bytes());
+        let found = findings
+            .iter()
+            .find(|f| f["rule"] == *rule && f["element"] == *element)
+            .unwrap_or_else(|| panic!("{to}: no {rule} at {element}: {findings:#?}"));
+        assert_eq!(found["severity"], *severity, "{to}");
+        assert_eq!(code, i32::from(*severity == "error"), "{to}");
+        let diff = diff_self(&d.path().join("refused.837"));
+        assert_eq!(diff, if *refused { 2 } else { 0 }, "{to}");
+    }
+    // Zero is a charge the guide allows, and the reader takes it.
+    let zero = edit(&text, "*60***99:B:1*", "*30***99:B:1*").replacen(
+        sv1,
+        "SV1*HC:G9012:U8*0*UN*1***1~",
+        1,
+    );
+    let (code, findings, _) = check_bytes(d.path(), "zero.837", zero.as_bytes());
+    assert_eq!((code, findings), (0, vec![]));
+    assert_eq!(diff_self(&d.path().join("zero.837")), 0);
+}
+
+#[test]
 fn a_bad_byte_inside_a_segment_is_one_finding_and_checking_goes_on() {
     let d = tempfile::tempdir().unwrap();
     let text = bayview(d.path());
@@ -602,4 +720,37 @@ fn hl_and_isa_findings_name_their_segment_and_loop() {
     assert_eq!(isa["segment_id"], "ISA");
     assert_eq!(isa["loop_id"], "ISA_LOOP");
     assert_eq!(isa["segment"], 121);
+}
+
+#[test]
+fn a_diagnosis_pointer_past_the_claims_codes_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    // The first claim has one diagnosis (HI*ABK:Z59811).
+    let bad = edit(
+        &text,
+        "SV1*HC:G9012:U8*30*UN*1***1~",
+        "SV1*HC:G9012:U8*30*UN*1***1:5~",
+    );
+    let (code, findings, _) = check_bytes(d.path(), "pointer.837", bad.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-031", "SV107-2")],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 diagnosis code")
+    );
+    // With a second code in the HI, pointer 2 is fine.
+    let ok = edit(&text, "HI*ABK:Z59811~", "HI*ABK:Z59811*ABF:Z5900~").replacen(
+        "SV1*HC:G9012:U8*30*UN*1***1~",
+        "SV1*HC:G9012:U8*30*UN*1***1:2~",
+        1,
+    );
+    let (code, findings, _) = check_bytes(d.path(), "pointer2.837", ok.as_bytes());
+    assert_eq!((code, findings), (0, vec![]));
 }
