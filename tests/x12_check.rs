@@ -500,6 +500,10 @@ fn an_npi_that_is_not_ten_digits_is_an_error_of_its_own() {
     }
 }
 
+/// A clean check means ecm's own reader takes the file: each value the reader refuses is a
+/// finding (an error where the guide forbids it, a warning where only the reader does), and
+/// `ecm diff A A` indeed refuses each such file while it reads the clean one. A negative charge,
+/// which the reader takes, is an error too: the guide wants charges of 0 or more.
 #[test]
 fn what_ecms_reader_refuses_does_not_check_clean() {
     let d = tempfile::tempdir().unwrap();
@@ -603,6 +607,9 @@ fn what_ecms_reader_refuses_does_not_check_clean() {
     assert_eq!(diff_self(&d.path().join("zero.837")), 0);
 }
 
+/// A control character, a tab, a line break or a Latin-1 byte inside a segment is one finding
+/// on that segment, which is still placed: checking goes on to the end (the later CLM02 error
+/// is found, every claim counted) and nothing after it is reported out of place.
 #[test]
 fn a_bad_byte_inside_a_segment_is_one_finding_and_checking_goes_on() {
     let d = tempfile::tempdir().unwrap();
@@ -660,6 +667,42 @@ fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
     assert_eq!(summary["summary"]["claims"], 10);
 }
 
+#[test]
+fn st03_must_name_the_837p_guide() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    for st03 in ["005010X223A2", ""] {
+        let bad = edit(
+            &text,
+            "ST*837*0001*005010X222A1~",
+            &format!("ST*837*0001*{st03}~"),
+        );
+        let (code, findings, _) = check_bytes(d.path(), "st03.837", bad.as_bytes());
+        assert_eq!(code, 1);
+        assert_eq!(rules(&findings), [pair("CHK-015", "ST03")], "{st03}");
+        assert_eq!(findings[0]["loop_id"], "ST_LOOP");
+    }
+    // GS08 and ST03 both wrong: each is reported, and ST03's finding names GS08's value.
+    let both = edit(&text, "*X*005010X222A1~", "*X*005010X223A2~").replacen(
+        "ST*837*0001*005010X222A1~",
+        "ST*837*0001*005010X221A1~",
+        1,
+    );
+    let (_, findings, _) = check_bytes(d.path(), "both.837", both.as_bytes());
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-015", "GS08"), pair("CHK-015", "ST03")]
+    );
+    assert!(
+        findings[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("GS08 says \"005010X223A2\"")
+    );
+}
+
+/// Without a readable first ISA nothing can be split into segments: exit 2, "not checked" and
+/// why, as for an empty or non-X12 file.
 #[test]
 fn a_file_whose_isa_cannot_be_read_is_unreadable() {
     let d = tempfile::tempdir().unwrap();
@@ -753,4 +796,41 @@ fn a_diagnosis_pointer_past_the_claims_codes_is_an_error() {
     );
     let (code, findings, _) = check_bytes(d.path(), "pointer2.837", ok.as_bytes());
     assert_eq!((code, findings), (0, vec![]));
+}
+
+#[test]
+fn repeated_control_numbers_are_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let st = text.find("ST*837").unwrap();
+    let ge = text.find("GE*1*").unwrap();
+    let set = &text[st..ge];
+    // Two transaction sets with ST02 0001 in one group.
+    let two_sets = format!(
+        "{}{set}{}",
+        &text[..ge],
+        &text[ge..].replacen("GE*1*", "GE*2*", 1)
+    );
+    let gs = text.find("GS*").unwrap();
+    let iea = text.find("IEA*").unwrap();
+    let group = &text[gs..iea];
+    let two_groups = format!(
+        "{}{group}{}",
+        &text[..iea],
+        &text[iea..].replacen("IEA*1*", "IEA*2*", 1)
+    );
+    let two_interchanges = format!("{text}{text}");
+    for (what, file, element) in [
+        ("sets", two_sets, "ST02"),
+        ("groups", two_groups, "GS06"),
+        ("interchanges", two_interchanges, "ISA13"),
+    ] {
+        let (code, findings, _) = check_bytes(d.path(), "dup.837", file.as_bytes());
+        assert_eq!(code, 1);
+        let dup: Vec<(String, String)> = rules(&findings)
+            .into_iter()
+            .filter(|(r, _)| r == "CHK-032")
+            .collect();
+        assert_eq!(dup, [pair("CHK-032", element)], "{what}: {findings:#?}");
+    }
 }

@@ -287,6 +287,15 @@ pub static BAD_DIAGNOSIS_POINTER: Rule = Rule {
     fix: "Make each SV107 pointer the position (1 for HI01, 2 for HI02, ...) of one of the diagnosis codes in the claim's HI segment, or add the missing diagnosis code to the HI.",
 };
 
+/// CHK-032: a control number repeats another's in its envelope.
+pub static DUPLICATE_CONTROL_NUMBER: Rule = Rule {
+    id: "CHK-032",
+    severity: Severity::Error,
+    applies_to: FILE,
+    title: "a control number repeats an earlier one (ST02 in its group, GS06 in its interchange, ISA13 in the file)",
+    fix: "Give every transaction set in a group its own ST02, every group in an interchange its own GS06 and every interchange its own ISA13; receivers take a repeat for a duplicate and drop or reject it.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &BAD_ISA,
@@ -320,4 +329,5 @@ pub(super) static RULES: &[&Rule] = &[
     &BAD_CHARGE,
     &READER_REFUSES,
     &BAD_DIAGNOSIS_POINTER,
+    &DUPLICATE_CONTROL_NUMBER,
 ];
