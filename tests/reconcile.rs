@@ -1775,6 +1775,35 @@ fn an_835_without_a_payee_npi_is_refused() {
     }
 }
 
+/// X12 amounts go to 18 digits: a payment run over ten million dollars (BPR02, CLP04, SVC03)
+/// reads, and its money is counted to the cent.
+#[test]
+fn an_835_paying_more_than_ten_million_reads() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(x12_fixture_dir().join("remit.835"))
+        .unwrap()
+        .replacen("BPR*I*885*", "BPR*I*12000585.25*", 1)
+        .replacen(
+            "CLP*E00000000000E0999*1*300*300**",
+            "CLP*E00000000000E0999*1*12000000.25*12000000.25**",
+            1,
+        )
+        .replacen(
+            "SVC*HC:G9012:U2*300*300**1~\nDTM*472*20250328~",
+            "SVC*HC:G9012:U2*12000000.25*12000000.25**1~\nDTM*472*20250328~",
+            1,
+        );
+    assert!(text.contains("SVC*HC:G9012:U2*12000000.25*"));
+    std::fs::write(d.path().join("big.835"), text).unwrap();
+    let r = run_x12(d.path(), &["encounters.csv"], &["big.835"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let lines = csv_maps(&r.out.join("payments-835.csv"));
+    assert!(
+        lines.iter().any(|l| l.values().any(|v| v == "12000000.25")),
+        "{lines:?}"
+    );
+}
+
 /// Runs `ecm claims` on `encounters` (a CSV in `dir`) with the X12 fixture's configuration and
 /// returns the 837 it wrote, renamed to `name` in `dir`, after checking it with pyx12 and
 /// x12-types: (claims, lines) must be `shape`.

@@ -361,16 +361,17 @@ fn a_bad_npi_check_digit_is_a_warning() {
 fn broken_envelopes_are_findings_and_unreadable_files_exit_2() {
     let d = tempfile::tempdir().unwrap();
     let good = std::fs::read_to_string(fixture("lfh-demo.example1.837")).unwrap();
-    // ISA02 one character short: the ISA is 105 characters.
+    // ISA02 one character short: the ISA is 105 characters, so no segment can be split.
     let short = d.path().join("short-isa.837");
     std::fs::write(
         &short,
         good.replacen("*9876543210*01*", "*987654321*01*", 1),
     )
     .unwrap();
-    let (code, findings) = check(&short);
-    assert_eq!(code, 1);
-    assert_eq!(findings[0]["rule"], "CHK-001", "{findings:#?}");
+    let out = ecm().arg("check").arg(&short).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ISA02 is 9 characters"), "{text}");
     // Cut short inside the last claim.
     let cut = d.path().join("cut.837");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
@@ -433,4 +434,403 @@ fn text_and_json_findings_match_their_snapshots() {
         insta::assert_snapshot!("check_text", run("text"));
         insta::assert_snapshot!("check_json", json);
     });
+}
+
+// ----- Gaps found by mutating the demo's bayview.837 -----
+
+/// The demo's bayview.837, made in `dir`.
+fn bayview(dir: &Path) -> String {
+    let path = demo(dir)
+        .into_iter()
+        .find(|f| f.ends_with("bayview.837"))
+        .unwrap();
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Writes `bytes` to `dir/name` and checks it: exit status, findings and the file's summary.
+fn check_bytes(dir: &Path, name: &str, bytes: &[u8]) -> (i32, Vec<Value>, Value) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = ecm()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = json["files"][0].clone();
+    let findings = file["findings"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap(), findings, file)
+}
+
+/// `text` with `from` replaced by `to`, once (`from` must be there).
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+/// `(rule, element)` of each finding.
+fn rules(findings: &[Value]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["element"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(rule: &str, element: &str) -> (String, String) {
+    (rule.to_string(), element.to_string())
+}
+
+#[test]
+fn an_npi_that_is_not_ten_digits_is_an_error_of_its_own() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    for npi in ["12345", "12345678AB", "123456789012"] {
+        let bad = edit(&text, "XX*1234567893~", &format!("XX*{npi}~"));
+        let (code, findings, _) = check_bytes(d.path(), "npi.837", bad.as_bytes());
+        assert_eq!(code, 1, "{npi}");
+        assert_eq!(rules(&findings), [pair("CHK-028", "NM109")], "{npi}");
+        assert_eq!(findings[0]["severity"], "error");
+        assert_eq!(findings[0]["loop_id"], "2010AA");
+        assert!(!findings[0]["message"].as_str().unwrap().contains(npi));
+    }
+}
+
+/// A clean check means ecm's own reader takes the file: each value the reader refuses is a
+/// finding (an error where the guide forbids it, a warning where only the reader does), and
+/// `ecm diff A A` indeed refuses each such file while it reads the clean one. A negative charge,
+/// which the reader takes, is an error too: the guide wants charges of 0 or more.
+#[test]
+fn what_ecms_reader_refuses_does_not_check_clean() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let diff_self = |path: &Path| {
+        ecm()
+            .arg("diff")
+            .arg(path)
+            .arg(path)
+            .output()
+            .unwrap()
+            .status
+            .code()
+            .unwrap()
+    };
+    let clean = d.path().join("clean.837");
+    std::fs::write(&clean, &text).unwrap();
+    assert_eq!(diff_self(&clean), 0);
+    let clm = "CLM*E38632A48FF5E8A65*60***99:B:1*";
+    let sv1 = "SV1*HC:G9012:U8*30*UN*1***1~";
+    // (rule, severity, element, from, to, whether the reader refuses it)
+    let cases: &[(&str, &str, &str, &str, &str, bool)] = &[
+        (
+            "CHK-015",
+            "error",
+            "CLM05-1",
+            clm,
+            "CLM*E38632A48FF5E8A65*60***9Z:B:1*",
+            true,
+        ),
+        // 30.005 + 29.995 still add up to CLM02 60.
+        (
+            "CHK-029",
+            "error",
+            "SV102",
+            "SV1*HC:G9012:U8*30*UN*1***1~\nDTP*472*D8*20260911~\nREF*6R*SCC-0015~\nLX*2~\nSV1*HC:G9012:U8*30*",
+            "SV1*HC:G9012:U8*30.005*UN*1***1~\nDTP*472*D8*20260911~\nREF*6R*SCC-0015~\nLX*2~\nSV1*HC:G9012:U8*29.995*",
+            true,
+        ),
+        (
+            "CHK-029",
+            "error",
+            "CLM02",
+            clm,
+            "CLM*E38632A48FF5E8A65*-60***99:B:1*",
+            false,
+        ),
+        (
+            "CHK-029",
+            "error",
+            "SV102",
+            sv1,
+            "SV1*HC:G9012:U8*-30*UN*1***1~",
+            false,
+        ),
+        (
+            "CHK-030",
+            "warning",
+            "CLM05-3",
+            clm,
+            "CLM*E38632A48FF5E8A65*60***99:B:5*",
+            true,
+        ),
+        (
+            "CHK-030",
+            "warning",
+            "SV104",
+            sv1,
+            "SV1*HC:G9012:U8*30*UN*1.5***1~",
+            true,
+        ),
+        (
+            "CHK-015",
+            "error",
+            "SV101-2",
+            sv1,
+            "SV1*HC:G901*30*UN*1***1~",
+            true,
+        ),
+    ];
+    for (rule, severity, element, from, to, refused) in cases {
+        let bad = edit(&text, from, to);
+        let (code, findings, _) = check_bytes(d.path(), "refused.837", bad.as_bytes());
+        let found = findings
+            .iter()
+            .find(|f| f["rule"] == *rule && f["element"] == *element)
+            .unwrap_or_else(|| panic!("{to}: no {rule} at {element}: {findings:#?}"));
+        assert_eq!(found["severity"], *severity, "{to}");
+        assert_eq!(code, i32::from(*severity == "error"), "{to}");
+        let diff = diff_self(&d.path().join("refused.837"));
+        assert_eq!(diff, if *refused { 2 } else { 0 }, "{to}");
+    }
+    // Zero is a charge the guide allows, and the reader takes it.
+    let zero = edit(&text, "*60***99:B:1*", "*30***99:B:1*").replacen(
+        sv1,
+        "SV1*HC:G9012:U8*0*UN*1***1~",
+        1,
+    );
+    let (code, findings, _) = check_bytes(d.path(), "zero.837", zero.as_bytes());
+    assert_eq!((code, findings), (0, vec![]));
+    assert_eq!(diff_self(&d.path().join("zero.837")), 0);
+}
+
+/// A control character, a tab, a line break or a Latin-1 byte inside a segment is one finding
+/// on that segment, which is still placed: checking goes on to the end (the later CLM02 error
+/// is found, every claim counted) and nothing after it is reported out of place.
+#[test]
+fn a_bad_byte_inside_a_segment_is_one_finding_and_checking_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let later = edit(
+        &text,
+        "CLM*E38632A48FF5E8A65*60*",
+        "CLM*E38632A48FF5E8A65*61*",
+    );
+    for (what, bad) in [
+        ("control", "NM1*IL*1*FA\u{1}LE*"),
+        ("tab", "NM1*IL*1*FA\tLE*"),
+        ("line break", "NM1*IL*1*FA\nLE*"),
+        ("crlf", "NM1*IL*1*FA\r\nLE*"),
+    ] {
+        let file = edit(&later, "NM1*IL*1*FALE*", bad);
+        let (code, findings, summary) = check_bytes(d.path(), "byte.837", file.as_bytes());
+        assert_eq!(code, 1);
+        assert_eq!(
+            rules(&findings),
+            [pair("CHK-002", ""), pair("CHK-021", "CLM02")],
+            "{what}: {findings:#?}"
+        );
+        assert_eq!(findings[0]["segment_id"], "NM1", "{what}");
+        assert_eq!(findings[0]["loop_id"], "2010BA", "{what}");
+        assert_eq!(summary["summary"]["claims"], 10, "{what}: {summary}");
+        assert!(!findings[0]["message"].as_str().unwrap().contains("FA"));
+    }
+    // A Latin-1 Ñ (0xD1) in the subscriber's name: one encoding finding, no cascade.
+    let mut bytes = edit(&text, "NM1*IL*1*FALE*", "NM1*IL*1*FA#LE*").into_bytes();
+    let at = bytes.iter().position(|&b| b == b'#').unwrap();
+    bytes[at] = 0xD1;
+    let (code, findings, summary) = check_bytes(d.path(), "latin1.837", &bytes);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), [pair("CHK-002", "")], "{findings:#?}");
+    assert_eq!(findings[0]["byte"], at);
+    assert_eq!(findings[0]["loop_id"], "2010BA");
+    assert!(findings[0]["message"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(summary["summary"]["segments"], 120);
+}
+
+#[test]
+fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad = edit(&text, "ISA*00*", "ISA*07*");
+    let (code, findings, summary) = check_bytes(d.path(), "isa01.837", bad.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-015", "ISA01")],
+        "{findings:#?}"
+    );
+    assert_eq!(findings[0]["loop_id"], "ISA_LOOP");
+    assert_eq!(summary["summary"]["claims"], 10);
+}
+
+#[test]
+fn st03_must_name_the_837p_guide() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    for st03 in ["005010X223A2", ""] {
+        let bad = edit(
+            &text,
+            "ST*837*0001*005010X222A1~",
+            &format!("ST*837*0001*{st03}~"),
+        );
+        let (code, findings, _) = check_bytes(d.path(), "st03.837", bad.as_bytes());
+        assert_eq!(code, 1);
+        assert_eq!(rules(&findings), [pair("CHK-015", "ST03")], "{st03}");
+        assert_eq!(findings[0]["loop_id"], "ST_LOOP");
+    }
+    // GS08 and ST03 both wrong: each is reported, and ST03's finding names GS08's value.
+    let both = edit(&text, "*X*005010X222A1~", "*X*005010X223A2~").replacen(
+        "ST*837*0001*005010X222A1~",
+        "ST*837*0001*005010X221A1~",
+        1,
+    );
+    let (_, findings, _) = check_bytes(d.path(), "both.837", both.as_bytes());
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-015", "GS08"), pair("CHK-015", "ST03")]
+    );
+    assert!(
+        findings[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("GS08 says \"005010X223A2\"")
+    );
+}
+
+/// Without a readable first ISA nothing can be split into segments: exit 2, "not checked" and
+/// why, as for an empty or non-X12 file.
+#[test]
+fn a_file_whose_isa_cannot_be_read_is_unreadable() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let cases = [
+        ("truncated", text[..50].to_string(), "ends inside the ISA"),
+        (
+            "isa06",
+            edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *"),
+            "ISA06 is 14 characters",
+        ),
+        (
+            "newline",
+            text.replace("~\n", "\n"),
+            "the segment terminator (the character after ISA16) is a line break",
+        ),
+        (
+            "isa11",
+            edit(&text, "*^*00501*", "*:*00501*"),
+            "component separator (ISA16)",
+        ),
+    ];
+    for (what, file, why) in cases {
+        let path = d.path().join(format!("{what}.837"));
+        std::fs::write(&path, &file).unwrap();
+        let out = ecm().arg("check").arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.contains(".837: not checked: the interchange header (ISA) cannot be read"),
+            "{what}: {stdout}"
+        );
+        assert!(stdout.contains(why), "{what}: {stdout}");
+    }
+}
+
+#[test]
+fn hl_and_isa_findings_name_their_segment_and_loop() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad = edit(&text, "HL*2*1*22*0~", "HL*2*5*22*1~");
+    let (_, findings, _) = check_bytes(d.path(), "hl.837", bad.as_bytes());
+    let hl: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "CHK-011").collect();
+    assert_eq!(hl.len(), 2, "{findings:#?}");
+    for f in hl {
+        assert_eq!(f["segment_id"], "HL");
+        assert_eq!(f["loop_id"], "2000B", "{f}");
+    }
+    // A second interchange whose ISA cannot be read: CHK-001 on that ISA, in ISA_LOOP.
+    let second = edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *");
+    let file = format!("{text}{second}");
+    let (code, findings, _) = check_bytes(d.path(), "two.837", file.as_bytes());
+    assert_eq!(code, 1);
+    let isa = findings
+        .iter()
+        .find(|f| f["rule"] == "CHK-001")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(isa["segment_id"], "ISA");
+    assert_eq!(isa["loop_id"], "ISA_LOOP");
+    assert_eq!(isa["segment"], 121);
+}
+
+#[test]
+fn a_diagnosis_pointer_past_the_claims_codes_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    // The first claim has one diagnosis (HI*ABK:Z59811).
+    let bad = edit(
+        &text,
+        "SV1*HC:G9012:U8*30*UN*1***1~",
+        "SV1*HC:G9012:U8*30*UN*1***1:5~",
+    );
+    let (code, findings, _) = check_bytes(d.path(), "pointer.837", bad.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-031", "SV107-2")],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 diagnosis code")
+    );
+    // With a second code in the HI, pointer 2 is fine.
+    let ok = edit(&text, "HI*ABK:Z59811~", "HI*ABK:Z59811*ABF:Z5900~").replacen(
+        "SV1*HC:G9012:U8*30*UN*1***1~",
+        "SV1*HC:G9012:U8*30*UN*1***1:2~",
+        1,
+    );
+    let (code, findings, _) = check_bytes(d.path(), "pointer2.837", ok.as_bytes());
+    assert_eq!((code, findings), (0, vec![]));
+}
+
+#[test]
+fn repeated_control_numbers_are_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let st = text.find("ST*837").unwrap();
+    let ge = text.find("GE*1*").unwrap();
+    let set = &text[st..ge];
+    // Two transaction sets with ST02 0001 in one group.
+    let two_sets = format!(
+        "{}{set}{}",
+        &text[..ge],
+        &text[ge..].replacen("GE*1*", "GE*2*", 1)
+    );
+    let gs = text.find("GS*").unwrap();
+    let iea = text.find("IEA*").unwrap();
+    let group = &text[gs..iea];
+    let two_groups = format!(
+        "{}{group}{}",
+        &text[..iea],
+        &text[iea..].replacen("IEA*1*", "IEA*2*", 1)
+    );
+    let two_interchanges = format!("{text}{text}");
+    for (what, file, element) in [
+        ("sets", two_sets, "ST02"),
+        ("groups", two_groups, "GS06"),
+        ("interchanges", two_interchanges, "ISA13"),
+    ] {
+        let (code, findings, _) = check_bytes(d.path(), "dup.837", file.as_bytes());
+        assert_eq!(code, 1);
+        let dup: Vec<(String, String)> = rules(&findings)
+            .into_iter()
+            .filter(|(r, _)| r == "CHK-032")
+            .collect();
+        assert_eq!(dup, [pair("CHK-032", element)], "{what}: {findings:#?}");
+    }
 }

@@ -90,6 +90,10 @@ def qualifier(seg):
     els = [x for x in seg if x.tag in ("element", "composite")]
     if seg_id == "HL":
         return "Some(q(3, 0))"
+    if seg_id == "ISA":
+        # ISA01 is the authorization qualifier, not a code that tells the ISA from another
+        # segment: identified by it, an ISA with a wrong ISA01 would leave the whole file unplaced.
+        return "None"
     if not els:
         return "None"
     first = els[0]

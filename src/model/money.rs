@@ -19,6 +19,8 @@ pub enum MoneyError {
     TooPrecise,
     #[error("an amount is limited to 9,999,999.99")]
     TooLarge,
+    #[error("an X12 amount has at most 18 digits: 9,999,999,999,999,999.99 at most")]
+    TooLargeForX12,
 }
 
 impl Money {
@@ -39,6 +41,32 @@ impl Money {
         }
         let d = Decimal::from_str(s).map_err(|_| MoneyError::Syntax)?;
         Money::from_decimal(d)
+    }
+
+    /// The largest amount an X12 amount element (type R, at most 18 digits) holds with cents.
+    pub const MAX_X12: Decimal = Decimal::from_parts(2_808_348_671, 232_830_643, 0, false, 2);
+
+    /// Parses an amount read from an X12 file (an 835's BPR02, CLP, SVC and PLB amounts, an
+    /// 837's CLM02 and SV102), as [`Money::parse`] but up to the 18 digits X12 allows
+    /// ([`Money::MAX_X12`]) rather than the 9,999,999.99 ecm takes from its own inputs and
+    /// bills: a plan's payment run can exceed ten million dollars. Sums of such amounts stay exact
+    /// (a decimal holds 28 digits).
+    pub fn parse_x12(s: &str) -> Result<Money, MoneyError> {
+        match Money::parse(s) {
+            Err(MoneyError::TooLarge) => {
+                let d = Decimal::from_str(s.trim())
+                    .map_err(|_| MoneyError::Syntax)?
+                    .normalize();
+                if d.scale() > 2 {
+                    Err(MoneyError::TooPrecise)
+                } else if d.abs() > Money::MAX_X12 {
+                    Err(MoneyError::TooLargeForX12)
+                } else {
+                    Ok(Money(d))
+                }
+            }
+            other => other,
+        }
     }
 
     /// Wraps a decimal that already has at most two places.
@@ -255,6 +283,34 @@ mod tests {
         }
         assert_eq!(Money::parse("150.005"), Err(MoneyError::TooPrecise));
         assert_eq!(Money::parse("10000000"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn x12_amounts_go_to_18_digits() {
+        assert_eq!(Money::MAX_X12.to_string(), "9999999999999999.99");
+        for ok in ["12000000.00", "-12000000", "9999999999999999.99", "150.5"] {
+            let m = Money::parse_x12(ok).unwrap();
+            assert_eq!(
+                m.amount(),
+                Decimal::from_str(ok).unwrap().normalize(),
+                "{ok}"
+            );
+        }
+        assert_eq!(
+            Money::parse_x12("12000000.00").unwrap().to_cents_string(),
+            "12000000.00"
+        );
+        assert_eq!(
+            Money::parse_x12("10000000000000000"),
+            Err(MoneyError::TooLargeForX12)
+        );
+        assert_eq!(
+            Money::parse_x12("12000000.005"),
+            Err(MoneyError::TooPrecise)
+        );
+        assert_eq!(Money::parse_x12("1,200"), Err(MoneyError::Syntax));
+        // ecm's own inputs keep their limit.
+        assert_eq!(Money::parse("12000000"), Err(MoneyError::TooLarge));
     }
 
     #[test]

@@ -17,13 +17,13 @@ pub static BAD_ISA: Rule = Rule {
     fix: "Pad every ISA field to its fixed width with spaces, and use four distinct punctuation characters as element, repetition and component separators and segment terminator (usually * ^ : ~).",
 };
 
-/// CHK-002: a segment cannot be read.
+/// CHK-002: a segment is malformed (it is still placed when its id can be read).
 pub static BAD_SEGMENT: Rule = Rule {
     id: "CHK-002",
     severity: Severity::Error,
     applies_to: SEGMENT,
-    title: "a segment cannot be read (bad segment id, control character, empty or overlong segment)",
-    fix: "Correct the segment at the byte offset given: a segment is an id of 2 or 3 capital letters and digits, then its elements, then the segment terminator; remove control characters and stray terminators.",
+    title: "a segment is malformed (bad segment id, control character or line break inside it, bytes that are not UTF-8, empty or overlong segment)",
+    fix: "Correct the segment at the byte offset given: a segment is an id of 2 or 3 capital letters and digits, then its elements, then the segment terminator; remove control characters, line breaks and stray terminators, and save the file as ASCII or UTF-8.",
 };
 
 /// CHK-003: the file ends inside the interchange, or holds data after it.
@@ -251,6 +251,51 @@ pub static NOT_ECM_COMBINATION: Rule = Rule {
     fix: "Use the code and modifiers `ecm codes --on DATE` lists for the service date (e.g. G9008 U1, G9012 U2, U8 for outreach, GQ for telehealth).",
 };
 
+/// CHK-028: an NPI is not 10 digits.
+pub static NPI_NOT_TEN_DIGITS: Rule = Rule {
+    id: "CHK-028",
+    severity: Severity::Error,
+    applies_to: ELEMENT,
+    title: "an NPI (NM109 with NM108 XX) is not 10 digits",
+    fix: "Send the provider's NPI as NPPES lists it: exactly 10 digits, no letters, spaces or dashes (an NPI is never shorter; a number of another kind takes another NM108 qualifier).",
+};
+
+/// CHK-029: a charge is negative or has more than two decimal places.
+pub static BAD_CHARGE: Rule = Rule {
+    id: "CHK-029",
+    severity: Severity::Error,
+    applies_to: ELEMENT,
+    title: "a charge (CLM02, SV102) is negative or has more than 2 decimal places",
+    fix: "Write charges in dollars and cents, zero or more, such as 150 or 150.25: the guide wants charges of at least 0, and payers and ecm's own reader keep cents only, so a sum of sub-cent amounts can match CLM02 and still be refused.",
+};
+
+/// CHK-030: a value the guide allows but ecm's reader does not take.
+pub static READER_REFUSES: Rule = Rule {
+    id: "CHK-030",
+    severity: Severity::Warning,
+    applies_to: ELEMENT,
+    title: "a value the guide allows but ecm's own reader (ecm diff, ecm reconcile) does not take",
+    fix: "The file may be fine for the payer, but `ecm diff` and `ecm reconcile` will refuse it: they read claim frequency codes 1, 7 and 8 (CLM05-3), whole units (SV104) and HCPCS/CPT procedures (SV101-1 HC). Use those if the claims allow, or compare and reconcile these files with another tool.",
+};
+
+/// CHK-031: a diagnosis pointer points past the claim's diagnosis codes.
+pub static BAD_DIAGNOSIS_POINTER: Rule = Rule {
+    id: "CHK-031",
+    severity: Severity::Error,
+    applies_to: CLAIM,
+    title: "a line's diagnosis pointer (SV107) points to no diagnosis code of the claim",
+    fix: "Make each SV107 pointer the position (1 for HI01, 2 for HI02, ...) of one of the diagnosis codes in the claim's HI segment, or add the missing diagnosis code to the HI.",
+};
+
+/// CHK-032: a control number repeats another's in its envelope.
+pub static DUPLICATE_CONTROL_NUMBER: Rule = Rule {
+    id: "CHK-032",
+    severity: Severity::Error,
+    applies_to: FILE,
+    title: "a control number repeats an earlier one (ST02 in its group, GS06 in its interchange, ISA13 in the file)",
+    fix: "Give every transaction set in a group its own ST02, every group in an interchange its own GS06 and every interchange its own ISA13; receivers take a repeat for a duplicate and drop or reject it.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &BAD_ISA,
@@ -280,4 +325,9 @@ pub(super) static RULES: &[&Rule] = &[
     &DUPLICATE_LINE_CONTROL,
     &BAD_ICD10,
     &NOT_ECM_COMBINATION,
+    &NPI_NOT_TEN_DIGITS,
+    &BAD_CHARGE,
+    &READER_REFUSES,
+    &BAD_DIAGNOSIS_POINTER,
+    &DUPLICATE_CONTROL_NUMBER,
 ];

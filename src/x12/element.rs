@@ -134,7 +134,8 @@ fn is_integer(v: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_decimal(v: &str) -> bool {
+/// An X12 decimal (R): optional minus, digits with at most one point, not a bare point.
+pub(crate) fn is_decimal(v: &str) -> bool {
     let body = v.strip_prefix('-').unwrap_or(v);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());

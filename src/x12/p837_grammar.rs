@@ -2281,7 +2281,7 @@ const LISA: LoopDef = LoopDef {
     usage: R,
     max_repeat: UNBOUNDED,
     segments: &[
-        s("ISA", "Interchange Control Header", R, 1, Some(q(1, 0)), &[], &[
+        s("ISA", "Interchange Control Header", R, 1, None, &[], &[
             e("ISA01", "Authorization Information Qualifier", R, ID, 2, 2, &["00", "03"]),
             e("ISA02", "Authorization Information", R, AN, 10, 10, &[]),
             e("ISA03", "Security Information Qualifier", R, ID, 2, 2, &["00", "01"]),

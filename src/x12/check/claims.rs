@@ -1,26 +1,37 @@
 //! Claim-level checks, above single elements: LX numbering, CLM02 against the lines' SV102,
-//! CLM01 length and uniqueness, REF*6R length and uniqueness in the claim, ICD-10 code shape,
-//! NPI check digits, and whether an ECM code's modifiers are billed on the line's service date.
+//! charges at least 0 and in cents, CLM01 length and uniqueness, REF*6R length and uniqueness in
+//! the claim, ICD-10 code shape, diagnosis pointers against the claim's codes, NPI shape and
+//! check digits, and whether an ECM code's modifiers are billed on the line's service date.
 //! The limits are the writer's ([`MAX_CLAIM_ID`], [`MAX_LINE_CONTROL`]), and so is the set of
-//! claim ids already seen.
+//! claim ids already seen. What the guide allows but ecm's own reader does not take (the reader
+//! `ecm diff` and `ecm reconcile` use) is a warning, tested the way the reader tests it.
 
 use super::finding::CheckFinding;
 use crate::codeset::CodeSet;
-use crate::model::{DiagnosisCode, Hcpcs, Modifier, Modifiers, Npi, NpiError};
+use crate::model::{
+    DiagnosisCode, Hcpcs, Modifier, Modifiers, Money, MoneyError, Npi, NpiError, PlaceOfService,
+};
 use crate::rules::Rule;
 use crate::rules::check::{
-    BAD_ICD10, BAD_LINE_NUMBER, BAD_NPI, CLAIM_ID_TOO_LONG, DUPLICATE_CLAIM_ID,
-    DUPLICATE_LINE_CONTROL, LINE_CONTROL_TOO_LONG, NOT_ECM_COMBINATION, TOTAL_MISMATCH,
+    BAD_CHARGE, BAD_CODE, BAD_DIAGNOSIS_POINTER, BAD_ICD10, BAD_LINE_NUMBER, BAD_NPI,
+    CLAIM_ID_TOO_LONG, DUPLICATE_CLAIM_ID, DUPLICATE_LINE_CONTROL, LINE_CONTROL_TOO_LONG,
+    NOT_ECM_COMBINATION, NPI_NOT_TEN_DIGITS, READER_REFUSES, TOTAL_MISMATCH,
 };
+use crate::x12::element::is_decimal;
 use crate::x12::p837_checks::ClaimIds;
 use crate::x12::{MAX_CLAIM_ID, MAX_LINE_CONTROL, Placement, Position, Segment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::str::FromStr;
 
 /// HI qualifiers whose codes are ICD-10-CM (principal, other, admitting, external cause,
 /// patient's reason for visit).
 const ICD10_QUALIFIERS: [&str; 5] = ["ABK", "ABF", "ABJ", "ABN", "APR"];
+
+/// HI qualifiers of the claim's diagnosis codes, the ones SV107 points to (ICD-10 principal and
+/// other, ICD-9 principal and other).
+const POINTED_QUALIFIERS: [&str; 4] = ["ABK", "ABF", "BK", "BF"];
 
 /// What the current claim and line said so far, and the claim ids of the file.
 pub(super) struct Claims<'c> {
@@ -41,6 +52,8 @@ struct ClaimState {
     controls: Vec<String>,
     /// DTP*472 at claim level, which lines without their own date inherit.
     date: Option<NaiveDate>,
+    /// How many diagnosis codes its HI segments give (what SV107 can point to).
+    diagnoses: usize,
 }
 
 struct LineState {
@@ -96,6 +109,18 @@ impl<'c> Claims<'c> {
                         format!("CLM01 {id:?} is used by an earlier claim in this file"),
                     );
                 }
+                charge(seg, 2, "CLM02", &mut report);
+                place_of_service(seg.component(5, 1), "CLM05-1", &mut report);
+                let frequency = seg.component(5, 3);
+                if !frequency.is_empty() && !matches!(frequency, "1" | "7" | "8") {
+                    report(
+                        &READER_REFUSES,
+                        "CLM05-3",
+                        format!(
+                            "CLM05-3 (claim frequency) is {frequency:?}; ecm's reader takes 1 (original), 7 (replacement) and 8 (void) only, so `ecm diff` and `ecm reconcile` will not read this file"
+                        ),
+                    );
+                }
                 let total = Decimal::from_str(seg.element(2)).ok();
                 self.claim = Some(ClaimState {
                     at: seg.position(),
@@ -104,6 +129,7 @@ impl<'c> Claims<'c> {
                     next_lx: 1,
                     controls: Vec::new(),
                     date: None,
+                    diagnoses: 0,
                 });
             }
             ("2300", "DTP") if seg.element(1) == "472" => {
@@ -111,7 +137,14 @@ impl<'c> Claims<'c> {
                     c.date = first_day(seg);
                 }
             }
-            ("2300", "HI") => icd10(seg, &mut report),
+            ("2300", "HI") => {
+                icd10(seg, &mut report);
+                if let Some(c) = &mut self.claim {
+                    c.diagnoses += (1..=seg.element_count())
+                        .filter(|&n| POINTED_QUALIFIERS.contains(&seg.component(n, 1)))
+                        .count();
+                }
+            }
             ("2400", "LX") => {
                 self.line = Some(LineState {
                     priced: false,
@@ -134,6 +167,12 @@ impl<'c> Claims<'c> {
                 }
             }
             ("2400", "SV1") => {
+                charge(seg, 2, "SV102", &mut report);
+                sv1_readable(seg, &mut report);
+                place_of_service(seg.element(5), "SV105", &mut report);
+                if let Some(c) = &self.claim {
+                    pointers(seg, c.diagnoses, &mut report);
+                }
                 if let Some(c) = &mut self.claim {
                     let charge = Decimal::from_str(seg.element(2)).ok();
                     c.lines_sum = c.lines_sum.zip(charge).map(|(s, x)| s + x);
@@ -297,13 +336,155 @@ fn first_day(seg: &Segment<'_>) -> Option<NaiveDate> {
 }
 
 fn npi(value: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
-    // Other shapes are the element checks' business (length, characters).
-    if let Err(NpiError::CheckDigit) = Npi::parse(value) {
-        report(
+    match Npi::parse(value) {
+        // An empty NM109 is the syntax rule's finding (NM108 and NM109 go together).
+        _ if value.is_empty() => {}
+        Err(NpiError::CheckDigit) => report(
             &BAD_NPI,
             "NM109",
             format!("NPI {value} fails its check digit (Luhn over prefix 80840)"),
+        ),
+        Err(NpiError::Shape(len)) => report(
+            &NPI_NOT_TEN_DIGITS,
+            "NM109",
+            format!(
+                "NM109 is an NPI (NM108 XX) but is {len} characters{}: an NPI is exactly 10 digits",
+                if value.bytes().all(|b| b.is_ascii_digit()) {
+                    ""
+                } else {
+                    " and not all digits"
+                }
+            ),
+        ),
+        Ok(_) => {}
+    }
+}
+
+/// A charge (CLM02, SV102) at least 0 and in cents, as the guide and ecm's reader want it.
+fn charge(
+    seg: &Segment<'_>,
+    n: usize,
+    element: &str,
+    report: &mut dyn FnMut(&'static Rule, &str, String),
+) {
+    let value = seg.element(n);
+    // Empty or not a decimal at all: the element checks' finding.
+    if !is_decimal(value) {
+        return;
+    }
+    let problem = match Money::parse_x12(value) {
+        Ok(m) if m.is_negative() => "is negative; the guide wants charges of 0 or more",
+        Ok(_) => return,
+        Err(MoneyError::TooPrecise) => {
+            "has more than 2 decimal places; charges are in dollars and cents, and ecm's reader refuses it"
+        }
+        Err(MoneyError::Syntax) => {
+            "is not written as digits with an optional point and cents (such as 0.50, not .50), and ecm's reader refuses it"
+        }
+        // Over 18 digits: the element's length check says so.
+        Err(MoneyError::TooLarge | MoneyError::TooLargeForX12) => return,
+    };
+    report(&BAD_CHARGE, element, format!("{element} {value} {problem}"));
+}
+
+/// A place of service (CLM05-1, SV105) as the reader takes it: one or two digits.
+fn place_of_service(
+    value: &str,
+    element: &str,
+    report: &mut dyn FnMut(&'static Rule, &str, String),
+) {
+    if !value.is_empty() && PlaceOfService::parse(value).is_err() {
+        report(
+            &BAD_CODE,
+            element,
+            format!(
+                "{element} (Place of Service Code) is {value:?}, not a CMS place-of-service code (two digits, such as 11 or 12)"
+            ),
         );
+    }
+}
+
+/// SV1's procedure as ecm's reader takes it: a HCPCS/CPT code and modifiers shaped like one
+/// (errors: SV101-1 HC says they are), and what the guide allows but the reader does not take
+/// (warnings): procedures other than HCPCS/CPT (SV101-1 ER, IV, WK) and unit counts that are not
+/// whole numbers (SV104).
+fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, String)) {
+    let qualifier = seg.component(1, 1);
+    if qualifier == "HC" {
+        let code = seg.component(1, 2);
+        if !code.is_empty() && Hcpcs::parse(code).is_err() {
+            report(
+                &BAD_CODE,
+                "SV101-2",
+                format!(
+                    "SV101-2 is {code:?}, not a HCPCS or CPT code (5 letters and digits, such as G9008) as SV101-1 HC says"
+                ),
+            );
+        }
+        for c in 3..=6 {
+            let m = seg.component(1, c);
+            if !m.is_empty() && Modifier::parse(m).is_err() {
+                report(
+                    &BAD_CODE,
+                    &format!("SV101-{c}"),
+                    format!(
+                        "SV101-{c} is {m:?}, not a procedure modifier (2 letters or digits, such as U1)"
+                    ),
+                );
+            }
+        }
+    } else if !qualifier.is_empty() {
+        report(
+            &READER_REFUSES,
+            "SV101-1",
+            format!(
+                "SV101-1 is {qualifier:?}; ecm's reader takes HCPCS/CPT procedures (HC) only, so `ecm diff` and `ecm reconcile` will not read this file"
+            ),
+        );
+    }
+    let units = seg.element(4);
+    if is_decimal(units) {
+        let whole = Decimal::from_str(units)
+            .ok()
+            .filter(|d| d.fract().is_zero() && !d.is_sign_negative() && d.to_u32().is_some());
+        if whole.is_none() {
+            report(
+                &READER_REFUSES,
+                "SV104",
+                format!(
+                    "SV104 (units) is {units}; ecm's reader takes whole unit counts (0 to 4294967295) only, so `ecm diff` and `ecm reconcile` will not read this file"
+                ),
+            );
+        }
+    }
+}
+
+/// SV107's pointers against the `diagnoses` codes of the claim's HI (none when the HI is
+/// missing, which is its own finding).
+fn pointers(
+    seg: &Segment<'_>,
+    diagnoses: usize,
+    report: &mut dyn FnMut(&'static Rule, &str, String),
+) {
+    if diagnoses == 0 {
+        return;
+    }
+    for (c, p) in seg.components(7).enumerate() {
+        // Not a number 1..12: the element checks' finding.
+        let Ok(n) = p.parse::<usize>() else { continue };
+        if n > diagnoses && n <= 12 {
+            let designator = format!("SV107-{}", c + 1);
+            let codes = if diagnoses == 1 {
+                "1 diagnosis code".to_string()
+            } else {
+                format!("{diagnoses} diagnosis codes")
+            };
+            report(
+                &BAD_DIAGNOSIS_POINTER,
+                &designator,
+                format!("{designator} points to diagnosis {n}, but the claim's HI gives {codes}"),
+            );
+        }
     }
 }
 

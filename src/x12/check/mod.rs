@@ -17,8 +17,8 @@ pub use finding::CheckFinding;
 
 use crate::codeset::CodeSet;
 use crate::rules::check::{
-    BAD_HIERARCHY, BAD_ISA, BAD_SEGMENT, MISPLACED_SEGMENT, MISSING_LOOP, MISSING_SEGMENT,
-    TOO_MANY_REPEATS, TRUNCATED,
+    BAD_CHARACTER, BAD_HIERARCHY, BAD_ISA, BAD_SEGMENT, MISPLACED_SEGMENT, MISSING_LOOP,
+    MISSING_SEGMENT, TOO_MANY_REPEATS, TRUNCATED,
 };
 use crate::x12::grammar::{LoopDef, Requirement, SegmentDef, SegmentRef};
 use crate::x12::{
@@ -46,6 +46,8 @@ pub enum Unreadable {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     NotX12(TokenError),
+    #[error("the interchange header (ISA) cannot be read, so nothing after it can: {0}")]
+    BadIsa(TokenError),
 }
 
 /// Checks one 837P stream, calling `emit` with each finding, in segment order within each
@@ -60,7 +62,7 @@ pub fn check_837<R: BufRead>(
     loop {
         match tokens.next_segment() {
             Ok(Some(seg)) => {
-                if !c.segment(&seg) {
+                if !c.segment(&seg, None) {
                     break;
                 }
             }
@@ -72,10 +74,27 @@ pub fn check_837<R: BufRead>(
                 TokenProblem::Empty | TokenProblem::NoIsa | TokenProblem::Io(_) => {
                     return Err(Unreadable::NotX12(e));
                 }
-                ref p if p.is_recoverable() => c.token_error(&e),
+                // Without the first ISA's delimiters not one segment can be split.
+                ref p if p.is_isa() && c.stats.segments == 0 => {
+                    return Err(Unreadable::BadIsa(e));
+                }
+                ref p if p.is_recoverable() => {
+                    // A segment read whole despite a bad byte is reported once and still
+                    // placed, so what follows it is not reported as out of place.
+                    let finding = c.token_finding(&e, tokens.damaged_segment().as_ref());
+                    match tokens.damaged_segment() {
+                        Some(seg) => {
+                            if !c.segment(&seg, Some(finding)) {
+                                break;
+                            }
+                        }
+                        None => c.pending.push(finding),
+                    }
+                }
                 _ => {
                     // Reading stops here; what is still open is not reported as missing.
-                    c.token_error(&e);
+                    let finding = c.token_finding(&e, None);
+                    c.pending.push(finding);
                     c.flush();
                     break;
                 }
@@ -139,11 +158,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Checks one segment; `false` when checking this file cannot go on.
-    fn segment(&mut self, seg: &Segment<'_>) -> bool {
+    /// Checks one segment; `false` when checking this file cannot go on. A damaged segment comes
+    /// with the finding that says what is wrong with its bytes (CHK-002), which gets the loop the
+    /// segment lands in; its elements are then not reported again for those characters.
+    fn segment(&mut self, seg: &Segment<'_>, damage: Option<CheckFinding>) -> bool {
         self.stats.segments += 1;
+        let damaged = damage.is_some();
         let pending = &mut self.pending;
         if !self.envelopes.before_placing(seg, &mut |f| pending.push(f)) {
+            pending.extend(damage);
             self.flush();
             return false;
         }
@@ -155,14 +178,23 @@ impl<'a> Checker<'a> {
         let p = match placed {
             Ok(p) => p,
             Err((e, hint)) => {
+                self.pending.extend(damage);
                 self.misplaced(seg, e, hint);
                 return true;
             }
         };
+        self.pending.extend(damage.map(|mut f| {
+            f.loop_id = Some(p.loop_def.id);
+            f
+        }));
         self.place(seg, &p);
         let pending = &mut self.pending;
+        elements::check_elements(seg, p.segment, p.loop_def.id, &mut |f| {
+            if !(damaged && std::ptr::eq(f.rule, &BAD_CHARACTER)) {
+                pending.push(f);
+            }
+        });
         let emit = &mut |f| pending.push(f);
-        elements::check_elements(seg, p.segment, p.loop_def.id, emit);
         self.envelopes.placed(seg, &p, emit);
         self.claims.placed(seg, &p, emit);
         // Outside a transaction set (GS, GE, IEA...), what was found so far can go out.
@@ -189,7 +221,7 @@ impl<'a> Checker<'a> {
             }
         }
         if p.opened {
-            let hl = (seg.id() == "HL").then(|| self.hierarchy(seg));
+            let hl = (seg.id() == "HL").then(|| self.hierarchy(seg, p.loop_def.id));
             if let Some(parent) = self.open.last_mut()
                 && let Some(i) = parent
                     .def
@@ -223,7 +255,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks an HL's numbering and parent link; returns what its loop must remember.
-    fn hierarchy(&mut self, seg: &Segment<'_>) -> Hl {
+    fn hierarchy(&mut self, seg: &Segment<'_>, loop_id: &'static str) -> Hl {
         let id = seg.element(1);
         let parent = self.open.iter_mut().rev().find_map(|o| o.hl.as_mut());
         let expected_parent = parent.as_ref().map(|h| h.id.clone());
@@ -231,7 +263,8 @@ impl<'a> Checker<'a> {
             h.had_children = true;
         }
         let at = |message: String, element: &str| {
-            CheckFinding::at(&BAD_HIERARCHY, seg.position(), "HL", None, message).element(element)
+            CheckFinding::at(&BAD_HIERARCHY, seg.position(), "HL", Some(loop_id), message)
+                .element(element)
         };
         if id != self.next_hl.to_string() {
             self.pending.push(at(
@@ -348,28 +381,41 @@ impl<'a> Checker<'a> {
         self.pending.push(f);
     }
 
-    fn token_error(&mut self, e: &TokenError) {
+    /// The finding for a segment the tokenizer could not read cleanly; `damaged` is that segment
+    /// as read, when it still can be placed.
+    fn token_finding(&self, e: &TokenError, damaged: Option<&Segment<'_>>) -> CheckFinding {
         use TokenProblem as P;
         let rule = match e.problem {
-            P::IsaTruncated
-            | P::IsaFieldWidth { .. }
-            | P::LineBreakTerminator
-            | P::Delimiter { .. } => &BAD_ISA,
+            ref p if p.is_isa() => &BAD_ISA,
             P::Truncated { .. } | P::NoIea | P::IsaBeforeIea | P::DataAfterIea => &TRUNCATED,
             _ => &BAD_SEGMENT,
         };
-        self.pending.push(CheckFinding {
+        let (segment_id, loop_id, in_set, message) = if std::ptr::eq(rule, &BAD_ISA) {
+            (Some("ISA"), Some("ISA_LOOP"), None, e.problem.to_string())
+        } else if let Some(seg) = damaged {
+            let message = match e.problem {
+                P::InvalidText => format!(
+                    "{}; the segment was checked with each such byte read as U+FFFD",
+                    e.problem
+                ),
+                _ => format!("{}; the rest of the segment was checked as read", e.problem),
+            };
+            (Some(seg.id()), None, seg.position().in_set, message)
+        } else {
+            (None, None, None, e.problem.to_string())
+        };
+        CheckFinding {
             rule,
             position: Some(Position {
                 offset: e.offset,
                 number: e.segment,
-                in_set: None,
+                in_set,
             }),
-            segment_id: None,
-            loop_id: self.cursor.current().map(|l| l.id),
+            segment_id: segment_id.map(str::to_string),
+            loop_id: loop_id.or_else(|| self.cursor.current().map(|l| l.id)),
             element: None,
-            message: e.problem.to_string(),
-        });
+            message,
+        }
     }
 
     /// The end of the file: every loop still open closes.

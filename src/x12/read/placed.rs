@@ -200,9 +200,9 @@ impl<'a> At<'a> {
         .ok_or_else(|| self.error(Some(n), ReadProblem::Value(ElementProblem::BadTime)))
     }
 
-    /// Element `n` as an amount of money.
+    /// Element `n` as an amount of money, up to the 18 digits X12 allows ([`Money::parse_x12`]).
     pub(crate) fn money(&self, n: usize) -> Result<Money, ReadError> {
-        Money::parse(self.required(n)?).map_err(|e| self.invalid(n, "an amount", e))
+        Money::parse_x12(self.required(n)?).map_err(|e| self.invalid(n, "an amount", e))
     }
 
     /// Element `n` as a date, `None` when empty.

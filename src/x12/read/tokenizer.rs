@@ -79,6 +79,10 @@ pub enum TokenProblem {
         problem: DelimiterError,
     },
     #[error(
+        "control character 0x{byte:02X} in the ISA; remove it (the ISA is 106 printable characters)"
+    )]
+    IsaControlByte { byte: u8 },
+    #[error(
         "control character 0x{byte:02X} in a segment; remove it (only printable text may appear between delimiters)"
     )]
     ControlByte { byte: u8 },
@@ -121,13 +125,29 @@ pub enum TokenProblem {
 impl TokenProblem {
     /// Whether reading can go on after this problem: the bad segment was read to its terminator,
     /// so the next call returns the segment after it (a checker can then report every one).
+    /// After a control character, line break or invalid UTF-8 inside a segment,
+    /// [`Tokenizer::damaged_segment`] gives the segment as read.
     pub fn is_recoverable(&self) -> bool {
         matches!(
             self,
             TokenProblem::InvalidText
+                | TokenProblem::ControlByte { .. }
+                | TokenProblem::LineBreak { .. }
                 | TokenProblem::EmptySegment { .. }
                 | TokenProblem::BadSegmentId(_)
                 | TokenProblem::TooManyElements
+        )
+    }
+
+    /// Whether the problem is in an ISA, so its interchange's delimiters are not known.
+    pub fn is_isa(&self) -> bool {
+        matches!(
+            self,
+            TokenProblem::IsaTruncated
+                | TokenProblem::IsaFieldWidth { .. }
+                | TokenProblem::IsaControlByte { .. }
+                | TokenProblem::LineBreakTerminator
+                | TokenProblem::Delimiter { .. }
         )
     }
 }
@@ -288,6 +308,9 @@ pub struct Tokenizer<R> {
     /// Number of the last segment within its transaction set.
     in_set: Option<u32>,
     set_closed: bool,
+    /// Where the segment in `buf` starts, when it was read whole but holds a control character,
+    /// a line break or invalid UTF-8 (then `buf` holds it with each invalid byte as U+FFFD).
+    damaged: Option<Position>,
 }
 
 impl<R: BufRead> Tokenizer<R> {
@@ -303,6 +326,7 @@ impl<R: BufRead> Tokenizer<R> {
             segments: 0,
             in_set: None,
             set_closed: false,
+            damaged: None,
         }
     }
 
@@ -334,6 +358,11 @@ impl<R: BufRead> Tokenizer<R> {
             Err(e) if e.problem.is_recoverable() => {
                 // The bad segment was read to its terminator: count it and go on after it.
                 self.count_segment();
+                self.closes_envelope();
+                if let Some(d) = &mut self.damaged {
+                    d.number = self.segments;
+                    d.in_set = self.in_set;
+                }
                 Err(e)
             }
             Err(e) => {
@@ -341,6 +370,21 @@ impl<R: BufRead> Tokenizer<R> {
                 Err(e)
             }
         }
+    }
+
+    /// After a recoverable problem inside a segment that was read whole and has a well-formed id
+    /// (a control character, a line break, bytes that are not UTF-8), that segment as read, with
+    /// each invalid byte as U+FFFD: a checker can still place it and check the rest of it.
+    /// `None` after any other problem, and once the next segment is asked for.
+    pub fn damaged_segment(&self) -> Option<Segment<'_>> {
+        let position = self.damaged?;
+        let text = std::str::from_utf8(&self.buf).ok()?;
+        Some(Segment {
+            text,
+            seps: &self.seps,
+            delimiters: self.delimiters,
+            position,
+        })
     }
 
     fn error(&self, offset: u64, problem: TokenProblem) -> TokenError {
@@ -401,6 +445,7 @@ impl<R: BufRead> Tokenizer<R> {
     }
 
     fn read_next(&mut self) -> Result<Option<Position>, TokenError> {
+        self.damaged = None;
         if self.state == State::Stopped {
             return Ok(None);
         }
@@ -427,16 +472,21 @@ impl<R: BufRead> Tokenizer<R> {
             self.state = State::Interchange;
         }
         self.count_segment();
-        match segment_id(&self.buf, &self.seps) {
-            b"SE" => self.set_closed = true,
-            b"IEA" => self.state = State::AfterIea,
-            _ => {}
-        }
+        self.closes_envelope();
         Ok(Some(Position {
             offset: start,
             number: self.segments,
             in_set: self.in_set,
         }))
+    }
+
+    /// Notes that the segment in `buf` closes its transaction set (SE) or interchange (IEA).
+    fn closes_envelope(&mut self) {
+        match segment_id(&self.buf, &self.seps) {
+            b"SE" => self.set_closed = true,
+            b"IEA" => self.state = State::AfterIea,
+            _ => {}
+        }
     }
 
     /// Counts the segment in `buf` in the file and in its transaction set.
@@ -510,7 +560,7 @@ impl<R: BufRead> Tokenizer<R> {
             .position(|&b| b < b' ' || b == 0x7F)
         {
             let byte = self.buf[pos];
-            return Err(self.error(start + pos as u64, TokenProblem::ControlByte { byte }));
+            return Err(self.error(start + pos as u64, TokenProblem::IsaControlByte { byte }));
         }
         let (repetition, component, terminator) = (self.buf[82], self.buf[104], self.buf[105]);
         if matches!(terminator, b'\r' | b'\n') {
@@ -547,28 +597,35 @@ impl<R: BufRead> Tokenizer<R> {
         self.split_elements(start)
     }
 
-    /// Reads up to the segment terminator, checking every byte.
+    /// Reads up to the segment terminator, checking every byte. A control character, a line
+    /// break or invalid UTF-8 inside the segment is reported once the whole segment is read, so
+    /// reading can go on after it (the segment is kept as [`Tokenizer::damaged_segment`]).
     fn read_segment(&mut self, start: u64) -> Result<(), TokenError> {
         enum Step {
             More(usize),
             Done(usize),
-            Bad(u64, u8),
             TooLong,
             Eof,
         }
         self.buf.clear();
         let terminator = self.delimiters.segment();
+        let t = char::from(terminator);
+        // The first control byte or line break, and where it is.
+        let mut bad: Option<(u64, u8)> = None;
         loop {
             let step = match self.input.fill_buf() {
                 Ok([]) => Step::Eof,
                 Ok(b) => {
                     let end = b.iter().position(|&x| x == terminator);
                     let chunk = &b[..end.unwrap_or(b.len())];
-                    if let Some(i) = chunk.iter().position(|&x| x < b' ' || x == 0x7F) {
-                        Step::Bad(self.consumed + i as u64, chunk[i])
-                    } else if self.buf.len() + chunk.len() > MAX_SEGMENT_LEN {
+                    if self.buf.len() + chunk.len() > MAX_SEGMENT_LEN {
                         Step::TooLong
                     } else {
+                        if bad.is_none()
+                            && let Some(i) = chunk.iter().position(|&x| x < b' ' || x == 0x7F)
+                        {
+                            bad = Some((self.consumed + i as u64, chunk[i]));
+                        }
                         self.buf.extend_from_slice(chunk);
                         match end {
                             Some(e) => Step::Done(e + 1),
@@ -579,18 +636,11 @@ impl<R: BufRead> Tokenizer<R> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.io(&e)),
             };
-            let t = char::from(terminator);
             match step {
                 Step::More(n) => self.consume(n),
                 Step::Done(n) => {
                     self.consume(n);
                     break;
-                }
-                Step::Bad(offset, b'\r' | b'\n') => {
-                    return Err(self.error(offset, TokenProblem::LineBreak { terminator: t }));
-                }
-                Step::Bad(offset, byte) => {
-                    return Err(self.error(offset, TokenProblem::ControlByte { byte }));
                 }
                 Step::TooLong => {
                     return Err(self.error(start, TokenProblem::SegmentTooLong { terminator: t }));
@@ -600,13 +650,21 @@ impl<R: BufRead> Tokenizer<R> {
                 }
             }
         }
+        let mut damage = bad.map(|(offset, byte)| {
+            let problem = match byte {
+                b'\r' | b'\n' => TokenProblem::LineBreak { terminator: t },
+                _ => TokenProblem::ControlByte { byte },
+            };
+            self.error(offset, problem)
+        });
         if let Err(e) = std::str::from_utf8(&self.buf) {
             let offset = start + e.valid_up_to() as u64;
-            return Err(self.error(offset, TokenProblem::InvalidText));
+            damage.get_or_insert_with(|| self.error(offset, TokenProblem::InvalidText));
+            // U+FFFD is no delimiter, so the element boundaries stay where they were.
+            self.buf = String::from_utf8_lossy(&self.buf).into_owned().into_bytes();
         }
         if self.buf.is_empty() {
-            let terminator = char::from(terminator);
-            return Err(self.error(start, TokenProblem::EmptySegment { terminator }));
+            return Err(self.error(start, TokenProblem::EmptySegment { terminator: t }));
         }
         self.split_elements(start)?;
         let id = segment_id(&self.buf, &self.seps);
@@ -623,9 +681,20 @@ impl<R: BufRead> Tokenizer<R> {
         } else {
             None
         };
-        match shape {
-            Some(shape) => Err(self.error(start, TokenProblem::BadSegmentId(shape))),
-            None => Ok(()),
+        match (damage, shape) {
+            // A damaged ISA cannot give the delimiters of the interchange it would open.
+            (Some(_), None) if id == b"ISA" => Err(self.error(start, TokenProblem::IsaBeforeIea)),
+            (Some(e), None) => {
+                self.damaged = Some(Position {
+                    offset: start,
+                    number: 0,
+                    in_set: None,
+                });
+                Err(e)
+            }
+            (Some(e), Some(_)) => Err(e),
+            (None, Some(shape)) => Err(self.error(start, TokenProblem::BadSegmentId(shape))),
+            (None, None) => Ok(()),
         }
     }
 
@@ -939,10 +1008,87 @@ mod tests {
         assert_eq!(seen[6], "SE Some(5)");
         assert_eq!(seen.len(), 9);
         // An unrecoverable problem ends the reading.
-        let bytes = file("ST*1~N\u{1}M~SE*2*1~").into_bytes();
+        let bytes = format!("{ISA}ST*1~NM1*X").into_bytes();
         let mut t = Tokenizer::new(bytes.as_slice());
         while let Ok(Some(_)) = t.next_segment() {}
         assert!(t.next_segment().unwrap().is_none());
+    }
+
+    /// Every item as text: a segment, or an error with the damaged segment it kept.
+    fn items(bytes: &[u8], chunk: usize) -> Vec<String> {
+        let mut t = Tokenizer::new(BufReader::with_capacity(chunk, bytes));
+        let mut seen = Vec::new();
+        loop {
+            match t.next_segment() {
+                Ok(Some(s)) => seen.push(format!("{} {:?}", s.text(), s.position().in_set)),
+                Ok(None) => break,
+                Err(e) => {
+                    let kept = t.damaged_segment().map(|s| {
+                        let p = s.position();
+                        format!("{:?} at {}/{:?}/{}", s.text(), p.number, p.in_set, p.offset)
+                    });
+                    seen.push(format!(
+                        "error {} at {} ({}): {}",
+                        e.segment,
+                        e.offset,
+                        e.problem.is_recoverable(),
+                        kept.unwrap_or_else(|| "nothing kept".to_string())
+                    ));
+                }
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn keeps_a_segment_with_a_control_character_line_break_or_bad_byte_and_goes_on() {
+        let mut bytes =
+            file("ST*837*1~NM1*IL*D\tOE~N3*A\nB~N4*C\u{1}~REF*X*MUxOZ~SE*6*1~").into_bytes();
+        let x = bytes.iter().position(|&b| b == b'x').unwrap();
+        bytes[x] = 0xD1; // Latin-1 Ñ
+        let whole = items(&bytes, 8192);
+        for chunk in [1, 2, 5, 107] {
+            assert_eq!(items(&bytes, chunk), whole, "chunk {chunk}");
+        }
+        let tab = bytes.iter().position(|&b| b == b'\t').unwrap();
+        let nm1 = tab - "NM1*IL*D".len();
+        assert_eq!(
+            whole[3],
+            format!("error 4 at {tab} (true): \"NM1*IL*D\\tOE\" at 4/Some(2)/{nm1}")
+        );
+        assert!(whole[4].starts_with("error 5 at"), "{}", whole[4]);
+        assert!(
+            whole[4].contains(r#""N3*A\nB" at 5/Some(3)"#),
+            "{}",
+            whole[4]
+        );
+        assert!(
+            whole[5].contains(r#""N4*C\u{1}" at 6/Some(4)"#),
+            "{}",
+            whole[5]
+        );
+        assert!(
+            whole[6].contains("\"REF*X*MU\u{FFFD}OZ\" at 7/Some(5)"),
+            "{}",
+            whole[6]
+        );
+        assert_eq!(whole[7], "SE*6*1 Some(6)");
+        assert_eq!(
+            whole[8], "GE*1*1 None",
+            "a damaged set still closes at its SE"
+        );
+        assert_eq!(whole.len(), 10);
+        // A damaged SE closes its set too.
+        let text = file("ST*837*1~SE*2*\u{1}~ST*837*2~SE*2*2~");
+        let seen = items(text.as_bytes(), 8192);
+        assert!(seen[3].contains("at 4/Some(2)"), "{}", seen[3]);
+        assert_eq!(seen[4], "ST*837*2 Some(1)");
+        // A bad byte in the segment id leaves nothing to place; an ISA cannot be damaged.
+        let seen = items(file("ST*837*1~N\u{1}M*X~SE*3*1~").as_bytes(), 8192);
+        assert!(seen[3].ends_with("(true): nothing kept"), "{}", seen[3]);
+        assert_eq!(seen[4], "SE*3*1 Some(3)");
+        let seen = items(file("ISA*\u{1}~").as_bytes(), 8192);
+        assert!(seen[2].contains("(false)"), "{}", seen[2]);
     }
 
     #[test]
