@@ -20,6 +20,12 @@ pub const ECM_START: NaiveDate = match NaiveDate::from_ymd_opt(2022, 1, 1) {
     None => panic!("valid date"),
 };
 
+/// The earliest birth date a member can have: anything before is a placeholder or a typo.
+pub const EARLIEST_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
 /// What a row check needs to know besides the row.
 pub struct RowContext<'a> {
     pub codeset: &'a CodeSet,
@@ -66,7 +72,19 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         .and_then(|v| c.text(v, "member_first_name", 35));
     let dob = c
         .required(Some(cols.member_dob), "member_dob")
-        .and_then(|v| c.date(v, "member_dob", false));
+        .and_then(|v| c.date(v, "member_dob", false))
+        .filter(|&d| {
+            // 0001-01-01 and 1799 dates are placeholders; DMG02 cannot carry them either.
+            let possible = d >= EARLIEST_BIRTH;
+            if !possible {
+                c.find(
+                    &rules::BIRTH_DATE_TOO_EARLY,
+                    Some("member_dob"),
+                    format!("member_dob is before {EARLIEST_BIRTH}"),
+                );
+            }
+            possible
+        });
     let sex = c
         .required(Some(cols.member_sex), "member_sex")
         .and_then(|v| c.sex(v, "member_sex"));
@@ -387,7 +405,7 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
         .then(|| c.text(parts[0], "member_address", 55))
         .flatten();
     let city = (!parts[1].is_empty())
-        .then(|| c.text(parts[1], "member_city", 30))
+        .then(|| c.text_between(parts[1], "member_city", 2, 30))
         .flatten();
     let state = if parts[2].is_empty() {
         None
