@@ -200,6 +200,9 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     one("ENC-036-1799", "ENC-036", &|r| {
         r.insert("member_dob", "1799-12-31".into());
     });
+    one("ENC-037", "ENC-037", &|r| {
+        r.insert("member_id", "#N/A".into());
+    });
     one("ENC-026", "ENC-026", &|r| {
         r.insert("member_zip", "9370".into());
     });

@@ -1,7 +1,88 @@
 //! Encounter spreadsheets: an XLSX with real date and number cells reads exactly like the CSV.
 
 use assert_cmd::Command;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
+use std::path::Path;
+
+/// The required columns and a good outreach row for them.
+const HEADER: [&str; 12] = [
+    "encounter_id",
+    "member_id",
+    "member_last_name",
+    "member_first_name",
+    "member_dob",
+    "member_sex",
+    "service_date",
+    "activity",
+    "staff_role",
+    "modality",
+    "payer",
+    "outreach_outcome",
+];
+
+fn good_row(id: &str, member: &str) -> [String; 12] {
+    [
+        id,
+        member,
+        "Lee",
+        "Sam",
+        "1970-01-01",
+        "M",
+        "2026-09-04",
+        "outreach",
+        "chw",
+        "phone",
+        "golden-valley",
+        "successful",
+    ]
+    .map(str::to_string)
+}
+
+/// Writes the header and `rows` (text cells) from row 1 of `ws`.
+fn write_rows(ws: &mut Worksheet, rows: &[[String; 12]]) {
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, v).unwrap();
+        }
+    }
+}
+
+/// `ecm claims` on `inputs` with the example configuration: exit code, stderr, rejects.csv
+/// as (file, row, encounter_id, rule_id, field), and the golden-valley 837 if written.
+fn claims(dir: &Path, inputs: &[&Path]) -> (i32, String, Vec<[String; 5]>, Option<String>) {
+    let out_dir = dir.join("out");
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "claims",
+        ])
+        .args(inputs)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let rejects = std::fs::read_to_string(out_dir.join("rejects.csv")).unwrap_or_default();
+    let rows = csv::Reader::from_reader(rejects.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            [0, 1, 2, 3, 5].map(|i| r[i].to_string())
+        })
+        .collect();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        rows,
+        std::fs::read_to_string(out_dir.join("golden-valley.837")).ok(),
+    )
+}
 
 #[test]
 fn xlsx_with_typed_cells_maps_like_the_csv() {
@@ -103,4 +184,60 @@ fn xlsx_with_typed_cells_maps_like_the_csv() {
     assert_eq!(rows[0]["charge"], "35.50");
     assert_eq!(rows[1]["row"], 4);
     assert_eq!(rows[1]["rule_ids"], "ENC-002");
+}
+
+/// A formula that failed leaves an error value in its cell (#N/A from a lookup that found
+/// nothing, #REF! from a deleted column). Such a cell is refused with its row and field (ENC-037),
+/// never billed as `NM1*IL...*MI*#N/A`; the same text in a CSV saved from the sheet is refused too.
+#[test]
+fn spreadsheet_error_cells_are_refused_with_row_and_field() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("errors.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(
+        ws,
+        &[
+            good_row("OK-1", "GV1"),
+            good_row("ERR-2", "GV2"),
+            good_row("ERR-3", "GV3"),
+            good_row("ERR-4", "GV4"),
+        ],
+    );
+    let failed = |v: &str| Formula::new("=VLOOKUP(A2,Members!A:B,2,FALSE)").set_result(v);
+    ws.write_formula(2, 1, failed("#N/A")).unwrap();
+    ws.write_formula(3, 2, failed("#REF!")).unwrap();
+    ws.write_formula(4, 6, failed("#VALUE!")).unwrap();
+    ws.write_formula(4, 3, failed("#DIV/0!")).unwrap();
+    wb.save(&path).unwrap();
+    let csv_path = d.path().join("errors.csv");
+    let mut csv_row = good_row("ERR-5", "#N/A");
+    csv_row[0] = "ERR-5".into();
+    std::fs::write(
+        &csv_path,
+        format!("{}\n{}\n", HEADER.join(","), csv_row.join(",")),
+    )
+    .unwrap();
+
+    let (code, stderr, rejects, x12) = claims(d.path(), &[&path, &csv_path]);
+    assert_eq!(code, 1, "{stderr}");
+    let x = path.display().to_string();
+    let c = csv_path.display().to_string();
+    let want: Vec<[String; 5]> = [
+        [x.as_str(), "3", "ERR-2", "ENC-037", "member_id"],
+        [x.as_str(), "4", "ERR-3", "ENC-037", "member_last_name"],
+        [x.as_str(), "5", "ERR-4", "ENC-037", "member_first_name"],
+        [x.as_str(), "5", "ERR-4", "ENC-037", "service_date"],
+        [c.as_str(), "2", "ERR-5", "ENC-037", "member_id"],
+    ]
+    .iter()
+    .map(|r| r.map(str::to_string))
+    .collect();
+    assert_eq!(rejects, want, "{stderr}");
+    assert!(
+        stderr.contains("member_id holds the spreadsheet error #N/A"),
+        "{stderr}"
+    );
+    let x12 = x12.expect("the good row is billed");
+    assert!(x12.contains("*MI*GV1~") && !x12.contains('#'), "{x12}");
 }

@@ -6,7 +6,7 @@ use super::Columns;
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::digest::Fingerprint;
-use crate::input::{FieldChecker, FieldTransliteration, Record};
+use crate::input::{FieldChecker, FieldTransliteration, Record, sheet_error};
 use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
     PlaceOfService, RowRef, StaffClass,
@@ -56,6 +56,19 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
 
     if !c.shape(cols.width) {
         return parsed(c, None);
+    }
+    // A formula that failed (#N/A, #REF! ...) is no value; its field's other checks would only
+    // say the same thing less clearly, so their findings are dropped below.
+    let mut error_cells: Vec<&'static str> = Vec::new();
+    for &(i, field) in &cols.named {
+        if let Some(e) = sheet_error(rec.get(Some(i))) {
+            c.find(
+                &rules::SHEET_ERROR,
+                Some(field),
+                format!("{field} holds the spreadsheet error {e}, not a value"),
+            );
+            error_cells.push(field);
+        }
     }
 
     let encounter_id = c
@@ -308,6 +321,12 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     };
     let charge = c.charge(c.raw(cols.charge), "charge");
     let correction = correction(&mut c, cols);
+    if !error_cells.is_empty() {
+        c.findings.retain(|f| {
+            f.rule.id == rules::SHEET_ERROR.id
+                || f.field.as_deref().is_none_or(|x| !error_cells.contains(&x))
+        });
+    }
 
     if c.has_error() {
         return parsed(c, None);

@@ -11,12 +11,14 @@ mod fields;
 mod line_ends;
 mod record;
 pub mod roster;
+mod sheet_error;
 pub mod xlsx;
 
 pub use date::{DateProblem, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 pub use record::Fields;
 use record::RawRecord;
+pub use sheet_error::{SHEET_ERRORS, sheet_error};
 
 use std::collections::HashMap;
 use std::fs::File;

@@ -84,6 +84,7 @@ fn cell_text(c: &Data) -> String {
         },
         Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // As the sheet shows it (#N/A, #REF!): the row checks refuse it by that spelling.
+        Data::Error(e) => e.to_string(),
     }
 }

@@ -345,6 +345,15 @@ pub static BIRTH_DATE_TOO_EARLY: Rule = Rule {
     fix: "Write the member's real birth date (YYYY-MM-DD); a date such as 0001-01-01 or 1799-12-31 is a placeholder the 837 cannot carry and no plan accepts.",
 };
 
+/// ENC-037: a cell holds a spreadsheet error value (#N/A, #REF! ...).
+pub static SHEET_ERROR: Rule = Rule {
+    id: "ENC-037",
+    severity: Severity::Error,
+    applies_to: "encounter row",
+    title: "a cell holds a spreadsheet error (#N/A, #REF!, #DIV/0!, #VALUE!, #NAME?, #NULL!, #NUM!)",
+    fix: "Fix the formula or lookup that produced the error in the source sheet (or type the value), then export again; an error value is not an id, name or date and is never billed.",
+};
+
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
 pub static NO_HCPCS_ROW: Rule = Rule {
     id: "COD-001",
@@ -455,6 +464,7 @@ pub(super) static RULES: &[&Rule] = &[
     &BAD_CORRECTION,
     &CORRECTION_WITHOUT_ORIGINAL,
     &BIRTH_DATE_TOO_EARLY,
+    &SHEET_ERROR,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,
