@@ -241,3 +241,68 @@ fn spreadsheet_error_cells_are_refused_with_row_and_field() {
     let x12 = x12.expect("the good row is billed");
     assert!(x12.contains("*MI*GV1~") && !x12.contains('#'), "{x12}");
 }
+
+/// A workbook with a sheet per month: every sheet with the encounter header is read (rows
+/// numbered as each sheet numbers them, the sheet named in findings as `file[sheet]`), a cover
+/// sheet with no encounter columns is skipped and said so, and a sheet that names some encounter
+/// columns but lacks a required one stops the run (exit 2) rather than being left out.
+#[test]
+fn every_sheet_of_encounters_in_a_workbook_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("months.xlsx");
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Cover").unwrap();
+    cover.write_string(0, 0, "Export from CareSys").unwrap();
+    cover.write_string(1, 0, "generated 2026-11-01").unwrap();
+    let sep = wb.add_worksheet();
+    sep.set_name("September").unwrap();
+    let mut bad = good_row("SEP-2", "GV2");
+    bad[6] = "2026-09-31".into();
+    write_rows(sep, &[good_row("SEP-1", "GV1"), bad]);
+    let oct = wb.add_worksheet();
+    oct.set_name("October").unwrap();
+    let mut oct_row = good_row("OCT-1", "GV3");
+    oct_row[6] = "2026-10-02".into();
+    write_rows(oct, &[oct_row]);
+    wb.save(&path).unwrap();
+
+    let (code, stderr, rejects, x12) = claims(d.path(), &[&path]);
+    assert_eq!(code, 1, "{stderr}");
+    let sheet = format!("{}[September]", path.display());
+    assert_eq!(
+        rejects,
+        vec![[sheet.as_str(), "3", "SEP-2", "ENC-002", "service_date"].map(str::to_string)],
+        "{stderr}"
+    );
+    let x12 = x12.unwrap();
+    for id in ["GV1", "GV3"] {
+        assert!(x12.contains(&format!("*MI*{id}~")), "{id} not billed");
+    }
+    assert!(
+        stderr.contains("sheet 'Cover' has no encounter columns") && stderr.contains("not read"),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("out/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["rows_read"], 3);
+    assert_eq!(summary["skipped_sheets"][0]["sheet"], "Cover");
+
+    // A month sheet whose header lost a required column is an error naming the sheet.
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("broken.xlsx");
+    let mut wb = Workbook::new();
+    write_rows(wb.add_worksheet(), &[good_row("A-1", "GV1")]);
+    let second = wb.add_worksheet();
+    second.set_name("October").unwrap();
+    write_rows(second, &[good_row("B-1", "GV2")]);
+    second.write_string(0, 10, "plan").unwrap();
+    wb.save(&path).unwrap();
+    let (code, stderr, _, x12) = claims(d.path(), &[&path]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("broken.xlsx[October]: the header is missing required column(s) payer"),
+        "{stderr}"
+    );
+    assert!(x12.is_none());
+}
