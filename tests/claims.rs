@@ -493,3 +493,58 @@ fn a_member_with_over_100_claims_gets_another_subscriber_loop() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+/// CLM01 depends on the claim's lines: re-running the same rows gives every claim the same id,
+/// and a member-day claim whose lines differ (a rejected row fixed and sent under a new
+/// encounter id) gets another, never the CLM01 of the earlier, different claim.
+#[test]
+fn a_claim_with_other_lines_gets_another_claim_id() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let row = |id: &str, activity: &str| {
+        format!(
+            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},rn,,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+        )
+    };
+    let run = |name: &str, rows: &[String]| -> Vec<String> {
+        let input = d.path().join(format!("{name}.csv"));
+        std::fs::write(&input, format!("{header}\n{}", rows.concat())).unwrap();
+        let out = claims(&d.path().join(name), &input, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text =
+            std::fs::read_to_string(d.path().join(name).join("out/golden-valley.837")).unwrap();
+        text.lines()
+            .filter_map(|l| l.strip_prefix("CLM*"))
+            .map(|l| l.split('*').next().unwrap().to_string())
+            .collect()
+    };
+    let first = run(
+        "first",
+        &[row("A-1", "assessment"), row("A-2", "care_coordination")],
+    );
+    let again = run(
+        "again",
+        &[row("A-1", "assessment"), row("A-2", "care_coordination")],
+    );
+    let fixed = run(
+        "fixed",
+        &[row("A-1", "assessment"), row("A-3", "care_coordination")],
+    );
+    assert_eq!(first.len(), 1);
+    assert_eq!(first, again, "the same lines keep their CLM01");
+    assert_eq!(fixed.len(), 1);
+    assert_ne!(first, fixed, "other lines, another CLM01");
+    for id in first.iter().chain(&fixed) {
+        assert!(id.len() <= 20 && id.starts_with('E'), "{id}");
+    }
+}
