@@ -438,3 +438,113 @@ fn accented_letters_in_the_config_are_spelled_in_ascii_with_one_warning() {
         "{stderr}"
     );
 }
+
+/// A member with more claims for one payer than a subscriber loop holds (100: loop 2300's
+/// repeat in the guide) is billed in further 2000B loops for the same member, not refused with
+/// the whole run: 250 member-day claims give three subscriber loops (100, 100, 50), which
+/// pyx12, x12-types and `ecm check` all accept.
+#[test]
+fn a_member_with_over_100_claims_gets_another_subscriber_loop() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    let mut csv = header + "\n";
+    for i in 0..250 {
+        let day = start + chrono::Duration::days(i);
+        csv.push_str(&format!(
+            "D{i:04},GV900000,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,{day},assessment,rn,,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+        ));
+    }
+    let input = d.path().join("days.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let file = d.path().join("out/golden-valley.837");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let subscribers: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("HL*") && l.contains("*22*"))
+        .collect();
+    assert_eq!(
+        subscribers,
+        vec!["HL*2*1*22*0~", "HL*3*1*22*0~", "HL*4*1*22*0~"],
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\nNM1*IL*1*LOPEZ*MARIA****MI*GV900000~")
+            .count(),
+        3
+    );
+    assert_eq!(text.matches("\nCLM*").count(), 250);
+    common::pyx12_validate(&file).assert_valid("250 claims for one member");
+    let (claims_n, lines_n, _) = common::x12_types_summary(&text);
+    assert_eq!((claims_n, lines_n), (250, 250));
+    let check = ecm().arg("check").arg(&file).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+/// CLM01 depends on the claim's lines: re-running the same rows gives every claim the same id,
+/// and a member-day claim whose lines differ (a rejected row fixed and sent under a new
+/// encounter id) gets another, never the CLM01 of the earlier, different claim.
+#[test]
+fn a_claim_with_other_lines_gets_another_claim_id() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let row = |id: &str, activity: &str| {
+        format!(
+            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},rn,,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+        )
+    };
+    let run = |name: &str, rows: &[String]| -> Vec<String> {
+        let input = d.path().join(format!("{name}.csv"));
+        std::fs::write(&input, format!("{header}\n{}", rows.concat())).unwrap();
+        let out = claims(&d.path().join(name), &input, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text =
+            std::fs::read_to_string(d.path().join(name).join("out/golden-valley.837")).unwrap();
+        text.lines()
+            .filter_map(|l| l.strip_prefix("CLM*"))
+            .map(|l| l.split('*').next().unwrap().to_string())
+            .collect()
+    };
+    let first = run(
+        "first",
+        &[row("A-1", "assessment"), row("A-2", "care_coordination")],
+    );
+    let again = run(
+        "again",
+        &[row("A-1", "assessment"), row("A-2", "care_coordination")],
+    );
+    let fixed = run(
+        "fixed",
+        &[row("A-1", "assessment"), row("A-3", "care_coordination")],
+    );
+    assert_eq!(first.len(), 1);
+    assert_eq!(first, again, "the same lines keep their CLM01");
+    assert_eq!(fixed.len(), 1);
+    assert_ne!(first, fixed, "other lines, another CLM01");
+    for id in first.iter().chain(&fixed) {
+        assert!(id.len() <= 20 && id.starts_with('E'), "{id}");
+    }
+}

@@ -1,6 +1,8 @@
 //! One bad row per encounter and coding rule, through the real binary: each row must be refused
 //! (or, for warnings, flagged) with exactly the rule id the catalogue gives it.
 
+mod common;
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -188,6 +190,18 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     });
     one("ENC-025", "ENC-025", &|r| {
         r.insert("authorization_number", "A".repeat(51));
+    });
+    one("ENC-025-city", "ENC-025", &|r| {
+        r.insert("member_city", "X".into());
+    });
+    one("ENC-036", "ENC-036", &|r| {
+        r.insert("member_dob", "0001-01-01".into());
+    });
+    one("ENC-036-1799", "ENC-036", &|r| {
+        r.insert("member_dob", "1799-12-31".into());
+    });
+    one("ENC-037", "ENC-037", &|r| {
+        r.insert("member_id", "#N/A".into());
     });
     one("ENC-026", "ENC-026", &|r| {
         r.insert("member_zip", "9370".into());
@@ -525,4 +539,72 @@ fn vietnamese_and_decomposed_names_are_billed_other_scripts_refused() {
             "{name} in a message"
         );
     }
+}
+
+/// Values the 837 writer would refuse (a one-letter city: N401 is 2 to 30 characters; a birth
+/// date before 1900, which DMG02 cannot carry or no member has) are refused on their own row by
+/// the row checks, with the row number and rule, so the rest of the file is billed instead of the
+/// whole run stopping at the writer.
+#[test]
+fn values_the_837_cannot_carry_are_refused_on_their_row() {
+    let d = tempfile::tempdir().unwrap();
+    let mut city = good("CITY1", "M-CITY1");
+    city.insert("member_city", "X".into());
+    let mut dob1 = good("DOB1", "M-DOB1");
+    dob1.insert("member_dob", "0001-01-01".into());
+    let mut dob2 = good("DOB2", "M-DOB2");
+    dob2.insert("member_dob", "1799-12-31".into());
+    let mut old = good("DOB3", "M-DOB3");
+    old.insert("member_dob", "1900-01-01".into());
+    let mut two = good("CITY2", "M-CITY2");
+    two.insert("member_city", "Al".into());
+    let csv = HEADER.join(",")
+        + "\n"
+        + &csv_line(&good("OK1", "M-OK1"))
+        + &csv_line(&city)
+        + &csv_line(&dob1)
+        + &csv_line(&dob2)
+        + &csv_line(&old)
+        + &csv_line(&two);
+    let (code, stderr) = claims(d.path(), &csv);
+    assert_eq!(code, 1, "{stderr}");
+    let out = d.path().join("claims");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(rejects.as_bytes());
+    let got: Vec<(String, String, String, String)> = r
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[1].to_string(),
+                r[2].to_string(),
+                r[3].to_string(),
+                r[5].to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("3", "CITY1", "ENC-025", "member_city"),
+        ("4", "DOB1", "ENC-036", "member_dob"),
+        ("5", "DOB2", "ENC-036", "member_dob"),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|w| (w.0.into(), w.1.into(), w.2.into(), w.3.into()))
+        .collect();
+    assert_eq!(got, want, "{rejects}");
+    assert!(rejects.contains("the 837 allows 2 to 30"), "{rejects}");
+    // Birth dates are never repeated in a message.
+    for m in csv::Reader::from_reader(rejects.as_bytes()).records() {
+        let m = m.unwrap()[7].to_string();
+        assert!(!m.contains("0001") && !m.contains("1799"), "{m}");
+    }
+    let x12 = out.join("main.837");
+    let text = std::fs::read_to_string(&x12).unwrap();
+    for id in ["M-OK1", "M-DOB3", "M-CITY2"] {
+        assert!(text.contains(&format!("*MI*{id}~")), "{id} not billed");
+    }
+    assert!(text.contains("\nN4*AL*CA*93701~"), "{text}");
+    assert!(text.contains("\nDMG*D8*19000101*F~"), "{text}");
+    common::pyx12_validate(&x12).assert_valid("the rows that pass");
 }

@@ -1977,8 +1977,8 @@ fn corrections_in_837s_replace_and_void_the_lines_they_name() {
         d.path().join("fix.csv"),
         format!(
             "{header}\n\
-             R-101,M-1,Testperson,Alpha,1970-01-01,F,2025-03-12,care_coordination,chw,in_person,,gvhp,replace,E-101,E8CEBAD049ABC096F\n\
-             V-105,M-1,Testperson,Alpha,1970-01-01,F,2025-04-07,care_coordination,chw,in_person,,gvhp,void,E-105,E4C540CF7CE607373\n"
+             R-101,M-1,Testperson,Alpha,1970-01-01,F,2025-03-12,care_coordination,chw,in_person,,gvhp,replace,E-101,E9CC959609A1CC641\n\
+             V-105,M-1,Testperson,Alpha,1970-01-01,F,2025-04-07,care_coordination,chw,in_person,,gvhp,void,E-105,EE87FB44643C77FE9\n"
         ),
     )
     .unwrap();

@@ -289,20 +289,20 @@ fn each_claim_rule_catches_its_mutation_of_a_clean_file() {
         (
             "CHK-023",
             "CLM01",
-            "CLM*E7F7CABF59AE52B86*",
-            "CLM*E38632A48FF5E8A65*",
+            "CLM*EA0563331681C5281*",
+            "CLM*E573BC9ACF792D39E*",
         ),
         (
             "CHK-022",
             "CLM01",
-            "CLM*E38632A48FF5E8A65*",
-            "CLM*E38632A48FF5E8A65WXYZ*",
+            "CLM*E573BC9ACF792D39E*",
+            "CLM*E573BC9ACF792D39EWXYZ*",
         ),
         (
             "CHK-021",
             "CLM02",
-            "CLM*E38632A48FF5E8A65*60*",
-            "CLM*E38632A48FF5E8A65*61*",
+            "CLM*E573BC9ACF792D39E*60*",
+            "CLM*E573BC9ACF792D39E*61*",
         ),
         ("CHK-025", "REF02", "REF*6R*SCC-0016~", "REF*6R*SCC-0015~"),
         (

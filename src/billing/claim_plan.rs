@@ -239,25 +239,39 @@ impl<'a, 'cs> Claims<'a, 'cs> {
                     && c.diagnoses.len() + new_dx <= MAX_DIAGNOSES_PER_CLAIM
             });
             if !fits {
-                out.extend(current.take());
+                if let Some(c) = current.take() {
+                    self.close(c, chunk, out);
+                    chunk += 1;
+                }
+                // The id is given once the claim's lines are known (`close`).
                 current = Some(PlannedClaim::open(
-                    self.claim_id(l, chunk),
+                    String::new(),
                     l,
                     ClaimFrequency::Original,
                     None,
                 ));
-                chunk += 1;
             }
             add_line(current.as_mut().expect("set above"), li, l);
         }
-        out.extend(current);
+        if let Some(c) = current {
+            self.close(c, chunk, out);
+        }
     }
 
-    /// `E` + 16 hex digits of a hash of the group (payer, member, period, authorization,
-    /// rendering provider, grouping, chunk): stable across runs for the same group, so a
-    /// re-billed encounter keeps its claim id.
-    fn claim_id(&mut self, first: &ServiceLine, chunk: u32) -> String {
+    /// Gives a claim whose lines are all on it its id, and hands it on.
+    fn close(&mut self, mut c: PlannedClaim, chunk: u32, out: &mut Vec<PlannedClaim>) {
+        c.claim_id = self.claim_id(&c, chunk);
+        out.push(c);
+    }
+
+    /// `E` + 16 hex digits of a hash of the claim: payer, member, period, authorization,
+    /// rendering provider, grouping, chunk, and the encounter id of every line on it. The same
+    /// lines give the same id in every run (a re-billed claim keeps its CLM01), and a claim with
+    /// another set of lines (rows corrected, added or removed since) gets another, so a payer
+    /// never sees one CLM01 for two different claims.
+    fn claim_id(&mut self, c: &PlannedClaim, chunk: u32) -> String {
         let reg = self.reg;
+        let first = &self.lines[c.lines[0].line as usize];
         let d = first.service_date;
         let period = match self.grouping {
             ClaimGrouping::Encounter => format!("E{}", reg.encounter_id(first)),
@@ -281,8 +295,12 @@ impl<'a, 'cs> Claims<'a, 'cs> {
                         .map_or("", |r| reg.renderings[r.index()].npi.as_str()),
                 )
                 .u64(self.grouping as u64)
-                .u64(u64::from(chunk))
-                .u64(salt);
+                .u64(u64::from(chunk));
+            h.u64(c.lines.len() as u64);
+            for pl in &c.lines {
+                h.str(reg.encounter_id(&self.lines[pl.line as usize]));
+            }
+            h.u64(salt);
             let hash = h.finish();
             if self.used_ids.insert(hash) {
                 return format!("E{hash:016X}");
@@ -459,10 +477,18 @@ mod tests {
             claims.iter().map(|c| c.lines.len()).collect::<Vec<_>>(),
             vec![50, 50, 20]
         );
-        let again = plan_claims(&lines, &which[..60], &reg, "p", ClaimGrouping::MemberMonth);
-        assert_eq!(
-            again[0].claim_id, claims[0].claim_id,
-            "a claim's id depends on its group, not on the run"
-        );
+        let again = plan_claims(&lines, &which, &reg, "p", ClaimGrouping::MemberMonth);
+        assert_eq!(again, claims, "the same lines give the same claims and ids");
+        // Fewer rows: the month's first claim holds other lines now, so it has another id.
+        let fewer = plan_claims(&lines, &which[..60], &reg, "p", ClaimGrouping::MemberMonth);
+        assert_ne!(fewer[0].lines, claims[0].lines);
+        assert_ne!(fewer[0].claim_id, claims[0].claim_id);
+        for c in &fewer {
+            assert!(
+                claims
+                    .iter()
+                    .all(|o| o.claim_id != c.claim_id || o.lines == c.lines)
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::model::{
     BillingProvider, Claim, Contact, Envelope, Line, Member, Receiver, RenderingProvider,
     Submitter, Subscriber, Transaction, TransactionType, Usage,
 };
+use crate::x12::MAX_CLAIMS_PER_SUBSCRIBER;
 use chrono::{Datelike, Timelike};
 
 /// The most claims one transaction set (ST..SE) may carry.
@@ -273,7 +274,10 @@ pub fn transaction(
 }
 
 /// Adds a claim under its member's subscriber loop: the last one when the claim is the same
-/// member's, else a new one.
+/// member's and that loop has room, else a new one. Loop 2300 repeats at most 100 times in a
+/// 2000B, and the guide lets the subscriber loop repeat, so a member with more claims than that
+/// (a member-day claim for every day of a long stay) gets another 2000B for the same member
+/// rather than failing the whole file.
 fn push_claim(subscribers: &mut Vec<Subscriber>, parties: &Parties, member: &Member, claim: Claim) {
     let member_id = match parties.subscriber_id {
         SubscriberId::MemberId => member.member_id.clone(),
@@ -284,7 +288,11 @@ fn push_claim(subscribers: &mut Vec<Subscriber>, parties: &Parties, member: &Mem
             .unwrap_or_else(|| member.member_id.clone()),
     };
     match subscribers.last_mut() {
-        Some(sub) if sub.member_id == member_id && same_member(sub, member) => {
+        Some(sub)
+            if sub.member_id == member_id
+                && same_member(sub, member)
+                && sub.claims.len() < MAX_CLAIMS_PER_SUBSCRIBER =>
+        {
             sub.claims.push(claim)
         }
         _ => subscribers.push(Subscriber {

@@ -71,6 +71,7 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
         s.rows_billed,
         s.rows_rejected
     ));
+    say_skipped_sheets(g, &s.skipped_sheets);
     for p in &s.payers {
         match &p.file {
             Some(f) => g.say(&format!(
@@ -96,6 +97,16 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             transliterations_in: TRANSLITERATIONS_FILE,
         },
     );
+}
+
+/// Says which workbook sheets were not read (no encounter columns), so none is left out unseen.
+pub(super) fn say_skipped_sheets(g: &Globals, skipped: &[crate::ops::claims::SkippedSheet]) {
+    for s in skipped {
+        g.say(&format!(
+            "  note: {}: sheet '{}' has no encounter columns (encounter_id, member_id ...); not read",
+            s.file, s.sheet
+        ));
+    }
 }
 
 /// What the end of a run's report needs besides the outcome.

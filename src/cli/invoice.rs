@@ -1,7 +1,7 @@
 //! `ecm invoice`: encounter files to invoices (one per payer per service month), rejects and a
 //! summary.
 
-use super::claims::{EncounterRun, Tally, say_outcome};
+use super::claims::{EncounterRun, Tally, say_outcome, say_skipped_sheets};
 use super::{CliError, Globals, Outcome};
 use crate::ops::intake::TRANSLITERATIONS_FILE;
 use crate::ops::invoice::{InvoiceFormat, InvoiceOutcome, InvoiceRequest, run_invoice};
@@ -61,6 +61,7 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
         s.rows_invoiced,
         s.rows_rejected
     ));
+    say_skipped_sheets(g, &s.skipped_sheets);
     for i in &s.invoices {
         g.say(&format!(
             "  {} {} {} to {}: {} lines, {} members, total ${}{}",

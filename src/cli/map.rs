@@ -45,7 +45,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     }
     .map_err(io)?;
     let mut err = None;
-    let (counts, _) = map_encounters(
+    let (counts, report) = map_encounters(
         &a.inputs,
         &ctx,
         |row| {
@@ -64,6 +64,10 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         "{} rows: {} billable, {} not billable",
         counts.rows_read, counts.billable, counts.not_billable
     ));
+    super::claims::say_skipped_sheets(
+        g,
+        &crate::ops::claims::skipped_sheets(&report.skipped_sheets),
+    );
     Ok(if counts.not_billable == 0 {
         Outcome::Clean
     } else {

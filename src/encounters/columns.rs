@@ -79,6 +79,8 @@ pub struct Columns {
     pub original_claim_id: Option<usize>,
     /// How many fields the header has.
     pub width: usize,
+    /// Every contract column the header has, by position, for checks that apply to all of them.
+    pub named: Vec<(usize, &'static str)>,
 }
 
 impl Columns {
@@ -120,6 +122,10 @@ impl Columns {
             replaces_encounter_id: opt("replaces_encounter_id"),
             original_claim_id: opt("original_claim_id"),
             width: t.columns.len(),
+            named: Self::all_names()
+                .into_iter()
+                .filter_map(|n| t.column(n).map(|i| (i, n)))
+                .collect(),
         })
     }
 

@@ -32,6 +32,9 @@ pub struct IntakeReport {
     pub rows_rejected: u64,
     /// Header columns that are not part of the format, per file: reported, then ignored.
     pub unknown_columns: Vec<(String, String)>,
+    /// Workbook sheets with no encounter columns (a cover page), not read: (file, sheet).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_sheets: Vec<(String, String)>,
 }
 
 /// Transliterations counted over a run: how many fields and rows, and each distinct change.
@@ -93,43 +96,178 @@ pub struct RowOutcome {
     pub transliterations: Vec<FieldTransliteration>,
 }
 
-/// Reads every file, checks every row, and hands each row's outcome to `on_row` in input order. `progress` is told (bytes done, bytes total) now and then. A file that cannot be read
+/// Which sheets of a workbook are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetChoice {
+    /// Every sheet whose header has the encounter columns, each as its own table.
+    All,
+    /// One sheet per workbook: a workbook with several sheets of encounters is refused, naming
+    /// them, rather than reading one and leaving the others out.
+    One,
+}
+
+/// The encounter tables of a run's input files, opened and their headers checked: one per CSV,
+/// one per sheet of encounters in a workbook (other sheets, such as a cover page, are skipped).
+pub struct EncounterTables {
+    tables: Vec<(Table, Columns)>,
+    /// The input files, in the order given, and their names as the user gave them.
+    paths: Vec<PathBuf>,
+    inputs: Vec<String>,
+    /// Sheets of a workbook that have no encounter column at all (a cover or notes sheet): not
+    /// read, and said so. (file, sheet)
+    skipped_sheets: Vec<(String, String)>,
+}
+
+impl EncounterTables {
+    /// Opens every file and finds its encounter tables. A file that cannot be read, a header
+    /// missing a required column (a workbook sheet that names some encounter columns but not all
+    /// of them included) or, with [`SheetChoice::One`], a workbook of several encounter sheets
+    /// stops the run.
+    pub fn open(paths: &[PathBuf], choice: SheetChoice) -> Result<EncounterTables, InputError> {
+        let mut out = EncounterTables {
+            tables: Vec::with_capacity(paths.len()),
+            paths: paths.to_vec(),
+            inputs: paths.iter().map(|p| p.display().to_string()).collect(),
+            skipped_sheets: Vec::new(),
+        };
+        for (p, name) in paths.iter().zip(&out.inputs) {
+            let mut sheets = Table::open_sheets(p)?;
+            if sheets.len() == 1 {
+                let t = sheets.pop().expect("one").table;
+                let cols = Columns::locate(&t)?;
+                out.tables.push((t, cols));
+                continue;
+            }
+            let mut found: Vec<(Table, Columns)> = Vec::new();
+            let mut first_error = None;
+            for s in sheets {
+                match Columns::locate(&s.table) {
+                    Ok(cols) => found.push((s.table, cols)),
+                    // A sheet naming some required columns is meant as encounters: its header
+                    // is wrong, and reading the other sheets without it would lose its rows.
+                    Err(e) if REQUIRED.iter().any(|c| s.table.column(c).is_some()) => {
+                        return Err(e);
+                    }
+                    Err(e) => {
+                        let preferred = s.sheet.as_deref().is_some_and(|n| {
+                            ["encounters", "encounter"]
+                                .iter()
+                                .any(|w| n.eq_ignore_ascii_case(w))
+                        });
+                        if preferred || first_error.is_none() {
+                            first_error = Some(e);
+                        }
+                        out.skipped_sheets
+                            .push((name.clone(), s.sheet.unwrap_or_default()));
+                    }
+                }
+            }
+            match found.len() {
+                0 => {
+                    out.skipped_sheets.retain(|(f, _)| f != name);
+                    return Err(first_error.expect("a workbook of several sheets"));
+                }
+                1 => {
+                    // One sheet of encounters: its rows are the file's, named by the file alone.
+                    let (mut t, cols) = found.pop().expect("one");
+                    t.name = name.clone();
+                    out.tables.push((t, cols));
+                }
+                _ if choice == SheetChoice::One => {
+                    let names: Vec<String> = found
+                        .iter()
+                        .map(|(t, _)| {
+                            let sheet = t
+                                .name
+                                .strip_prefix(name.as_str())
+                                .and_then(|s| s.strip_prefix('['))
+                                .and_then(|s| s.strip_suffix(']'))
+                                .unwrap_or(&t.name);
+                            format!("'{sheet}'")
+                        })
+                        .collect();
+                    return Err(InputError::SeveralSheets {
+                        file: name.clone(),
+                        sheets: names.join(", "),
+                    });
+                }
+                _ => out.tables.extend(found),
+            }
+        }
+        if out.tables.len() > u16::MAX as usize {
+            return Err(InputError::Unreadable {
+                file: out.inputs[0].clone(),
+                reason: "too many input files and sheets in one run (at most 65,535)".into(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each table's name, by the index a [`RowRef::file`] gives: the file, or `file[sheet]`
+    /// when its workbook has several sheets of encounters.
+    pub fn names(&self) -> Vec<String> {
+        self.tables.iter().map(|(t, _)| t.name.clone()).collect()
+    }
+
+    /// Workbook sheets that hold no encounter columns and were not read: (file, sheet).
+    pub fn skipped_sheets(&self) -> &[(String, String)] {
+        &self.skipped_sheets
+    }
+
+    /// Checks every row of every table and hands each row's outcome to `on_row` in input order.
+    /// `progress` is told (bytes done, bytes total) now and then. A record that cannot be read
+    /// stops the run: nothing should be billed from a half-read input.
+    pub fn read(
+        self,
+        ctx: &IntakeContext,
+        on_row: impl FnMut(RowOutcome),
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<IntakeReport, InputError> {
+        read_tables(self, ctx, on_row, progress)
+    }
+}
+
+/// Reads every file, checks every row, and hands each row's outcome to `on_row` in input order,
+/// one sheet per workbook ([`SheetChoice::One`]); a [`RowRef::file`] is the file's index in
+/// `paths`. `progress` is told (bytes done, bytes total) now and then. A file that cannot be read
 /// as a table stops the run: nothing should be billed from a half-read input.
 pub fn read_encounters(
     paths: &[PathBuf],
+    ctx: &IntakeContext,
+    on_row: impl FnMut(RowOutcome),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<IntakeReport, InputError> {
+    EncounterTables::open(paths, SheetChoice::One)?.read(ctx, on_row, progress)
+}
+
+fn read_tables(
+    opened: EncounterTables,
     ctx: &IntakeContext,
     mut on_row: impl FnMut(RowOutcome),
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<IntakeReport, InputError> {
     let mut report = IntakeReport {
-        files: paths.iter().map(|p| p.display().to_string()).collect(),
+        files: opened.names(),
+        skipped_sheets: opened.skipped_sheets.clone(),
         ..IntakeReport::default()
     };
-    let mut tables = Vec::with_capacity(paths.len());
-    for p in paths {
-        let t = Table::open(p, &["encounters", "encounter"])?;
-        let cols = Columns::locate(&t)?;
+    let estimate = estimate_rows(&opened.paths);
+    let tables = opened.tables;
+    for (t, _) in &tables {
         for u in t.unknown_columns(&Columns::all_names()) {
             report.unknown_columns.push((t.name.clone(), u));
         }
-        tables.push((t, cols));
     }
     let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
     let mut done_before = 0u64;
     // Encounter ids by fingerprint (no copy of the id kept), with the row that used each first.
     let mut seen_ids: FingerprintKeyed<RowRef> =
-        FingerprintKeyed::with_capacity_and_hasher(estimate_rows(paths), Default::default());
+        FingerprintKeyed::with_capacity_and_hasher(estimate, Default::default());
     // Per payer (by configuration index): member id -> identity.
     let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
         .map(|_| FnvHashMap::default())
         .collect();
     let mut unconfigured_payers: FnvHashMap<Box<str>, usize> = FnvHashMap::default();
-    if paths.len() > u16::MAX as usize {
-        return Err(InputError::Unreadable {
-            file: report.files[0].clone(),
-            reason: "too many input files in one run (at most 65,535)".into(),
-        });
-    }
 
     for (file_index, (mut table, cols)) in tables.into_iter().enumerate() {
         let file_name = table.name.clone();
@@ -336,4 +474,37 @@ fn same_person(a: &Identity, m: &crate::model::Member) -> bool {
         && a.sex == m.sex
         && a.last_name.eq_ignore_ascii_case(&m.last_name)
         && a.first_name.eq_ignore_ascii_case(&m.first_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where only one sheet per workbook is read (reconcile's encounter tables), a workbook with
+    /// two sheets of encounters is refused, naming both, instead of one being dropped.
+    #[test]
+    fn one_sheet_readers_refuse_a_workbook_of_several_encounter_sheets() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("two.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for name in ["Sep", "Oct"] {
+            let ws = wb.add_worksheet();
+            ws.set_name(name).unwrap();
+            for (c, h) in REQUIRED.iter().enumerate() {
+                ws.write_string(0, c as u16, *h).unwrap();
+            }
+        }
+        wb.save(&path).unwrap();
+        let Err(e) = EncounterTables::open(std::slice::from_ref(&path), SheetChoice::One) else {
+            panic!("read one sheet of two");
+        };
+        let m = e.to_string();
+        assert!(
+            m.contains("the sheets 'Sep', 'Oct' all have the encounter header"),
+            "{m}"
+        );
+        let all = EncounterTables::open(&[path.clone()], SheetChoice::All).unwrap();
+        let p = path.display();
+        assert_eq!(all.names(), vec![format!("{p}[Sep]"), format!("{p}[Oct]")]);
+    }
 }

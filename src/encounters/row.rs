@@ -6,7 +6,7 @@ use super::Columns;
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::digest::Fingerprint;
-use crate::input::{FieldChecker, FieldTransliteration, Record};
+use crate::input::{FieldChecker, FieldTransliteration, Record, sheet_error};
 use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
     PlaceOfService, RowRef, StaffClass,
@@ -16,6 +16,12 @@ use chrono::NaiveDate;
 
 /// The first day of ECM: nothing earlier is billable.
 pub const ECM_START: NaiveDate = match NaiveDate::from_ymd_opt(2022, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// The earliest birth date a member can have: anything before is a placeholder or a typo.
+pub const EARLIEST_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
     Some(d) => d,
     None => panic!("valid date"),
 };
@@ -51,6 +57,19 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     if !c.shape(cols.width) {
         return parsed(c, None);
     }
+    // A formula that failed (#N/A, #REF! ...) is no value; its field's other checks would only
+    // say the same thing less clearly, so their findings are dropped below.
+    let mut error_cells: Vec<&'static str> = Vec::new();
+    for &(i, field) in &cols.named {
+        if let Some(e) = sheet_error(rec.get(Some(i))) {
+            c.find(
+                &rules::SHEET_ERROR,
+                Some(field),
+                format!("{field} holds the spreadsheet error {e}, not a value"),
+            );
+            error_cells.push(field);
+        }
+    }
 
     let encounter_id = c
         .required(Some(cols.encounter_id), "encounter_id")
@@ -66,7 +85,19 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         .and_then(|v| c.text(v, "member_first_name", 35));
     let dob = c
         .required(Some(cols.member_dob), "member_dob")
-        .and_then(|v| c.date(v, "member_dob", false));
+        .and_then(|v| c.date(v, "member_dob", false))
+        .filter(|&d| {
+            // 0001-01-01 and 1799 dates are placeholders; DMG02 cannot carry them either.
+            let possible = d >= EARLIEST_BIRTH;
+            if !possible {
+                c.find(
+                    &rules::BIRTH_DATE_TOO_EARLY,
+                    Some("member_dob"),
+                    format!("member_dob is before {EARLIEST_BIRTH}"),
+                );
+            }
+            possible
+        });
     let sex = c
         .required(Some(cols.member_sex), "member_sex")
         .and_then(|v| c.sex(v, "member_sex"));
@@ -290,6 +321,12 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     };
     let charge = c.charge(c.raw(cols.charge), "charge");
     let correction = correction(&mut c, cols);
+    if !error_cells.is_empty() {
+        c.findings.retain(|f| {
+            f.rule.id == rules::SHEET_ERROR.id
+                || f.field.as_deref().is_none_or(|x| !error_cells.contains(&x))
+        });
+    }
 
     if c.has_error() {
         return parsed(c, None);
@@ -387,7 +424,7 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
         .then(|| c.text(parts[0], "member_address", 55))
         .flatten();
     let city = (!parts[1].is_empty())
-        .then(|| c.text(parts[1], "member_city", 30))
+        .then(|| c.text_between(parts[1], "member_city", 2, 30))
         .flatten();
     let state = if parts[2].is_empty() {
         None

@@ -204,13 +204,25 @@ impl<'r> FieldChecker<'r> {
 
     /// Free text for X12: transliterated (reported), then length-checked.
     pub fn text(&mut self, v: &str, field: &'static str, max: usize) -> Option<String> {
+        self.text_between(v, field, 1, max)
+    }
+
+    /// Free text for an element with a minimum length above 1 (a city, N401, is 2 to 30), so a
+    /// value the 837 writer would refuse is refused here, on its row.
+    pub fn text_between(
+        &mut self,
+        v: &str,
+        field: &'static str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
         match to_x12_text(v) {
             Ok((t, changes)) => {
                 if !changes.is_empty() {
                     self.transliterations
                         .push(FieldTransliteration { field, changes });
                 }
-                self.length(&t, field, 1, max).then_some(t)
+                self.length(&t, field, min, max).then_some(t)
             }
             Err(e) => {
                 self.text_problem(field, e);

@@ -11,12 +11,14 @@ mod fields;
 mod line_ends;
 mod record;
 pub mod roster;
+mod sheet_error;
 pub mod xlsx;
 
 pub use date::{DateProblem, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 pub use record::Fields;
 use record::RawRecord;
+pub use sheet_error::{SHEET_ERRORS, sheet_error};
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -36,6 +38,10 @@ pub enum InputError {
     DuplicateColumn { file: String, column: String },
     #[error("{file}: the file is empty; it needs a header row and at least one data row")]
     Empty { file: String },
+    #[error(
+        "{file}: the sheets {sheets} all have the encounter header, and this command reads one sheet per workbook; rather than leave rows out, nothing was read: save each sheet as its own file"
+    )]
+    SeveralSheets { file: String, sheets: String },
     #[error(
         "{file}: row {row}, column '{column}': a quote (\") opens a field that runs on over {lines} line(s), to line {last_line}, so those lines were read as one field ({fields} fields where the header has {expected}); close the quote in row {row} (or remove it) and run again. Nothing was written, so no row was lost"
     )]
@@ -63,6 +69,38 @@ pub struct Record {
 enum Source {
     Csv(Box<csv_lines::CsvLines<Box<dyn Read + Send>>>),
     Rows(std::vec::IntoIter<Record>),
+}
+
+/// One sheet of a workbook (or a CSV, which has no sheet name) as a table.
+pub struct Sheet {
+    /// The sheet's name in the workbook; `None` for a CSV.
+    pub sheet: Option<String>,
+    pub table: Table,
+}
+
+/// Whether the file is read as a spreadsheet (by its extension).
+fn is_workbook(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+}
+
+/// The file's name as the user gave it and its size, or why it cannot be read.
+fn check_file(path: &Path) -> Result<(String, u64), InputError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| InputError::Unreadable {
+        file: name.clone(),
+        reason: e.to_string(),
+    })?;
+    if meta.is_dir() {
+        return Err(InputError::Unreadable {
+            file: name,
+            reason: "it is a directory, not a file".into(),
+        });
+    }
+    Ok((name, meta.len()))
 }
 
 /// An open table: its header and a stream of records.
@@ -116,46 +154,83 @@ impl Table {
     /// Opens a CSV (any extension but .xlsx/.xlsm/.xls/.ods) or a spreadsheet. `sheets` names the
     /// worksheet to prefer in a workbook.
     pub fn open(path: &Path, sheets: &[&str]) -> Result<Table, InputError> {
-        let name = path.display().to_string();
+        let (name, size) = check_file(path)?;
+        if is_workbook(path) {
+            let (header, records) = xlsx::read(path, &name, sheets)?;
+            return Table::with_header(name, header, Source::Rows(records.into_iter()), size);
+        }
         let unreadable = |reason: String| InputError::Unreadable {
             file: name.clone(),
             reason,
         };
-        let meta = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-        if meta.is_dir() {
-            return Err(unreadable("it is a directory, not a file".into()));
+        let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        // Windows (CRLF) and old Mac (CR) line ends are read as LF, so row numbers count
+        // lines the same way whatever saved the file.
+        let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(
+            BufReader::with_capacity(1 << 20, file),
+        ));
+        let mut rdr = csv_lines::CsvLines::new(reader);
+        let mut first = RawRecord::default();
+        let got = rdr
+            .next(&mut first)
+            .map_err(|e| unreadable(e.to_string()))?;
+        if got.is_none() {
+            return Err(InputError::Empty { file: name });
         }
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        let (header, source) = if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-            let (header, records) = xlsx::read(path, &name, sheets)?;
-            (header, Source::Rows(records.into_iter()))
-        } else {
-            let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-            // Windows (CRLF) and old Mac (CR) line ends are read as LF, so row numbers count
-            // lines the same way whatever saved the file.
-            let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(
-                BufReader::with_capacity(1 << 20, file),
-            ));
-            let mut rdr = csv_lines::CsvLines::new(reader);
-            let mut first = RawRecord::default();
-            let got = rdr
-                .next(&mut first)
-                .map_err(|e| unreadable(e.to_string()))?;
-            if got.is_none() {
-                return Err(InputError::Empty { file: name });
-            }
-            let header = first
-                .iter()
-                .map(|f| match std::str::from_utf8(f) {
-                    Ok(s) => s.to_string(),
-                    Err(_) => cp1252::decode(f),
-                })
-                .collect();
-            (header, Source::Csv(Box::new(rdr)))
-        };
+        let header = first
+            .iter()
+            .map(|f| match std::str::from_utf8(f) {
+                Ok(s) => s.to_string(),
+                Err(_) => cp1252::decode(f),
+            })
+            .collect();
+        Table::with_header(name, header, Source::Csv(Box::new(rdr)), size)
+    }
+
+    /// Every sheet of a workbook that holds anything, each as its own table, in workbook order;
+    /// a CSV is its one table. When a workbook has more than one such sheet, each table is named
+    /// `path[sheet]` (its findings then say which sheet a row is on) and its rows are numbered
+    /// as that sheet numbers them.
+    pub fn open_sheets(path: &Path) -> Result<Vec<Sheet>, InputError> {
+        if !is_workbook(path) {
+            return Ok(vec![Sheet {
+                sheet: None,
+                table: Table::open(path, &[])?,
+            }]);
+        }
+        let (name, size) = check_file(path)?;
+        let sheets = xlsx::read_all(path, &name)?;
+        if sheets.is_empty() {
+            return Err(InputError::Empty { file: name });
+        }
+        let several = sheets.len() > 1;
+        let mut out = Vec::with_capacity(sheets.len());
+        for (i, (sheet, header, records)) in sheets.into_iter().enumerate() {
+            let table_name = if several {
+                format!("{name}[{sheet}]")
+            } else {
+                name.clone()
+            };
+            // The file's size stands for its first sheet only, so progress adds up.
+            let size = if i == 0 { size } else { 0 };
+            let table =
+                Table::with_header(table_name, header, Source::Rows(records.into_iter()), size)?;
+            out.push(Sheet {
+                sheet: Some(sheet),
+                table,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A table from its header as read (trimmed and lower-cased here); an empty header or a
+    /// column named twice is refused.
+    fn with_header(
+        name: String,
+        header: Vec<String>,
+        source: Source,
+        size: u64,
+    ) -> Result<Table, InputError> {
         let columns: Vec<String> = header
             .into_iter()
             .enumerate()
@@ -189,7 +264,7 @@ impl Table {
             index,
             source,
             buf: RawRecord::default(),
-            size: meta.len(),
+            size,
         })
     }
 

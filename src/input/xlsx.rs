@@ -17,13 +17,38 @@ pub fn read(
     Ok((header.unwrap_or_default(), rows.collect()))
 }
 
+/// Every worksheet that has a non-blank row, in workbook order: its name, its first non-blank
+/// row (the header) and the rows after it.
+pub fn read_all(
+    path: &Path,
+    name: &str,
+) -> Result<Vec<(String, Vec<String>, Vec<Record>)>, InputError> {
+    let mut wb = open(path, name)?;
+    let mut out = Vec::new();
+    for sheet in wb.sheet_names().to_vec() {
+        let mut rows = rows_of(&mut wb, name, &sheet)?.into_iter();
+        if let Some(header) = rows.next() {
+            let header = header.fields.iter().map(str::to_string).collect();
+            out.push((sheet, header, rows.collect()));
+        }
+    }
+    Ok(out)
+}
+
+fn open(
+    path: &Path,
+    name: &str,
+) -> Result<calamine::Sheets<std::io::BufReader<std::fs::File>>, InputError> {
+    calamine::open_workbook_auto(path).map_err(|e| InputError::Unreadable {
+        file: name.to_string(),
+        reason: format!("not a readable spreadsheet ({e})"),
+    })
+}
+
 /// Every non-blank row of the first worksheet (or one named like `wanted`) as text, with its
 /// spreadsheet row number; for layouts that are more than one table (an invoice's header block).
 pub fn sheet_rows(path: &Path, name: &str, wanted: &[&str]) -> Result<Vec<Record>, InputError> {
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| InputError::Unreadable {
-        file: name.to_string(),
-        reason: format!("not a readable spreadsheet ({e})"),
-    })?;
+    let mut wb = open(path, name)?;
     let sheets = wb.sheet_names().to_vec();
     let sheet = sheets
         .iter()
@@ -34,8 +59,17 @@ pub fn sheet_rows(path: &Path, name: &str, wanted: &[&str]) -> Result<Vec<Record
             file: name.to_string(),
             reason: "the workbook has no worksheet".into(),
         })?;
+    rows_of(&mut wb, name, &sheet)
+}
+
+/// Every non-blank row of one worksheet as text, with its spreadsheet row number.
+fn rows_of(
+    wb: &mut calamine::Sheets<std::io::BufReader<std::fs::File>>,
+    name: &str,
+    sheet: &str,
+) -> Result<Vec<Record>, InputError> {
     let range = wb
-        .worksheet_range(&sheet)
+        .worksheet_range(sheet)
         .map_err(|e| InputError::Unreadable {
             file: name.to_string(),
             reason: format!("cannot read worksheet '{sheet}' ({e})"),
@@ -84,6 +118,7 @@ fn cell_text(c: &Data) -> String {
         },
         Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
         Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // As the sheet shows it (#N/A, #REF!): the row checks refuse it by that spelling.
+        Data::Error(e) => e.to_string(),
     }
 }

@@ -4,8 +4,8 @@
 //! ids. The summary's counts show it (`rows_read = rows_billed + rows_rejected`).
 
 pub use super::intake::{
-    CodeTotal, RuleCount, TRANSLITERATIONS_FILE, UnknownColumn, code_totals, rule_counts,
-    unknown_columns,
+    CodeTotal, RuleCount, SkippedSheet, TRANSLITERATIONS_FILE, UnknownColumn, code_totals,
+    rule_counts, skipped_sheets, unknown_columns,
 };
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 
@@ -75,6 +75,9 @@ pub struct ClaimsSummary {
     pub rows_billed: u64,
     pub rows_rejected: u64,
     pub payers: Vec<PayerSummary>,
+    /// Workbook sheets not read because they hold no encounter columns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_sheets: Vec<SkippedSheet>,
     #[serde(flatten)]
     pub report: RunReport,
 }
@@ -221,6 +224,7 @@ pub fn run_claims(
         rows_billed: lines.len() as u64,
         rows_rejected,
         payers,
+        skipped_sheets: skipped_sheets(&report.skipped_sheets),
         report: RunReport::new(
             code_totals(lines.iter()),
             &rejects,

@@ -8,7 +8,7 @@ use crate::codeset::CodeSet;
 use crate::coding::code_encounter_sharing;
 use crate::config::Config;
 use crate::encounters::{
-    IntakeContext, IntakeReport, RowOutcome, TransliterationTally, read_encounters,
+    EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice, TransliterationTally,
 };
 use crate::input::InputError;
 use crate::output::OutputError;
@@ -55,6 +55,24 @@ pub struct UnknownColumn {
     pub column: String,
 }
 
+/// A workbook sheet that has no encounter columns (a cover page or notes), so it was not read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedSheet {
+    pub file: String,
+    pub sheet: String,
+}
+
+/// The sheets reported as skipped, per file.
+pub fn skipped_sheets(pairs: &[(String, String)]) -> Vec<SkippedSheet> {
+    pairs
+        .iter()
+        .map(|(f, s)| SkippedSheet {
+            file: f.clone(),
+            sheet: s.clone(),
+        })
+        .collect()
+}
+
 /// Every transliterated field, one line each: file, row, encounter id, column, changes.
 pub const TRANSLITERATIONS_FILE: &str = "transliterations.csv";
 
@@ -90,15 +108,16 @@ pub fn intake<'cs>(
     let mut rows_rejected = 0u64;
     let mut tally = TransliterationTally::default();
     let mut corrections = CorrectionGroups::default();
-    let files: Vec<String> = req.inputs.iter().map(|p| p.display().to_string()).collect();
+    // Every sheet of encounters in a workbook is read; findings name the table (`file[sheet]`).
+    let tables = EncounterTables::open(req.inputs, SheetChoice::All)?;
+    let files: Vec<String> = tables.names();
     let mut tw = csv::Writer::from_writer(translit);
     let mut write_err: Option<csv::Error> = tw
         .write_record(["file", "row", "encounter_id", "field", "changes"])
         .err();
     // The encounters, once coded into lines, are freed on another thread.
     let mut leftovers = crate::pipeline::DropBehind::new();
-    let report = read_encounters(
-        req.inputs,
+    let report = tables.read(
         &ctx,
         |o: RowOutcome| {
             if !o.transliterations.is_empty() {

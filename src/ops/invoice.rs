@@ -7,8 +7,8 @@
 
 use super::claims::rejects_csv;
 use super::intake::{
-    CodeTotal, IntakeError, IntakeRequest, TRANSLITERATIONS_FILE, code_totals, intake,
-    unknown_columns,
+    CodeTotal, IntakeError, IntakeRequest, SkippedSheet, TRANSLITERATIONS_FILE, code_totals,
+    intake, skipped_sheets, unknown_columns,
 };
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::clock::Clock;
@@ -96,6 +96,9 @@ pub struct InvoiceSummary {
     pub rows_invoiced: u64,
     pub rows_rejected: u64,
     pub invoices: Vec<InvoiceEntry>,
+    /// Workbook sheets not read because they hold no encounter columns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_sheets: Vec<SkippedSheet>,
     #[serde(flatten)]
     pub report: RunReport,
 }
@@ -216,6 +219,7 @@ pub fn run_invoice(
         rows_invoiced: intake.lines.len() as u64,
         rows_rejected: intake.rows_rejected,
         invoices: entries,
+        skipped_sheets: skipped_sheets(&intake.report.skipped_sheets),
         report: RunReport::new(
             code_totals(intake.lines.iter()),
             &intake.rejects,

@@ -2,7 +2,7 @@
 //! code-set rows that decided it) or the reasons it is not billable.
 
 use crate::coding::{ChargeSource, code_encounter};
-use crate::encounters::{IntakeContext, IntakeReport, RowOutcome, read_encounters};
+use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
 use crate::rules::Finding;
 use serde::Serialize;
@@ -105,9 +105,9 @@ pub fn map_encounters(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(MapCounts, IntakeReport), InputError> {
     let mut counts = MapCounts::default();
-    let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
-    let report = read_encounters(
-        inputs,
+    let tables = EncounterTables::open(inputs, SheetChoice::All)?;
+    let files: Vec<String> = tables.names();
+    let report = tables.read(
         ctx,
         |o: RowOutcome| {
             counts.rows_read += 1;

@@ -242,8 +242,8 @@ pub static TOO_LONG: Rule = Rule {
     id: "ENC-025",
     severity: Severity::Error,
     applies_to: "encounter row",
-    title: "a field is longer than the 837 allows",
-    fix: "Shorten the field to the length named in the message; the 837 cannot carry more and ecm never truncates silently.",
+    title: "a field is longer (or shorter) than the 837 allows",
+    fix: "Bring the field to the length named in the message (shorten it; a city is at least 2 letters); the 837 cannot carry it otherwise and ecm never truncates or pads silently.",
 };
 
 /// ENC-026: member_state or member_zip is malformed.
@@ -334,6 +334,24 @@ pub static CORRECTION_WITHOUT_ORIGINAL: Rule = Rule {
     applies_to: "encounter row",
     title: "a correction does not name the encounter it corrects",
     fix: "Fill in replaces_encounter_id with the encounter_id of the line being replaced or voided (as sent before), or clear correction and original_claim_id.",
+};
+
+/// ENC-036: the member's birth date is before 1900.
+pub static BIRTH_DATE_TOO_EARLY: Rule = Rule {
+    id: "ENC-036",
+    severity: Severity::Error,
+    applies_to: "encounter row",
+    title: "the member's birth date is before 1900",
+    fix: "Write the member's real birth date (YYYY-MM-DD); a date such as 0001-01-01 or 1799-12-31 is a placeholder the 837 cannot carry and no plan accepts.",
+};
+
+/// ENC-037: a cell holds a spreadsheet error value (#N/A, #REF! ...).
+pub static SHEET_ERROR: Rule = Rule {
+    id: "ENC-037",
+    severity: Severity::Error,
+    applies_to: "encounter row",
+    title: "a cell holds a spreadsheet error (#N/A, #REF!, #DIV/0!, #VALUE!, #NAME?, #NULL!, #NUM!)",
+    fix: "Fix the formula or lookup that produced the error in the source sheet (or type the value), then export again; an error value is not an id, name or date and is never billed.",
 };
 
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
@@ -445,6 +463,8 @@ pub(super) static RULES: &[&Rule] = &[
     &ADDRESS_INCOMPLETE,
     &BAD_CORRECTION,
     &CORRECTION_WITHOUT_ORIGINAL,
+    &BIRTH_DATE_TOO_EARLY,
+    &SHEET_ERROR,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,

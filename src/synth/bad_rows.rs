@@ -5,7 +5,7 @@
 //! Rules that data alone cannot break given the configuration `ecm synth` writes are left out:
 //! COD-001 (the code set covers every combination), COD-002 (every payer prices every code),
 //! COD-003 (every payer has a default diagnosis), and the warnings ENC-032 and ENC-033 (the row
-//! is still billed).
+//! is still billed); [`NOT_PRODUCED`] lists every rule left out and why.
 
 use super::config::PAYERS;
 use super::encounters::{Line, Service, col};
@@ -83,6 +83,14 @@ pub const NOT_PRODUCED: &[(&str, &str)] = &[
     (
         "ENC-035",
         "the synthetic export holds original encounters only, no corrections",
+    ),
+    (
+        "ENC-036",
+        "a placeholder birth date (0001-01-01) is a data-entry habit of no synthetic source; ENC-005 breaks birth dates",
+    ),
+    (
+        "ENC-037",
+        "the export is a CSV written by the generator, with no formulas to fail",
     ),
     ("ENC-032", "a warning: the row is still billed"),
     ("ENC-033", "a warning: the row is still billed"),
