@@ -522,7 +522,7 @@ fn what_ecms_reader_refuses_does_not_check_clean() {
     let clean = d.path().join("clean.837");
     std::fs::write(&clean, &text).unwrap();
     assert_eq!(diff_self(&clean), 0);
-    let clm = "CLM*E38632A48FF5E8A65*60***99:B:1*";
+    let clm = "CLM*E573BC9ACF792D39E*60***99:B:1*";
     let sv1 = "SV1*HC:G9012:U8*30*UN*1***1~";
     // (rule, severity, element, from, to, whether the reader refuses it)
     let cases: &[(&str, &str, &str, &str, &str, bool)] = &[
@@ -531,7 +531,7 @@ fn what_ecms_reader_refuses_does_not_check_clean() {
             "error",
             "CLM05-1",
             clm,
-            "CLM*E38632A48FF5E8A65*60***9Z:B:1*",
+            "CLM*E573BC9ACF792D39E*60***9Z:B:1*",
             true,
         ),
         // 30.005 + 29.995 still add up to CLM02 60.
@@ -548,7 +548,7 @@ fn what_ecms_reader_refuses_does_not_check_clean() {
             "error",
             "CLM02",
             clm,
-            "CLM*E38632A48FF5E8A65*-60***99:B:1*",
+            "CLM*E573BC9ACF792D39E*-60***99:B:1*",
             false,
         ),
         (
@@ -564,7 +564,7 @@ fn what_ecms_reader_refuses_does_not_check_clean() {
             "warning",
             "CLM05-3",
             clm,
-            "CLM*E38632A48FF5E8A65*60***99:B:5*",
+            "CLM*E573BC9ACF792D39E*60***99:B:5*",
             true,
         ),
         (
@@ -616,8 +616,8 @@ fn a_bad_byte_inside_a_segment_is_one_finding_and_checking_goes_on() {
     let text = bayview(d.path());
     let later = edit(
         &text,
-        "CLM*E38632A48FF5E8A65*60*",
-        "CLM*E38632A48FF5E8A65*61*",
+        "CLM*E573BC9ACF792D39E*60*",
+        "CLM*E573BC9ACF792D39E*61*",
     );
     for (what, bad) in [
         ("control", "NM1*IL*1*FA\u{1}LE*"),
