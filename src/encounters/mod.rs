@@ -503,7 +503,7 @@ mod tests {
             m.contains("the sheets 'Sep', 'Oct' all have the encounter header"),
             "{m}"
         );
-        let all = EncounterTables::open(&[path.clone()], SheetChoice::All).unwrap();
+        let all = EncounterTables::open(std::slice::from_ref(&path), SheetChoice::All).unwrap();
         let p = path.display();
         assert_eq!(all.names(), vec![format!("{p}[Sep]"), format!("{p}[Oct]")]);
     }

@@ -17,12 +17,12 @@ pub fn read(
     Ok((header.unwrap_or_default(), rows.collect()))
 }
 
+/// A worksheet as read: its name, its header row and the rows after it.
+pub type SheetTable = (String, Vec<String>, Vec<Record>);
+
 /// Every worksheet that has a non-blank row, in workbook order: its name, its first non-blank
 /// row (the header) and the rows after it.
-pub fn read_all(
-    path: &Path,
-    name: &str,
-) -> Result<Vec<(String, Vec<String>, Vec<Record>)>, InputError> {
+pub fn read_all(path: &Path, name: &str) -> Result<Vec<SheetTable>, InputError> {
     let mut wb = open(path, name)?;
     let mut out = Vec::new();
     for sheet in wb.sheet_names().to_vec() {
