@@ -506,9 +506,15 @@ fn a_claim_with_other_lines_gets_another_claim_id() {
         .next()
         .unwrap()
         .to_string();
+    // An RN's assessment (G9008 U1) and a CHW's care coordination (G9012 U2) on one day.
     let row = |id: &str, activity: &str| {
+        let role = if activity == "assessment" {
+            "rn"
+        } else {
+            "chw"
+        };
         format!(
-            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},rn,,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},{role},,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
         )
     };
     let run = |name: &str, rows: &[String]| -> Vec<String> {
@@ -547,4 +553,100 @@ fn a_claim_with_other_lines_gets_another_claim_id() {
     for id in first.iter().chain(&fixed) {
         assert!(id.len() <= 20 && id.starts_with('E'), "{id}");
     }
+}
+
+/// The same service twice (payer, member, date, code and modifiers as coded) is refused on the
+/// later row, naming the earlier one, by `claims`, `map` and `invoice` alike: the state rejects a
+/// repeated service line. A same-day service coded differently is billed.
+#[test]
+fn a_repeated_service_is_refused_on_the_later_row() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let row = |id: &str, activity: &str, role: &str| {
+        format!(
+            "{id},GV900002,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},{role},,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+        )
+    };
+    let input = d.path().join("twice.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "{header}\n{}{}{}",
+            row("T-1", "assessment", "rn"),
+            row("T-2", "care_coordination", "chw"),
+            // An RN's care coordination that day is G9008 U1 again, as T-1.
+            row("T-3", "care_coordination", "rn"),
+        ),
+    )
+    .unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let rejects = std::fs::read_to_string(d.path().join("out/rejects.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(rejects.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1, "{rejects}");
+    assert_eq!(
+        (&rows[0][1], &rows[0][2], &rows[0][3]),
+        ("4", "T-3", "ENC-038")
+    );
+    assert!(
+        rows[0][7].contains("G9008 U1 on 2026-09-10")
+            && rows[0][7].contains("row 2 (encounter T-1)"),
+        "{rejects}"
+    );
+    let x12 = std::fs::read_to_string(d.path().join("out/golden-valley.837")).unwrap();
+    assert_eq!(x12.matches("\nSV1*").count(), 2);
+    assert!(!x12.contains("REF*6R*T-3~"));
+
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+            "--format",
+            "json",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(map.status.code(), Some(1));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&map.stdout).unwrap();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["rule_ids"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["", "", "ENC-038"]);
+
+    let inv = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "invoice",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(d.path().join("inv"))
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        inv.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&inv.stderr)
+    );
+    let rejects = std::fs::read_to_string(d.path().join("inv/rejects.csv")).unwrap();
+    assert!(rejects.contains(",4,T-3,ENC-038,"), "{rejects}");
 }

@@ -267,6 +267,14 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
         "ENC-029",
         vec![csv_line(&first), csv_line(&second)],
     ));
+    // The same service (payer, member, date, code, modifiers) twice: the later row is refused.
+    let first = good("ENC-038a", "M-ENC-038");
+    let second = good("ENC-038", "M-ENC-038");
+    out.push((
+        "ENC-038",
+        "ENC-038",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
     // A row with a field too many (an unquoted comma).
     let mut r = csv_line(&good("ENC-031", "M-ENC-031"));
     r.insert_str(r.len() - 1, ",extra");

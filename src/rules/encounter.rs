@@ -354,6 +354,15 @@ pub static SHEET_ERROR: Rule = Rule {
     fix: "Fix the formula or lookup that produced the error in the source sheet (or type the value), then export again; an error value is not an id, name or date and is never billed.",
 };
 
+/// ENC-038: the same service (payer, member, date, code, modifiers) is on an earlier row.
+pub static DUPLICATE_SERVICE: Rule = Rule {
+    id: "ENC-038",
+    severity: Severity::Error,
+    applies_to: "coding",
+    title: "the same service (payer, member, date, code, modifiers) is on an earlier row",
+    fix: "Remove the repeated row: the state rejects a repeated service line, and one duplicate fails the whole encounter. If two services really happened that day, record each as it was (another activity, staff class or modality codes it differently), or bill the second after checking with the plan.",
+};
+
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
 pub static NO_HCPCS_ROW: Rule = Rule {
     id: "COD-001",
@@ -465,6 +474,7 @@ pub(super) static RULES: &[&Rule] = &[
     &CORRECTION_WITHOUT_ORIGINAL,
     &BIRTH_DATE_TOO_EARLY,
     &SHEET_ERROR,
+    &DUPLICATE_SERVICE,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,
