@@ -650,3 +650,57 @@ fn a_repeated_service_is_refused_on_the_later_row() {
     let rejects = std::fs::read_to_string(d.path().join("inv/rejects.csv")).unwrap();
     assert!(rejects.contains(",4,T-3,ENC-038,"), "{rejects}");
 }
+
+/// A misspelled optional column is not dropped silently: stderr names it with the column it was
+/// probably meant as, and every warning rule is counted on stderr, not only in summary.json.
+#[test]
+fn unknown_columns_and_warnings_are_said_on_stderr() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("typo.csv");
+    std::fs::write(
+        &input,
+        "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,member_city,service_date,activity,staff_role,modality,payer,diagnosis_code,auth_number,supervisor\n\
+         TY-1,GV900003,Lopez,Maria,1968-04-12,F,Sacramento,2026-09-10,assessment,rn,in_person,golden-valley,Z59.01,GVA-1,Kim\n\
+         TY-2,GV900004,Lopez,Ana,1970-04-12,F,Sacramento,2026-09-10,assessment,rn,in_person,golden-valley,Z59.01,GVA-2,Kim\n",
+    )
+    .unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    for want in [
+        "column 'diagnosis_code' is not an encounter column and was ignored; did you mean diagnosis_codes?",
+        "column 'auth_number' is not an encounter column and was ignored; did you mean authorization_number?",
+        "column 'supervisor' is not an encounter column and was ignored (the README",
+        "warning: ENC-033 on 2 row(s): the member's address is incomplete",
+    ] {
+        assert!(said.contains(want), "{want}\n{said}");
+    }
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&map.stderr);
+    assert!(said.contains("did you mean diagnosis_codes?"), "{said}");
+    assert!(said.contains("warning: ENC-033 on 2 row(s)"), "{said}");
+    // -q silences both, as every other note.
+    let quiet = ecm()
+        .args([
+            "-q",
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+}

@@ -9,6 +9,7 @@ mod csv_lines;
 mod date;
 mod fields;
 mod line_ends;
+mod nearest;
 mod record;
 pub mod roster;
 mod sheet_error;
@@ -16,6 +17,7 @@ pub mod xlsx;
 
 pub use date::{DateProblem, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
+pub use nearest::nearest;
 pub use record::Fields;
 use record::RawRecord;
 pub use sheet_error::{SHEET_ERRORS, sheet_error};

@@ -73,7 +73,7 @@ pub fn run_demo(
         source,
     })?;
     let mut werr = None;
-    let (map_counts, _) = map_encounters(
+    let (map_counts, _, _) = map_encounters(
         &inputs,
         &ctx,
         |row| {

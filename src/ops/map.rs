@@ -5,6 +5,7 @@ use crate::billing::{SeenServices, ServiceKey, repeated_service};
 use crate::coding::{ChargeSource, code_encounter};
 use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
+use crate::ops::intake::{RuleCount, RuleTally};
 use crate::rules::Finding;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -98,14 +99,16 @@ pub struct MapCounts {
     pub not_billable: u64,
 }
 
-/// Reads and codes every row, handing each [`MapRow`] to `emit` in input order.
+/// Reads and codes every row, handing each [`MapRow`] to `emit` in input order; returns the
+/// counts, what reading found, and the rows each warning rule flagged.
 pub fn map_encounters(
     inputs: &[PathBuf],
     ctx: &IntakeContext,
     mut emit: impl FnMut(MapRow),
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(MapCounts, IntakeReport), InputError> {
+) -> Result<(MapCounts, IntakeReport, Vec<RuleCount>), InputError> {
     let mut counts = MapCounts::default();
+    let mut warnings = RuleTally::default();
     let tables = EncounterTables::open(inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
     let mut seen = SeenServices::default();
@@ -215,6 +218,9 @@ pub fn map_encounters(
             } else {
                 counts.not_billable += 1;
             }
+            for f in findings.iter().filter(|f| !f.is_error()) {
+                warnings.add(f.rule, o.source.file, o.source.row);
+            }
             row.rule_ids = findings
                 .iter()
                 .map(|f| f.rule.id)
@@ -229,5 +235,5 @@ pub fn map_encounters(
         },
         progress,
     )?;
-    Ok((counts, report))
+    Ok((counts, report, warnings.counts()))
 }
