@@ -704,3 +704,49 @@ fn unknown_columns_and_warnings_are_said_on_stderr() {
         .unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+/// `ecm demo` into a directory holding an earlier demo stops (exit 2, naming a file and
+/// --force) and leaves everything as it was, the user's edits to its inputs included; with
+/// --force it writes the demo again.
+#[test]
+fn demo_refuses_to_overwrite_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    run_demo(d.path());
+    let config = d.path().join("demo/input/ecm.toml");
+    let edited = std::fs::read_to_string(&config).unwrap() + "# my edit\n";
+    std::fs::write(&config, &edited).unwrap();
+    let map_before = std::fs::read(d.path().join("demo/map.csv")).unwrap();
+    std::fs::remove_file(d.path().join("demo/claims/rejects.csv")).unwrap();
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("demo/input/ecm.toml already exists (and ") && said.contains("pass --force"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
+    assert_eq!(
+        std::fs::read(d.path().join("demo/map.csv")).unwrap(),
+        map_before
+    );
+    assert!(
+        !d.path().join("demo/claims/rejects.csv").exists(),
+        "nothing was written"
+    );
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("# my edit")
+    );
+    assert!(d.path().join("demo/claims/rejects.csv").exists());
+}
