@@ -206,6 +206,9 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     one("ENC-026", "ENC-026", &|r| {
         r.insert("member_zip", "9370".into());
     });
+    one("ENC-026-state", "ENC-026", &|r| {
+        r.insert("member_state", "ZZ".into());
+    });
     one("ENC-027", "ENC-027", &|r| {
         r.insert("member_cin", "1234".into());
     });
@@ -615,4 +618,48 @@ fn values_the_837_cannot_carry_are_refused_on_their_row() {
     assert!(text.contains("\nN4*AL*CA*93701~"), "{text}");
     assert!(text.contains("\nDMG*D8*19000101*F~"), "{text}");
     common::pyx12_validate(&x12).assert_valid("the rows that pass");
+}
+
+/// member_state is checked against the US state and territory codes (a table, not a shape):
+/// `ZZ` and a Canadian province are refused on their row (ENC-026) instead of reaching the plan,
+/// whose validator rejects N402; a lower-case `ca` and the territories are billed.
+#[test]
+fn member_state_must_be_a_us_state_or_territory() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rows = String::new();
+    for (i, st) in ["ZZ", "ON", "ca", "PR", "GU"].iter().enumerate() {
+        let mut r = good(&format!("ST{i}"), &format!("M-ST{i}"));
+        r.insert("member_state", st.to_string());
+        rows.push_str(&csv_line(&r));
+    }
+    let (code, stderr) = claims(d.path(), &(HEADER.join(",") + "\n" + &rows));
+    assert_eq!(code, 1, "{stderr}");
+    let out = d.path().join("claims");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let got: Vec<(String, String, String)> = csv::Reader::from_reader(rejects.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[2].to_string(), r[3].to_string(), r[5].to_string())
+        })
+        .collect();
+    let want = [
+        ("ST0", "ENC-026", "member_state"),
+        ("ST1", "ENC-026", "member_state"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|w| (w.0.into(), w.1.into(), w.2.into()))
+        .collect();
+    assert_eq!(got, want, "{rejects}");
+    assert!(rejects.contains("member_state 'ZZ' is not the two-letter code of a US state"));
+    let x12 = out.join("main.837");
+    let text = std::fs::read_to_string(&x12).unwrap();
+    for st in ["CA", "PR", "GU"] {
+        assert!(
+            text.contains(&format!("\nN4*FRESNO*{st}*93701~")),
+            "{st}: {text}"
+        );
+    }
+    common::pyx12_validate(&x12).assert_valid("members in CA, PR and GU");
 }

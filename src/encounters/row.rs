@@ -430,13 +430,16 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
         None
     } else {
         let s = parts[2].to_ascii_uppercase();
-        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        if crate::model::is_us_state(&s) {
             Some(s)
         } else {
             c.find(
                 &rules::BAD_ADDRESS,
                 Some("member_state"),
-                "member_state is not a two-letter state code".into(),
+                format!(
+                    "member_state '{}' is not the two-letter code of a US state or territory",
+                    parts[2]
+                ),
             );
             None
         }

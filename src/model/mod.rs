@@ -11,6 +11,7 @@ mod place_of_service;
 mod remittance;
 mod service_month;
 pub mod text;
+mod us_state;
 
 pub use claim::{
     BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, Envelope, Line, Patient,
@@ -31,3 +32,4 @@ pub use remittance::{
     Reference, Remittance, ServicePayment,
 };
 pub use service_month::{ServiceMonth, ServiceMonthError};
+pub use us_state::{US_STATES, is_us_state};

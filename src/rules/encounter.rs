@@ -251,8 +251,8 @@ pub static BAD_ADDRESS: Rule = Rule {
     id: "ENC-026",
     severity: Severity::Error,
     applies_to: "encounter row",
-    title: "member_state or member_zip is malformed",
-    fix: "Write the state as two capital letters (CA) and the ZIP as 5 or 9 digits.",
+    title: "member_state is not a US state or territory code, or member_zip is malformed",
+    fix: "Write the state as its two-letter USPS code (CA; DC, PR, GU and the other territories, AA/AE/AP for military mail) and the ZIP as 5 or 9 digits.",
 };
 
 /// ENC-027: member_cin is not a Medi-Cal CIN (8 digits then a letter).
