@@ -750,3 +750,57 @@ fn demo_refuses_to_overwrite_without_force() {
     );
     assert!(d.path().join("demo/claims/rejects.csv").exists());
 }
+
+/// A file with a header and no data row stops the run with exit 2, as an empty file does
+/// (design.md: 2 is "nothing was written ... unreadable input"), instead of exiting 0 having
+/// billed nothing; a header followed only by blank lines is the same. Nothing is written.
+#[test]
+fn a_header_only_file_is_exit_2_like_an_empty_one() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    for (name, text) in [
+        ("empty.csv", String::new()),
+        ("header.csv", format!("{header}\n")),
+        ("blanks.csv", format!("{header}\n\n\n")),
+    ] {
+        let input = d.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let dir = d.path().join(name.replace('.', "_"));
+        let out = claims(&dir, &input, &[]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {said}");
+        let want = if name == "empty.csv" {
+            "the file is empty"
+        } else {
+            "no data rows"
+        };
+        assert!(said.contains(want), "{name}: {said}");
+        assert!(!dir.join("out/rejects.csv").exists(), "{name}");
+        assert!(!dir.join("out/summary.json").exists(), "{name}");
+    }
+    // Beside a file with rows, a header-only file is still an error: it is probably not the
+    // file the user meant to give.
+    let good = clean_example(d.path());
+    let out = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&good)
+        .arg(d.path().join("header.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("header.csv: the file has a header but no data rows")
+    );
+}

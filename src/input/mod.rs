@@ -41,6 +41,10 @@ pub enum InputError {
     #[error("{file}: the file is empty; it needs a header row and at least one data row")]
     Empty { file: String },
     #[error(
+        "{file}: the file has a header but no data rows; it needs at least one row under the header (nothing was written)"
+    )]
+    NoDataRows { file: String },
+    #[error(
         "{file}: the sheets {sheets} all have the encounter header, and this command reads one sheet per workbook; rather than leave rows out, nothing was read: save each sheet as its own file"
     )]
     SeveralSheets { file: String, sheets: String },
