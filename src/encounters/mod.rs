@@ -288,6 +288,7 @@ fn read_tables(
             as_of: ctx.as_of,
             file_index: file_index as u16,
             file: &file_name,
+            workbook: table.workbook,
         };
         // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
         // second thread does it, batches at a time, while this one does the cross-row checks

@@ -15,7 +15,7 @@ pub mod roster;
 mod sheet_error;
 pub mod xlsx;
 
-pub use date::{DateProblem, parse_date, push_date};
+pub use date::{DateProblem, excel_serial_date, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 pub use nearest::nearest;
 pub use record::Fields;
@@ -72,6 +72,12 @@ pub struct Record {
     pub cp1252: bool,
 }
 
+#[derive(Clone, Copy)]
+enum SourceKind {
+    Csv,
+    Rows,
+}
+
 enum Source {
     Csv(Box<csv_lines::CsvLines<Box<dyn Read + Send>>>),
     Rows(std::vec::IntoIter<Record>),
@@ -120,6 +126,9 @@ pub struct Table {
     buf: RawRecord,
     /// Size of the file in bytes (for progress).
     pub size: u64,
+    /// Read from a spreadsheet's cells (not CSV text): a bare number in a date column is then a
+    /// date serial whose cell lost its date format.
+    pub workbook: bool,
 }
 
 /// About how many data rows the CSV files among `paths` hold, from their sizes and the line
@@ -252,6 +261,10 @@ impl Table {
         if columns.iter().all(|c| c.is_empty()) {
             return Err(InputError::Empty { file: name });
         }
+        let source_kind = match &source {
+            Source::Csv(_) => SourceKind::Csv,
+            Source::Rows(_) => SourceKind::Rows,
+        };
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             if c.is_empty() {
@@ -271,6 +284,7 @@ impl Table {
             source,
             buf: RawRecord::default(),
             size,
+            workbook: matches!(source_kind, SourceKind::Rows),
         })
     }
 
@@ -293,6 +307,8 @@ impl Table {
             source: Source::Rows(records.into_iter()),
             buf: RawRecord::default(),
             size,
+            // Rows made by a reader of their own; their text is taken as written.
+            workbook: false,
         }
     }
 
