@@ -663,3 +663,39 @@ fn member_state_must_be_a_us_state_or_territory() {
     }
     common::pyx12_validate(&x12).assert_valid("members in CA, PR and GU");
 }
+
+/// A charge the 837 cannot carry says why: over the maximum (9,999,999.99), negative, more than
+/// two decimals, or not a plain number; each is ENC-023 on its row.
+#[test]
+fn a_bad_charge_says_what_is_wrong_with_it() {
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        ("10000000.00", "is over the maximum amount, 9,999,999.99"),
+        (
+            "99999999999999999999999999999999.99",
+            "is over the maximum amount, 9,999,999.99",
+        ),
+        ("-5.00", "is negative"),
+        ("150.005", "has more than two decimals"),
+        ("$150", "is not a plain amount such as 150.00"),
+    ];
+    let mut csv = HEADER.join(",") + "\n";
+    for (i, (charge, _)) in cases.iter().enumerate() {
+        let mut r = good(&format!("CH{i}"), &format!("M-CH{i}"));
+        r.insert("charge", charge.to_string());
+        csv.push_str(&csv_line(&r));
+    }
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    for (row, (charge, want)) in rows.iter().zip(cases) {
+        assert_eq!(row["rule_ids"], "ENC-023", "{charge}");
+        let m = row["messages"].as_str().unwrap();
+        assert!(m.contains(want), "{charge}: {m}");
+    }
+    // 9,999,999.99 itself is billed.
+    let mut r = good("CHMAX", "M-CHMAX");
+    r.insert("charge", "9999999.99".into());
+    let csv = HEADER.join(",") + "\n" + &csv_line(&r);
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!((code, rows[0]["charge"].as_str()), (0, Some("9999999.99")));
+}

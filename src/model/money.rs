@@ -17,9 +17,12 @@ pub enum MoneyError {
     Syntax,
     #[error("an amount has at most two decimal places (cents)")]
     TooPrecise,
-    #[error("an amount is limited to 9,999,999.99")]
+    #[error("an amount is limited to {MAX_AMOUNT}")]
     TooLarge,
 }
+
+/// The largest amount [`Money`] holds, as written in messages.
+pub const MAX_AMOUNT: &str = "9,999,999.99";
 
 impl Money {
     /// Zero dollars.

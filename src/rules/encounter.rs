@@ -219,13 +219,13 @@ pub static BAD_PLACE_OF_SERVICE: Rule = Rule {
     fix: "Use a two-digit CMS place-of-service code from `ecm codes` (e.g. 12 home, 04 shelter, 02/10 telehealth), or leave it empty for the modality's default.",
 };
 
-/// ENC-023: the charge is not a non-negative amount with at most two decimals.
+/// ENC-023: the charge is not a non-negative amount with at most two decimals, at most 9,999,999.99.
 pub static BAD_CHARGE: Rule = Rule {
     id: "ENC-023",
     severity: Severity::Error,
     applies_to: "encounter row",
-    title: "the charge is not a non-negative amount with at most two decimals",
-    fix: "Write the amount as a plain number such as 150.00 (no $ or commas), or leave it empty to use the payer's charge table.",
+    title: "the charge is not a non-negative amount with at most two decimals, at most 9,999,999.99",
+    fix: "Write the amount as a plain number from 0 to 9,999,999.99 such as 150.00 (no $ or commas), or leave it empty to use the payer's charge table.",
 };
 
 /// ENC-024: minutes is not a whole number from 1 to 1440.
