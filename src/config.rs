@@ -1007,10 +1007,13 @@ fn digits(key: &str, v: &str, lens: &[usize], what: &str) -> Result<(), Problem>
 }
 
 fn state(key: &str, v: &str) -> Result<(), Problem> {
-    if v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()) {
+    if crate::model::is_us_state(v) {
         Ok(())
     } else {
-        Err(bad(key, "the two-letter state code in capitals, e.g. CA"))
+        Err(bad(
+            key,
+            "the two-letter code of a US state or territory in capitals, e.g. CA",
+        ))
     }
 }
 

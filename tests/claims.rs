@@ -506,9 +506,15 @@ fn a_claim_with_other_lines_gets_another_claim_id() {
         .next()
         .unwrap()
         .to_string();
+    // An RN's assessment (G9008 U1) and a CHW's care coordination (G9012 U2) on one day.
     let row = |id: &str, activity: &str| {
+        let role = if activity == "assessment" {
+            "rn"
+        } else {
+            "chw"
+        };
         format!(
-            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},rn,,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+            "{id},GV900001,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},{role},,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
         )
     };
     let run = |name: &str, rows: &[String]| -> Vec<String> {
@@ -547,4 +553,254 @@ fn a_claim_with_other_lines_gets_another_claim_id() {
     for id in first.iter().chain(&fixed) {
         assert!(id.len() <= 20 && id.starts_with('E'), "{id}");
     }
+}
+
+/// The same service twice (payer, member, date, code and modifiers as coded) is refused on the
+/// later row, naming the earlier one, by `claims`, `map` and `invoice` alike: the state rejects a
+/// repeated service line. A same-day service coded differently is billed.
+#[test]
+fn a_repeated_service_is_refused_on_the_later_row() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let row = |id: &str, activity: &str, role: &str| {
+        format!(
+            "{id},GV900002,,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,2026-09-10,{activity},{role},,in_person,75,,04,Z59.01,,,,,,,golden-valley,\n"
+        )
+    };
+    let input = d.path().join("twice.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "{header}\n{}{}{}",
+            row("T-1", "assessment", "rn"),
+            row("T-2", "care_coordination", "chw"),
+            // An RN's care coordination that day is G9008 U1 again, as T-1.
+            row("T-3", "care_coordination", "rn"),
+        ),
+    )
+    .unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let rejects = std::fs::read_to_string(d.path().join("out/rejects.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(rejects.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 1, "{rejects}");
+    assert_eq!(
+        (&rows[0][1], &rows[0][2], &rows[0][3]),
+        ("4", "T-3", "ENC-038")
+    );
+    assert!(
+        rows[0][7].contains("G9008 U1 on 2026-09-10")
+            && rows[0][7].contains("row 2 (encounter T-1)"),
+        "{rejects}"
+    );
+    let x12 = std::fs::read_to_string(d.path().join("out/golden-valley.837")).unwrap();
+    assert_eq!(x12.matches("\nSV1*").count(), 2);
+    assert!(!x12.contains("REF*6R*T-3~"));
+
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+            "--format",
+            "json",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(map.status.code(), Some(1));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&map.stdout).unwrap();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["rule_ids"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["", "", "ENC-038"]);
+
+    let inv = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "invoice",
+        ])
+        .arg(&input)
+        .arg("--out")
+        .arg(d.path().join("inv"))
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        inv.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&inv.stderr)
+    );
+    let rejects = std::fs::read_to_string(d.path().join("inv/rejects.csv")).unwrap();
+    assert!(rejects.contains(",4,T-3,ENC-038,"), "{rejects}");
+}
+
+/// A misspelled optional column is not dropped silently: stderr names it with the column it was
+/// probably meant as, and every warning rule is counted on stderr, not only in summary.json.
+#[test]
+fn unknown_columns_and_warnings_are_said_on_stderr() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("typo.csv");
+    std::fs::write(
+        &input,
+        "encounter_id,member_id,member_last_name,member_first_name,member_dob,member_sex,member_city,service_date,activity,staff_role,modality,payer,diagnosis_code,auth_number,supervisor\n\
+         TY-1,GV900003,Lopez,Maria,1968-04-12,F,Sacramento,2026-09-10,assessment,rn,in_person,golden-valley,Z59.01,GVA-1,Kim\n\
+         TY-2,GV900004,Lopez,Ana,1970-04-12,F,Sacramento,2026-09-10,assessment,rn,in_person,golden-valley,Z59.01,GVA-2,Kim\n",
+    )
+    .unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    for want in [
+        "column 'diagnosis_code' is not an encounter column and was ignored; did you mean diagnosis_codes?",
+        "column 'auth_number' is not an encounter column and was ignored; did you mean authorization_number?",
+        "column 'supervisor' is not an encounter column and was ignored (the README",
+        "warning: ENC-033 on 2 row(s): the member's address is incomplete",
+    ] {
+        assert!(said.contains(want), "{want}\n{said}");
+    }
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&map.stderr);
+    assert!(said.contains("did you mean diagnosis_codes?"), "{said}");
+    assert!(said.contains("warning: ENC-033 on 2 row(s)"), "{said}");
+    // -q silences both, as every other note.
+    let quiet = ecm()
+        .args([
+            "-q",
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(quiet.stderr.is_empty());
+}
+
+/// `ecm demo` into a directory holding an earlier demo stops (exit 2, naming a file and
+/// --force) and leaves everything as it was, the user's edits to its inputs included; with
+/// --force it writes the demo again.
+#[test]
+fn demo_refuses_to_overwrite_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    run_demo(d.path());
+    let config = d.path().join("demo/input/ecm.toml");
+    let edited = std::fs::read_to_string(&config).unwrap() + "# my edit\n";
+    std::fs::write(&config, &edited).unwrap();
+    let map_before = std::fs::read(d.path().join("demo/map.csv")).unwrap();
+    std::fs::remove_file(d.path().join("demo/claims/rejects.csv")).unwrap();
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("demo/input/ecm.toml already exists (and ") && said.contains("pass --force"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), edited);
+    assert_eq!(
+        std::fs::read(d.path().join("demo/map.csv")).unwrap(),
+        map_before
+    );
+    assert!(
+        !d.path().join("demo/claims/rejects.csv").exists(),
+        "nothing was written"
+    );
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["demo", "--out", "demo", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        !std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("# my edit")
+    );
+    assert!(d.path().join("demo/claims/rejects.csv").exists());
+}
+
+/// A file with a header and no data row stops the run with exit 2, as an empty file does
+/// (design.md: 2 is "nothing was written ... unreadable input"), instead of exiting 0 having
+/// billed nothing; a header followed only by blank lines is the same. Nothing is written.
+#[test]
+fn a_header_only_file_is_exit_2_like_an_empty_one() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    for (name, text) in [
+        ("empty.csv", String::new()),
+        ("header.csv", format!("{header}\n")),
+        ("blanks.csv", format!("{header}\n\n\n")),
+    ] {
+        let input = d.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let dir = d.path().join(name.replace('.', "_"));
+        let out = claims(&dir, &input, &[]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {said}");
+        let want = if name == "empty.csv" {
+            "the file is empty"
+        } else {
+            "no data rows"
+        };
+        assert!(said.contains(want), "{name}: {said}");
+        assert!(!dir.join("out/rejects.csv").exists(), "{name}");
+        assert!(!dir.join("out/summary.json").exists(), "{name}");
+    }
+    // Beside a file with rows, a header-only file is still an error: it is probably not the
+    // file the user meant to give.
+    let good = clean_example(d.path());
+    let out = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&good)
+        .arg(d.path().join("header.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("header.csv: the file has a header but no data rows")
+    );
 }

@@ -206,6 +206,9 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     one("ENC-026", "ENC-026", &|r| {
         r.insert("member_zip", "9370".into());
     });
+    one("ENC-026-state", "ENC-026", &|r| {
+        r.insert("member_state", "ZZ".into());
+    });
     one("ENC-027", "ENC-027", &|r| {
         r.insert("member_cin", "1234".into());
     });
@@ -265,6 +268,14 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
     out.push((
         "ENC-029",
         "ENC-029",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
+    // The same service (payer, member, date, code, modifiers) twice: the later row is refused.
+    let first = good("ENC-038a", "M-ENC-038");
+    let second = good("ENC-038", "M-ENC-038");
+    out.push((
+        "ENC-038",
+        "ENC-038",
         vec![csv_line(&first), csv_line(&second)],
     ));
     // A row with a field too many (an unquoted comma).
@@ -607,4 +618,84 @@ fn values_the_837_cannot_carry_are_refused_on_their_row() {
     assert!(text.contains("\nN4*AL*CA*93701~"), "{text}");
     assert!(text.contains("\nDMG*D8*19000101*F~"), "{text}");
     common::pyx12_validate(&x12).assert_valid("the rows that pass");
+}
+
+/// member_state is checked against the US state and territory codes (a table, not a shape):
+/// `ZZ` and a Canadian province are refused on their row (ENC-026) instead of reaching the plan,
+/// whose validator rejects N402; a lower-case `ca` and the territories are billed.
+#[test]
+fn member_state_must_be_a_us_state_or_territory() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rows = String::new();
+    for (i, st) in ["ZZ", "ON", "ca", "PR", "GU"].iter().enumerate() {
+        let mut r = good(&format!("ST{i}"), &format!("M-ST{i}"));
+        r.insert("member_state", st.to_string());
+        rows.push_str(&csv_line(&r));
+    }
+    let (code, stderr) = claims(d.path(), &(HEADER.join(",") + "\n" + &rows));
+    assert_eq!(code, 1, "{stderr}");
+    let out = d.path().join("claims");
+    let rejects = std::fs::read_to_string(out.join("rejects.csv")).unwrap();
+    let got: Vec<(String, String, String)> = csv::Reader::from_reader(rejects.as_bytes())
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[2].to_string(), r[3].to_string(), r[5].to_string())
+        })
+        .collect();
+    let want = [
+        ("ST0", "ENC-026", "member_state"),
+        ("ST1", "ENC-026", "member_state"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|w| (w.0.into(), w.1.into(), w.2.into()))
+        .collect();
+    assert_eq!(got, want, "{rejects}");
+    assert!(rejects.contains("member_state 'ZZ' is not the two-letter code of a US state"));
+    let x12 = out.join("main.837");
+    let text = std::fs::read_to_string(&x12).unwrap();
+    for st in ["CA", "PR", "GU"] {
+        assert!(
+            text.contains(&format!("\nN4*FRESNO*{st}*93701~")),
+            "{st}: {text}"
+        );
+    }
+    common::pyx12_validate(&x12).assert_valid("members in CA, PR and GU");
+}
+
+/// A charge the 837 cannot carry says why: over the maximum (9,999,999.99), negative, more than
+/// two decimals, or not a plain number; each is ENC-023 on its row.
+#[test]
+fn a_bad_charge_says_what_is_wrong_with_it() {
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        ("10000000.00", "is over the maximum amount, 9,999,999.99"),
+        (
+            "99999999999999999999999999999999.99",
+            "is over the maximum amount, 9,999,999.99",
+        ),
+        ("-5.00", "is negative"),
+        ("150.005", "has more than two decimals"),
+        ("$150", "is not a plain amount such as 150.00"),
+    ];
+    let mut csv = HEADER.join(",") + "\n";
+    for (i, (charge, _)) in cases.iter().enumerate() {
+        let mut r = good(&format!("CH{i}"), &format!("M-CH{i}"));
+        r.insert("charge", charge.to_string());
+        csv.push_str(&csv_line(&r));
+    }
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    for (row, (charge, want)) in rows.iter().zip(cases) {
+        assert_eq!(row["rule_ids"], "ENC-023", "{charge}");
+        let m = row["messages"].as_str().unwrap();
+        assert!(m.contains(want), "{charge}: {m}");
+    }
+    // 9,999,999.99 itself is billed.
+    let mut r = good("CHMAX", "M-CHMAX");
+    r.insert("charge", "9999999.99".into());
+    let csv = HEADER.join(",") + "\n" + &csv_line(&r);
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!((code, rows[0]["charge"].as_str()), (0, Some("9999999.99")));
 }

@@ -306,3 +306,74 @@ fn every_sheet_of_encounters_in_a_workbook_is_read() {
     );
     assert!(x12.is_none());
 }
+
+/// An XLSX date-and-time cell is read as its day, whether it kept its date format (a real
+/// date-time cell) or lost it (a bare serial such as 46275.75, 2026-09-10 at 18:00); a number
+/// in a CSV's date column is still no date.
+#[test]
+fn date_and_time_cells_are_read_as_their_day() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("times.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut second = good_row("DT-2", "GV2");
+    second[9] = "in_person".into();
+    let mut third = good_row("DT-3", "GV3");
+    third[9] = "video".into();
+    write_rows(ws, &[good_row("DT-1", "GV1"), second, third]);
+    let stamp = Format::new().set_num_format("m/d/yyyy h:mm");
+    let at = ExcelDateTime::from_ymd(2026, 9, 10)
+        .unwrap()
+        .and_hms(18, 0, 0)
+        .unwrap();
+    ws.write_datetime_with_format(1, 6, &at, &stamp).unwrap();
+    ws.write_number(2, 6, 46275.75).unwrap();
+    ws.write_number(3, 4, 25_690.5).unwrap(); // member_dob 1970-05-02, noon
+    wb.save(&path).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+            "--format",
+            "json",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap(),
+                r["service_date"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("billable", "2026-09-10"),
+            ("billable", "2026-09-10"),
+            ("billable", "2026-09-04")
+        ],
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let csv_path = d.path().join("serial.csv");
+    let mut row = good_row("DT-4", "GV4");
+    row[6] = "46275.75".into();
+    std::fs::write(
+        &csv_path,
+        format!("{}\n{}\n", HEADER.join(","), row.join(",")),
+    )
+    .unwrap();
+    let (code, _, rejects, _) = claims(d.path(), &[&csv_path]);
+    assert_eq!(code, 1);
+    assert_eq!(rejects[0][3], "ENC-002");
+}

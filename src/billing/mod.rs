@@ -5,6 +5,7 @@ mod claim_plan;
 mod code_totals;
 mod corrections;
 pub use crate::digest;
+mod repeated_service;
 mod service_line;
 mod to_837;
 
@@ -14,6 +15,7 @@ pub use claim_plan::{
 };
 pub use code_totals::{CodeTotal, code_totals};
 pub use corrections::{CorrectionGroups, correction_claims};
+pub use repeated_service::{SeenServices, ServiceKey, repeated_service, take_repeated_services};
 pub use service_line::{LineId, Ranks, Registry, ServiceLine, Slot, order_lines};
 pub use to_837::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, billing_provider, content_control_number, transaction,

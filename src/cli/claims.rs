@@ -72,6 +72,8 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
         s.rows_rejected
     ));
     say_skipped_sheets(g, &s.skipped_sheets);
+    say_unknown_columns(g, &s.report.unknown_columns);
+    say_warnings(g, &s.report.warnings_by_rule, "each is in summary.json");
     for p in &s.payers {
         match &p.file {
             Some(f) => g.say(&format!(
@@ -97,6 +99,33 @@ pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
             transliterations_in: TRANSLITERATIONS_FILE,
         },
     );
+}
+
+/// Says which header columns were ignored, each with the column it was probably meant as, so a
+/// misspelled optional column (`diagnosis_code`) is not dropped silently.
+pub(super) fn say_unknown_columns(g: &Globals, unknown: &[crate::ops::claims::UnknownColumn]) {
+    let known = crate::encounters::Columns::all_names();
+    for u in unknown {
+        let hint = match crate::input::nearest(&u.column, &known) {
+            Some(k) => format!("; did you mean {k}?"),
+            None => " (the README's encounter file format lists the columns)".to_string(),
+        };
+        g.say(&format!(
+            "  warning: {}: column '{}' is not an encounter column and was ignored{hint}",
+            u.file, u.column
+        ));
+    }
+}
+
+/// Says how many rows each warning rule flagged (the rows were accepted); `listed` says where
+/// each one is.
+pub(super) fn say_warnings(g: &Globals, counts: &[crate::ops::claims::RuleCount], listed: &str) {
+    for c in counts {
+        g.say(&format!(
+            "  warning: {} on {} row(s): {} (a warning, not a rejection; {listed})",
+            c.rule_id, c.rows, c.title
+        ));
+    }
 }
 
 /// Says which workbook sheets were not read (no encounter columns), so none is left out unseen.

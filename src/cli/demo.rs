@@ -7,11 +7,16 @@ use std::path::PathBuf;
 /// Write the built-in example (a provider billing two plans, 33 encounters, 6 of them with
 /// mistakes), run `map` and `claims` on it, and explain the results.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  ecm demo --out /tmp/ecm-demo")]
+#[command(
+    after_help = "Examples:\n  ecm demo --out /tmp/ecm-demo\n  ecm demo --force   # write the demo again over an earlier one"
+)]
 pub struct Args {
-    /// Where to write the demo (its files there are replaced on every run).
+    /// Where to write the demo.
     #[arg(long, value_name = "DIR", default_value = "ecm-demo")]
     pub out: PathBuf,
+    /// Replace the demo's files from an earlier run (its inputs included, with any edits).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `ecm demo`.
@@ -21,7 +26,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         Some(_) => Some(g.clock()?),
         None => None,
     };
-    let d = run_demo(&a.out, &codeset, clock).map_err(CliError::from_display)?;
+    let d = run_demo(&a.out, &codeset, clock, a.force).map_err(CliError::from_display)?;
     let s = &d.claims.summary;
     let as_of = g
         .as_of

@@ -1,7 +1,9 @@
 //! `ecm invoice`: encounter files to invoices (one per payer per service month), rejects and a
 //! summary.
 
-use super::claims::{EncounterRun, Tally, say_outcome, say_skipped_sheets};
+use super::claims::{
+    EncounterRun, Tally, say_outcome, say_skipped_sheets, say_unknown_columns, say_warnings,
+};
 use super::{CliError, Globals, Outcome};
 use crate::ops::intake::TRANSLITERATIONS_FILE;
 use crate::ops::invoice::{InvoiceFormat, InvoiceOutcome, InvoiceRequest, run_invoice};
@@ -62,6 +64,8 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
         s.rows_rejected
     ));
     say_skipped_sheets(g, &s.skipped_sheets);
+    say_unknown_columns(g, &s.report.unknown_columns);
+    say_warnings(g, &s.report.warnings_by_rule, "each is in summary.json");
     for i in &s.invoices {
         g.say(&format!(
             "  {} {} {} to {}: {} lines, {} members, total ${}{}",

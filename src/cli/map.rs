@@ -45,7 +45,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     }
     .map_err(io)?;
     let mut err = None;
-    let (counts, report) = map_encounters(
+    let (counts, report, warnings) = map_encounters(
         &a.inputs,
         &ctx,
         |row| {
@@ -68,6 +68,11 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         g,
         &crate::ops::claims::skipped_sheets(&report.skipped_sheets),
     );
+    super::claims::say_unknown_columns(
+        g,
+        &crate::ops::claims::unknown_columns(&report.unknown_columns),
+    );
+    super::claims::say_warnings(g, &warnings, "each is shown with its row");
     Ok(if counts.not_billable == 0 {
         Outcome::Clean
     } else {

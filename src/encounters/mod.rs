@@ -110,6 +110,8 @@ pub enum SheetChoice {
 /// one per sheet of encounters in a workbook (other sheets, such as a cover page, are skipped).
 pub struct EncounterTables {
     tables: Vec<(Table, Columns)>,
+    /// For each table, the index in `paths` of the file it is from.
+    path_of: Vec<usize>,
     /// The input files, in the order given, and their names as the user gave them.
     paths: Vec<PathBuf>,
     inputs: Vec<String>,
@@ -126,16 +128,18 @@ impl EncounterTables {
     pub fn open(paths: &[PathBuf], choice: SheetChoice) -> Result<EncounterTables, InputError> {
         let mut out = EncounterTables {
             tables: Vec::with_capacity(paths.len()),
+            path_of: Vec::with_capacity(paths.len()),
             paths: paths.to_vec(),
             inputs: paths.iter().map(|p| p.display().to_string()).collect(),
             skipped_sheets: Vec::new(),
         };
-        for (p, name) in paths.iter().zip(&out.inputs) {
+        for (pi, (p, name)) in paths.iter().zip(&out.inputs).enumerate() {
             let mut sheets = Table::open_sheets(p)?;
             if sheets.len() == 1 {
                 let t = sheets.pop().expect("one").table;
                 let cols = Columns::locate(&t)?;
                 out.tables.push((t, cols));
+                out.path_of.push(pi);
                 continue;
             }
             let mut found: Vec<(Table, Columns)> = Vec::new();
@@ -172,6 +176,7 @@ impl EncounterTables {
                     let (mut t, cols) = found.pop().expect("one");
                     t.name = name.clone();
                     out.tables.push((t, cols));
+                    out.path_of.push(pi);
                 }
                 _ if choice == SheetChoice::One => {
                     let names: Vec<String> = found
@@ -191,7 +196,10 @@ impl EncounterTables {
                         sheets: names.join(", "),
                     });
                 }
-                _ => out.tables.extend(found),
+                _ => {
+                    out.path_of.extend(std::iter::repeat_n(pi, found.len()));
+                    out.tables.extend(found);
+                }
             }
         }
         if out.tables.len() > u16::MAX as usize {
@@ -252,7 +260,10 @@ fn read_tables(
         ..IntakeReport::default()
     };
     let estimate = estimate_rows(&opened.paths);
-    let tables = opened.tables;
+    let (tables, path_of, inputs) = (opened.tables, opened.path_of, opened.inputs);
+    // Data rows read per input file: one with a header and no row stops the run, as an empty one
+    // does, rather than "succeed" having billed nothing.
+    let mut rows_of_file = vec![0u64; inputs.len()];
     for (t, _) in &tables {
         for u in t.unknown_columns(&Columns::all_names()) {
             report.unknown_columns.push((t.name.clone(), u));
@@ -277,6 +288,7 @@ fn read_tables(
             as_of: ctx.as_of,
             file_index: file_index as u16,
             file: &file_name,
+            workbook: table.workbook,
         };
         // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
         // second thread does it, batches at a time, while this one does the cross-row checks
@@ -291,6 +303,7 @@ fn read_tables(
             for batch in rx {
                 let mut batch = batch?;
                 progress(done_before + batch.position, total);
+                rows_of_file[path_of[file_index]] += batch.rows.len() as u64;
                 for (row, parsed) in batch.rows.drain(..) {
                     report.rows_read += 1;
                     accept_row(
@@ -316,6 +329,13 @@ fn read_tables(
         })?;
         done_before += table.size;
         progress(done_before, total);
+        let pi = path_of[file_index];
+        let last_of_file = path_of.get(file_index + 1) != Some(&pi);
+        if last_of_file && rows_of_file[pi] == 0 {
+            return Err(InputError::NoDataRows {
+                file: inputs[pi].clone(),
+            });
+        }
     }
     Ok(report)
 }

@@ -6,7 +6,7 @@ use super::Columns;
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::digest::Fingerprint;
-use crate::input::{FieldChecker, FieldTransliteration, Record, sheet_error};
+use crate::input::{FieldChecker, FieldTransliteration, Record, excel_serial_date, sheet_error};
 use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
     PlaceOfService, RowRef, StaffClass,
@@ -35,6 +35,8 @@ pub struct RowContext<'a> {
     /// Index of the file in the run's list, and its name as the user gave it.
     pub file_index: u16,
     pub file: &'a str,
+    /// The rows are a spreadsheet's cells: a bare number in a date column is a date serial.
+    pub workbook: bool,
 }
 
 /// A checked row: an encounter, or the reasons it is not one, plus notes either way.
@@ -83,9 +85,16 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let first_name = c
         .required(Some(cols.member_first_name), "member_first_name")
         .and_then(|v| c.text(v, "member_first_name", 35));
+    // A spreadsheet date cell that lost its date format holds the serial (46275.75): its day.
+    let serial = |v: &str| {
+        ctx.workbook
+            .then(|| excel_serial_date(v))
+            .flatten()
+            .map(|d| d.to_string())
+    };
     let dob = c
         .required(Some(cols.member_dob), "member_dob")
-        .and_then(|v| c.date(v, "member_dob", false))
+        .and_then(|v| c.date(serial(v).as_deref().unwrap_or(v), "member_dob", false))
         .filter(|&d| {
             // 0001-01-01 and 1799 dates are placeholders; DMG02 cannot carry them either.
             let possible = d >= EARLIEST_BIRTH;
@@ -103,7 +112,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         .and_then(|v| c.sex(v, "member_sex"));
     let service_date = c
         .required(Some(cols.service_date), "service_date")
-        .and_then(|v| c.date(v, "service_date", true));
+        .and_then(|v| c.date(serial(v).as_deref().unwrap_or(v), "service_date", true));
     if let Some(sd) = service_date {
         if sd > ctx.as_of {
             c.find(
@@ -430,13 +439,16 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
         None
     } else {
         let s = parts[2].to_ascii_uppercase();
-        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        if crate::model::is_us_state(&s) {
             Some(s)
         } else {
             c.find(
                 &rules::BAD_ADDRESS,
                 Some("member_state"),
-                "member_state is not a two-letter state code".into(),
+                format!(
+                    "member_state '{}' is not the two-letter code of a US state or territory",
+                    parts[2]
+                ),
             );
             None
         }

@@ -5,7 +5,7 @@
 
 use super::{DateProblem, Record, parse_date};
 use crate::model::text::{TextError, Transliteration, check_x12_ascii, to_x12_text};
-use crate::model::{DiagnosisCode, Money, Npi, Rendering, Sex};
+use crate::model::{DiagnosisCode, MAX_AMOUNT, Money, MoneyError, Npi, Rendering, Sex};
 use crate::rules::{Finding, Rule};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -292,17 +292,30 @@ impl<'r> FieldChecker<'r> {
         if v.is_empty() {
             return None;
         }
-        match Money::parse(v) {
-            Ok(m) if !m.is_negative() => Some(m),
-            _ => {
-                self.find(
-                    self.rules.bad_charge,
-                    Some(field),
-                    format!("{field} '{v}' is not a non-negative amount with at most two decimals"),
-                );
-                None
+        let problem = match Money::parse(v) {
+            Ok(m) if !m.is_negative() => return Some(m),
+            Ok(_) => "is negative; a charge is 0 or more".to_string(),
+            Err(MoneyError::TooLarge) => format!("is over the maximum amount, {MAX_AMOUNT}"),
+            // More digits than a decimal holds is a number too, and far over the maximum.
+            Err(MoneyError::Syntax)
+                if v.len() > 20
+                    && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && v.bytes().filter(|&b| b == b'.').count() <= 1 =>
+            {
+                format!("is over the maximum amount, {MAX_AMOUNT}")
             }
-        }
+            Err(MoneyError::TooPrecise) => "has more than two decimals (cents)".to_string(),
+            Err(MoneyError::Syntax) => {
+                "is not a plain amount such as 150.00 (no $ sign, no thousands separators)"
+                    .to_string()
+            }
+        };
+        self.find(
+            self.rules.bad_charge,
+            Some(field),
+            format!("{field} '{v}' {problem}"),
+        );
+        None
     }
 
     /// ICD-10-CM codes separated by `;` (or `,`), without repeats; at most 12.

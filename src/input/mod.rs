@@ -9,13 +9,15 @@ mod csv_lines;
 mod date;
 mod fields;
 mod line_ends;
+mod nearest;
 mod record;
 pub mod roster;
 mod sheet_error;
 pub mod xlsx;
 
-pub use date::{DateProblem, parse_date, push_date};
+pub use date::{DateProblem, excel_serial_date, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
+pub use nearest::nearest;
 pub use record::Fields;
 use record::RawRecord;
 pub use sheet_error::{SHEET_ERRORS, sheet_error};
@@ -38,6 +40,10 @@ pub enum InputError {
     DuplicateColumn { file: String, column: String },
     #[error("{file}: the file is empty; it needs a header row and at least one data row")]
     Empty { file: String },
+    #[error(
+        "{file}: the file has a header but no data rows; it needs at least one row under the header (nothing was written)"
+    )]
+    NoDataRows { file: String },
     #[error(
         "{file}: the sheets {sheets} all have the encounter header, and this command reads one sheet per workbook; rather than leave rows out, nothing was read: save each sheet as its own file"
     )]
@@ -64,6 +70,12 @@ pub struct Record {
     pub fields: Fields,
     /// The row was not UTF-8 and was decoded as Windows-1252.
     pub cp1252: bool,
+}
+
+#[derive(Clone, Copy)]
+enum SourceKind {
+    Csv,
+    Rows,
 }
 
 enum Source {
@@ -114,6 +126,9 @@ pub struct Table {
     buf: RawRecord,
     /// Size of the file in bytes (for progress).
     pub size: u64,
+    /// Read from a spreadsheet's cells (not CSV text): a bare number in a date column is then a
+    /// date serial whose cell lost its date format.
+    pub workbook: bool,
 }
 
 /// About how many data rows the CSV files among `paths` hold, from their sizes and the line
@@ -246,6 +261,10 @@ impl Table {
         if columns.iter().all(|c| c.is_empty()) {
             return Err(InputError::Empty { file: name });
         }
+        let source_kind = match &source {
+            Source::Csv(_) => SourceKind::Csv,
+            Source::Rows(_) => SourceKind::Rows,
+        };
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             if c.is_empty() {
@@ -265,6 +284,7 @@ impl Table {
             source,
             buf: RawRecord::default(),
             size,
+            workbook: matches!(source_kind, SourceKind::Rows),
         })
     }
 
@@ -287,6 +307,8 @@ impl Table {
             source: Source::Rows(records.into_iter()),
             buf: RawRecord::default(),
             size,
+            // Rows made by a reader of their own; their text is taken as written.
+            workbook: false,
         }
     }
 

@@ -109,11 +109,9 @@ fn cell_text(c: &Data) -> String {
             }
         }
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        // A date-and-time cell is read as its day: every date the formats take is a day.
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) if t.time() == chrono::NaiveTime::MIN => {
-                t.date().format("%Y-%m-%d").to_string()
-            }
-            Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            Some(t) => t.date().format("%Y-%m-%d").to_string(),
             None => dt.as_f64().to_string(),
         },
         Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),

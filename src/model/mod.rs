@@ -11,6 +11,7 @@ mod place_of_service;
 mod remittance;
 mod service_month;
 pub mod text;
+mod us_state;
 
 pub use claim::{
     BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, Envelope, Line, Patient,
@@ -23,7 +24,7 @@ pub use encounter::{
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use kept::KeptSegment;
-pub use money::{Money, MoneyError};
+pub use money::{MAX_AMOUNT, Money, MoneyError};
 pub use npi::{Npi, NpiError, check_digit};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
 pub use remittance::{
@@ -31,3 +32,4 @@ pub use remittance::{
     Reference, Remittance, ServicePayment,
 };
 pub use service_month::{ServiceMonth, ServiceMonthError};
+pub use us_state::{US_STATES, is_us_state};

@@ -17,11 +17,14 @@ pub enum MoneyError {
     Syntax,
     #[error("an amount has at most two decimal places (cents)")]
     TooPrecise,
-    #[error("an amount is limited to 9,999,999.99")]
+    #[error("an amount is limited to {MAX_AMOUNT}")]
     TooLarge,
     #[error("an X12 amount has at most 18 digits: 9,999,999,999,999,999.99 at most")]
     TooLargeForX12,
 }
+
+/// The largest amount [`Money`] holds, as written in messages.
+pub const MAX_AMOUNT: &str = "9,999,999.99";
 
 impl Money {
     /// Zero dollars.

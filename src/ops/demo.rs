@@ -37,28 +37,65 @@ pub enum DemoError {
     Claims(#[from] ClaimsError),
     #[error("the built-in example is broken: {0}")]
     Example(String),
+    #[error(
+        "{first} already exists{more}; ecm demo replaces nothing without --force (the inputs it wrote there may hold your edits): pass --force to write the demo again, or choose another --out directory"
+    )]
+    Exists { first: String, more: String },
+}
+
+/// Every file the demo writes under `out`, so an existing one is found before any is written.
+fn demo_files(out: &Path, config: &Config) -> Vec<PathBuf> {
+    let mut v = vec![
+        out.join("input").join("ecm.toml"),
+        out.join("input").join("encounters.csv"),
+        out.join("map.csv"),
+    ];
+    let claims = out.join("claims");
+    v.extend(
+        crate::ops::claims::output_names(config)
+            .iter()
+            .map(|n| claims.join(n)),
+    );
+    v
 }
 
 /// Writes the examples under `out/input/`, the map under `out/map.csv` and the claims under
-/// `out/claims/`. The demo's own files are replaced on every run.
+/// `out/claims/`. An existing file of the demo's (an earlier demo, with the user's edits to its
+/// inputs, say) stops it before anything is written, unless `force`.
 pub fn run_demo(
     out: &Path,
     codeset: &CodeSet,
     clock: Option<Clock>,
+    force: bool,
 ) -> Result<DemoOutcome, DemoError> {
     let clock = match clock {
         Some(c) => c,
         None => Clock::parse(DEMO_AS_OF).map_err(|e| DemoError::Example(e.to_string()))?,
     };
     let input = out.join("input");
+    let config_path = input.join("ecm.toml");
+    let config = Config::parse(EXAMPLE_CONFIG, &config_path.display().to_string())
+        .map_err(|e| DemoError::Example(e.to_string()))?;
+    if !force {
+        let existing: Vec<PathBuf> = demo_files(out, &config)
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
+        if let Some(first) = existing.first() {
+            return Err(DemoError::Exists {
+                first: first.display().to_string(),
+                more: match existing.len() - 1 {
+                    0 => String::new(),
+                    n => format!(" (and {n} more of the demo's files)"),
+                },
+            });
+        }
+    }
     let mut files = OutputSet::prepare(&input, &[], true)?;
     files.write_all("ecm.toml", EXAMPLE_CONFIG.as_bytes())?;
     files.write_all("encounters.csv", EXAMPLE_ENCOUNTERS.as_bytes())?;
     files.commit()?;
-    let config_path = input.join("ecm.toml");
     let encounters_path = input.join("encounters.csv");
-    let config = Config::parse(EXAMPLE_CONFIG, &config_path.display().to_string())
-        .map_err(|e| DemoError::Example(e.to_string()))?;
     let inputs = vec![encounters_path.clone()];
 
     let ctx = IntakeContext {
@@ -73,7 +110,7 @@ pub fn run_demo(
         source,
     })?;
     let mut werr = None;
-    let (map_counts, _) = map_encounters(
+    let (map_counts, _, _) = map_encounters(
         &inputs,
         &ctx,
         |row| {

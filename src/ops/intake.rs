@@ -3,7 +3,7 @@
 
 pub use crate::billing::{CodeTotal, code_totals};
 
-use crate::billing::{CorrectionGroups, Registry, ServiceLine};
+use crate::billing::{CorrectionGroups, Registry, ServiceLine, take_repeated_services};
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter_sharing;
 use crate::config::Config;
@@ -183,6 +183,25 @@ pub fn intake<'cs>(
         },
         progress,
     )?;
+    // The same service twice: the later row is refused (ENC-038), in its place in row order.
+    let payer_keys: Vec<&str> = req.config.payers.iter().map(|p| p.key.as_str()).collect();
+    let repeated = take_repeated_services(&mut lines, &registry, &files, &payer_keys);
+    if !repeated.is_empty() {
+        rows_rejected += repeated.len() as u64;
+        let position = |f: &Finding| files.iter().position(|n| *n == f.file).unwrap_or(0);
+        let mut all: Vec<(usize, u32, Finding)> = rejects
+            .drain(..)
+            .map(|f| (position(&f), f.row, f))
+            .chain(
+                repeated
+                    .into_iter()
+                    .map(|(at, f)| (at.file as usize, at.row, f)),
+            )
+            .collect();
+        // Stable: a row's own findings keep their order.
+        all.sort_by_key(|(file, row, _)| (*file, *row));
+        rejects = all.into_iter().map(|(_, _, f)| f).collect();
+    }
     let flushed = tw.flush().map_err(csv::Error::from);
     if let Some(e) = write_err.or(flushed.err()) {
         return Err(IntakeError::Output(OutputError::Write {

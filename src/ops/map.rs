@@ -1,9 +1,11 @@
 //! `ecm map`: every encounter row with its service line (code, modifiers, units, charge, the
 //! code-set rows that decided it) or the reasons it is not billable.
 
+use crate::billing::{SeenServices, ServiceKey, repeated_service};
 use crate::coding::{ChargeSource, code_encounter};
 use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
+use crate::ops::intake::{RuleCount, RuleTally};
 use crate::rules::Finding;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -97,16 +99,19 @@ pub struct MapCounts {
     pub not_billable: u64,
 }
 
-/// Reads and codes every row, handing each [`MapRow`] to `emit` in input order.
+/// Reads and codes every row, handing each [`MapRow`] to `emit` in input order; returns the
+/// counts, what reading found, and the rows each warning rule flagged.
 pub fn map_encounters(
     inputs: &[PathBuf],
     ctx: &IntakeContext,
     mut emit: impl FnMut(MapRow),
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(MapCounts, IntakeReport), InputError> {
+) -> Result<(MapCounts, IntakeReport, Vec<RuleCount>), InputError> {
     let mut counts = MapCounts::default();
+    let mut warnings = RuleTally::default();
     let tables = EncounterTables::open(inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
+    let mut seen = SeenServices::default();
     let report = tables.read(
         ctx,
         |o: RowOutcome| {
@@ -148,7 +153,41 @@ pub fn map_encounters(
                     .config
                     .payer(&e.payer)
                     .expect("intake only accepts configured payers");
-                match code_encounter(e, ctx.codeset, payer) {
+                let coded = code_encounter(e, ctx.codeset, payer)
+                    .map_err(|nb| Finding {
+                        rule: nb.rule,
+                        file: row.file.clone(),
+                        row: row.row,
+                        encounter_id: Some(e.encounter_id.clone()),
+                        field: nb.field.map(str::to_string),
+                        message: nb.message,
+                    })
+                    .and_then(|c| {
+                        if e.correction.is_some() {
+                            return Ok(c);
+                        }
+                        // The same service on an earlier row: refused as `claims` refuses it.
+                        let key = ServiceKey {
+                            payer: &e.payer,
+                            member_id: &e.member.member_id,
+                            date: e.service_date,
+                            hcpcs: c.hcpcs,
+                            modifiers: c.modifiers,
+                        };
+                        match seen.check(&key, o.source, &e.encounter_id) {
+                            None => Ok(c),
+                            Some((first, first_id)) => Err(repeated_service(
+                                &key,
+                                &row.file,
+                                row.row,
+                                &e.encounter_id,
+                                &files[first.file as usize],
+                                first,
+                                first_id,
+                            )),
+                        }
+                    });
+                match coded {
                     Ok(c) => {
                         row.status = "billable";
                         row.hcpcs = c.hcpcs.to_string();
@@ -171,20 +210,16 @@ pub fn map_encounters(
                         row.hcpcs_row = c.row.id.clone();
                         row.telehealth_row = c.telehealth.map(|t| t.id.clone()).unwrap_or_default();
                     }
-                    Err(nb) => findings.push(Finding {
-                        rule: nb.rule,
-                        file: row.file.clone(),
-                        row: row.row,
-                        encounter_id: Some(e.encounter_id.clone()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    }),
+                    Err(f) => findings.push(f),
                 }
             }
             if row.status == "billable" {
                 counts.billable += 1;
             } else {
                 counts.not_billable += 1;
+            }
+            for f in findings.iter().filter(|f| !f.is_error()) {
+                warnings.add(f.rule, o.source.file, o.source.row);
             }
             row.rule_ids = findings
                 .iter()
@@ -200,5 +235,5 @@ pub fn map_encounters(
         },
         progress,
     )?;
-    Ok((counts, report))
+    Ok((counts, report, warnings.counts()))
 }

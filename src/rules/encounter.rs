@@ -219,13 +219,13 @@ pub static BAD_PLACE_OF_SERVICE: Rule = Rule {
     fix: "Use a two-digit CMS place-of-service code from `ecm codes` (e.g. 12 home, 04 shelter, 02/10 telehealth), or leave it empty for the modality's default.",
 };
 
-/// ENC-023: the charge is not a non-negative amount with at most two decimals.
+/// ENC-023: the charge is not a non-negative amount with at most two decimals, at most 9,999,999.99.
 pub static BAD_CHARGE: Rule = Rule {
     id: "ENC-023",
     severity: Severity::Error,
     applies_to: "encounter row",
-    title: "the charge is not a non-negative amount with at most two decimals",
-    fix: "Write the amount as a plain number such as 150.00 (no $ or commas), or leave it empty to use the payer's charge table.",
+    title: "the charge is not a non-negative amount with at most two decimals, at most 9,999,999.99",
+    fix: "Write the amount as a plain number from 0 to 9,999,999.99 such as 150.00 (no $ or commas), or leave it empty to use the payer's charge table.",
 };
 
 /// ENC-024: minutes is not a whole number from 1 to 1440.
@@ -251,8 +251,8 @@ pub static BAD_ADDRESS: Rule = Rule {
     id: "ENC-026",
     severity: Severity::Error,
     applies_to: "encounter row",
-    title: "member_state or member_zip is malformed",
-    fix: "Write the state as two capital letters (CA) and the ZIP as 5 or 9 digits.",
+    title: "member_state is not a US state or territory code, or member_zip is malformed",
+    fix: "Write the state as its two-letter USPS code (CA; DC, PR, GU and the other territories, AA/AE/AP for military mail) and the ZIP as 5 or 9 digits.",
 };
 
 /// ENC-027: member_cin is not a Medi-Cal CIN (8 digits then a letter).
@@ -352,6 +352,15 @@ pub static SHEET_ERROR: Rule = Rule {
     applies_to: "encounter row",
     title: "a cell holds a spreadsheet error (#N/A, #REF!, #DIV/0!, #VALUE!, #NAME?, #NULL!, #NUM!)",
     fix: "Fix the formula or lookup that produced the error in the source sheet (or type the value), then export again; an error value is not an id, name or date and is never billed.",
+};
+
+/// ENC-038: the same service (payer, member, date, code, modifiers) is on an earlier row.
+pub static DUPLICATE_SERVICE: Rule = Rule {
+    id: "ENC-038",
+    severity: Severity::Error,
+    applies_to: "coding",
+    title: "the same service (payer, member, date, code, modifiers) is on an earlier row",
+    fix: "Remove the repeated row: the state rejects a repeated service line, and one duplicate fails the whole encounter. If two services really happened that day, record each as it was (another activity, staff class or modality codes it differently), or bill the second after checking with the plan.",
 };
 
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
@@ -465,6 +474,7 @@ pub(super) static RULES: &[&Rule] = &[
     &CORRECTION_WITHOUT_ORIGINAL,
     &BIRTH_DATE_TOO_EARLY,
     &SHEET_ERROR,
+    &DUPLICATE_SERVICE,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,

@@ -92,6 +92,10 @@ pub const NOT_PRODUCED: &[(&str, &str)] = &[
         "ENC-037",
         "the export is a CSV written by the generator, with no formulas to fail",
     ),
+    (
+        "ENC-038",
+        "good rows never repeat a service, and a kind breaks one row on its own, not a pair",
+    ),
     ("ENC-032", "a warning: the row is still billed"),
     ("ENC-033", "a warning: the row is still billed"),
 ];

@@ -211,6 +211,49 @@ pub fn services(world: &World, m: &Member, rng: &mut Rng, out: &mut Vec<Service>
         }
     }
     out.sort_by_key(|s| (s.date, !s.is_outreach()));
+    drop_repeated_services(world, out);
+}
+
+/// Drops every service that would be billed as the same line as an earlier one (same day, code
+/// and modifiers; a member has one payer): the state rejects a repeated service line, and
+/// intake refuses the later row (ENC-038), so a good row is never such a repeat.
+fn drop_repeated_services(world: &World, out: &mut Vec<Service>) {
+    let mut seen: Vec<(NaiveDate, crate::model::Hcpcs, crate::model::Modifiers)> = Vec::new();
+    out.retain(|s| {
+        let Some(key) = billed_as(world, s) else {
+            return true;
+        };
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+}
+
+/// The service's date, HCPCS code and modifiers as `ecm claims` codes them (the code set's row
+/// for its activity, staff class and modality, and the telehealth modifier).
+fn billed_as(
+    world: &World,
+    s: &Service,
+) -> Option<(NaiveDate, crate::model::Hcpcs, crate::model::Modifiers)> {
+    let cs = world.codeset;
+    let class = match s.staff_type {
+        "" => cs.staff_role(s.staff_role)?.staff_class,
+        t => crate::model::StaffClass::parse(t)?,
+    };
+    let modality = cs.modality(s.modality);
+    let row = cs
+        .hcpcs_row(s.activity.class(), class, modality.modality_class, s.date)
+        .ok()?;
+    let mut modifiers = row.modifiers;
+    if let Some(t) = cs.telehealth_row(s.modality, s.date)
+        && !modifiers.contains(t.modifier)
+    {
+        modifiers.push(t.modifier).ok()?;
+    }
+    Some((s.date, row.hcpcs, modifiers))
 }
 
 fn outreach(

@@ -127,6 +127,7 @@ impl<'w> InvoiceLines<'w> {
             as_of: world.period.as_of(),
             file_index: 0,
             file: "encounters.csv",
+            workbook: false,
         };
         let Some(e) = parse_row(&rec, &self.cols, &ctx).encounter else {
             return;
