@@ -295,7 +295,9 @@ impl<'r> FieldChecker<'r> {
         let problem = match Money::parse(v) {
             Ok(m) if !m.is_negative() => return Some(m),
             Ok(_) => "is negative; a charge is 0 or more".to_string(),
-            Err(MoneyError::TooLarge) => format!("is over the maximum amount, {MAX_AMOUNT}"),
+            Err(MoneyError::TooLarge | MoneyError::TooLargeForX12) => {
+                format!("is over the maximum amount, {MAX_AMOUNT}")
+            }
             // More digits than a decimal holds is a number too, and far over the maximum.
             Err(MoneyError::Syntax)
                 if v.len() > 20
