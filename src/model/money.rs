@@ -26,25 +26,33 @@ pub enum MoneyError {
 /// The largest amount [`Money`] holds, as written in messages.
 pub const MAX_AMOUNT: &str = "9,999,999.99";
 
+/// A plain decimal as amounts are written: digits, at most one point with digits on both sides,
+/// an optional leading minus; no `$`, commas or exponents.
+fn plain_decimal(s: &str) -> Result<Decimal, MoneyError> {
+    let s = s.trim();
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty()
+        || body.starts_with('.')
+        || body.ends_with('.')
+        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || body.bytes().filter(|&b| b == b'.').count() > 1
+    {
+        return Err(MoneyError::Syntax);
+    }
+    Decimal::from_str(s).map_err(|_| MoneyError::Syntax)
+}
+
 impl Money {
     /// Zero dollars.
     pub const ZERO: Money = Money(Decimal::ZERO);
 
     /// Parses `150`, `150.5`, `150.50`, `-12.00`. Rejects `$`, commas, exponents and sub-cent amounts.
     pub fn parse(s: &str) -> Result<Money, MoneyError> {
-        let s = s.trim();
-        let body = s.strip_prefix('-').unwrap_or(s);
-        if body.is_empty()
-            || body.starts_with('.')
-            || body.ends_with('.')
-            || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            || body.bytes().filter(|&b| b == b'.').count() > 1
-        {
-            return Err(MoneyError::Syntax);
-        }
-        let d = Decimal::from_str(s).map_err(|_| MoneyError::Syntax)?;
-        Money::from_decimal(d)
+        Money::within(plain_decimal(s)?, Money::MAX, MoneyError::TooLarge)
     }
+
+    /// The largest amount ecm takes from its own inputs and bills.
+    const MAX: Decimal = Decimal::from_parts(999_999_999, 0, 0, false, 2);
 
     /// The largest amount an X12 amount element (type R, at most 18 digits) holds with cents.
     pub const MAX_X12: Decimal = Decimal::from_parts(2_808_348_671, 232_830_643, 0, false, 2);
@@ -55,31 +63,26 @@ impl Money {
     /// bills: a plan's payment run can exceed ten million dollars. Sums of such amounts stay exact
     /// (a decimal holds 28 digits).
     pub fn parse_x12(s: &str) -> Result<Money, MoneyError> {
-        match Money::parse(s) {
-            Err(MoneyError::TooLarge) => {
-                let d = Decimal::from_str(s.trim())
-                    .map_err(|_| MoneyError::Syntax)?
-                    .normalize();
-                if d.scale() > 2 {
-                    Err(MoneyError::TooPrecise)
-                } else if d.abs() > Money::MAX_X12 {
-                    Err(MoneyError::TooLargeForX12)
-                } else {
-                    Ok(Money(d))
-                }
-            }
-            other => other,
-        }
+        Money::within(
+            plain_decimal(s)?,
+            Money::MAX_X12,
+            MoneyError::TooLargeForX12,
+        )
     }
 
     /// Wraps a decimal that already has at most two places.
     pub fn from_decimal(d: Decimal) -> Result<Money, MoneyError> {
+        Money::within(d, Money::MAX, MoneyError::TooLarge)
+    }
+
+    /// `d` as money: at most two places and at most `max` either side of zero.
+    fn within(d: Decimal, max: Decimal, too_large: MoneyError) -> Result<Money, MoneyError> {
         let d = d.normalize();
         if d.scale() > 2 {
             return Err(MoneyError::TooPrecise);
         }
-        if d.abs() > Decimal::new(999_999_999, 2) {
-            return Err(MoneyError::TooLarge);
+        if d.abs() > max {
+            return Err(too_large);
         }
         Ok(Money(d))
     }
