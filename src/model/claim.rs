@@ -231,6 +231,25 @@ impl ClaimFrequency {
             ClaimFrequency::Void => "8",
         }
     }
+
+    /// The frequency a CLM05-3 code names, of the three ecm bills and reads.
+    pub fn from_code(code: &str) -> Option<ClaimFrequency> {
+        [
+            ClaimFrequency::Original,
+            ClaimFrequency::Replacement,
+            ClaimFrequency::Void,
+        ]
+        .into_iter()
+        .find(|f| f.code() == code)
+    }
+}
+
+/// SV104 as a whole unit count (`1`, `1.0`, `7.00`), the only kind ecm bills and reads.
+pub fn whole_units(d: rust_decimal::Decimal) -> Option<u32> {
+    use rust_decimal::prelude::ToPrimitive;
+    (d.fract().is_zero() && !d.is_sign_negative())
+        .then(|| d.to_u32())
+        .flatten()
 }
 
 /// Loop 2310B rendering provider (a person).

@@ -16,6 +16,7 @@ mod us_state;
 pub use claim::{
     BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, Envelope, Line, Patient,
     Receiver, RenderingProvider, Submitter, Subscriber, Transaction, TransactionType, Usage,
+    whole_units,
 };
 pub use diagnosis::{DiagnosisCode, DiagnosisError};
 pub use encounter::{

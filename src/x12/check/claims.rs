@@ -9,7 +9,8 @@
 use super::finding::CheckFinding;
 use crate::codeset::CodeSet;
 use crate::model::{
-    DiagnosisCode, Hcpcs, Modifier, Modifiers, Money, MoneyError, Npi, NpiError, PlaceOfService,
+    ClaimFrequency, DiagnosisCode, Hcpcs, Modifier, Modifiers, Money, MoneyError, Npi, NpiError,
+    PlaceOfService, whole_units,
 };
 use crate::rules::Rule;
 use crate::rules::check::{
@@ -22,7 +23,6 @@ use crate::x12::p837_checks::ClaimIds;
 use crate::x12::{MAX_CLAIM_ID, MAX_LINE_CONTROL, Placement, Position, Segment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use std::str::FromStr;
 
 /// HI qualifiers whose codes are ICD-10-CM (principal, other, admitting, external cause,
@@ -112,7 +112,7 @@ impl<'c> Claims<'c> {
                 charge(seg, 2, "CLM02", &mut report);
                 place_of_service(seg.component(5, 1), "CLM05-1", &mut report);
                 let frequency = seg.component(5, 3);
-                if !frequency.is_empty() && !matches!(frequency, "1" | "7" | "8") {
+                if !frequency.is_empty() && ClaimFrequency::from_code(frequency).is_none() {
                     report(
                         &READER_REFUSES,
                         "CLM05-3",
@@ -443,19 +443,19 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
         );
     }
     let units = seg.element(4);
-    if is_decimal(units) {
-        let whole = Decimal::from_str(units)
+    if is_decimal(units)
+        && Decimal::from_str(units)
             .ok()
-            .filter(|d| d.fract().is_zero() && !d.is_sign_negative() && d.to_u32().is_some());
-        if whole.is_none() {
-            report(
-                &READER_REFUSES,
-                "SV104",
-                format!(
-                    "SV104 (units) is {units}; ecm's reader takes whole unit counts (0 to 4294967295) only, so `ecm diff` and `ecm reconcile` will not read this file"
-                ),
-            );
-        }
+            .and_then(whole_units)
+            .is_none()
+    {
+        report(
+            &READER_REFUSES,
+            "SV104",
+            format!(
+                "SV104 (units) is {units}; ecm's reader takes whole unit counts (0 to 4294967295) only, so `ecm diff` and `ecm reconcile` will not read this file"
+            ),
+        );
     }
 }
 

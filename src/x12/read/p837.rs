@@ -12,11 +12,11 @@ use crate::model::{
     Address, BillingProvider, Claim, ClaimDocument, ClaimFrequency, Contact, DiagnosisCode,
     Envelope, Hcpcs, KeptSegment, Line, Modifier, Modifiers, Money, Patient, PlaceOfService,
     Receiver, RenderingProvider, Sex, Submitter, Subscriber, Transaction, TransactionType,
+    whole_units,
 };
 use crate::x12::P837;
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use std::collections::VecDeque;
 use std::io::BufRead;
 use std::path::Path;
@@ -867,18 +867,13 @@ fn demographics(at: &At<'_>) -> Result<(NaiveDate, Sex), ReadError> {
 fn clm(at: &At<'_>) -> Result<(Claim, bool), ReadError> {
     let place_of_service = PlaceOfService::parse(at.comp(5, 1))
         .map_err(|e| at.invalid(5, "a place of service code", e))?;
-    let frequency = match at.comp(5, 3) {
-        "1" => ClaimFrequency::Original,
-        "7" => ClaimFrequency::Replacement,
-        "8" => ClaimFrequency::Void,
-        _ => {
-            return Err(at.invalid(
-                5,
-                "a claim frequency code this reader knows",
-                "CLM05-3 must be 1 (original), 7 (replacement) or 8 (void)",
-            ));
-        }
-    };
+    let frequency = ClaimFrequency::from_code(at.comp(5, 3)).ok_or_else(|| {
+        at.invalid(
+            5,
+            "a claim frequency code this reader knows",
+            "CLM05-3 must be 1 (original), 7 (replacement) or 8 (void)",
+        )
+    })?;
     let claim = Claim {
         claim_id: at.required(1)?.to_string(),
         total_charge: at.money(2)?,
@@ -994,8 +989,7 @@ fn units(at: &At<'_>, n: usize) -> Result<u32, ReadError> {
             },
         ));
     }
-    d.to_u32()
-        .ok_or_else(|| at.invalid(n, "a unit count", "it is too large"))
+    whole_units(d).ok_or_else(|| at.invalid(n, "a unit count", "it is too large"))
 }
 
 /// DTP*472: D8 (one day) or RD8 (first and last day).
