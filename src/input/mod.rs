@@ -72,12 +72,6 @@ pub struct Record {
     pub cp1252: bool,
 }
 
-#[derive(Clone, Copy)]
-enum SourceKind {
-    Csv,
-    Rows,
-}
-
 enum Source {
     Csv(Box<csv_lines::CsvLines<Box<dyn Read + Send>>>),
     Rows(std::vec::IntoIter<Record>),
@@ -91,7 +85,7 @@ pub struct Sheet {
 }
 
 /// Whether the file is read as a spreadsheet (by its extension).
-fn is_workbook(path: &Path) -> bool {
+pub(crate) fn is_workbook(path: &Path) -> bool {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -113,6 +107,66 @@ fn check_file(path: &Path) -> Result<(String, u64), InputError> {
         });
     }
     Ok((name, meta.len()))
+}
+
+/// A CSV file's records, with Windows (CRLF) and old Mac (CR) line ends read as LF, so row
+/// numbers count lines the same way whatever saved the file.
+fn open_csv(
+    path: &Path,
+    name: &str,
+) -> Result<csv_lines::CsvLines<Box<dyn Read + Send>>, InputError> {
+    let file = File::open(path).map_err(|e| InputError::Unreadable {
+        file: name.to_string(),
+        reason: e.to_string(),
+    })?;
+    let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(BufReader::with_capacity(
+        1 << 20,
+        file,
+    )));
+    Ok(csv_lines::CsvLines::new(reader))
+}
+
+/// Every non-blank row of a CSV file as written, the first one included (no row is taken as
+/// the header), each numbered as a spreadsheet shows it: for a sheet saved as CSV, whose
+/// header block sits above its table.
+pub fn csv_rows(path: &Path) -> Result<Vec<Record>, InputError> {
+    let (name, _) = check_file(path)?;
+    let mut rdr = open_csv(path, &name)?;
+    let mut buf = RawRecord::default();
+    let mut rows = Vec::new();
+    loop {
+        let lines = match rdr.next(&mut buf) {
+            Ok(None) => break,
+            Ok(Some(lines)) => lines,
+            Err(e) => {
+                return Err(InputError::Unreadable {
+                    file: name,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        if buf.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let (mut fields, cp1252) = buf.take_fields(cp1252::decode);
+        if fields.get(0).is_some_and(|f| f.starts_with('\u{feff}')) {
+            let mut trimmed = Fields::new();
+            for (i, f) in fields.iter().enumerate() {
+                trimmed.push_field(if i == 0 {
+                    f.trim_start_matches('\u{feff}')
+                } else {
+                    f
+                });
+            }
+            fields = trimmed;
+        }
+        rows.push(Record {
+            row: u32::try_from(lines.first).unwrap_or(u32::MAX),
+            fields,
+            cp1252,
+        });
+    }
+    Ok(rows)
 }
 
 /// An open table: its header and a stream of records.
@@ -138,11 +192,7 @@ pub fn estimate_rows(paths: &[PathBuf]) -> usize {
     const SAMPLE: usize = 64 * 1024;
     let mut rows = 0u64;
     for p in paths {
-        let ext = p
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        if is_workbook(p) {
             continue;
         }
         let Ok(mut f) = File::open(p) else { continue };
@@ -174,21 +224,12 @@ impl Table {
             let (header, records) = xlsx::read(path, &name, sheets)?;
             return Table::with_header(name, header, Source::Rows(records.into_iter()), size);
         }
-        let unreadable = |reason: String| InputError::Unreadable {
-            file: name.clone(),
-            reason,
-        };
-        let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
-        // Windows (CRLF) and old Mac (CR) line ends are read as LF, so row numbers count
-        // lines the same way whatever saved the file.
-        let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(
-            BufReader::with_capacity(1 << 20, file),
-        ));
-        let mut rdr = csv_lines::CsvLines::new(reader);
+        let mut rdr = open_csv(path, &name)?;
         let mut first = RawRecord::default();
-        let got = rdr
-            .next(&mut first)
-            .map_err(|e| unreadable(e.to_string()))?;
+        let got = rdr.next(&mut first).map_err(|e| InputError::Unreadable {
+            file: name.clone(),
+            reason: e.to_string(),
+        })?;
         if got.is_none() {
             return Err(InputError::Empty { file: name });
         }
@@ -261,10 +302,7 @@ impl Table {
         if columns.iter().all(|c| c.is_empty()) {
             return Err(InputError::Empty { file: name });
         }
-        let source_kind = match &source {
-            Source::Csv(_) => SourceKind::Csv,
-            Source::Rows(_) => SourceKind::Rows,
-        };
+        let workbook = matches!(source, Source::Rows(_));
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             if c.is_empty() {
@@ -284,7 +322,7 @@ impl Table {
             source,
             buf: RawRecord::default(),
             size,
-            workbook: matches!(source_kind, SourceKind::Rows),
+            workbook,
         })
     }
 

@@ -107,13 +107,9 @@ impl InvoiceColumns {
 /// or a CSV saved from one (the header block above the table), by finding its table (the row
 /// naming `line_id` and `hcpcs`) and the label/value pairs above it.
 pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
     let name = path.display().to_string();
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let rows = if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+    let rows = if crate::input::is_workbook(path) {
         xlsx::sheet_rows(path, &name, &[super::xlsx_out::INVOICE_SHEET])?
     } else {
         let t = Table::open(path, &[])?;
@@ -123,58 +119,9 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
             return Ok(t);
         }
         // A sheet saved as CSV: small, read whole as it is, then laid out like the spreadsheet.
-        sheet_csv_rows(path, &name)?
+        crate::input::csv_rows(path)?
     };
     from_rows(&name, size, &rows)
-}
-
-/// Every row of a CSV file as written (no header row), numbered as a spreadsheet shows them.
-fn sheet_csv_rows(path: &Path, name: &str) -> Result<Vec<Record>, InputError> {
-    let unreadable = |reason: String| InputError::Unreadable {
-        file: name.to_string(),
-        reason,
-    };
-    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
-    let mut rows = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        let row = rdr.position().line() as u32;
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(unreadable(e.to_string())),
-        }
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        let mut fields = crate::input::Fields::new();
-        let mut cp1252 = false;
-        for (i, f) in rec.iter().enumerate() {
-            let text = match std::str::from_utf8(f) {
-                Ok(s) => s.to_string(),
-                Err(_) => {
-                    cp1252 = true;
-                    crate::input::cp1252::decode(f)
-                }
-            };
-            let text = if i == 0 && row == 1 {
-                text.trim_start_matches('\u{feff}').to_string()
-            } else {
-                text
-            };
-            fields.push_field(&text);
-        }
-        rows.push(Record {
-            row,
-            fields,
-            cp1252,
-        });
-    }
-    Ok(rows)
 }
 
 /// A table found among a sheet's rows: the first row naming `line_id` and `hcpcs` is the header,
