@@ -110,29 +110,33 @@ pub struct RunInfo {
 /// would show every payment as made while not enrolled, so nothing is reconciled until the
 /// roster reads whole.
 fn refused_rows(roster: &roster_file::RosterRead) -> String {
-    const SHOWN: usize = 20;
+    format!(
+        "{}: {} roster row(s) cannot be read, so enrollment cannot be judged for their members (their payments would all look paid while not enrolled); fix them and run again, nothing was written:{}",
+        roster.counts.file,
+        roster.counts.rows_rejected,
+        first_errors(roster, 20),
+    )
+}
+
+/// The roster's first `shown` error findings, one per indented line, then how many more rows
+/// were refused.
+fn first_errors(roster: &roster_file::RosterRead, shown: usize) -> String {
     let errors: Vec<String> = roster
         .findings
         .iter()
         .filter(|f| f.is_error())
-        .take(SHOWN)
+        .take(shown)
         .map(|f| format!("\n  {}", f.describe_as("member")))
         .collect();
     let more = roster
         .counts
         .rows_rejected
         .saturating_sub(errors.len() as u64);
-    format!(
-        "{}: {} roster row(s) cannot be read, so enrollment cannot be judged for their members (their payments would all look paid while not enrolled); fix them and run again, nothing was written:{}{}",
-        roster.counts.file,
-        roster.counts.rows_rejected,
-        errors.concat(),
-        if more > 0 {
-            format!("\n  ... and {more} more")
-        } else {
-            String::new()
-        }
-    )
+    let mut out = errors.concat();
+    if more > 0 {
+        out.push_str(&format!("\n  ... and {more} more"));
+    }
+    out
 }
 
 /// Why a roster gives no months to reconcile: no data rows, or every row refused (the first
@@ -145,24 +149,10 @@ fn no_months(roster: &roster_file::RosterRead) -> String {
     } else if c.rows_read == 0 {
         "it has a header but no data rows".to_string()
     } else {
-        const SHOWN: usize = 5;
-        let errors: Vec<String> = roster
-            .findings
-            .iter()
-            .filter(|f| f.is_error())
-            .take(SHOWN)
-            .map(|f| format!("\n  {}", f.describe_as("member")))
-            .collect();
-        let more = c.rows_rejected.saturating_sub(errors.len() as u64);
         format!(
-            "all {} data row(s) were refused, the first:{}{}",
+            "all {} data row(s) were refused, the first:{}",
             c.rows_read,
-            errors.concat(),
-            if more > 0 {
-                format!("\n  ... and {more} more")
-            } else {
-                String::new()
-            }
+            first_errors(roster, 5)
         )
     };
     format!(
