@@ -142,11 +142,12 @@ impl EncounterTables {
                 out.path_of.push(pi);
                 continue;
             }
-            let mut found: Vec<(Table, Columns)> = Vec::new();
+            // (sheet name, table, columns) of each sheet of encounters.
+            let mut found: Vec<(String, Table, Columns)> = Vec::new();
             let mut first_error = None;
             for s in sheets {
                 match Columns::locate(&s.table) {
-                    Ok(cols) => found.push((s.table, cols)),
+                    Ok(cols) => found.push((s.sheet.unwrap_or_default(), s.table, cols)),
                     // A sheet naming some required columns is meant as encounters: its header
                     // is wrong, and reading the other sheets without it would lose its rows.
                     Err(e) if REQUIRED.iter().any(|c| s.table.column(c).is_some()) => {
@@ -173,7 +174,7 @@ impl EncounterTables {
                 }
                 1 => {
                     // One sheet of encounters: its rows are the file's, named by the file alone.
-                    let (mut t, cols) = found.pop().expect("one");
+                    let (_, mut t, cols) = found.pop().expect("one");
                     t.name = name.clone();
                     out.tables.push((t, cols));
                     out.path_of.push(pi);
@@ -181,15 +182,7 @@ impl EncounterTables {
                 _ if choice == SheetChoice::One => {
                     let names: Vec<String> = found
                         .iter()
-                        .map(|(t, _)| {
-                            let sheet = t
-                                .name
-                                .strip_prefix(name.as_str())
-                                .and_then(|s| s.strip_prefix('['))
-                                .and_then(|s| s.strip_suffix(']'))
-                                .unwrap_or(&t.name);
-                            format!("'{sheet}'")
-                        })
+                        .map(|(sheet, _, _)| format!("'{sheet}'"))
                         .collect();
                     return Err(InputError::SeveralSheets {
                         file: name.clone(),
@@ -198,7 +191,8 @@ impl EncounterTables {
                 }
                 _ => {
                     out.path_of.extend(std::iter::repeat_n(pi, found.len()));
-                    out.tables.extend(found);
+                    out.tables
+                        .extend(found.into_iter().map(|(_, t, cols)| (t, cols)));
                 }
             }
         }
@@ -228,10 +222,93 @@ impl EncounterTables {
     pub fn read(
         self,
         ctx: &IntakeContext,
-        on_row: impl FnMut(RowOutcome),
+        mut on_row: impl FnMut(RowOutcome),
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<IntakeReport, InputError> {
-        read_tables(self, ctx, on_row, progress)
+        let mut report = IntakeReport {
+            files: self.names(),
+            skipped_sheets: self.skipped_sheets.clone(),
+            ..IntakeReport::default()
+        };
+        let estimate = estimate_rows(&self.paths);
+        let (tables, path_of, inputs) = (self.tables, self.path_of, self.inputs);
+        // Data rows read per input file: one with a header and no row stops the run, as an empty one
+        // does, rather than "succeed" having billed nothing.
+        let mut rows_of_file = vec![0u64; inputs.len()];
+        for (t, _) in &tables {
+            for u in t.unknown_columns(&Columns::all_names()) {
+                report.unknown_columns.push((t.name.clone(), u));
+            }
+        }
+        let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
+        let mut done_before = 0u64;
+        // Encounter ids by fingerprint (no copy of the id kept), with the row that used each first.
+        let mut seen_ids: FingerprintKeyed<RowRef> =
+            FingerprintKeyed::with_capacity_and_hasher(estimate, Default::default());
+        // Per payer (by configuration index): member id -> identity.
+        let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
+            .map(|_| FnvHashMap::default())
+            .collect();
+        let mut unconfigured_payers: FnvHashMap<Box<str>, usize> = FnvHashMap::default();
+
+        for (file_index, (mut table, cols)) in tables.into_iter().enumerate() {
+            let file_name = table.name.clone();
+            let row_ctx = RowContext {
+                codeset: ctx.codeset,
+                config: ctx.config,
+                as_of: ctx.as_of,
+                file_index: file_index as u16,
+                file: &file_name,
+                workbook: table.workbook,
+            };
+            // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
+            // second thread does it, batches at a time, while this one does the cross-row checks
+            // (duplicates, member identity) and hands rows on in file order.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+            // Emptied batches go back to the reader, which fills them again (`reuse_batch`).
+            let (back, emptied) = std::sync::mpsc::channel::<Vec<(u32, ParsedRow)>>();
+            let table_ref = &mut table;
+            let (cols_ref, ctx_ref) = (&cols, &row_ctx);
+            std::thread::scope(|scope| -> Result<(), InputError> {
+                scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx, &emptied));
+                for batch in rx {
+                    let mut batch = batch?;
+                    progress(done_before + batch.position, total);
+                    rows_of_file[path_of[file_index]] += batch.rows.len() as u64;
+                    for (row, parsed) in batch.rows.drain(..) {
+                        report.rows_read += 1;
+                        accept_row(
+                            row,
+                            parsed,
+                            &mut Crossing {
+                                file_index: file_index as u16,
+                                file_name: &file_name,
+                                files: &report.files,
+                                config: ctx.config,
+                                seen_ids: &mut seen_ids,
+                                members: &mut members,
+                                unconfigured_payers: &mut unconfigured_payers,
+                                rows_rejected: &mut report.rows_rejected,
+                            },
+                            &mut on_row,
+                        );
+                    }
+                    // The reader may have finished; then the batch is freed here.
+                    let _ = back.send(batch.rows);
+                }
+                Ok(())
+            })?;
+            done_before += table.size;
+            progress(done_before, total);
+            let pi = path_of[file_index];
+            let last_of_file = path_of.get(file_index + 1) != Some(&pi);
+            if last_of_file && rows_of_file[pi] == 0 {
+                return Err(InputError::NoDataRows {
+                    file: inputs[pi].clone(),
+                });
+            }
+        }
+        Ok(report)
     }
 }
 
@@ -246,98 +323,6 @@ pub fn read_encounters(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<IntakeReport, InputError> {
     EncounterTables::open(paths, SheetChoice::One)?.read(ctx, on_row, progress)
-}
-
-fn read_tables(
-    opened: EncounterTables,
-    ctx: &IntakeContext,
-    mut on_row: impl FnMut(RowOutcome),
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<IntakeReport, InputError> {
-    let mut report = IntakeReport {
-        files: opened.names(),
-        skipped_sheets: opened.skipped_sheets.clone(),
-        ..IntakeReport::default()
-    };
-    let estimate = estimate_rows(&opened.paths);
-    let (tables, path_of, inputs) = (opened.tables, opened.path_of, opened.inputs);
-    // Data rows read per input file: one with a header and no row stops the run, as an empty one
-    // does, rather than "succeed" having billed nothing.
-    let mut rows_of_file = vec![0u64; inputs.len()];
-    for (t, _) in &tables {
-        for u in t.unknown_columns(&Columns::all_names()) {
-            report.unknown_columns.push((t.name.clone(), u));
-        }
-    }
-    let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
-    let mut done_before = 0u64;
-    // Encounter ids by fingerprint (no copy of the id kept), with the row that used each first.
-    let mut seen_ids: FingerprintKeyed<RowRef> =
-        FingerprintKeyed::with_capacity_and_hasher(estimate, Default::default());
-    // Per payer (by configuration index): member id -> identity.
-    let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
-        .map(|_| FnvHashMap::default())
-        .collect();
-    let mut unconfigured_payers: FnvHashMap<Box<str>, usize> = FnvHashMap::default();
-
-    for (file_index, (mut table, cols)) in tables.into_iter().enumerate() {
-        let file_name = table.name.clone();
-        let row_ctx = RowContext {
-            codeset: ctx.codeset,
-            config: ctx.config,
-            as_of: ctx.as_of,
-            file_index: file_index as u16,
-            file: &file_name,
-            workbook: table.workbook,
-        };
-        // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
-        // second thread does it, batches at a time, while this one does the cross-row checks
-        // (duplicates, member identity) and hands rows on in file order.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-        // Emptied batches go back to the reader, which fills them again (`reuse_batch`).
-        let (back, emptied) = std::sync::mpsc::channel::<Vec<(u32, ParsedRow)>>();
-        let table_ref = &mut table;
-        let (cols_ref, ctx_ref) = (&cols, &row_ctx);
-        std::thread::scope(|scope| -> Result<(), InputError> {
-            scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx, &emptied));
-            for batch in rx {
-                let mut batch = batch?;
-                progress(done_before + batch.position, total);
-                rows_of_file[path_of[file_index]] += batch.rows.len() as u64;
-                for (row, parsed) in batch.rows.drain(..) {
-                    report.rows_read += 1;
-                    accept_row(
-                        row,
-                        parsed,
-                        &mut Crossing {
-                            file_index: file_index as u16,
-                            file_name: &file_name,
-                            files: &report.files,
-                            config: ctx.config,
-                            seen_ids: &mut seen_ids,
-                            members: &mut members,
-                            unconfigured_payers: &mut unconfigured_payers,
-                            rows_rejected: &mut report.rows_rejected,
-                        },
-                        &mut on_row,
-                    );
-                }
-                // The reader may have finished; then the batch is freed here.
-                let _ = back.send(batch.rows);
-            }
-            Ok(())
-        })?;
-        done_before += table.size;
-        progress(done_before, total);
-        let pi = path_of[file_index];
-        let last_of_file = path_of.get(file_index + 1) != Some(&pi);
-        if last_of_file && rows_of_file[pi] == 0 {
-            return Err(InputError::NoDataRows {
-                file: inputs[pi].clone(),
-            });
-        }
-    }
-    Ok(report)
 }
 
 /// Rows parsed on the reader thread, in file order, and how far into the file they reach.
