@@ -699,3 +699,30 @@ fn a_bad_charge_says_what_is_wrong_with_it() {
     let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
     assert_eq!((code, rows[0]["charge"].as_str()), (0, Some("9999999.99")));
 }
+
+/// Row numbers are the spreadsheet's: the header is row 1, a blank line is a row, and a quoted
+/// field holding a line break does not add one (a spreadsheet shows that record as one row), so
+/// the row after it is named by the number the clerk sees.
+#[test]
+fn row_numbers_are_the_spreadsheets_after_a_line_break_in_a_field() {
+    let d = tempfile::tempdir().unwrap();
+    let mut multi = good("NL1", "M-NL1");
+    multi.insert("member_address", "10 Oak St\nApt 4".into());
+    let mut after = good("NL2", "M-NL2");
+    after.insert("service_date", "2025-13-01".into());
+    let mut after_blank = good("NL3", "M-NL3");
+    after_blank.insert("member_sex", "X".into());
+    let csv = HEADER.join(",")
+        + "\n"
+        + &csv_line(&multi)
+        + &csv_line(&after)
+        + "\n"
+        + &csv_line(&after_blank);
+    assert!(csv.contains("\"10 Oak St\nApt 4\""));
+    let (rows, _) = map(d.path(), csv.as_bytes(), &[]);
+    let got: Vec<(u64, &str)> = rows
+        .iter()
+        .map(|r| (r["row"].as_u64().unwrap(), r["rule_ids"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, vec![(2, "ENC-014"), (3, "ENC-002"), (5, "ENC-018")]);
+}

@@ -134,6 +134,8 @@ pub fn csv_rows(path: &Path) -> Result<Vec<Record>, InputError> {
     let mut rdr = open_csv(path, &name)?;
     let mut buf = RawRecord::default();
     let mut rows = Vec::new();
+    // Line breaks inside earlier records, which a spreadsheet does not count as rows.
+    let mut folded = 0u64;
     loop {
         let lines = match rdr.next(&mut buf) {
             Ok(None) => break,
@@ -145,6 +147,8 @@ pub fn csv_rows(path: &Path) -> Result<Vec<Record>, InputError> {
                 });
             }
         };
+        let row = u32::try_from(lines.first - folded).unwrap_or(u32::MAX);
+        folded += lines.last - lines.first;
         if buf.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
@@ -161,7 +165,7 @@ pub fn csv_rows(path: &Path) -> Result<Vec<Record>, InputError> {
             fields = trimmed;
         }
         rows.push(Record {
-            row: u32::try_from(lines.first).unwrap_or(u32::MAX),
+            row,
             fields,
             cp1252,
         });
@@ -180,6 +184,9 @@ pub struct Table {
     buf: RawRecord,
     /// Size of the file in bytes (for progress).
     pub size: u64,
+    /// Line breaks inside the CSV records read so far (quoted fields spanning lines), which a
+    /// spreadsheet does not count as rows.
+    folded: u64,
     /// Read from a spreadsheet's cells (not CSV text): a bare number in a date column is then a
     /// date serial whose cell lost its date format.
     pub workbook: bool,
@@ -230,9 +237,9 @@ impl Table {
             file: name.clone(),
             reason: e.to_string(),
         })?;
-        if got.is_none() {
+        let Some(header_lines) = got else {
             return Err(InputError::Empty { file: name });
-        }
+        };
         let header = first
             .iter()
             .map(|f| match std::str::from_utf8(f) {
@@ -240,7 +247,9 @@ impl Table {
                 Err(_) => cp1252::decode(f),
             })
             .collect();
-        Table::with_header(name, header, Source::Csv(Box::new(rdr)), size)
+        let mut t = Table::with_header(name, header, Source::Csv(Box::new(rdr)), size)?;
+        t.folded = header_lines.last - header_lines.first;
+        Ok(t)
     }
 
     /// Every sheet of a workbook that holds anything, each as its own table, in workbook order;
@@ -322,6 +331,7 @@ impl Table {
             source,
             buf: RawRecord::default(),
             size,
+            folded: 0,
             workbook,
         })
     }
@@ -345,6 +355,7 @@ impl Table {
             source: Source::Rows(records.into_iter()),
             buf: RawRecord::default(),
             size,
+            folded: 0,
             // Rows made by a reader of their own; their text is taken as written.
             workbook: false,
         }
@@ -403,6 +414,10 @@ impl Table {
                         }));
                     }
                     Ok(Some(lines)) => {
+                        // The spreadsheet's row: the record's first line, less the line breaks
+                        // inside earlier records (a quoted field spanning lines is one row).
+                        let row = u32::try_from(lines.first - self.folded).unwrap_or(u32::MAX);
+                        self.folded += lines.last - lines.first;
                         if self
                             .buf
                             .iter()
@@ -410,10 +425,14 @@ impl Table {
                         {
                             continue;
                         }
-                        let row = u32::try_from(lines.first).unwrap_or(u32::MAX);
                         if lines.last > lines.first
-                            && let Err(e) =
-                                check_quotes(&self.name, &self.columns, &self.buf, row, lines.last)
+                            && let Err(e) = check_quotes(
+                                &self.name,
+                                &self.columns,
+                                &self.buf,
+                                (row, lines.first),
+                                lines.last,
+                            )
                         {
                             return Some(Err(e));
                         }
@@ -435,12 +454,13 @@ impl Table {
 /// A record whose fields hold line breaks and that does not have the header's number of fields
 /// is a quote left open: the lines after it were read into one field, and billing the rest
 /// would silently lose them. (A multi-line field in a record of the right width is passed on;
-/// the row rules reject its line break.) `row` is the record's first line, `last_line` its last.
+/// the row rules reject its line break.) `at` is the record's row and its first line,
+/// `last_line` its last line.
 fn check_quotes(
     file: &str,
     columns: &[String],
     rec: &RawRecord,
-    row: u32,
+    (row, first_line): (u32, u64),
     last_line: u64,
 ) -> Result<(), InputError> {
     if rec.len() == columns.len() {
@@ -457,7 +477,7 @@ fn check_quotes(
             .filter(|c| !c.is_empty())
             .cloned()
             .unwrap_or_else(|| format!("field {}", at + 1)),
-        lines: last_line - u64::from(row),
+        lines: last_line - first_line,
         last_line,
         fields: rec.len(),
         expected: columns.len(),
@@ -538,9 +558,11 @@ mod tests {
         let rows: Vec<Record> = std::iter::from_fn(|| t.next_record())
             .map(Result::unwrap)
             .collect();
+        // A blank line is a row; a quoted field's line break is not (the spreadsheet shows
+        // E2 as one row).
         assert_eq!(
             rows.iter().map(|r| r.row).collect::<Vec<_>>(),
-            vec![2, 4, 6]
+            vec![2, 4, 5]
         );
         assert_eq!(rows[1].get(Some(1)), "José\nMaria");
         assert_eq!((rows[2].get(Some(1)), rows[2].cp1252), ("Muñoz", true));
@@ -569,8 +591,8 @@ mod tests {
         let want: Vec<(u32, String)> = [
             (2, "Fresno"),
             (4, "Apt 4\nOakland"),
-            (6, "Chico"),
-            (7, "Napa"),
+            (5, "Chico"),
+            (6, "Napa"),
         ]
         .into_iter()
         .map(|(r, c)| (r, c.to_string()))
@@ -614,7 +636,7 @@ mod tests {
         let rows: Vec<u32> = std::iter::from_fn(|| t.next_record())
             .map(|r| r.unwrap().row)
             .collect();
-        assert_eq!(rows, vec![2, 4]);
+        assert_eq!(rows, vec![2, 3]);
     }
 
     #[test]
