@@ -726,3 +726,53 @@ fn row_numbers_are_the_spreadsheets_after_a_line_break_in_a_field() {
         .collect();
     assert_eq!(got, vec![(2, "ENC-014"), (3, "ENC-002"), (5, "ENC-018")]);
 }
+
+/// A misnamed override in `--codeset DIR` (`ecm_hcpcs.toml` for `ecm-hcpcs.toml`) would be
+/// ignored and the built-in table billed instead: it is refused (exit 2) naming the table meant.
+/// A `.toml` file there that resembles no table is named in a warning and not read.
+#[test]
+fn a_misnamed_code_set_file_is_refused_and_a_stray_one_named() {
+    let d = tempfile::tempdir().unwrap();
+    let cs = d.path().join("codeset");
+    std::fs::create_dir(&cs).unwrap();
+    let table = std::fs::read_to_string("codesets/ecm-hcpcs.toml").unwrap();
+    std::fs::write(cs.join("ecm_hcpcs.toml"), &table).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args(["--codeset", cs.to_str().unwrap(), "codes"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("ecm_hcpcs.toml: is not a code-set table name")
+            && err.contains("rename it ecm-hcpcs.toml"),
+        "{err}"
+    );
+
+    std::fs::rename(cs.join("ecm_hcpcs.toml"), cs.join("ecm-hcpcs.toml")).unwrap();
+    std::fs::write(cs.join("ecm.toml"), "[provider]\n").unwrap();
+    let csv = HEADER.join(",") + "\n" + &csv_line(&good("CS1", "M-CS1"));
+    let input = d.path().join("encounters.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = Command::cargo_bin("ecm")
+        .unwrap()
+        .args([
+            "--config",
+            "tests/fixtures/rules-ecm.toml",
+            "--as-of",
+            "2025-07-01",
+        ])
+        .args(["--codeset", cs.to_str().unwrap(), "map"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: ")
+            && err.contains("ecm.toml is not a code-set table and was not read"),
+        "{err}"
+    );
+}

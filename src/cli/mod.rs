@@ -155,7 +155,11 @@ impl Globals {
 
     /// Loads the code set (built in, with `--codeset` overrides).
     pub fn load_codeset(&self) -> Result<CodeSet, CliError> {
-        CodeSet::load(self.codeset.as_deref()).map_err(CliError::from_display)
+        let cs = CodeSet::load(self.codeset.as_deref()).map_err(CliError::from_display)?;
+        for n in &cs.notes {
+            self.say(&format!("warning: {n}"));
+        }
+        Ok(cs)
     }
 
     /// The configuration, the code set and the clock: what every command that reads rows needs.

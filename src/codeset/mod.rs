@@ -98,7 +98,57 @@ pub struct CodeSet {
     pub places: Vec<PlaceRow>,
     pub programs: Vec<ProgramRow>,
     pub origins: Vec<TableOrigin>,
+    /// Warnings about the `--codeset` directory (a `.toml` file there that is no code-set table
+    /// and was not read), for the command to print.
+    pub notes: Vec<String>,
     role_index: FnvHashMap<String, usize>,
+}
+
+/// The `.toml` files in a `--codeset` directory that are not code-set tables. One whose name is
+/// close to a table's (`ecm_hcpcs.toml`) is a misnamed override that would be ignored, so the
+/// code set would silently stay the built-in one: refused, naming the table meant. Any other is
+/// named in a warning (returned) and not read.
+fn unknown_tables(dir: &Path) -> Result<Vec<String>, CodeSetError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CodeSetError {
+        file: dir.display().to_string(),
+        message: format!("cannot list the --codeset directory: {e}"),
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+        })
+        .filter(|n| !FILES.iter().any(|(f, _)| f == n))
+        .collect();
+    names.sort();
+    let tables: Vec<&str> = FILES
+        .iter()
+        .map(|(f, _)| f.trim_end_matches(".toml"))
+        .collect();
+    let mut notes = Vec::new();
+    for n in names {
+        let stem = &n[..n.len() - ".toml".len()];
+        let shown = dir.join(&n).display().to_string();
+        match crate::input::nearest_spelling(stem, &tables) {
+            Some(meant) => {
+                return Err(CodeSetError {
+                    file: shown,
+                    message: format!(
+                        "is not a code-set table name, so it would be ignored and the built-in {meant}.toml used instead; rename it {meant}.toml (the tables are {})",
+                        FILES.map(|(f, _)| f).join(", ")
+                    ),
+                });
+            }
+            None => notes.push(format!(
+                "{shown} is not a code-set table and was not read (the tables are {})",
+                FILES.map(|(f, _)| f).join(", ")
+            )),
+        }
+    }
+    Ok(notes)
 }
 
 /// Why no HCPCS row applies.
@@ -126,6 +176,10 @@ impl CodeSet {
                 message: "--codeset must name a directory holding code-set .toml files".into(),
             });
         }
+        let notes = match dir {
+            Some(d) => unknown_tables(d)?,
+            None => Vec::new(),
+        };
         let mut texts = Vec::with_capacity(FILES.len());
         let mut origins = Vec::with_capacity(FILES.len());
         for (name, embedded) in FILES {
@@ -164,6 +218,7 @@ impl CodeSet {
             })
             .collect();
         let mut set = CodeSet {
+            notes,
             hcpcs,
             telehealth,
             modalities,

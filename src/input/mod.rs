@@ -17,7 +17,7 @@ pub mod xlsx;
 
 pub use date::{DateProblem, excel_serial_date, parse_date, push_date};
 pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
-pub use nearest::nearest;
+pub use nearest::{nearest, nearest_spelling};
 pub use record::Fields;
 use record::RawRecord;
 pub use sheet_error::{SHEET_ERRORS, sheet_error};

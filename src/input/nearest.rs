@@ -6,33 +6,45 @@
 /// words `name`'s words begin, in order (`auth_number`, `dob`, `first_name`). Ties go to the
 /// earlier name in `known`.
 pub fn nearest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
-    let n: String = name
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
-        .collect();
-    if n.is_empty() {
-        return None;
-    }
-    if let Some(k) = known.iter().find(|k| **k == n) {
+    if let Some(k) = nearest_spelling(name, known) {
         return Some(k);
     }
-    let limit = if n.len() >= 12 { 3 } else { 2 };
-    let by_edits = known
-        .iter()
-        .map(|k| (edits(&n, k), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d);
-    if let Some((_, k)) = by_edits {
-        return Some(k);
-    }
+    let n = normalise(name);
     let words: Vec<&str> = n.split('_').filter(|w| !w.is_empty()).collect();
     known
         .iter()
         .filter(|k| begins_words(&words, k))
         .min_by_key(|k| k.split('_').count())
         .copied()
+}
+
+/// [`nearest`] without the word prefixes: the same once spaces and dashes are `_`, or one or two
+/// edits away (three for long names). For names where an abbreviation proves nothing (file
+/// names: `ecm.toml` is no short `ecm-hcpcs.toml`).
+pub fn nearest_spelling<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let n = normalise(name);
+    if n.is_empty() {
+        return None;
+    }
+    if let Some(k) = known.iter().find(|k| normalise(k) == n) {
+        return Some(k);
+    }
+    let limit = if n.len() >= 12 { 3 } else { 2 };
+    known
+        .iter()
+        .map(|k| (edits(&n, &normalise(k)), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Lower case, with spaces and dashes as `_`.
+fn normalise(name: &str) -> String {
+    name.trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect()
 }
 
 /// Whether each of `words`, in order, begins a distinct word of `name` (`auth`, `number` in
