@@ -9,7 +9,7 @@
 //! directory never mixes two runs' outputs.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Why outputs could not be written.
@@ -269,9 +269,111 @@ impl StagedFile {
     }
 }
 
+/// Output for standard output held back until the command knows it succeeded: a run that stops
+/// on unreadable input (exit 2) then prints nothing, rather than the rows read before the bad
+/// file, which a redirect would keep as if they were the whole answer. The first
+/// [`Spool::MEMORY`] bytes stay in memory; beyond that they go to an unnamed temporary file
+/// (created in the temporary directory and unlinked at once), so a large run does not hold its
+/// whole output in memory.
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl Spool {
+    /// Bytes kept in memory before the rest goes to a temporary file.
+    pub const MEMORY: usize = 16 << 20;
+
+    pub fn new() -> Self {
+        Spool {
+            memory: Vec::new(),
+            file: None,
+        }
+    }
+
+    fn spill_file() -> std::io::Result<std::fs::File> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir();
+        loop {
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".ecm-spool-{}-{n}", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => {
+                    // Unlinked now: nothing is left behind however the run ends.
+                    let _ = std::fs::remove_file(&path);
+                    return Ok(f);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Writes everything held to `out`, in order.
+    pub fn copy_to(self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(&self.memory)?;
+        if let Some(f) = self.file {
+            let mut f = f.into_inner().map_err(|e| e.into_error())?;
+            f.seek(std::io::SeekFrom::Start(0))?;
+            std::io::copy(&mut f, out)?;
+        }
+        out.flush()
+    }
+}
+
+impl Default for Spool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.file.is_none() && self.memory.len() + buf.len() <= Self::MEMORY {
+            self.memory.extend_from_slice(buf);
+            return Ok(buf.len());
+        }
+        if self.file.is_none() {
+            self.file = Some(std::io::BufWriter::new(Self::spill_file()?));
+        }
+        self.file.as_mut().expect("set above").write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What goes in comes out in order, across the switch from memory to the temporary file.
+    #[test]
+    fn a_spool_gives_back_its_bytes_in_order_past_its_memory() {
+        let mut spool = Spool::new();
+        let chunk: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let mut want = Vec::new();
+        for i in 0..(Spool::MEMORY / chunk.len() + 3) {
+            let part = &chunk[..chunk.len() - i];
+            spool.write_all(part).unwrap();
+            want.extend_from_slice(part);
+        }
+        assert!(spool.file.is_some(), "the spool never spilled to its file");
+        let mut got = Vec::new();
+        spool.copy_to(&mut got).unwrap();
+        assert_eq!(got.len(), want.len());
+        assert!(got == want);
+    }
 
     #[test]
     fn nothing_appears_until_commit_and_nothing_stays_on_failure() {

@@ -804,3 +804,33 @@ fn a_header_only_file_is_exit_2_like_an_empty_one() {
             .contains("header.csv: the file has a header but no data rows")
     );
 }
+
+/// `ecm map` on files of which a later one cannot be read stops (exit 2) having printed
+/// nothing: not the first file's rows, which a redirect would keep as if they were all, nor a
+/// JSON array left open.
+#[test]
+fn map_prints_nothing_when_a_file_cannot_be_read() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = d.path().join("open-quote.csv");
+    // A quote opened in the first row's first field and never closed swallows the rest of the
+    // file into one field.
+    let good = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let (header, rows) = good.split_once('\n').unwrap();
+    std::fs::write(&bad, format!("{header}\n\"{rows}")).unwrap();
+    for format in ["csv", "json"] {
+        let out = ecm()
+            .args(["--config", "examples/ecm.toml", "--as-of", "2026-11-01"])
+            .args(["map", "--format", format, "examples/encounters.csv"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(
+            out.stdout.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("open-quote.csv"), "{said}");
+    }
+}

@@ -3,6 +3,7 @@
 use super::{CliError, Globals, Outcome};
 use crate::encounters::IntakeContext;
 use crate::ops::map::map_encounters;
+use crate::output::Spool;
 use crate::report::map::MapWriter;
 use std::path::PathBuf;
 
@@ -38,10 +39,12 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         config: &config,
         as_of: clock.date,
     };
-    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    // Held back until every file was read: a run that stops on an unreadable file (exit 2)
+    // prints no rows at all, not the rows before it.
+    let spool = Spool::new();
     let mut w = match a.format {
-        Format::Csv => MapWriter::csv(stdout),
-        Format::Json => MapWriter::json(stdout),
+        Format::Csv => MapWriter::csv(spool),
+        Format::Json => MapWriter::json(spool),
     }
     .map_err(io)?;
     let mut err = None;
@@ -59,7 +62,10 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     if let Some(e) = err {
         return Err(io(e));
     }
-    w.finish().map_err(io)?;
+    let spool = w.finish().map_err(io)?;
+    spool
+        .copy_to(&mut std::io::BufWriter::new(std::io::stdout().lock()))
+        .map_err(io)?;
     g.say(&format!(
         "{} rows: {} billable, {} not billable",
         counts.rows_read, counts.billable, counts.not_billable

@@ -37,13 +37,14 @@ impl<W: Write> MapWriter<W> {
         }
     }
 
-    /// Ends the output.
-    pub fn finish(self) -> std::io::Result<()> {
+    /// Ends the output and gives back the writer.
+    pub fn finish(self) -> std::io::Result<W> {
         match self {
-            MapWriter::Csv(mut w) => w.flush(),
+            MapWriter::Csv(w) => w.into_inner().map_err(|e| e.into_error()),
             MapWriter::Json { mut out, first } => {
                 out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
-                out.flush()
+                out.flush()?;
+                Ok(out)
             }
         }
     }
