@@ -1058,3 +1058,62 @@ fn force_never_replaces_encounters_the_ledger_records() {
     );
     assert_eq!(std::fs::read(out.join("encounters.837")).unwrap(), kept);
 }
+
+/// An invoice with its header and no line stops the run (exit 2) naming the file, as an empty
+/// one does, and writes nothing; one without a required column names that column (and only it),
+/// with the header's misspelling of it when there is one.
+#[test]
+fn an_invoice_without_lines_or_a_column_stops_the_run_and_says_which() {
+    let d = tempfile::tempdir().unwrap();
+    let (h, rows) = template(d.path());
+    let header_only = d.path().join("header-only.csv");
+    write_csv(&header_only, &h, &[]);
+    let out = d.path().join("out");
+    let o = ingest(PLAN, &[&header_only], &out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains("header-only.csv: the file has a header but no data rows"),
+        "{said}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|r| r.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+
+    // Without its hcpcs column, and then with hcpcs spelled `hcpc`.
+    let keep: Vec<usize> = (0..h.len()).filter(|&i| &h[i] != "hcpcs").collect();
+    let pick =
+        |r: &csv::StringRecord| -> Vec<String> { keep.iter().map(|&i| r[i].to_string()).collect() };
+    let no_hcpcs = d.path().join("no-hcpcs.csv");
+    let short_header = csv::StringRecord::from(pick(&h));
+    let short_rows: Vec<Vec<String>> = rows.iter().map(pick).collect();
+    write_csv(&no_hcpcs, &short_header, &short_rows);
+    let o = ingest(PLAN, &[&no_hcpcs], &out, &["--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains("missing required column(s) hcpcs;"), "{said}");
+    let typo_header = csv::StringRecord::from(
+        h.iter()
+            .map(|c| if c == "hcpcs" { "hcpc" } else { c })
+            .collect::<Vec<_>>(),
+    );
+    let typo = d.path().join("typo.csv");
+    write_csv(
+        &typo,
+        &typo_header,
+        &rows
+            .iter()
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect::<Vec<_>>(),
+    );
+    let o = ingest(PLAN, &[&typo], &out, &["--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains(
+            "missing required column(s) hcpcs (the header has 'hcpc': did you mean hcpcs?)"
+        ),
+        "{said}"
+    );
+}

@@ -27,15 +27,40 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// The error for a header without the `missing` columns; a header column spelled like one of
+/// them (`servce_date`, `dob`) is named in the message as what was probably meant.
+pub(crate) fn missing_columns(file: &str, header: &[String], missing: &[&str]) -> InputError {
+    let guesses: Vec<String> = header
+        .iter()
+        .filter(|c| !c.is_empty())
+        .filter_map(|c| nearest::nearest(c, missing).map(|m| format!("'{c}': did you mean {m}?")))
+        .collect();
+    InputError::MissingColumns {
+        file: file.to_string(),
+        missing: missing.join(", "),
+        hint: if guesses.is_empty() {
+            String::new()
+        } else {
+            format!(" (the header has {})", guesses.join("; "))
+        },
+    }
+}
+
 /// A file that cannot be read as a table at all (the run stops; nothing is written).
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{file}: cannot read it: {reason}")]
     Unreadable { file: String, reason: String },
     #[error(
-        "{file}: the header is missing required column(s) {missing}; the first row must name the columns (see the README's input format)"
+        "{file}: the header is missing required column(s) {missing}{hint}; the first row must name the columns (see the README's input format)"
     )]
-    MissingColumns { file: String, missing: String },
+    MissingColumns {
+        file: String,
+        missing: String,
+        /// What the header has instead, when a column looks like a misspelling of a missing one
+        /// (`" (the header has 'servce_date': did you mean service_date?)"`), else empty.
+        hint: String,
+    },
     #[error("{file}: column '{column}' appears twice in the header; remove one")]
     DuplicateColumn { file: String, column: String },
     #[error("{file}: the file is empty; it needs a header row and at least one data row")]
@@ -376,10 +401,7 @@ impl Table {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(InputError::MissingColumns {
-                file: self.name.clone(),
-                missing: missing.join(", "),
-            })
+            Err(missing_columns(&self.name, &self.columns, &missing))
         }
     }
 
@@ -655,7 +677,18 @@ mod tests {
         let p = write(d.path(), "ok.csv", b"a,b\n1,2\n");
         let t = Table::open(&p, &[]).unwrap();
         let e = t.require(&["a", "c", "d"]).unwrap_err().to_string();
-        assert!(e.contains("c, d"), "{e}");
+        assert!(e.contains("c, d;"), "{e}");
+        // A misspelled required column is named with what it was probably meant as.
+        let p = write(d.path(), "typo.csv", b"member_id,servce_date\n1,2\n");
+        let t = Table::open(&p, &[]).unwrap();
+        let e = t
+            .require(&["member_id", "service_date"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("service_date (the header has 'servce_date': did you mean service_date?)"),
+            "{e}"
+        );
         assert_eq!(t.unknown_columns(&["a"]), vec!["b".to_string()]);
         assert!(Table::open(d.path(), &[]).is_err());
     }

@@ -77,10 +77,7 @@ impl InvoiceColumns {
             .filter(|k| at[field_index(k).expect("a layout key")].is_none())
             .collect();
         if !missing.is_empty() {
-            return Err(InputError::MissingColumns {
-                file: t.name.clone(),
-                missing: missing.join(", "),
-            });
+            return Err(crate::input::missing_columns(&t.name, &t.columns, &missing));
         }
         Ok(InvoiceColumns {
             at,
@@ -124,6 +121,41 @@ pub fn open_invoice(path: &Path) -> Result<Table, InputError> {
     from_rows(&name, size, &rows)
 }
 
+/// The error for a sheet where no row names both `line_id` and `hcpcs`: the row naming the most
+/// invoice columns is taken as the header meant, and the required columns it lacks are named
+/// (with what a misspelled one was probably meant as); with no such row, the two the header is
+/// found by.
+fn no_header_row(name: &str, rows: &[Record]) -> InputError {
+    let header_like = rows
+        .iter()
+        .map(|r| {
+            let cols: Vec<String> = r.fields.iter().map(|f| f.trim().to_string()).collect();
+            let known = cols
+                .iter()
+                .filter(|c| field_index(&normalise_key(c)).is_some())
+                .count();
+            (known, cols)
+        })
+        .filter(|(known, _)| *known >= 3)
+        .max_by_key(|(known, _)| *known);
+    match header_like {
+        Some((_, cols)) => {
+            let keys: Vec<String> = cols.iter().map(|c| normalise_key(c).to_string()).collect();
+            let missing: Vec<&str> = REQUIRED
+                .iter()
+                .copied()
+                .filter(|k| !keys.iter().any(|c| c == k))
+                .collect();
+            crate::input::missing_columns(name, &cols, &missing)
+        }
+        None => InputError::MissingColumns {
+            file: name.to_string(),
+            missing: "line_id, hcpcs".into(),
+            hint: " (no row of the sheet names the invoice's columns)".into(),
+        },
+    }
+}
+
 /// A table found among a sheet's rows: the first row naming `line_id` and `hcpcs` is the header,
 /// label/value rows above it are the header block (repeated on every line), and the total row
 /// under the lines is left out.
@@ -138,10 +170,7 @@ fn from_rows(name: &str, size: u64, rows: &[Record]) -> Result<Table, InputError
         let k = keys(r);
         k.iter().any(|c| c == "line_id") && k.iter().any(|c| c == "hcpcs")
     }) else {
-        return Err(InputError::MissingColumns {
-            file: name.to_string(),
-            missing: "line_id, hcpcs (no row of the sheet names the invoice's columns)".into(),
-        });
+        return Err(no_header_row(name, rows));
     };
     let mut columns = keys(&rows[h]);
     let width = columns.len();

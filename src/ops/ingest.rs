@@ -359,6 +359,7 @@ pub fn run_ingest(
             file_index: fi as u16,
         };
         let size = table.size;
+        let lines_before = lines_read;
         // Lines are read and checked on their own (CSV parsing, field, contract and code-set
         // checks) on a second thread, in batches; this one runs the checks across lines
         // (roster, duplicates, ledger) in file order and writes the rejects.
@@ -431,6 +432,14 @@ pub fn run_ingest(
             },
         )?;
         read?;
+        // A header with no line under it (an empty export) is not an invoice: stop, as for an
+        // empty file, rather than report success having taken in nothing.
+        if lines_read == lines_before {
+            return Err(InputError::NoDataRows {
+                file: files[fi].clone(),
+            }
+            .into());
+        }
         done_before += size;
         progress(done_before, total);
     }
