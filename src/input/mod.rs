@@ -29,10 +29,17 @@ use std::path::{Path, PathBuf};
 
 /// The error for a header without the `missing` columns; a header column spelled like one of
 /// them (`servce_date`, `dob`) is named in the message as what was probably meant.
-pub(crate) fn missing_columns(file: &str, header: &[String], missing: &[&str]) -> InputError {
+/// Columns in `known` (those the header matched) and names under three letters, where one edit
+/// proves nothing, are not taken for misspellings.
+pub(crate) fn missing_columns(
+    file: &str,
+    header: &[String],
+    known: &[&str],
+    missing: &[&str],
+) -> InputError {
     let guesses: Vec<String> = header
         .iter()
-        .filter(|c| !c.is_empty())
+        .filter(|c| c.trim().len() >= 3 && !known.iter().any(|k| k.eq_ignore_ascii_case(c.trim())))
         .filter_map(|c| nearest::nearest(c, missing).map(|m| format!("'{c}': did you mean {m}?")))
         .collect();
     InputError::MissingColumns {
@@ -401,7 +408,12 @@ impl Table {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(missing_columns(&self.name, &self.columns, &missing))
+            Err(missing_columns(
+                &self.name,
+                &self.columns,
+                required,
+                &missing,
+            ))
         }
     }
 
@@ -678,6 +690,7 @@ mod tests {
         let t = Table::open(&p, &[]).unwrap();
         let e = t.require(&["a", "c", "d"]).unwrap_err().to_string();
         assert!(e.contains("c, d;"), "{e}");
+        assert_eq!(t.unknown_columns(&["a"]), vec!["b".to_string()]);
         // A misspelled required column is named with what it was probably meant as.
         let p = write(d.path(), "typo.csv", b"member_id,servce_date\n1,2\n");
         let t = Table::open(&p, &[]).unwrap();
@@ -689,7 +702,6 @@ mod tests {
             e.contains("service_date (the header has 'servce_date': did you mean service_date?)"),
             "{e}"
         );
-        assert_eq!(t.unknown_columns(&["a"]), vec!["b".to_string()]);
         assert!(Table::open(d.path(), &[]).is_err());
     }
 }

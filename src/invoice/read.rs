@@ -51,6 +51,11 @@ pub fn field_index(key: &str) -> Option<usize> {
     (0..FIELD_COUNT).find(|&i| field_key(i) == key)
 }
 
+/// Every layout key (the columns an invoice may have).
+fn layout_keys() -> Vec<&'static str> {
+    (0..FIELD_COUNT).map(field_key).collect()
+}
+
 /// Where each layout field sits in one file's table.
 #[derive(Debug, Clone)]
 pub struct InvoiceColumns {
@@ -77,7 +82,12 @@ impl InvoiceColumns {
             .filter(|k| at[field_index(k).expect("a layout key")].is_none())
             .collect();
         if !missing.is_empty() {
-            return Err(crate::input::missing_columns(&t.name, &t.columns, &missing));
+            return Err(crate::input::missing_columns(
+                &t.name,
+                &t.columns,
+                &layout_keys(),
+                &missing,
+            ));
         }
         Ok(InvoiceColumns {
             at,
@@ -146,7 +156,7 @@ fn no_header_row(name: &str, rows: &[Record]) -> InputError {
                 .copied()
                 .filter(|k| !keys.iter().any(|c| c == k))
                 .collect();
-            crate::input::missing_columns(name, &cols, &missing)
+            crate::input::missing_columns(name, &cols, &layout_keys(), &missing)
         }
         None => InputError::MissingColumns {
             file: name.to_string(),
