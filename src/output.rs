@@ -19,6 +19,8 @@ pub enum OutputError {
     Exists(String),
     #[error("cannot create output directory {dir}: {source}")]
     CreateDir { dir: String, source: std::io::Error },
+    #[error("--out {0} is a file, not a directory; name a directory (it is created if missing)")]
+    OutIsFile(String),
     #[error("cannot write {file}: {source}")]
     Write {
         file: String,
@@ -57,6 +59,9 @@ pub struct StagedFile {
 impl OutputSet {
     /// Prepares `dir` (creating it) and checks that none of `names` exists there unless `force`.
     pub fn prepare(dir: &Path, names: &[String], force: bool) -> Result<OutputSet, OutputError> {
+        if dir.is_file() {
+            return Err(OutputError::OutIsFile(dir.display().to_string()));
+        }
         std::fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir {
             dir: dir.display().to_string(),
             source,
@@ -373,6 +378,19 @@ mod tests {
         spool.copy_to(&mut got).unwrap();
         assert_eq!(got.len(), want.len());
         assert!(got == want);
+    }
+
+    #[test]
+    fn an_out_path_that_is_a_file_is_named_as_such() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("afile");
+        std::fs::write(&f, "x").unwrap();
+        let e = OutputSet::prepare(&f, &[], false)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("is a file, not a directory"), "{e}");
+        assert_eq!(std::fs::read(&f).unwrap(), b"x");
     }
 
     #[test]
