@@ -1117,3 +1117,68 @@ fn an_invoice_without_lines_or_a_column_stops_the_run_and_says_which() {
         "{said}"
     );
 }
+
+/// The roster is read by the reader `ecm reconcile` uses: a bad row is named with its RCN rule
+/// id and fix, a day that does not exist is told from a date in the wrong form, and a roster
+/// without data rows stops the run (exit 2) instead of refusing every enrolled service.
+#[test]
+fn roster_problems_carry_reconciles_rule_ids_and_an_empty_roster_stops_the_run() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = invoices(d.path()).join("golden-valley-2026-09.csv");
+    let header =
+        "member_id,provider_npi,ecm_start,ecm_end,tier,population_of_focus,other_programs\n";
+    let run = |name: &str, rows: &str| {
+        let roster = d.path().join(name);
+        std::fs::write(&roster, format!("{header}{rows}")).unwrap();
+        let out = d.path().join(format!("{name}-out"));
+        let o = ingest(PLAN, &[&inv], &out, &["--roster", roster.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{name}: {said}");
+        assert!(!out.join("summary.json").exists(), "{name}: {said}");
+        said
+    };
+
+    let said = run(
+        "bad.csv",
+        "GV100234,1234567893,2026-09-08,,high,adult_homelessness,\n\
+         GV100871,1234567893,2025-02-30,,,,\n\
+         GV101502,1234567893,09-15-2026,,,,\n\
+         GV200001,1234567890,2026-01-01,,,,\n\
+         GV200002,1234567893,2026-03-01,2026-02-01,,,\n",
+    );
+    for (row, rule, what) in [
+        (
+            3,
+            "RCN-002",
+            "ecm_start '2025-02-30' is not a real calendar day",
+        ),
+        (
+            4,
+            "RCN-002",
+            "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
+        ),
+        (5, "RCN-003", "provider_npi"),
+        (
+            6,
+            "RCN-004",
+            "ecm_end 2026-02-01 is before ecm_start 2026-03-01",
+        ),
+    ] {
+        let line = said
+            .lines()
+            .find(|l| l.contains(&format!("bad.csv row {row} ")))
+            .unwrap_or_else(|| panic!("row {row} not named: {said}"));
+        assert!(
+            line.contains(rule) && line.contains(what) && line.contains("Fix: "),
+            "row {row}: {line}"
+        );
+    }
+    assert!(said.contains("4 roster row(s) cannot be read"), "{said}");
+    assert!(!said.contains("is not a date (YYYY-MM-DD)"), "{said}");
+
+    let said = run("header-only.csv", "");
+    assert!(
+        said.contains("header-only.csv") && said.contains("no data rows"),
+        "{said}"
+    );
+}

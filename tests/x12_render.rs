@@ -190,3 +190,48 @@ fn files_that_cannot_be_rendered_exit_2() {
             .contains("\"BE\" (GS01)")
     );
 }
+
+/// A file render cannot read at all (a directory, an empty file, bytes that are no X12, an ISA
+/// whose delimiters cannot be taken) is refused with the cause `ecm check` names for it, not a
+/// pointer to run check.
+#[test]
+fn unreadable_files_say_why_as_check_does() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("claims");
+    std::fs::create_dir(&dir).unwrap();
+    let empty = d.path().join("empty.837");
+    std::fs::write(&empty, "").unwrap();
+    let binary = d.path().join("binary.837");
+    std::fs::write(
+        &binary,
+        [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0xff, 0xfe],
+    )
+    .unwrap();
+    let short_isa = d.path().join("short-isa.837");
+    std::fs::write(&short_isa, "ISA*00*short~GS*HC*A*B~").unwrap();
+    for (path, cause) in [
+        (&dir, "directory"),
+        (&empty, "the file is empty"),
+        (&binary, "does not start with an ISA segment"),
+        (&short_isa, "the interchange header (ISA) cannot be read"),
+    ] {
+        let check = ecm().arg("check").arg(path).output().unwrap();
+        assert_eq!(check.status.code(), Some(2));
+        let said = String::from_utf8(check.stdout).unwrap();
+        let why = said
+            .split_once(": not checked: ")
+            .unwrap_or_else(|| panic!("{said}"))
+            .1
+            .trim_end();
+        assert!(why.contains(cause), "check on {}: {why}", path.display());
+        let out = ecm().arg("render").arg(path).output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{}: ", path.display())) && err.contains(why),
+            "render on {} should say {why:?}: {err}",
+            path.display()
+        );
+        assert!(!err.contains("ecm check says why"), "{err}");
+    }
+}

@@ -11,6 +11,18 @@ pub enum DateProblem {
     Impossible,
 }
 
+impl DateProblem {
+    /// What is wrong, to follow the field name in a message (`ecm_start '2025-02-30' is not a
+    /// real calendar day`): a date in the right form whose day does not exist is told apart from
+    /// one in no date form, since the fix differs.
+    pub fn what(self) -> &'static str {
+        match self {
+            DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
+            DateProblem::Impossible => "is not a real calendar day",
+        }
+    }
+}
+
 /// Parses `2025-03-14` or `3/14/2025`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
     let s = s.trim();

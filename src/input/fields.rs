@@ -3,7 +3,7 @@
 //! provider, a charge). Encounter rows and invoice lines are judged by the same code; each
 //! format names its own rule ids through a [`FieldRules`].
 
-use super::{DateProblem, Record, parse_date};
+use super::{Record, parse_date};
 use crate::model::text::{TextError, Transliteration, check_x12_ascii, to_x12_text};
 use crate::model::{DiagnosisCode, MAX_AMOUNT, Money, MoneyError, Npi, Rendering, Sex};
 use crate::rules::{Finding, Rule};
@@ -241,10 +241,7 @@ impl<'r> FieldChecker<'r> {
                 } else {
                     String::new()
                 };
-                let what = match p {
-                    DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
-                    DateProblem::Impossible => "is not a real calendar day",
-                };
+                let what = p.what();
                 self.find(
                     self.rules.bad_date,
                     Some(field),

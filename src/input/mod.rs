@@ -12,6 +12,7 @@ mod line_ends;
 mod nearest;
 mod record;
 pub mod roster;
+mod row_checker;
 mod sheet_error;
 pub mod xlsx;
 
@@ -20,6 +21,7 @@ pub use fields::{FieldChecker, FieldRules, FieldTransliteration};
 pub use nearest::{nearest, nearest_spelling};
 pub use record::Fields;
 use record::RawRecord;
+pub use row_checker::RowChecker;
 pub use sheet_error::{SHEET_ERRORS, sheet_error};
 
 use std::collections::HashMap;

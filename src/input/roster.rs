@@ -1,81 +1,83 @@
 //! A plan's ECM roster (CSV or XLSX): one row per enrollment span, `member_id, provider_npi,
-//! ecm_start, ecm_end, tier, population_of_focus, other_programs` (design.md). The reader is
-//! general: it returns the spans and, separately, each row it could not read with the field and
-//! what is wrong, and leaves the rule ids and the decision what to do with bad rows to the
-//! command.
+//! ecm_start, ecm_end, tier, population_of_focus, other_programs` (design.md). The one reader
+//! of roster rows, for `ecm ingest` and `ecm reconcile` alike: a row that cannot be a span
+//! becomes a finding with its rule id (RCN-001..007), row, field and fix, and is left out of the
+//! spans. What to do with refused rows is the command's call.
 
-use super::{InputError, Table, parse_date};
+use super::{InputError, RowChecker, Table};
 use crate::digest::FnvHashMap;
-use crate::model::{Npi, normalise_key};
-use chrono::NaiveDate;
+use crate::model::normalise_key;
+use crate::reconcile::RosterSpan;
+use crate::rules::{self, Finding};
+use serde::Serialize;
 use std::path::Path;
+use std::sync::Arc;
 
-/// Columns a roster must have.
+/// Columns every roster must have.
 pub const REQUIRED: [&str; 3] = ["member_id", "provider_npi", "ecm_start"];
-/// Columns a roster may have.
+/// Columns a roster may have (`ecm_end` is required when the command says so).
 pub const OPTIONAL: [&str; 4] = ["ecm_end", "tier", "population_of_focus", "other_programs"];
 
-/// One enrollment span: the member is enrolled in ECM with the provider from `start` to `end`
-/// (open when `None`), both days included.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterSpan {
-    pub member_id: String,
-    pub provider_npi: Npi,
-    pub start: NaiveDate,
-    pub end: Option<NaiveDate>,
-    pub tier: Option<String>,
-    pub population_of_focus: Option<String>,
-    /// Program ids (normalised keys), as listed in `other_programs` separated by `;`.
-    pub other_programs: Vec<String>,
-    /// The spreadsheet row.
-    pub row: u32,
+/// Whether the header must name `ecm_end`. Either way an empty `ecm_end` is an open span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndColumn {
+    /// `ecm reconcile`: the column must be there, so an open span is written as one.
+    Required,
+    /// `ecm ingest`: a roster without the column holds open spans only.
+    Optional,
 }
 
-impl RosterSpan {
-    /// Whether the member is enrolled on `d`.
-    pub fn covers(&self, d: NaiveDate) -> bool {
-        d >= self.start && self.end.is_none_or(|e| d <= e)
-    }
-}
-
-/// A roster row that could not be read as a span. Never quotes a value: rows hold member ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterProblem {
-    pub row: u32,
-    /// The column, or `None` for the row as a whole.
-    pub field: Option<&'static str>,
-    pub problem: String,
-}
-
-/// The roster as read.
+/// What reading the roster gave.
 #[derive(Debug, Default)]
-pub struct Roster {
+pub struct RosterRead {
+    pub spans: Vec<RosterSpan>,
+    pub counts: RosterCounts,
+    /// Every row's findings, errors (the row is not a span) and warnings, in row order.
+    pub findings: Vec<Finding>,
+    /// Header columns that are not part of the format.
+    pub unknown_columns: Vec<String>,
+}
+
+/// Row counts of the roster file.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct RosterCounts {
     /// The file as named.
     pub file: String,
     pub rows_read: u64,
-    pub spans: Vec<RosterSpan>,
-    pub problems: Vec<RosterProblem>,
-    /// Header columns that are not part of the format.
-    pub unknown_columns: Vec<String>,
-    by_member: FnvHashMap<String, Vec<u32>>,
+    pub rows_rejected: u64,
+    pub spans: u64,
 }
 
-impl Roster {
-    /// Every span of a member, in roster order.
-    pub fn spans_of<'a>(&'a self, member_id: &str) -> impl Iterator<Item = &'a RosterSpan> + 'a {
-        self.by_member
-            .get(member_id)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.spans[i as usize])
+impl RosterRead {
+    /// The first `shown` error findings, one per indented line (`file row N field F: RCN-...
+    /// Fix: ...`), then how many more rows were refused: the text that stops a run.
+    pub fn first_errors(&self, shown: usize) -> String {
+        let errors: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|f| f.is_error())
+            .take(shown)
+            .map(|f| format!("\n  {}", f.describe_as("member")))
+            .collect();
+        let more = self
+            .counts
+            .rows_rejected
+            .saturating_sub(errors.len() as u64);
+        let mut out = errors.concat();
+        if more > 0 {
+            out.push_str(&format!("\n  ... and {more} more"));
+        }
+        out
     }
 }
 
-/// Reads a roster file.
-pub fn read_roster(path: &Path) -> Result<Roster, InputError> {
+/// Reads every roster row; rows with an error finding are left out of the spans.
+pub fn read_roster(path: &Path, end_column: EndColumn) -> Result<RosterRead, InputError> {
     let mut t = Table::open(path, &["roster"])?;
-    t.require(&REQUIRED)?;
-    let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect();
+    match end_column {
+        EndColumn::Required => t.require(&["member_id", "provider_npi", "ecm_start", "ecm_end"])?,
+        EndColumn::Optional => t.require(&REQUIRED)?,
+    }
     let col = |n: &str| t.column(n);
     let (member, npi, start, end) = (
         col("member_id"),
@@ -88,149 +90,203 @@ pub fn read_roster(path: &Path) -> Result<Roster, InputError> {
         col("population_of_focus"),
         col("other_programs"),
     );
-    let width = t.columns.len();
-    let mut r = Roster {
-        file: t.name.clone(),
+    let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect();
+    let mut out = RosterRead {
         unknown_columns: t.unknown_columns(&known),
-        ..Roster::default()
+        counts: RosterCounts {
+            file: t.name.clone(),
+            ..RosterCounts::default()
+        },
+        ..RosterRead::default()
     };
+    let width = t.columns.len();
+    let file = t.name.clone();
+    let mut tiers: FnvHashMap<String, Arc<str>> = FnvHashMap::default();
     while let Some(rec) = t.next_record() {
         let rec = rec?;
-        r.rows_read += 1;
-        let mut bad = |field: Option<&'static str>, problem: String| {
-            r.problems.push(RosterProblem {
-                row: rec.row,
-                field,
-                problem,
-            })
-        };
-        if rec.fields.len() != width {
-            bad(
-                None,
-                format!(
-                    "the row has {} fields but the header has {width}",
-                    rec.fields.len()
-                ),
-            );
-            continue;
-        }
-        let member_id = rec.get(member);
-        if member_id.is_empty() {
-            bad(Some("member_id"), "member_id is empty".into());
-        }
-        let provider = match Npi::parse(rec.get(npi)) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                bad(
-                    Some("provider_npi"),
-                    format!("provider_npi is not an NPI: {e}"),
+        out.counts.rows_read += 1;
+        let mut c = RowChecker::new(&file, &rec);
+        if c.field_count(width) {
+            let member_id = c.required_identifier(member, "member_id");
+            let provider = c.npi(npi, "provider_npi");
+            let start_date = c.required_date(start, "ecm_start");
+            let end_date = c.optional_date(end, "ecm_end");
+            if let (Some(s), Some(Some(e))) = (start_date, end_date)
+                && e < s
+            {
+                c.find(
+                    &rules::RCN_END_BEFORE_START,
+                    Some("ecm_end"),
+                    format!("ecm_end {e} is before ecm_start {s}"),
                 );
-                None
             }
-        };
-        let mut date = |c: Option<usize>, field: &'static str, required: bool| {
-            let v = rec.get(c);
-            if v.is_empty() {
-                if required {
-                    bad(Some(field), format!("{field} is empty"));
-                }
-                return None;
-            }
-            parse_date(v)
-                .map_err(|_| {
-                    bad(
-                        Some(field),
-                        format!("{field} '{v}' is not a date (YYYY-MM-DD)"),
-                    )
-                })
-                .ok()
-        };
-        let start_date = date(start, "ecm_start", true);
-        let end_date = date(end, "ecm_end", false);
-        let text = |c: Option<usize>| {
-            Some(rec.get(c))
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        if let (false, Some(provider_npi), Some(start)) =
-            (member_id.is_empty(), provider, start_date)
-        {
-            if end_date.is_some_and(|e| e < start) {
-                r.problems.push(RosterProblem {
+            let tier = c.optional_identifier(tier, "tier");
+            let pof = c.optional_identifier(pof, "population_of_focus");
+            let other = c.text(other);
+            if !c.has_error()
+                && let (Some(member_id), Some(provider_npi), Some(start), Some(end)) =
+                    (member_id, provider, start_date, end_date)
+            {
+                out.spans.push(RosterSpan {
+                    member_id,
+                    provider_npi,
+                    start,
+                    end,
+                    tier: tier.flatten().map(|t| intern(&mut tiers, t)),
+                    population_of_focus: pof.flatten(),
+                    other_programs: other,
                     row: rec.row,
-                    field: Some("ecm_end"),
-                    problem: "ecm_end is before ecm_start".into(),
                 });
-                continue;
             }
-            if !rec.get(end).is_empty() && end_date.is_none() {
-                continue;
-            }
-            r.by_member
-                .entry(member_id.to_string())
+        }
+        if c.has_error() {
+            out.counts.rows_rejected += 1;
+        }
+        out.findings.extend(c.into_findings());
+    }
+    out.counts.spans = out.spans.len() as u64;
+    Ok(out)
+}
+
+/// The one shared copy of a tier name: a roster has a handful of tiers and many rows.
+fn intern(tiers: &mut FnvHashMap<String, Arc<str>>, tier: String) -> Arc<str> {
+    tiers
+        .entry(tier)
+        .or_insert_with_key(|t| Arc::from(t.as_str()))
+        .clone()
+}
+
+/// The program ids (normalised keys, as `codesets/duplicative-programs.toml` spells them) an
+/// `other_programs` field lists, separated by `;` (or `,`).
+pub fn program_ids(other_programs: Option<&str>) -> Vec<String> {
+    other_programs
+        .unwrap_or_default()
+        .split([';', ','])
+        .map(|p| normalise_key(p).to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// A roster indexed by member, for checking lines one at a time: each member's spans in roster
+/// order, with the programs each lists.
+#[derive(Debug, Default)]
+pub struct Roster {
+    pub counts: RosterCounts,
+    pub spans: Vec<RosterSpan>,
+    /// Per span: [`program_ids`] of its `other_programs`.
+    programs: Vec<Vec<String>>,
+    by_member: FnvHashMap<String, Vec<u32>>,
+}
+
+impl Roster {
+    /// Indexes the spans read.
+    pub fn new(read: RosterRead) -> Roster {
+        let mut by_member: FnvHashMap<String, Vec<u32>> = FnvHashMap::default();
+        for (i, s) in read.spans.iter().enumerate() {
+            by_member
+                .entry(s.member_id.clone())
                 .or_default()
-                .push(r.spans.len() as u32);
-            r.spans.push(RosterSpan {
-                member_id: member_id.to_string(),
-                provider_npi,
-                start,
-                end: end_date,
-                tier: text(tier),
-                population_of_focus: text(pof),
-                other_programs: rec
-                    .get(other)
-                    .split([';', ','])
-                    .map(|p| normalise_key(p).to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect(),
-                row: rec.row,
-            });
+                .push(i as u32);
+        }
+        Roster {
+            programs: read
+                .spans
+                .iter()
+                .map(|s| program_ids(s.other_programs.as_deref()))
+                .collect(),
+            counts: read.counts,
+            spans: read.spans,
+            by_member,
         }
     }
-    Ok(r)
+
+    /// Every span of a member, in roster order, with the programs it lists.
+    pub fn spans_of<'a>(
+        &'a self,
+        member_id: &str,
+    ) -> impl Iterator<Item = (&'a RosterSpan, &'a [String])> + 'a {
+        self.by_member
+            .get(member_id)
+            .into_iter()
+            .flatten()
+            .map(|&i| {
+                (
+                    &self.spans[i as usize],
+                    self.programs[i as usize].as_slice(),
+                )
+            })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_spans_and_names_every_bad_row() {
+    fn roster(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("roster.csv");
-        std::fs::write(
-            &p,
+        std::fs::write(&p, text).unwrap();
+        (d, p)
+    }
+
+    #[test]
+    fn bad_rows_become_findings_with_rule_ids() {
+        let (_d, p) = roster(
             "Member_ID,provider_npi,ecm_start,ecm_end,tier,population_of_focus,other_programs\n\
              M1,1234567893,2025-01-01,,high,adult_homelessness,\n\
              M1,1234567893,2024-01-01,2024-06-30,,,CCS; DMC-ODS\n\
              M2,1234567890,2025-01-01,,,,\n\
              M3,1234567893,2025-02-30,,,,\n\
+             M3,1234567893,2025/02/03,,,,\n\
              M4,1234567893,2025-03-01,2025-02-01,,,\n\
              ,1234567893,2025-03-01,,,,\n\
              M5,1234567893\n",
-        )
-        .unwrap();
-        let r = read_roster(&p).unwrap();
-        assert_eq!(r.rows_read, 7);
+        );
+        let r = read_roster(&p, EndColumn::Required).unwrap();
         assert_eq!(r.spans.len(), 2);
-        let m1: Vec<&RosterSpan> = r.spans_of("M1").collect();
-        assert_eq!(m1.len(), 2);
-        assert_eq!(m1[1].other_programs, vec!["ccs", "dmc_ods"]);
-        assert!(m1[0].covers("2030-01-01".parse().unwrap()));
-        assert!(!m1[1].covers("2024-07-01".parse().unwrap()));
-        assert_eq!(m1[0].tier.as_deref(), Some("high"));
-        let problems: Vec<(u32, Option<&str>)> =
-            r.problems.iter().map(|p| (p.row, p.field)).collect();
+        assert_eq!(r.spans[0].tier.as_deref(), Some("high"));
+        let got: Vec<(u32, &str, Option<&str>)> = r
+            .findings
+            .iter()
+            .map(|f| (f.row, f.rule.id, f.field.as_deref()))
+            .collect();
         assert_eq!(
-            problems,
+            got,
             vec![
-                (4, Some("provider_npi")),
-                (5, Some("ecm_start")),
-                (6, Some("ecm_end")),
-                (7, Some("member_id")),
-                (8, None),
+                (4, "RCN-003", Some("provider_npi")),
+                (5, "RCN-002", Some("ecm_start")),
+                (6, "RCN-002", Some("ecm_start")),
+                (7, "RCN-004", Some("ecm_end")),
+                (8, "RCN-001", Some("member_id")),
+                (9, "RCN-005", None),
             ]
         );
+        assert!(
+            r.findings[1]
+                .message
+                .ends_with("is not a real calendar day")
+        );
+        assert!(r.findings[2].message.ends_with("(or M/D/YYYY) form"));
+        assert_eq!((r.counts.rows_read, r.counts.rows_rejected), (8, 6));
+        let first = r.first_errors(2);
+        assert!(first.contains("roster.csv row 4 field provider_npi: RCN-003 "));
+        assert!(first.ends_with("\n  ... and 4 more"), "{first}");
+
+        let r = Roster::new(r);
+        let m1: Vec<_> = r.spans_of("M1").collect();
+        assert_eq!(m1.len(), 2);
+        assert_eq!(m1[1].1, ["ccs", "dmc_ods"]);
+        assert!(m1[0].0.contains("2030-01-01".parse().unwrap()));
+        assert!(!m1[1].0.contains("2024-07-01".parse().unwrap()));
         assert!(r.spans_of("M9").next().is_none());
+    }
+
+    #[test]
+    fn ecm_end_is_required_only_when_asked() {
+        let (_d, p) = roster("member_id,provider_npi,ecm_start\nM1,1234567893,2025-01-01\n");
+        let r = read_roster(&p, EndColumn::Optional).unwrap();
+        assert_eq!((r.spans.len(), r.spans[0].end), (1, None));
+        let e = read_roster(&p, EndColumn::Required).unwrap_err();
+        assert!(e.to_string().contains("ecm_end"), "{e}");
     }
 }

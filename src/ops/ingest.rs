@@ -19,7 +19,7 @@ use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
 use crate::encounters::TransliterationTally;
 use crate::input::InputError;
-use crate::input::roster::{Roster, read_roster};
+use crate::input::roster::{EndColumn, Roster, read_roster};
 use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
@@ -89,13 +89,17 @@ pub enum IngestError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(
-        "{file}: {count} roster row(s) cannot be read, so enrollment cannot be checked; fix them and run again:\n{first}"
+        "{file}: {count} roster row(s) cannot be read, so enrollment cannot be checked; fix them and run again, nothing was written:{first}"
     )]
     Roster {
         file: String,
-        count: usize,
+        count: u64,
         first: String,
     },
+    #[error(
+        "{file}: the roster has a header but no data rows, so no member is enrolled and every service would be refused; give the plan's roster, or leave out --roster to ingest without enrollment checks (nothing was written)"
+    )]
+    EmptyRoster { file: String },
     #[error("encounter 837 (provider {npi}): {source}")]
     X12 { npi: Npi, source: Box<WriteError> },
     #[error(
@@ -279,9 +283,12 @@ pub fn run_ingest(
 ) -> Result<IngestOutcome, IngestError> {
     let plan = req.config.plan()?;
     let mut watch = Stopwatch::default();
-    let roster = match req.roster {
-        Some(p) => Some(load_roster(p)?),
-        None => None,
+    let (roster, roster_warnings) = match req.roster {
+        Some(p) => {
+            let (r, w) = load_roster(p)?;
+            (Some(r), w)
+        }
+        None => (None, Vec::new()),
     };
     let mut ledger = match req.ledger {
         Some(p) => Ledger::load(p)?,
@@ -328,7 +335,8 @@ pub fn run_ingest(
     let mut rejects: Vec<Reject> = Vec::new();
     let mut reject_rows = 0usize;
     let mut tally = RuleTally::default();
-    let mut warnings: Vec<Finding> = Vec::new();
+    // A roster row read as Windows-1252 (RCN-006) is a warning of the run, as in reconcile.
+    let mut warnings: Vec<Finding> = roster_warnings;
     let mut lines_read = 0u64;
     let mut lines_rejected = 0u64;
     let mut transliterations = TransliterationTally::default();
@@ -452,8 +460,8 @@ pub fn run_ingest(
         head: RunHead::new(&req.clock, files, req.codeset),
         plan_payer_id: plan.payer_id.clone(),
         roster: roster.as_ref().map(|r| RosterSummary {
-            file: r.file.clone(),
-            rows: r.rows_read,
+            file: r.counts.file.clone(),
+            rows: r.counts.rows_read,
             spans: r.spans.len(),
         }),
         ledger: req.ledger.map(|p| LedgerSummary {
@@ -531,30 +539,25 @@ pub fn run_ingest(
     })
 }
 
-fn load_roster(path: &Path) -> Result<Roster, IngestError> {
-    let r = read_roster(path)?;
-    if r.problems.is_empty() {
-        return Ok(r);
+/// Reads the roster through the reader `ecm reconcile` uses (RCN-001..007), with `ecm_end`
+/// optional. A refused row stops the run rather than leaving its member's lines to be refused as
+/// not enrolled, and so does a roster with no rows at all, which would refuse every line.
+fn load_roster(path: &Path) -> Result<(Roster, Vec<Finding>), IngestError> {
+    let mut r = read_roster(path, EndColumn::Optional)?;
+    if r.counts.rows_rejected > 0 {
+        return Err(IngestError::Roster {
+            file: r.counts.file.clone(),
+            count: r.counts.rows_rejected,
+            first: r.first_errors(10),
+        });
     }
-    let first = r
-        .problems
-        .iter()
-        .take(10)
-        .map(|p| {
-            format!(
-                "  row {}{}: {}",
-                p.row,
-                p.field.map(|f| format!(" field {f}")).unwrap_or_default(),
-                p.problem
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(IngestError::Roster {
-        file: r.file.clone(),
-        count: r.problems.len(),
-        first,
-    })
+    if r.counts.rows_read == 0 {
+        return Err(IngestError::EmptyRoster {
+            file: r.counts.file.clone(),
+        });
+    }
+    let warnings = std::mem::take(&mut r.findings);
+    Ok((Roster::new(r), warnings))
 }
 
 /// The checks that need more than the line: the roster (enrollment, provider, other
@@ -628,7 +631,10 @@ fn batch_checks(
     let date = line.service_date;
     let member = &line.member.member_id;
     if let Some(r) = roster {
-        let covering: Vec<_> = r.spans_of(member).filter(|s| s.covers(date)).collect();
+        let covering: Vec<_> = r
+            .spans_of(member)
+            .filter(|(s, _)| s.contains(date))
+            .collect();
         // Outreach comes before enrollment; every other service needs it, with this provider.
         if line.activity_class == ActivityClass::Enrolled {
             if covering.is_empty() {
@@ -637,19 +643,19 @@ fn batch_checks(
                     "member_id",
                     format!("member {member} has no ECM enrollment on the roster covering {date}"),
                 );
-            } else if !covering.iter().any(|s| s.provider_npi == npi) {
+            } else if !covering.iter().any(|(s, _)| s.provider_npi == npi) {
                 find(
                     &rules::ING_OTHER_PROVIDER,
                     "provider_npi",
                     format!(
                         "on {date} member {member} is enrolled with provider {} (roster row {}), not {npi}",
-                        covering[0].provider_npi, covering[0].row
+                        covering[0].0.provider_npi, covering[0].0.row
                     ),
                 );
             }
         }
-        for s in &covering {
-            for p in &s.other_programs {
+        for (s, programs) in &covering {
+            for p in *programs {
                 if let Some(row) = ctx.codeset.program(p, date)
                     && row.rule != ProgramRule::MayCombine
                 {

@@ -2,8 +2,9 @@
 //! ([`P837`], [`P835`]), each loop opened and closed around the segments it holds, handed to a
 //! [`RenderSink`] (text or JSON, `crate::report::render`). Streaming: one segment at a time.
 
+use crate::x12::check::Unreadable;
 use crate::x12::grammar::{LoopDef, SegmentDef};
-use crate::x12::{LoopCursor, P835, P837, Segment, TokenProblem, Tokenizer};
+use crate::x12::{LoopCursor, P835, P837, Segment, TokenError, Tokenizer};
 use std::io::{self, BufRead};
 use std::path::Path;
 
@@ -96,11 +97,25 @@ pub fn render_file(path: &Path, sink: &mut dyn RenderSink) -> Result<RenderStats
     render(open()?, &file, guide, sink)
 }
 
+/// Why a file cannot be rendered at all, as `ecm check` would say it ([`Unreadable`]), or the
+/// token error back when reading can report it in place.
+fn unreadable(e: TokenError, segments: u64, file: &str) -> Result<TokenError, RenderError> {
+    Unreadable::from_token(e, segments).map_err(|why| RenderError::NotX12 {
+        file: file.to_string(),
+        problem: why.to_string(),
+    })
+}
+
 /// The guide a stream follows, from its first GS.
 fn detect<R: BufRead>(input: R, file: &str) -> Result<Guide, RenderError> {
     let mut tokens = Tokenizer::new(input);
+    let mut segments = 0u64;
     loop {
-        match tokens.next_segment() {
+        let seg = tokens.next_segment();
+        if let Ok(Some(_)) = seg {
+            segments += 1;
+        }
+        match seg {
             Ok(Some(seg)) if seg.id() == "GS" => {
                 return match seg.element(1) {
                     "HC" => Ok(Guide::P837),
@@ -112,13 +127,20 @@ fn detect<R: BufRead>(input: R, file: &str) -> Result<Guide, RenderError> {
                 };
             }
             Ok(Some(_)) => {}
-            Err(e) if e.problem.is_recoverable() => {}
-            Ok(None) | Err(_) => {
+            Ok(None) => {
                 return Err(RenderError::NotX12 {
                     file: file.to_string(),
-                    problem: "no functional group (GS) could be read; `ecm check` says why"
-                        .to_string(),
+                    problem: "the interchange holds no functional group (GS)".to_string(),
                 });
+            }
+            Err(e) => {
+                let e = unreadable(e, segments, file)?;
+                if !e.problem.is_recoverable() {
+                    return Err(RenderError::NotX12 {
+                        file: file.to_string(),
+                        problem: format!("no functional group (GS) could be read: {e}"),
+                    });
+                }
             }
         }
     }
@@ -142,12 +164,7 @@ pub fn render<R: BufRead>(
             Ok(Some(seg)) => seg,
             Ok(None) => break,
             Err(e) => {
-                if matches!(e.problem, TokenProblem::Empty | TokenProblem::NoIsa) {
-                    return Err(RenderError::NotX12 {
-                        file: file.to_string(),
-                        problem: e.to_string(),
-                    });
-                }
+                let e = unreadable(e, stats.segments, file)?;
                 stats.unplaced += 1;
                 let why = format!("byte {}: {}", e.offset, e.problem);
                 sink.unplaced(open.len(), None, e.segment, &why)

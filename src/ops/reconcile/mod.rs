@@ -3,7 +3,6 @@
 //! `crate::reconcile` (pure), the renderings `crate::report::reconcile_*`.
 
 pub mod encounter_files;
-pub mod fields;
 pub mod payment_file;
 pub mod remittance_file;
 pub mod roster_file;
@@ -114,29 +113,8 @@ fn refused_rows(roster: &roster_file::RosterRead) -> String {
         "{}: {} roster row(s) cannot be read, so enrollment cannot be judged for their members (their payments would all look paid while not enrolled); fix them and run again, nothing was written:{}",
         roster.counts.file,
         roster.counts.rows_rejected,
-        first_errors(roster, 20),
+        roster.first_errors(20),
     )
-}
-
-/// The roster's first `shown` error findings, one per indented line, then how many more rows
-/// were refused.
-fn first_errors(roster: &roster_file::RosterRead, shown: usize) -> String {
-    let errors: Vec<String> = roster
-        .findings
-        .iter()
-        .filter(|f| f.is_error())
-        .take(shown)
-        .map(|f| format!("\n  {}", f.describe_as("member")))
-        .collect();
-    let more = roster
-        .counts
-        .rows_rejected
-        .saturating_sub(errors.len() as u64);
-    let mut out = errors.concat();
-    if more > 0 {
-        out.push_str(&format!("\n  ... and {more} more"));
-    }
-    out
 }
 
 /// Why a roster gives no months to reconcile: no data rows, or every row refused (the first
@@ -152,7 +130,7 @@ fn no_months(roster: &roster_file::RosterRead) -> String {
         format!(
             "all {} data row(s) were refused, the first:{}",
             c.rows_read,
-            first_errors(roster, 5)
+            roster.first_errors(5)
         )
     };
     format!(

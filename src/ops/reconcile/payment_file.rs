@@ -1,8 +1,8 @@
 //! Reading payment ledgers (CSV or XLSX) into payment facts, one row at a time; a row that cannot
 //! be a payment becomes a finding.
 
-use super::fields::RowChecker;
 use crate::digest::FnvHashMap;
+use crate::input::RowChecker;
 use crate::input::{InputError, Table};
 use crate::model::{Money, RowRef, ServiceMonth};
 use crate::reconcile::{PaymentFact, PaymentKind};

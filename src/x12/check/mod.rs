@@ -50,6 +50,24 @@ pub enum Unreadable {
     BadIsa(TokenError),
 }
 
+impl Unreadable {
+    /// Whether a tokenizer error, met after `segments` segments were read, leaves no segment of
+    /// the file readable, and why (`Err`) (an empty file, no ISA first, a read error such as a
+    /// directory, or a first ISA whose delimiters cannot be taken); else the error back (`Ok`), for
+    /// the caller to report in place. Every command that reads an X12 file whole (`ecm check`,
+    /// `ecm render`) names the same cause through this.
+    pub fn from_token(e: TokenError, segments: u64) -> Result<TokenError, Unreadable> {
+        match e.problem {
+            TokenProblem::Empty | TokenProblem::NoIsa | TokenProblem::Io(_) => {
+                Err(Unreadable::NotX12(e))
+            }
+            // Without the first ISA's delimiters not one segment can be split.
+            ref p if p.is_isa() && segments == 0 => Err(Unreadable::BadIsa(e)),
+            _ => Ok(e),
+        }
+    }
+}
+
 /// Checks one 837P stream, calling `emit` with each finding, in segment order within each
 /// transaction set.
 pub fn check_837<R: BufRead>(
@@ -70,15 +88,8 @@ pub fn check_837<R: BufRead>(
                 c.finish();
                 break;
             }
-            Err(e) => match e.problem {
-                TokenProblem::Empty | TokenProblem::NoIsa | TokenProblem::Io(_) => {
-                    return Err(Unreadable::NotX12(e));
-                }
-                // Without the first ISA's delimiters not one segment can be split.
-                ref p if p.is_isa() && c.stats.segments == 0 => {
-                    return Err(Unreadable::BadIsa(e));
-                }
-                ref p if p.is_recoverable() => {
+            Err(e) => match Unreadable::from_token(e, c.stats.segments)? {
+                e if e.problem.is_recoverable() => {
                     // A segment read whole despite a bad byte is reported once and still
                     // placed, so what follows it is not reported as out of place.
                     let finding = c.token_finding(&e, tokens.damaged_segment().as_ref());
@@ -91,7 +102,7 @@ pub fn check_837<R: BufRead>(
                         None => c.pending.push(finding),
                     }
                 }
-                _ => {
+                e => {
                     // Reading stops here; what is still open is not reported as missing.
                     let finding = c.token_finding(&e, None);
                     c.pending.push(finding);

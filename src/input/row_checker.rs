@@ -1,7 +1,7 @@
 //! Field checks shared by the roster and payment readers: each problem becomes a finding naming
 //! the rule, the row and the field; every problem of a row is reported at once.
 
-use crate::input::{DateProblem, Record, parse_date};
+use super::{Record, parse_date};
 use crate::model::Npi;
 use crate::rules::{self, Finding, Rule};
 use chrono::NaiveDate;
@@ -163,10 +163,7 @@ impl<'a> RowChecker<'a> {
         match parse_date(v) {
             Ok(d) => Some(Some(d)),
             Err(p) => {
-                let what = match p {
-                    DateProblem::Unreadable => "is not a date in YYYY-MM-DD (or M/D/YYYY) form",
-                    DateProblem::Impossible => "is not a real calendar day",
-                };
+                let what = p.what();
                 let shown: String = v.chars().take(20).collect();
                 self.find(
                     &rules::RCN_BAD_DATE,
