@@ -776,3 +776,26 @@ fn a_misnamed_code_set_file_is_refused_and_a_stray_one_named() {
         "{err}"
     );
 }
+
+/// ENC-029 says which member columns disagree with the earlier row (so the clerk knows what to
+/// compare) without printing either value: names and birth dates stay out of messages.
+#[test]
+fn a_member_mismatch_names_the_columns_not_the_values() {
+    let d = tempfile::tempdir().unwrap();
+    let first = good("MM1", "M-MM");
+    let mut second = good("MM2", "M-MM");
+    second.insert("member_dob", "1981-05-06".into());
+    second.insert("member_last_name", "Rivas".into());
+    let csv = HEADER.join(",") + "\n" + &csv_line(&first) + &csv_line(&second);
+    let (rows, code) = map(d.path(), csv.as_bytes(), &[]);
+    assert_eq!(code, 1);
+    let msg = rows[1]["messages"].as_str().unwrap();
+    assert!(
+        msg.contains("member_last_name, member_dob differ from"),
+        "{msg}"
+    );
+    assert!(msg.contains("row 2"), "{msg}");
+    for personal in ["1981", "1980", "Rivas", "Rivera"] {
+        assert!(!msg.contains(personal), "{personal} in {msg}");
+    }
+}

@@ -431,14 +431,20 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
                     }),
             };
             match x.members[payer].get(e.member.member_id.as_str()) {
-                Some(prev) if !same_person(prev, &e.member) => cross(
-                    &rules::MEMBER_MISMATCH,
-                    "member_id",
-                    format!(
-                        "member details differ from {} row {} for the same member_id and payer",
-                        x.files[prev.first_seen.file as usize], prev.first_seen.row
-                    ),
-                ),
+                Some(prev) if !same_person(prev, &e.member) => {
+                    let differ = differing_details(prev, &e.member);
+                    cross(
+                        &rules::MEMBER_MISMATCH,
+                        "member_id",
+                        format!(
+                            "{} differ{} from {} row {} for the same member_id and payer",
+                            differ.join(", "),
+                            if differ.len() == 1 { "s" } else { "" },
+                            x.files[prev.first_seen.file as usize],
+                            prev.first_seen.row
+                        ),
+                    )
+                }
                 Some(_) => {}
                 None => {
                     x.members[payer].insert(
@@ -475,10 +481,26 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
 }
 
 fn same_person(a: &Identity, m: &crate::model::Member) -> bool {
-    a.dob == m.dob
-        && a.sex == m.sex
-        && a.last_name.eq_ignore_ascii_case(&m.last_name)
-        && a.first_name.eq_ignore_ascii_case(&m.first_name)
+    differing_details(a, m).is_empty()
+}
+
+/// Which of the member's details differ from the first row seen, by column name only: the
+/// message names the columns to compare, never the values (personal data stays out of it).
+fn differing_details(a: &Identity, m: &crate::model::Member) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if !a.last_name.eq_ignore_ascii_case(&m.last_name) {
+        out.push("member_last_name");
+    }
+    if !a.first_name.eq_ignore_ascii_case(&m.first_name) {
+        out.push("member_first_name");
+    }
+    if a.dob != m.dob {
+        out.push("member_dob");
+    }
+    if a.sex != m.sex {
+        out.push("member_sex");
+    }
+    out
 }
 
 #[cfg(test)]
