@@ -16,6 +16,8 @@ pub struct Clock {
 pub enum ClockError {
     #[error("--as-of '{0}' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM")]
     AsOf(String),
+    #[error("--as-of '{0}' is not a real calendar day")]
+    AsOfImpossible(String),
     #[error("SOURCE_DATE_EPOCH '{0}' is not a whole number of seconds since 1970-01-01 UTC")]
     Epoch(String),
 }
@@ -55,6 +57,11 @@ impl Clock {
                 return Ok(Clock::from_datetime(dt));
             }
         }
+        // 2025-02-30 is in the right form; saying the day does not exist is the useful answer.
+        let day = s.get(..10).unwrap_or(s);
+        if crate::input::parse_date(day) == Err(crate::input::DateProblem::Impossible) {
+            return Err(ClockError::AsOfImpossible(s.to_string()));
+        }
         Err(ClockError::AsOf(s.to_string()))
     }
 
@@ -89,5 +96,16 @@ mod tests {
         assert_eq!(c.date.to_string(), "2026-01-01");
         assert!(Clock::resolve(Some("11/01/2026"), None).is_err());
         assert!(Clock::resolve(None, Some("soon")).is_err());
+    }
+
+    #[test]
+    fn a_day_that_does_not_exist_is_told_apart_from_no_date() {
+        for s in ["2026-02-30", "2026-02-30T09:30"] {
+            assert!(matches!(
+                Clock::parse(s),
+                Err(ClockError::AsOfImpossible(_))
+            ));
+        }
+        assert!(matches!(Clock::parse("tomorrow"), Err(ClockError::AsOf(_))));
     }
 }

@@ -93,5 +93,20 @@ fn a_date_that_is_not_one_stops_with_exit_2() {
     let (code, out, err) = codes(d.path(), &["codes", "--on", "2026-02-30"]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("--on '2026-02-30' is not a date"), "{err}");
+    assert!(
+        err.contains("--on '2026-02-30' is not a real calendar day"),
+        "{err}"
+    );
+    let (code, _, err) = codes(d.path(), &["codes", "--on", "next week"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--on 'next week' is not a date in YYYY-MM-DD"),
+        "{err}"
+    );
+    let (code, _, err) = codes(d.path(), &["--as-of", "2026-02-30", "codes"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--as-of '2026-02-30' is not a real calendar day"),
+        "{err}"
+    );
 }

@@ -27,8 +27,9 @@ pub struct Args {
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     let cs = g.load_codeset()?;
     let on = match &a.on {
-        Some(s) => crate::input::parse_date(s)
-            .map_err(|_| CliError(format!("--on '{s}' is not a date (YYYY-MM-DD)")))?,
+        Some(s) => {
+            crate::input::parse_date(s).map_err(|e| CliError(format!("--on '{s}' {}", e.what())))?
+        }
         None => g.clock()?.date,
     };
     // The early-implementation setting lives in the config; without a config the statewide dates

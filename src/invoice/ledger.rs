@@ -230,11 +230,11 @@ impl Ledger {
                 "void" => ClaimFrequency::Void,
                 _ => return Err(bad("kind", "not original, replacement or void")),
             };
-            let date = parse_date(get(5)).map_err(|_| bad("service_date", "not a date"))?;
+            let date = parse_date(get(5)).map_err(|e| bad("service_date", e.what()))?;
             let hcpcs = Hcpcs::parse(get(6)).map_err(|_| bad("hcpcs", "not a HCPCS code"))?;
             let modifiers =
                 Modifiers::parse(get(7)).map_err(|_| bad("modifiers", "not modifiers"))?;
-            parse_date(get(10)).map_err(|_| bad("ingested_on", "not a date"))?;
+            parse_date(get(10)).map_err(|e| bad("ingested_on", e.what()))?;
             if get(1).is_empty() {
                 return Err(bad("line_id", "empty"));
             }
@@ -466,6 +466,43 @@ mod tests {
             claim_id: "P00000000000000A1",
             invoice_number: "INV-1",
             ingested_on: day(30),
+        }
+    }
+
+    #[test]
+    fn an_edited_ledger_names_the_row_field_and_what_is_wrong() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("ledger.csv");
+        Ledger::default()
+            .stage(
+                &path,
+                [row("L1", ClaimFrequency::Original, None, 4)].into_iter(),
+            )
+            .unwrap()
+            .commit()
+            .unwrap();
+        let good = std::fs::read_to_string(&path).unwrap();
+        for (from, to, said) in [
+            (
+                "2026-09-04",
+                "2026-09-31",
+                "field service_date: is not a real calendar day",
+            ),
+            (
+                "2026-09-04",
+                "Sept 4",
+                "field service_date: is not a date in YYYY-MM-DD",
+            ),
+            (
+                "2026-09-30",
+                "2026-02-30",
+                "field ingested_on: is not a real calendar day",
+            ),
+        ] {
+            std::fs::write(&path, good.replacen(from, to, 1)).unwrap();
+            let e = Ledger::load(&path).unwrap_err().to_string();
+            assert!(e.contains("row 2 ") && e.contains(said), "{e}");
+            assert!(e.contains("restore it from a backup"), "{e}");
         }
     }
 
