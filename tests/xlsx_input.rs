@@ -287,6 +287,11 @@ fn every_sheet_of_encounters_in_a_workbook_is_read() {
         serde_json::from_slice(&std::fs::read(d.path().join("out/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["rows_read"], 3);
     assert_eq!(summary["skipped_sheets"][0]["sheet"], "Cover");
+    // One workbook is one file, whatever number of its sheets were read.
+    assert!(
+        stderr.contains("Read 3 rows from 1 file(s), 2 sheets:"),
+        "{stderr}"
+    );
 
     // A month sheet whose header lost a required column is an error naming the sheet.
     let d = tempfile::tempdir().unwrap();

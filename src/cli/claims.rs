@@ -51,7 +51,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         control_number: a.control_number,
     };
     let outcome = run_claims(&req, &mut g.progress()).map_err(CliError::from_display)?;
-    report(g, &outcome, &a.run.out);
+    report(g, &outcome, &a.run.out, a.run.inputs.len());
     Ok(if outcome.refused_by_strict {
         Outcome::Failed
     } else if outcome.summary.rows_rejected > 0 {
@@ -62,12 +62,12 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
 }
 
 /// Tells the user, in a few lines on stderr, what was billed, what was rejected and where it went.
-pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path) {
+pub fn report(g: &Globals, o: &ClaimsOutcome, out: &std::path::Path, files: usize) {
     let s = &o.summary;
     g.say(&format!(
-        "Read {} rows from {} file(s): {} billed, {} rejected.",
+        "Read {} rows from {}: {} billed, {} rejected.",
         s.rows_read,
-        s.head.inputs.len(),
+        files_read(files, s.head.inputs.len()),
         s.rows_billed,
         s.rows_rejected
     ));
@@ -125,6 +125,16 @@ pub(super) fn say_warnings(g: &Globals, counts: &[crate::ops::claims::RuleCount]
             "  warning: {} on {} row(s): {} (a warning, not a rejection; {listed})",
             c.rule_id, c.rows, c.title
         ));
+    }
+}
+
+/// "2 file(s)", or "1 file(s), 3 sheets" when a workbook gave more than one table: the inputs as
+/// the user named them, then the tables read from them when those are more.
+pub(super) fn files_read(files: usize, tables: usize) -> String {
+    if tables > files {
+        format!("{files} file(s), {tables} sheets")
+    } else {
+        format!("{files} file(s)")
     }
 }
 

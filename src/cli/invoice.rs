@@ -44,7 +44,7 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         force: r.force,
     };
     let outcome = run_invoice(&req, &mut g.progress()).map_err(CliError::from_display)?;
-    report(g, &outcome, &a.run.out);
+    report(g, &outcome, &a.run.out, a.run.inputs.len());
     Ok(if outcome.refused_by_strict {
         Outcome::Failed
     } else if outcome.summary.rows_rejected > 0 {
@@ -54,12 +54,12 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     })
 }
 
-fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path) {
+fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path, files: usize) {
     let s = &o.summary;
     g.say(&format!(
-        "Read {} rows from {} file(s): {} invoiced, {} rejected.",
+        "Read {} rows from {}: {} invoiced, {} rejected.",
         s.rows_read,
-        s.head.inputs.len(),
+        super::claims::files_read(files, s.head.inputs.len()),
         s.rows_invoiced,
         s.rows_rejected
     ));
