@@ -834,3 +834,24 @@ fn map_prints_nothing_when_a_file_cannot_be_read() {
         assert!(said.contains("open-quote.csv"), "{said}");
     }
 }
+
+/// `ecm demo --config FILE` is refused (exit 2, nothing written) rather than silently ignored:
+/// the demo bills its own payers from its own configuration, and the message says which command
+/// takes the user's file instead.
+#[test]
+fn demo_refuses_a_config_it_would_not_use() {
+    let d = tempfile::tempdir().unwrap();
+    let out = ecm()
+        .current_dir(d.path())
+        .args(["--config", "plan.toml", "demo", "--out", "demo"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("--config plan.toml does not apply")
+            && said.contains("ecm --config plan.toml claims ENCOUNTERS --out DIR"),
+        "{said}"
+    );
+    assert!(!d.path().join("demo").exists());
+}

@@ -21,6 +21,17 @@ pub struct Args {
 
 /// Runs `ecm demo`.
 pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
+    // The demo's encounters name the demo's payers; run on another configuration they would all
+    // be refused. Saying so beats ignoring the option.
+    if g.config_given {
+        return Err(CliError(format!(
+            "ecm demo writes and uses its own configuration ({}); --config {} does not apply. \
+             To bill with your configuration run: ecm --config {} claims ENCOUNTERS --out DIR",
+            a.out.join("input").join("ecm.toml").display(),
+            g.config.display(),
+            g.config.display()
+        )));
+    }
     let codeset = g.load_codeset()?;
     let clock = match &g.as_of {
         Some(_) => Some(g.clock()?),

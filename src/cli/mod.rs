@@ -36,9 +36,10 @@ use std::process::ExitCode;
     after_help = "Examples:\n  ecm demo\n  ecm codes --on 2026-01-01\n  ecm map encounters.csv\n  ecm claims encounters.csv --out claims/\n  ecm invoice encounters.csv --out invoices/\n  ecm ingest invoices/*.csv --out encounters/ --roster roster.csv --ledger ledger.csv"
 )]
 pub struct Cli {
-    /// Configuration file (provider, submitter, payers).
-    #[arg(long, global = true, default_value = "ecm.toml", value_name = "FILE")]
-    pub config: PathBuf,
+    /// Configuration file (provider, submitter, payers). Default: ecm.toml in the current
+    /// directory. `ecm demo` writes and uses its own.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The run's date (and optional time) for envelopes and date checks: YYYY-MM-DD[THH:MM].
     /// Default: SOURCE_DATE_EPOCH if set, else now.
     #[arg(long, global = true, value_name = "DATE")]
@@ -136,6 +137,8 @@ const BROKEN_PIPE: &str = "\u{0}broken pipe";
 /// Options every command shares.
 pub struct Globals {
     pub config: PathBuf,
+    /// `--config` was on the command line (not the default `ecm.toml`).
+    pub config_given: bool,
     pub as_of: Option<String>,
     pub codeset: Option<PathBuf>,
     pub quiet: bool,
@@ -224,7 +227,8 @@ impl Globals {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let g = Globals {
-        config: cli.config,
+        config_given: cli.config.is_some(),
+        config: cli.config.unwrap_or_else(|| PathBuf::from("ecm.toml")),
         as_of: cli.as_of,
         codeset: cli.codeset,
         quiet: cli.quiet,
