@@ -429,6 +429,21 @@ fn locate_in(layout: &Layout, e: &toml::de::Error) -> TomlFault {
         });
         message = "this key is required but missing; add it".into();
     }
+    // The crate says only "duplicate key"; its span is the second one. Name it, or the user
+    // hunts through the table for which key it meant.
+    if message == "duplicate key" {
+        let span = e.span().unwrap_or_default();
+        let name = layout.text_of(span.clone());
+        let line = layout.line_text(span.start);
+        if line.starts_with('[') && !line.starts_with("[[") {
+            message = format!(
+                "table [{name}] appears twice; move its keys into the first [{name}] and delete the second header"
+            );
+        } else if !name.is_empty() && !line.starts_with('[') {
+            message =
+                format!("key {name} is given twice in this table; keep one and delete the other");
+        }
+    }
     let last = key
         .as_deref()
         .map(|k| k.rsplit('.').next().unwrap_or(k))
@@ -1161,6 +1176,23 @@ amount = "150.00"
         // A syntax error: its line, and the key or table it is in.
         let e = Config::parse(&GOOD.replace("\"Sacramento\"", "\"Sacramento"), "x").unwrap_err();
         assert_eq!((e.key.as_deref(), e.line), (Some("provider.city"), Some(8)));
+        // A key or a table given twice is named (toml says only "duplicate key").
+        let twice = GOOD.replace(
+            "tin = \"123456789\"\n",
+            "tin = \"123456789\"\ntin = \"123456780\"\n",
+        );
+        let e = Config::parse(&twice, "x").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("provider"), "{e}");
+        assert!(
+            e.message
+                .starts_with("key tin is given twice in this table"),
+            "{e}"
+        );
+        let e = Config::parse(&format!("{GOOD}\n[provider]\nname = \"x\"\n"), "x").unwrap_err();
+        assert!(
+            e.message.starts_with("table [provider] appears twice"),
+            "{e}"
+        );
     }
 
     /// Free text in the configuration is spelled in ASCII as encounter rows are, and listed for

@@ -24,6 +24,21 @@ impl<'t> Layout<'t> {
         }
     }
 
+    /// The text of a byte span, trimmed; empty for a span outside the text.
+    pub fn text_of(&self, span: std::ops::Range<usize>) -> &'t str {
+        self.text.get(span).unwrap_or("").trim()
+    }
+
+    /// The whole line holding byte `offset`, trimmed.
+    pub fn line_text(&self, offset: usize) -> &'t str {
+        let end = offset.min(self.text.len());
+        let start = self.text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let stop = self.text[end..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i);
+        self.text[start..stop].trim()
+    }
+
     /// The line (from 1) of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
