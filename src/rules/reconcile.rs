@@ -1,5 +1,6 @@
-//! Rules for the inputs of `ecm reconcile` (`RCN-`): roster rows, payment rows, and encounters that
-//! cannot be tied to a provider. Variances (UNPAID, OVERPAID...) are not rules: they are results,
+//! Rules for the roster (`RCN-`: read by `ecm reconcile` and by `ecm ingest --roster`, through
+//! one reader), for reconcile's payment rows, and for encounters reconcile cannot tie to a
+//! provider. Variances (UNPAID, OVERPAID...) are not rules: they are results,
 //! and `member-months.csv` carries them.
 
 use super::{Rule, Severity};
