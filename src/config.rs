@@ -596,7 +596,7 @@ impl Config {
             if let Ok((ascii, changes)) = to_x12_text(value)
                 && !changes.is_empty()
             {
-                *value = ascii;
+                *value = ascii.into();
                 changed.push((key, changes));
             }
         }

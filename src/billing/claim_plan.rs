@@ -427,7 +427,7 @@ mod tests {
         id: usize,
     ) -> ServiceLine<'cs> {
         let m = Member {
-            member_id: member.to_string(),
+            member_id: member.into(),
             cin: None,
             last_name: "L".into(),
             first_name: "F".into(),

@@ -188,10 +188,10 @@ pub fn billing_provider(p: &Provider) -> BillingProvider {
         name: p.name.to_ascii_uppercase(),
         npi: p.npi.to_string(),
         address: crate::model::Address {
-            line1: p.address.to_ascii_uppercase(),
-            city: p.city.to_ascii_uppercase(),
-            state: p.state.clone(),
-            zip: p.zip.clone(),
+            line1: p.address.to_ascii_uppercase().into(),
+            city: p.city.to_ascii_uppercase().into(),
+            state: p.state.as_str().into(),
+            zip: p.zip.as_str().into(),
         },
         tax_id: p.tin.clone(),
         pay_to: None,
@@ -228,8 +228,8 @@ pub fn transaction(
             rendering: c.rendering.map(|r| {
                 let r = &reg.renderings[r.index()];
                 RenderingProvider {
-                    last_name: r.last_name.to_ascii_uppercase(),
-                    first_name: r.first_name.as_ref().map(|f| f.to_ascii_uppercase()),
+                    last_name: r.last_name.to_ascii_uppercase().into(),
+                    first_name: r.first_name.as_ref().map(|f| f.to_ascii_uppercase().into()),
                     npi: r.npi.to_string(),
                     taxonomy: None,
                 }
@@ -298,9 +298,9 @@ fn push_claim(subscribers: &mut Vec<Subscriber>, parties: &Parties, member: &Mem
         _ => subscribers.push(Subscriber {
             payer_responsibility: "P".into(),
             claim_filing_indicator: parties.claim_filing_indicator.clone(),
-            last_name: member.last_name.to_ascii_uppercase(),
-            first_name: Some(member.first_name.to_ascii_uppercase()),
-            member_id,
+            last_name: member.last_name.to_ascii_uppercase().into(),
+            first_name: Some(member.first_name.to_ascii_uppercase().into()),
+            member_id: member_id.into(),
             address: member.address.as_ref().map(upper_address),
             birth_date: Some(member.dob),
             sex: Some(member.sex),

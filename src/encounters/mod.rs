@@ -12,14 +12,13 @@ pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use crate::digest::{Fingerprint, FingerprintKeyed, FnvHashMap};
-use crate::input::{InputError, Table, estimate_rows};
+use crate::input::{InputError, Record, RecordBatch, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
-use crate::pipeline::reuse_batch;
+use crate::pipeline::{Recycler, ordered_parallel};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What reading the files found besides the encounters themselves.
 #[derive(Debug, Default, Serialize)]
@@ -261,18 +260,39 @@ impl EncounterTables {
                 file: &file_name,
                 workbook: table.workbook,
             };
-            // Reading and checking a row on its own (parse_row) is pure and most of the cost; a
-            // second thread does it, batches at a time, while this one does the cross-row checks
-            // (duplicates, member identity) and hands rows on in file order.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-            // Emptied batches go back to the reader, which fills them again (`reuse_batch`).
-            let (back, emptied) = std::sync::mpsc::channel::<Vec<(u32, ParsedRow)>>();
-            let table_ref = &mut table;
+            // Checking a row on its own (parse_row) is pure and most of the cost: worker threads
+            // do it, a batch each, while another reads the records and this one runs the
+            // cross-row checks (duplicates, member identity) and hands rows on in file order.
             let (cols_ref, ctx_ref) = (&cols, &row_ctx);
-            std::thread::scope(|scope| -> Result<(), InputError> {
-                scope.spawn(move || parse_batches(table_ref, cols_ref, ctx_ref, &tx, &emptied));
-                for batch in rx {
-                    let mut batch = batch?;
+            // Checked records go back to the reader and emptied row batches to the workers, to be
+            // filled again.
+            let (spend, spent) = std::sync::mpsc::channel::<Vec<Record>>();
+            let emptied: Recycler<(u32, ParsedRow)> = Recycler::new();
+            ordered_parallel(
+                table.batches(BATCH_ROWS, spent),
+                crate::pipeline::workers(),
+                2,
+                |batch: Result<RecordBatch, InputError>| {
+                    batch.map(|b| {
+                        let mut rows = emptied.take(BATCH_ROWS);
+                        rows.extend(
+                            b.records
+                                .iter()
+                                .map(|rec| (rec.row, parse_row(rec, cols_ref, ctx_ref))),
+                        );
+                        (
+                            ParsedBatch {
+                                rows,
+                                position: b.position,
+                            },
+                            b.records,
+                        )
+                    })
+                },
+                |batch: Batch| -> Result<(), InputError> {
+                    let (mut batch, records) = batch?;
+                    // The reader may have finished; then the records are freed here.
+                    let _ = spend.send(records);
                     progress(done_before + batch.position, total);
                     rows_of_file[path_of[file_index]] += batch.rows.len() as u64;
                     for (row, parsed) in batch.rows.drain(..) {
@@ -293,11 +313,10 @@ impl EncounterTables {
                             &mut on_row,
                         );
                     }
-                    // The reader may have finished; then the batch is freed here.
-                    let _ = back.send(batch.rows);
-                }
-                Ok(())
-            })?;
+                    emptied.give(batch.rows);
+                    Ok(())
+                },
+            )?;
             done_before += table.size;
             progress(done_before, total);
             let pi = path_of[file_index];
@@ -325,8 +344,9 @@ pub fn read_encounters(
     EncounterTables::open(paths, SheetChoice::One)?.read(ctx, on_row, progress)
 }
 
-/// Rows parsed on the reader thread, in file order, and how far into the file they reach.
-type Batch = Result<ParsedBatch, InputError>;
+/// Rows parsed on a worker thread, in file order, and how far into the file they reach, with
+/// the records they were read from (to be filled again).
+type Batch = Result<(ParsedBatch, Vec<Record>), InputError>;
 
 struct ParsedBatch {
     rows: Vec<(u32, ParsedRow)>,
@@ -335,45 +355,6 @@ struct ParsedBatch {
 
 /// Rows per batch handed between the threads.
 const BATCH_ROWS: usize = 2048;
-
-/// The reader thread: records to parsed rows, sent in batches; stops at the first unreadable
-/// record (sent as the last item) or when the receiver has gone.
-fn parse_batches(
-    table: &mut Table,
-    cols: &Columns,
-    ctx: &RowContext,
-    tx: &SyncSender<Batch>,
-    emptied: &Receiver<Vec<(u32, ParsedRow)>>,
-) {
-    let mut rows = reuse_batch(emptied, BATCH_ROWS);
-    while let Some(rec) = table.next_record() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = tx.send(Err(e));
-                return;
-            }
-        };
-        rows.push((rec.row, parse_row(&rec, cols, ctx)));
-        if rows.len() == BATCH_ROWS {
-            let full = std::mem::replace(&mut rows, reuse_batch(emptied, BATCH_ROWS));
-            let position = table.position();
-            if tx
-                .send(Ok(ParsedBatch {
-                    rows: full,
-                    position,
-                }))
-                .is_err()
-            {
-                return;
-            }
-        }
-    }
-    if !rows.is_empty() {
-        let position = table.position();
-        let _ = tx.send(Ok(ParsedBatch { rows, position }));
-    }
-}
 
 /// What the cross-row checks remember across rows of every file.
 struct Crossing<'a> {
@@ -403,7 +384,7 @@ fn accept_row(row: u32, parsed: ParsedRow, x: &mut Crossing, on_row: &mut impl F
                 rule,
                 file: x.file_name.to_string(),
                 row,
-                encounter_id: Some(e.encounter_id.clone()),
+                encounter_id: Some(e.encounter_id.to_string()),
                 field: Some(field.to_string()),
                 message,
             })

@@ -9,7 +9,7 @@ use crate::digest::Fingerprint;
 use crate::input::{FieldChecker, FieldTransliteration, Record, excel_serial_date, sheet_error};
 use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
-    PlaceOfService, RowRef, StaffClass,
+    PlaceOfService, RowRef, StaffClass, Text,
 };
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
@@ -168,7 +168,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     if let Some(v) = staff_role_raw {
         match ctx.codeset.staff_role(v) {
             Some(r) => {
-                staff_role = Some(r.role.clone());
+                staff_role = Some(Text::new(&r.role));
                 role_class = Some(r.staff_class);
             }
             None if staff_type.is_some() => {
@@ -210,7 +210,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
         if ctx.config.payers.is_empty() {
             // A plan-side configuration (no [[payer]]) reads providers' exports: the column names
             // the plan the provider billed and is kept as written.
-            return Some(v.to_string());
+            return Some(Text::new(v));
         }
         let p = ctx.config.payer_index(v);
         if p.is_none() {
@@ -224,7 +224,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
                 ),
             );
         }
-        p.map(|i| ctx.config.payers[i].key.clone())
+        p.map(|i| Text::new(&ctx.config.payers[i].key))
     });
 
     let cin = c.cin(c.raw(cols.member_cin), "member_cin");
@@ -320,13 +320,13 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
                             format!("population of focus {} went live on {live}, after the service date {sd}", p.id),
                         );
                 }
-                Some(p.id.clone())
+                Some(Text::new(&p.id))
             }
         },
     };
     let note_id = match c.raw(cols.note_id) {
         "" => None,
-        v => Some(v.to_string()),
+        v => Some(Text::new(v)),
     };
     let charge = c.charge(c.raw(cols.charge), "charge");
     let correction = correction(&mut c, cols);
@@ -438,7 +438,7 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
     let state = if parts[2].is_empty() {
         None
     } else {
-        let s = parts[2].to_ascii_uppercase();
+        let s = Text::new(parts[2]).to_ascii_uppercase();
         if crate::model::is_us_state(&s) {
             Some(s)
         } else {
@@ -456,7 +456,7 @@ fn member_address(c: &mut FieldChecker, cols: &Columns) -> Option<Address> {
     let zip = if parts[3].is_empty() {
         None
     } else {
-        let z: String = parts[3].chars().filter(|&ch| ch != '-').collect();
+        let z: Text = parts[3].chars().filter(|&ch| ch != '-').collect();
         if (z.len() == 5 || z.len() == 9) && z.bytes().all(|b| b.is_ascii_digit()) {
             Some(z)
         } else {

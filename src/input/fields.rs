@@ -5,7 +5,7 @@
 
 use super::{Record, parse_date};
 use crate::model::text::{TextError, Transliteration, check_x12_ascii, to_x12_text};
-use crate::model::{DiagnosisCode, MAX_AMOUNT, Money, MoneyError, Npi, Rendering, Sex};
+use crate::model::{DiagnosisCode, MAX_AMOUNT, Money, MoneyError, Npi, Rendering, Sex, Text};
 use crate::rules::{Finding, Rule};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -165,18 +165,12 @@ impl<'r> FieldChecker<'r> {
     }
 
     /// An identifier: plain ASCII, no delimiters, within X12 lengths.
-    pub fn ident(
-        &mut self,
-        v: &str,
-        field: &'static str,
-        min: usize,
-        max: usize,
-    ) -> Option<String> {
+    pub fn ident(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> Option<Text> {
         if let Err(e) = check_x12_ascii(v) {
             self.text_problem(field, e);
             return None;
         }
-        self.length(v, field, min, max).then(|| v.to_string())
+        self.length(v, field, min, max).then(|| Text::new(v))
     }
 
     fn length(&mut self, v: &str, field: &'static str, min: usize, max: usize) -> bool {
@@ -203,7 +197,7 @@ impl<'r> FieldChecker<'r> {
     }
 
     /// Free text for X12: transliterated (reported), then length-checked.
-    pub fn text(&mut self, v: &str, field: &'static str, max: usize) -> Option<String> {
+    pub fn text(&mut self, v: &str, field: &'static str, max: usize) -> Option<Text> {
         self.text_between(v, field, 1, max)
     }
 
@@ -215,7 +209,7 @@ impl<'r> FieldChecker<'r> {
         field: &'static str,
         min: usize,
         max: usize,
-    ) -> Option<String> {
+    ) -> Option<Text> {
         match to_x12_text(v) {
             Ok((t, changes)) => {
                 if !changes.is_empty() {
@@ -266,14 +260,15 @@ impl<'r> FieldChecker<'r> {
     }
 
     /// A Medi-Cal CIN (8 digits then a letter), upper-cased; empty is `None`.
-    pub fn cin(&mut self, v: &str, field: &'static str) -> Option<String> {
+    pub fn cin(&mut self, v: &str, field: &'static str) -> Option<Text> {
         if v.is_empty() {
             return None;
         }
-        let v = v.to_ascii_uppercase();
         let b = v.as_bytes();
-        if b.len() == 9 && b[..8].iter().all(u8::is_ascii_digit) && b[8].is_ascii_uppercase() {
-            Some(v)
+        if b.len() == 9 && b[..8].iter().all(u8::is_ascii_digit) && b[8].is_ascii_alphabetic() {
+            let mut t = Text::new(v);
+            t.make_ascii_uppercase();
+            Some(t)
         } else {
             self.find(
                 self.rules.bad_cin,

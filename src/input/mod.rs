@@ -97,7 +97,7 @@ pub enum InputError {
 }
 
 /// One data row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Record {
     /// Spreadsheet row number (the header is row 1 in a file that starts with it).
     pub row: u32,
@@ -105,6 +105,17 @@ pub struct Record {
     /// The row was not UTF-8 and was decoded as Windows-1252.
     pub cp1252: bool,
 }
+
+/// Records read one after another, and how far into the file they reach (for progress).
+pub struct RecordBatch {
+    pub records: Vec<Record>,
+    pub position: u64,
+}
+
+/// Batches of records handed back once checked, to be filled again: their records keep the
+/// room their text took, so reading a million rows does not allocate (and free on another
+/// thread) a buffer per row.
+pub type SpentBatches = std::sync::mpsc::Receiver<Vec<Record>>;
 
 enum Source {
     Csv(Box<csv_lines::CsvLines<Box<dyn Read + Send>>>),
@@ -436,10 +447,69 @@ impl Table {
         }
     }
 
+    /// The records in batches of up to `rows`, each with the position reached after it, for
+    /// checking on several threads; batches sent back through `spent` are filled again. An
+    /// unreadable record ends the batches with its error (the records read before it in that
+    /// batch are dropped: the run stops on it anyway).
+    pub fn batches(
+        &mut self,
+        rows: usize,
+        spent: SpentBatches,
+    ) -> impl Iterator<Item = Result<RecordBatch, InputError>> + Send + '_ {
+        let mut ended = false;
+        // Records of spent batches, ready to be filled.
+        let mut spare: Vec<Record> = Vec::new();
+        let mut empties: Vec<Vec<Record>> = Vec::new();
+        std::iter::from_fn(move || {
+            if ended {
+                return None;
+            }
+            for mut b in spent.try_iter() {
+                spare.append(&mut b);
+                empties.push(b);
+            }
+            let mut records = empties.pop().unwrap_or_else(|| Vec::with_capacity(rows));
+            while records.len() < rows {
+                let mut rec = spare.pop().unwrap_or_default();
+                match self.next_record_into(&mut rec) {
+                    Some(Ok(())) => records.push(rec),
+                    Some(Err(e)) => {
+                        ended = true;
+                        return Some(Err(e));
+                    }
+                    None => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            (!records.is_empty()).then(|| {
+                Ok(RecordBatch {
+                    records,
+                    position: self.position(),
+                })
+            })
+        })
+    }
+
     /// The next non-blank record, or an I/O error that ends the file.
     pub fn next_record(&mut self) -> Option<Result<Record, InputError>> {
+        if let Source::Rows(it) = &mut self.source {
+            return it.next().map(Ok);
+        }
+        let mut rec = Record::default();
+        self.next_record_into(&mut rec)
+            .map(|done| done.map(|()| rec))
+    }
+
+    /// Reads the next non-blank record into `out` (reusing its room), or says the file has
+    /// ended, or gives the I/O error that ends it.
+    pub fn next_record_into(&mut self, out: &mut Record) -> Option<Result<(), InputError>> {
         match &mut self.source {
-            Source::Rows(it) => it.next().map(Ok),
+            Source::Rows(it) => it.next().map(|r| {
+                *out = r;
+                Ok(())
+            }),
             Source::Csv(rdr) => loop {
                 match rdr.next(&mut self.buf) {
                     Ok(None) => return None,
@@ -472,14 +542,9 @@ impl Table {
                         {
                             return Some(Err(e));
                         }
-                        // Hand the bytes over without copying (only a non-UTF-8 row is
-                        // re-decoded), leaving a buffer the size of this row for the next.
-                        let (fields, cp1252) = self.buf.take_fields(cp1252::decode);
-                        return Some(Ok(Record {
-                            row,
-                            fields,
-                            cp1252,
-                        }));
+                        out.row = row;
+                        out.cp1252 = self.buf.copy_fields(&mut out.fields, cp1252::decode);
+                        return Some(Ok(()));
                     }
                 }
             },

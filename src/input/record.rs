@@ -82,6 +82,31 @@ impl RawRecord {
             .map(|&(s, e)| &self.bytes[s as usize..e as usize])
     }
 
+    /// Copies the record's text into `into`, reusing its room (a batch's records are filled
+    /// again and again rather than allocated per row); a field that is not UTF-8 is decoded by
+    /// `fallback`, and the flag says so.
+    pub fn copy_fields(&self, into: &mut Fields, fallback: impl Fn(&[u8]) -> String) -> bool {
+        into.text.clear();
+        into.bounds.clear();
+        match std::str::from_utf8(&self.bytes) {
+            Ok(text) => {
+                into.text.push_str(text);
+                into.bounds.extend_from_slice(&self.bounds);
+                false
+            }
+            Err(_) => {
+                for &(s, e) in &self.bounds {
+                    let field = &self.bytes[s as usize..e as usize];
+                    match std::str::from_utf8(field) {
+                        Ok(s) => into.push_field(s),
+                        Err(_) => into.push_field(&fallback(field)),
+                    }
+                }
+                true
+            }
+        }
+    }
+
     /// Takes the record as text without copying when it is UTF-8; otherwise each field that is
     /// not is decoded by `fallback` (and the flag says so). Leaves `self` empty, with room.
     pub fn take_fields(&mut self, fallback: impl Fn(&[u8]) -> String) -> (Fields, bool) {

@@ -12,7 +12,7 @@ use crate::input::{FieldChecker, FieldTransliteration, Record};
 use crate::invoice::ledger::LineKeys;
 use crate::model::{
     Activity, ActivityClass, ClaimFrequency, Correction, Hcpcs, Member, Modifiers, Npi,
-    PlaceOfService, Rendering, RowRef,
+    PlaceOfService, Rendering, RowRef, Text,
 };
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
@@ -46,17 +46,17 @@ pub struct LineContext<'a, 'cs> {
 #[derive(Debug, Clone)]
 pub struct CheckedLine<'cs> {
     pub source: RowRef,
-    pub invoice_number: String,
+    pub invoice_number: Text,
     /// Shared by the lines of one provider block.
     pub provider: Arc<ProviderParty>,
-    pub line_id: String,
+    pub line_id: Text,
     pub member: Member,
     pub service_date: NaiveDate,
     /// Outreach, or a service to an enrolled member (from the code set row).
     pub activity_class: ActivityClass,
     pub activity: Activity,
     pub coding: Coding<'cs>,
-    pub authorization: Option<String>,
+    pub authorization: Option<Text>,
     pub rendering: Option<Rendering>,
     /// A replacement or void; `replaces` is the corrected line's id.
     pub correction: Option<Correction>,
@@ -73,8 +73,8 @@ pub struct CheckedRow<'cs> {
     pub transliterations: Vec<FieldTransliteration>,
     /// The raw invoice number, provider NPI and line id, for the rejects file (empty when not
     /// printable).
-    pub invoice_number: String,
-    pub provider_npi: String,
+    pub invoice_number: Text,
+    pub provider_npi: Text,
 }
 
 /// Checks one line.
@@ -93,9 +93,9 @@ pub fn check_line<'cs>(
     );
     let printable = |v: &str| {
         if crate::model::text::check_x12_ascii(v).is_ok() && v.len() <= 50 {
-            v.to_string()
+            Text::new(v)
         } else {
-            String::new()
+            Text::default()
         }
     };
     let invoice_raw = printable(rec.get(col(field::INVOICE_NUMBER)));
@@ -447,10 +447,10 @@ fn check_provider(c: &mut FieldChecker, cols: &InvoiceColumns) -> Option<Provide
         .and_then(|v| c.text(v, "provider_city", 30));
     Some(ProviderParty {
         npi: npi?,
-        name: name?,
+        name: name?.into(),
         tin: tin?,
-        address: address?,
-        city: city?,
+        address: address?.into(),
+        city: city?.into(),
         state: state?,
         zip: zip?,
     })

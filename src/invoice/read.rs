@@ -314,10 +314,10 @@ pmpm = "400.00"
                 let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(*day));
                 let row = &cs.hcpcs[*code % cs.hcpcs.len()];
                 let member = reg.member(0, &Member {
-                    member_id: format!("M{i}"),
+                    member_id: compact_str::format_compact!("M{i}"),
                     cin: None,
-                    last_name: last.clone(),
-                    first_name: first.clone(),
+                    last_name: last.as_str().into(),
+                    first_name: first.as_str().into(),
                     dob: NaiveDate::from_ymd_opt(1960, 5, 6).unwrap(),
                     sex: Sex::Male,
                     address: None,

@@ -5,6 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Short text kept inline (up to 24 bytes, most of a row's ids, names and codes) rather than in
+/// an allocation of its own each.
+pub type Text = compact_str::CompactString;
+
 /// Where a record came from: the input file (by index into the run's file list) and its
 /// spreadsheet row number (the header is row 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -212,19 +216,19 @@ impl OutreachOutcome {
 /// A postal address as the 837 carries it (N3/N4). Text is already X12-safe.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Address {
-    pub line1: String,
-    pub city: String,
-    pub state: String,
-    pub zip: String,
+    pub line1: Text,
+    pub city: Text,
+    pub state: Text,
+    pub zip: Text,
 }
 
 /// The member as the encounter identifies them. Text is already X12-safe (transliterated).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Member {
-    pub member_id: String,
-    pub cin: Option<String>,
-    pub last_name: String,
-    pub first_name: String,
+    pub member_id: Text,
+    pub cin: Option<Text>,
+    pub last_name: Text,
+    pub first_name: Text,
     pub dob: NaiveDate,
     pub sex: Sex,
     pub address: Option<Address>,
@@ -234,8 +238,8 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Rendering {
     pub npi: Npi,
-    pub last_name: String,
-    pub first_name: Option<String>,
+    pub last_name: Text,
+    pub first_name: Option<Text>,
 }
 
 /// What a correcting row does to a line sent before.
@@ -244,9 +248,9 @@ pub struct Correction {
     /// CLM05-3: [`ClaimFrequency::Replacement`] or [`ClaimFrequency::Void`].
     pub frequency: ClaimFrequency,
     /// The id of the line (encounter or invoice line) being replaced or voided.
-    pub replaces: String,
+    pub replaces: Text,
     /// CLM01 of the claim that carried it, when known (the claims path needs it).
-    pub original_claim_id: Option<String>,
+    pub original_claim_id: Option<Text>,
 }
 
 impl Correction {
@@ -273,22 +277,22 @@ impl Correction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Encounter {
     pub source: RowRef,
-    pub encounter_id: String,
+    pub encounter_id: Text,
     pub member: Member,
     pub service_date: NaiveDate,
     pub activity: Activity,
-    pub staff_role: String,
+    pub staff_role: Text,
     pub staff_class: StaffClass,
     pub modality: Modality,
-    pub payer: String,
+    pub payer: Text,
     pub minutes: Option<u32>,
     pub outreach_outcome: Option<OutreachOutcome>,
     pub place_of_service: Option<PlaceOfService>,
     pub diagnoses: Vec<DiagnosisCode>,
-    pub authorization_number: Option<String>,
+    pub authorization_number: Option<Text>,
     pub rendering: Option<Rendering>,
-    pub population_of_focus: Option<String>,
-    pub note_id: Option<String>,
+    pub population_of_focus: Option<Text>,
+    pub note_id: Option<Text>,
     pub charge: Option<Money>,
     /// Set when the row replaces or voids a line sent before.
     pub correction: Option<Correction>,

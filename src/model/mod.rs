@@ -21,7 +21,7 @@ pub use claim::{
 pub use diagnosis::{DiagnosisCode, DiagnosisError};
 pub use encounter::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
-    Rendering, RowRef, Sex, StaffClass, normalise_key,
+    Rendering, RowRef, Sex, StaffClass, Text, normalise_key,
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use kept::KeptSegment;

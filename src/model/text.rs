@@ -11,6 +11,7 @@
 //! (U+0300–U+036F) after a letter is dropped and reported with that letter, so no Unicode
 //! normalisation library is needed.
 
+use super::Text;
 use serde::Serialize;
 
 #[rustfmt::skip]
@@ -148,11 +149,11 @@ enum Before {
 /// Makes `s` safe for an X12 element under our delimiters: trims it, transliterates accented
 /// letters and drops the combining marks after letters (reporting each change), and refuses
 /// delimiters, control characters and anything else outside printable ASCII.
-pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError> {
+pub fn to_x12_text(s: &str) -> Result<(Text, Vec<Transliteration>), TextError> {
     let s = s.trim();
     if s.bytes().all(is_plain) {
         // Most text is already plain: copied whole rather than character by character.
-        return Ok((s.to_owned(), Vec::new()));
+        return Ok((Text::new(s), Vec::new()));
     }
     let mut out = String::with_capacity(s.len());
     let mut changes: Vec<Transliteration> = Vec::new();
@@ -205,7 +206,7 @@ pub fn to_x12_text(s: &str) -> Result<(String, Vec<Transliteration>), TextError>
             change.from = letter.to_string();
         }
     }
-    Ok((out, changes))
+    Ok((Text::from(out), changes))
 }
 
 /// The one letter a letter followed by combining marks is, when Unicode composes it to a letter of

@@ -18,8 +18,8 @@ use crate::clock::Clock;
 use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
 use crate::encounters::TransliterationTally;
-use crate::input::InputError;
 use crate::input::roster::{EndColumn, Roster, read_roster};
+use crate::input::{InputError, Record, RecordBatch};
 use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
@@ -27,7 +27,7 @@ use crate::invoice::line_check::{
 use crate::invoice::read::{InvoiceColumns, is_total_row, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{Committed, OutputError, OutputSet};
-use crate::pipeline::{ordered_parallel, pipeline};
+use crate::pipeline::ordered_parallel;
 use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use chrono::{Datelike, Timelike};
@@ -368,34 +368,35 @@ pub fn run_ingest(
         };
         let size = table.size;
         let lines_before = lines_read;
-        // Lines are read and checked on their own (CSV parsing, field, contract and code-set
-        // checks) on a second thread, in batches; this one runs the checks across lines
-        // (roster, duplicates, ledger) in file order and writes the rejects.
-        let read = pipeline(
-            4,
-            |send| -> Result<(), InputError> {
-                let mut memo = ProviderMemo::default();
-                let mut batch = Vec::with_capacity(LINE_BATCH);
-                while let Some(rec) = table.next_record() {
-                    let rec = rec?;
-                    // A total row (`Total` under the line numbers, no line id) is not a line.
-                    if is_total_row(&rec, &cols) {
-                        continue;
-                    }
-                    batch.push(check_line(&rec, &cols, &ctx, &mut memo));
-                    if batch.len() == LINE_BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(LINE_BATCH));
-                        if !send((full, table.position())) {
-                            return Ok(());
-                        }
-                    }
-                }
-                if !batch.is_empty() {
-                    send((batch, table.position()));
-                }
-                Ok(())
+        // Lines are checked on their own (field, contract and code-set checks) on worker
+        // threads, a batch each, while another reads the records; this one runs the checks
+        // across lines (roster, duplicates, ledger) in file order and writes the rejects.
+        let ctx_ref = &ctx;
+        let cols_ref = &cols;
+        // Checked records go back to the reader, to be filled again.
+        let (spend, spent) = std::sync::mpsc::channel::<Vec<Record>>();
+        ordered_parallel(
+            table.batches(LINE_BATCH, spent),
+            crate::pipeline::workers(),
+            2,
+            |batch: Result<RecordBatch, InputError>| {
+                batch.map(|b| {
+                    // Each batch remembers the provider block it last checked.
+                    let mut memo = ProviderMemo::default();
+                    let lines: Vec<CheckedRow> = b
+                        .records
+                        .iter()
+                        // A total row (`Total` under the line numbers, no line id) is not a line.
+                        .filter(|rec| !is_total_row(rec, cols_ref))
+                        .map(|rec| check_line(rec, cols_ref, ctx_ref, &mut memo))
+                        .collect();
+                    (lines, b.position, b.records)
+                })
             },
-            |(batch, position): (Vec<CheckedRow>, u64)| -> Result<(), IngestError> {
+            |batch: Result<(Vec<CheckedRow>, u64, Vec<Record>), InputError>| -> Result<(), IngestError> {
+                let (batch, position, records) = batch?;
+                // The reader may have finished; then the records are freed here.
+                let _ = spend.send(records);
                 progress(done_before + position, total);
                 for checked in batch {
                     lines_read += 1;
@@ -418,14 +419,14 @@ pub fn run_ingest(
                         _ => {
                             lines_rejected += 1;
                             *rejected_by_provider
-                                .entry(checked.provider_npi.clone())
+                                .entry(checked.provider_npi.to_string())
                                 .or_default() += 1;
                             for finding in errors {
                                 tally.add(finding.rule, fi as u16, finding.row);
                                 let r = Reject {
                                     finding,
-                                    invoice_number: checked.invoice_number.clone(),
-                                    provider_npi: checked.provider_npi.clone(),
+                                    invoice_number: checked.invoice_number.to_string(),
+                                    provider_npi: checked.provider_npi.to_string(),
                                 };
                                 write_reject(&mut rejects_out, &r).map_err(rejects_err)?;
                                 reject_rows += 1;
@@ -439,7 +440,6 @@ pub fn run_ingest(
                 Ok(())
             },
         )?;
-        read?;
         // A header with no line under it (an empty export) is not an invoice: stop, as for an
         // empty file, rather than report success having taken in nothing.
         if lines_read == lines_before {
@@ -622,7 +622,7 @@ fn batch_checks(
             rule,
             file: ctx.file.to_string(),
             row: line.source.row,
-            encounter_id: Some(line.line_id.clone()),
+            encounter_id: Some(line.line_id.to_string()),
             field: Some(field.to_string()),
             message,
         })
@@ -845,10 +845,10 @@ fn billing(p: &ProviderParty) -> BillingProvider {
         name: p.name.to_ascii_uppercase(),
         npi: p.npi.to_string(),
         address: Address {
-            line1: p.address.to_ascii_uppercase(),
-            city: p.city.to_ascii_uppercase(),
-            state: p.state.clone(),
-            zip: p.zip.clone(),
+            line1: p.address.to_ascii_uppercase().into(),
+            city: p.city.to_ascii_uppercase().into(),
+            state: p.state.as_str().into(),
+            zip: p.zip.as_str().into(),
         },
         tax_id: p.tin.clone(),
         pay_to: None,

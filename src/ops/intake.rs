@@ -174,7 +174,7 @@ pub fn intake<'cs>(
                         rule: nb.rule,
                         file: files[o.source.file as usize].clone(),
                         row: o.source.row,
-                        encounter_id: Some(e.encounter_id.clone()),
+                        encounter_id: Some(e.encounter_id.to_string()),
                         field: nb.field.map(str::to_string),
                         message: nb.message,
                     });

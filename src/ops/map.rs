@@ -143,8 +143,8 @@ pub fn map_encounters(
                 messages: String::new(),
             };
             if let Some(e) = &o.encounter {
-                row.encounter_id = e.encounter_id.clone();
-                row.payer = e.payer.clone();
+                row.encounter_id = e.encounter_id.to_string();
+                row.payer = e.payer.to_string();
                 row.service_date = e.service_date.to_string();
                 row.activity = e.activity.key().to_string();
                 row.staff_class = e.staff_class.key().to_string();
@@ -158,7 +158,7 @@ pub fn map_encounters(
                         rule: nb.rule,
                         file: row.file.clone(),
                         row: row.row,
-                        encounter_id: Some(e.encounter_id.clone()),
+                        encounter_id: Some(e.encounter_id.to_string()),
                         field: nb.field.map(str::to_string),
                         message: nb.message,
                     })

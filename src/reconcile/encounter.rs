@@ -4,7 +4,7 @@
 
 use super::roster::{RosterSpan, covering, covering_with, next_after};
 use crate::codeset::CodeSet;
-use crate::model::{ActivityClass, Hcpcs, Modifiers, Money, Npi, RowRef};
+use crate::model::{ActivityClass, Hcpcs, Modifiers, Money, Npi, RowRef, Text};
 use chrono::NaiveDate;
 
 /// What an ECM encounter line is for reconciliation.
@@ -50,8 +50,8 @@ impl EncounterKind {
 /// One ECM encounter, from whatever source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncounterFact {
-    pub encounter_id: String,
-    pub member_id: String,
+    pub encounter_id: Text,
+    pub member_id: Text,
     pub date: NaiveDate,
     pub kind: EncounterKind,
     /// The line's code and modifiers (slot order), which an 835 line is matched on.

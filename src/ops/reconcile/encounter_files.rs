@@ -239,8 +239,8 @@ fn read_837_facts(
                         in_force.insert(ekey);
                         by_claim.entry(key.clone()).or_default().push(facts.len());
                         facts.push(Some(EncounterFact {
-                            encounter_id,
-                            member_id: s.member_id.clone(),
+                            encounter_id: encounter_id.into(),
+                            member_id: s.member_id.as_str().into(),
                             date: line.service_date,
                             kind,
                             hcpcs: line.hcpcs,
@@ -324,7 +324,7 @@ fn read_table_facts(
                             .map(|p| p.display().to_string())
                             .unwrap_or_default(),
                         row: o.source.row,
-                        encounter_id: Some(e.encounter_id),
+                        encounter_id: Some(e.encounter_id.into()),
                         field: nb.field.map(str::to_string),
                         message: nb.message,
                     })

@@ -274,7 +274,7 @@ pub fn run_reconcile(
                             rule: &rules::RCN_UNATTRIBUTED_ENCOUNTER,
                             file: enc_names.get(file).cloned().unwrap_or_default(),
                             row: fact.source.row,
-                            encounter_id: Some(fact.encounter_id),
+                            encounter_id: Some(fact.encounter_id.into()),
                             field: Some(date_field.into()),
                             message: format!(
                                 "{} ({} on {})",

@@ -219,14 +219,14 @@ impl State {
             }
             ("N3", Some(p)) => {
                 let a = p.address.get_or_insert_with(Address::default);
-                a.line1 = at.el(1).to_string();
+                a.line1 = at.el(1).into();
                 at.fits(&[1], &[])
             }
             ("N4", Some(p)) => {
                 let a = p.address.get_or_insert_with(Address::default);
-                a.city = at.el(1).to_string();
-                a.state = at.el(2).to_string();
-                a.zip = at.el(3).to_string();
+                a.city = at.el(1).into();
+                a.state = at.el(2).into();
+                a.zip = at.el(3).into();
                 at.fits(&[1, 2, 3], &[])
             }
             _ => false,

@@ -837,15 +837,15 @@ fn writes_as(at: &At<'_>, c: &Contact) -> bool {
 
 /// N3 into `a`; whether that is all it says.
 fn address_line(at: &At<'_>, a: &mut Address) -> bool {
-    a.line1 = at.el(1).to_string();
+    a.line1 = at.el(1).into();
     at.fits(&[1], &[])
 }
 
 /// N4 into `a`; whether that is all it says.
 fn address_city(at: &At<'_>, a: &mut Address) -> bool {
-    a.city = at.el(1).to_string();
-    a.state = at.el(2).to_string();
-    a.zip = at.el(3).to_string();
+    a.city = at.el(1).into();
+    a.state = at.el(2).into();
+    a.zip = at.el(3).into();
     at.fits(&[1, 2, 3], &[])
 }
 
