@@ -58,11 +58,17 @@ impl TransliterationTally {
             self.fields_changed += 1;
             *self.by_field.entry(f.field).or_default() += 1;
             for c in &f.changes {
-                let mut key = String::with_capacity(c.from.len() + 2 + c.to.len());
+                // The key is made only for a change not met before.
+                let mut key = compact_str::CompactString::default();
                 key.push_str(&c.from);
                 key.push_str("->");
                 key.push_str(c.to);
-                *self.by_change.entry(key).or_default() += 1;
+                match self.by_change.get_mut(key.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.by_change.insert(key.into_string(), 1);
+                    }
+                }
             }
         }
     }

@@ -47,11 +47,16 @@ pub struct FieldTransliteration {
 impl FieldTransliteration {
     /// `ñ->n é->e`.
     pub fn describe(&self) -> String {
-        self.changes
-            .iter()
-            .map(|c| format!("{}->{}", c.from, c.to))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let mut out = String::new();
+        for (i, c) in self.changes.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&c.from);
+            out.push_str("->");
+            out.push_str(c.to);
+        }
+        out
     }
 }
 
@@ -62,7 +67,7 @@ pub struct FieldChecker<'r> {
     file: &'r str,
     rules: &'static FieldRules,
     /// The row's own id (encounter or line id), shown in findings when it is printable.
-    pub id: String,
+    pub id: Text,
     pub findings: Vec<Finding>,
     pub transliterations: Vec<FieldTransliteration>,
 }
@@ -81,9 +86,9 @@ impl<'r> FieldChecker<'r> {
             file,
             rules,
             id: if check_x12_ascii(raw_id).is_ok() && raw_id.len() <= 50 {
-                raw_id.to_string()
+                Text::new(raw_id)
             } else {
-                String::new()
+                Text::default()
             },
             findings: Vec::new(),
             transliterations: Vec::new(),
@@ -101,7 +106,7 @@ impl<'r> FieldChecker<'r> {
             rule,
             file: self.file.to_string(),
             row: self.rec.row,
-            encounter_id: (!self.id.is_empty()).then(|| self.id.clone()),
+            encounter_id: (!self.id.is_empty()).then(|| self.id.to_string()),
             field: field.map(str::to_string),
             message,
         });

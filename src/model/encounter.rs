@@ -301,7 +301,20 @@ pub struct Encounter {
 /// Lower-cases and turns spaces and hyphens into underscores, so `In Person` reads as `in_person`.
 /// Short ASCII values (every key we match) are kept inline: parsing a row's activity, modality,
 /// sex and staff role allocates nothing.
-pub fn normalise_key(s: &str) -> NormalKey {
+pub fn normalise_key(s: &str) -> NormalKey<'_> {
+    // Most values are written as the key already (`in_person`): borrowed as they are.
+    let b = s.as_bytes();
+    let plain_ends = matches!(
+        (b.first(), b.last()),
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic()
+    );
+    if plain_ends
+        && !b
+            .iter()
+            .any(|&c| c.is_ascii_uppercase() || c == b' ' || c == b'-')
+    {
+        return NormalKey::Same(s);
+    }
     let s = s.trim();
     let fold = |b: u8| match b {
         b' ' | b'-' => b'_',
@@ -336,7 +349,9 @@ const SHORT_KEY: usize = 40;
 
 /// A normalised column value (see [`normalise_key`]); reads as a `&str`.
 #[derive(Clone)]
-pub enum NormalKey {
+pub enum NormalKey<'a> {
+    /// The value was already normal.
+    Same(&'a str),
     /// ASCII, at most [`SHORT_KEY`] bytes.
     Short {
         bytes: [u8; SHORT_KEY],
@@ -345,9 +360,10 @@ pub enum NormalKey {
     Long(String),
 }
 
-impl NormalKey {
+impl NormalKey<'_> {
     pub fn as_str(&self) -> &str {
         match self {
+            NormalKey::Same(s) => s,
             // Short keys are built from ASCII only, so this never falls back.
             NormalKey::Short { bytes, len } => {
                 std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
@@ -357,32 +373,32 @@ impl NormalKey {
     }
 }
 
-impl std::ops::Deref for NormalKey {
+impl std::ops::Deref for NormalKey<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl PartialEq for NormalKey {
-    fn eq(&self, other: &NormalKey) -> bool {
+impl PartialEq for NormalKey<'_> {
+    fn eq(&self, other: &NormalKey<'_>) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl PartialEq<&str> for NormalKey {
+impl PartialEq<&str> for NormalKey<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
-impl fmt::Debug for NormalKey {
+impl fmt::Debug for NormalKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
-impl fmt::Display for NormalKey {
+impl fmt::Display for NormalKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
