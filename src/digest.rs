@@ -63,13 +63,63 @@ pub type FnvHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefa
 /// fingerprints rather than strings (the ledger's lines, reconcile's encounters), so a million
 /// keys cost a few dozen megabytes and no allocation each.
 pub fn fingerprint(value: impl Hash) -> u128 {
+    // The value's parts are gathered into one run of bytes first: SipHash costs little per byte
+    // but much per call, and a key's Hash feeds it a dozen small pieces.
+    let mut bytes = Gathered::default();
+    value.hash(&mut bytes);
+    let bytes = bytes.as_slice();
     let half = |salt: u8| {
         let mut h = std::hash::DefaultHasher::new();
-        salt.hash(&mut h);
-        value.hash(&mut h);
+        h.write_u8(salt);
+        h.write(bytes);
         h.finish()
     };
     (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// The bytes a value's `Hash` feeds, in order (on the stack while they fit).
+struct Gathered {
+    inline: [u8; 128],
+    len: usize,
+    spilled: Vec<u8>,
+}
+
+impl Default for Gathered {
+    fn default() -> Self {
+        Gathered {
+            inline: [0; 128],
+            len: 0,
+            spilled: Vec::new(),
+        }
+    }
+}
+
+impl Gathered {
+    fn as_slice(&self) -> &[u8] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+impl Hasher for Gathered {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.spilled.is_empty() && self.len + bytes.len() <= self.inline.len() {
+            self.inline[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        } else {
+            if self.spilled.is_empty() {
+                self.spilled.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.spilled.extend_from_slice(bytes);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
 }
 
 /// Fingerprints are already hashes: the maps use their low bits as they are.
