@@ -140,7 +140,20 @@ impl Money {
             out.push('-');
         }
         let c = cents.unsigned_abs();
-        let _ = write!(out, "{}.{:02}", c / 100, c % 100);
+        // Digits by hand: the formatting machinery and 128-bit division were most of the cost
+        // of writing member-months.csv.
+        match u64::try_from(c) {
+            Ok(c) => {
+                push_uint(out, c / 100);
+                let rest = (c % 100) as u8;
+                out.push('.');
+                out.push(char::from(b'0' + rest / 10));
+                out.push(char::from(b'0' + rest % 10));
+            }
+            Err(_) => {
+                let _ = write!(out, "{}.{:02}", c / 100, c % 100);
+            }
+        }
     }
 
     /// The X12 form: no trailing zeros after the point and no bare point (`150`, `150.5`, `0.25`).
@@ -152,6 +165,23 @@ impl Money {
             d.to_string()
         }
     }
+}
+
+/// Appends `n` in decimal digits, without the formatting machinery (reports write millions of
+/// numbers).
+pub fn push_uint(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
 }
 
 impl std::ops::Add for Money {

@@ -1,6 +1,6 @@
 //! `member-months.csv`, `summary.csv` and `rejects.csv` of `ecm reconcile`.
 
-use crate::model::Money;
+use crate::model::{Money, ServiceMonth, push_uint};
 use crate::reconcile::expectation::Rate;
 use crate::reconcile::{Reconciliation, Summary, SummaryRow};
 use crate::rules::{FINDING_COLUMNS, Finding};
@@ -75,6 +75,74 @@ impl RecordBuf {
         self.end();
     }
 
+    fn uint(&mut self, n: u32) {
+        push_uint(&mut self.text, u64::from(n));
+        self.end();
+    }
+
+    /// `YYYY-MM`.
+    fn month(&mut self, m: ServiceMonth) {
+        push_uint(&mut self.text, u64::from(m.year().unsigned_abs()));
+        self.text.push('-');
+        if m.month() < 10 {
+            self.text.push('0');
+        }
+        push_uint(&mut self.text, u64::from(m.month()));
+        self.end();
+    }
+
+    /// A non-negative number rounded to four places and written with all four (`1.0000`), as
+    /// `{:.4}` writes it.
+    fn places4(&mut self, d: rust_decimal::Decimal) {
+        let r = d.round_dp(4);
+        match u64::try_from(r.mantissa()) {
+            Ok(m) if !r.is_sign_negative() && r.scale() <= 4 => {
+                let m = m * 10u64.pow(4 - r.scale());
+                push_uint(&mut self.text, m / 10_000);
+                self.text.push('.');
+                let frac = m % 10_000;
+                for div in [1000, 100, 10, 1] {
+                    self.text.push(char::from(b'0' + ((frac / div) % 10) as u8));
+                }
+                self.end();
+            }
+            _ => self.display(format_args!("{r:.4}")),
+        }
+    }
+
+    /// Writes the record as a CSV line, quoting only a field that holds a comma, a quote or a
+    /// line break (as the `csv` crate's default does); `line` is reused between records.
+    fn write_line(&self, out: &mut impl Write, line: &mut Vec<u8>) -> std::io::Result<()> {
+        line.clear();
+        let plain = !self
+            .text
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+        for (i, field) in self.fields().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            if plain
+                || !field
+                    .bytes()
+                    .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+            {
+                line.extend_from_slice(field.as_bytes());
+            } else {
+                line.push(b'"');
+                for b in field.bytes() {
+                    if b == b'"' {
+                        line.push(b'"');
+                    }
+                    line.push(b);
+                }
+                line.push(b'"');
+            }
+        }
+        line.push(b'\n');
+        out.write_all(line)
+    }
+
     fn fields(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts
@@ -84,39 +152,42 @@ impl RecordBuf {
 }
 
 /// Writes every member-month row, in the reconciliation's order (provider, member, month).
-pub fn write_member_months<W: Write>(out: W, rec: &Reconciliation) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(MEMBER_MONTH_COLUMNS).map_err(csv_err)?;
+pub fn write_member_months<W: Write>(mut out: W, rec: &Reconciliation) -> std::io::Result<()> {
     let mut f = RecordBuf::default();
+    let mut line = Vec::new();
+    for c in MEMBER_MONTH_COLUMNS {
+        f.str(c);
+    }
+    f.write_line(&mut out, &mut line)?;
     for r in &rec.rows {
         f.clear();
         f.str(r.provider_npi.as_str());
         f.str(rec.member_id(r));
-        f.display(r.month);
+        f.month(r.month);
         f.str(r.contract.map_or("", |c| c.id.as_str()));
         f.str(r.rule_key());
         f.str(r.basis_key());
-        f.display(r.enrolled_days);
-        f.display(r.days_in_month);
+        f.uint(r.enrolled_days);
+        f.uint(r.days_in_month);
         f.str(if r.counted { "yes" } else { "no" });
-        f.display(format_args!("{:.4}", r.factor.round_dp(4)));
+        f.places4(r.factor);
         f.str(r.tier.as_deref().unwrap_or(""));
         match &r.rate {
             Some(Rate::Tier(m)) | Some(Rate::Default(m)) => f.money(*m),
             Some(Rate::UnknownTier) => f.str("unknown"),
             None => f.str(""),
         }
-        f.display(r.qualifying_encounters);
-        f.display(r.outreach_payable);
-        f.display(r.outreach_attempts);
-        f.display(r.outreach_over_cap);
+        f.uint(r.qualifying_encounters);
+        f.uint(r.outreach_payable);
+        f.uint(r.outreach_attempts);
+        f.uint(r.outreach_over_cap);
         f.money(r.expected_pmpm);
         f.money(r.expected_outreach);
         f.money(r.expected());
         f.money(r.paid_pmpm);
         f.money(r.paid_outreach);
         f.money(r.paid());
-        f.display(r.payment_lines);
+        f.uint(r.payment_lines);
         f.money(r.pmpm_variance());
         f.money(r.outreach_variance());
         f.money(r.variance());
@@ -128,9 +199,9 @@ pub fn write_member_months<W: Write>(out: W, rec: &Reconciliation) -> std::io::R
         }
         f.end();
         debug_assert_eq!(f.ends.len(), MEMBER_MONTH_COLUMNS.len());
-        w.write_record(f.fields()).map_err(csv_err)?;
+        f.write_line(&mut out, &mut line)?;
     }
-    w.flush()
+    out.flush()
 }
 
 /// The columns of `summary.csv`, in order.
@@ -261,4 +332,27 @@ pub fn write_remittance_lines<W: Write>(
         .map_err(csv_err)?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordBuf;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A record written by hand is the line the `csv` crate writes for the same fields.
+        #[test]
+        fn a_line_is_what_the_csv_crate_writes(fields in proptest::collection::vec("[a-z0-9 ,\"\r\n.-]{0,6}", 2..8)) {
+            let mut f = RecordBuf::default();
+            for x in &fields {
+                f.str(x);
+            }
+            let mut ours = Vec::new();
+            f.write_line(&mut ours, &mut Vec::new()).unwrap();
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&fields).unwrap();
+            let theirs = w.into_inner().unwrap();
+            prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        }
+    }
 }
