@@ -494,6 +494,109 @@ fn a_member_with_over_100_claims_gets_another_subscriber_loop() {
     );
 }
 
+/// Every diagnosis code of a row reaches the claim's HI (up to 12), not only the four its line
+/// points to: eight codes give eight HI entries and SV107 `1:2:3:4`, twelve give twelve, and
+/// two same-day rows with sixteen codes between them split into two claims, since one HI holds
+/// twelve. `ecm map` lists the same codes; pyx12 and `ecm check` accept the file.
+#[test]
+fn every_diagnosis_code_reaches_the_claim() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let codes = |letter: char, n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{letter}{i:02}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let row = |id: &str, member: &str, day: &str, activity: &str, role: &str, dx: &str| {
+        format!(
+            "{id},{member},,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,{day},{activity},{role},,in_person,75,,04,{dx},,,,,,,golden-valley,\n"
+        )
+    };
+    let mut csv = header + "\n";
+    csv += &row(
+        "DX8",
+        "GV900001",
+        "2025-06-02",
+        "assessment",
+        "rn",
+        &codes('A', 8),
+    );
+    csv += &row(
+        "DX12",
+        "GV900002",
+        "2025-06-03",
+        "assessment",
+        "rn",
+        &codes('B', 12),
+    );
+    csv += &row(
+        "DXC",
+        "GV900003",
+        "2025-06-04",
+        "assessment",
+        "rn",
+        &codes('C', 8),
+    );
+    csv += &row(
+        "DXD",
+        "GV900003",
+        "2025-06-04",
+        "care_coordination",
+        "chw",
+        &codes('D', 8),
+    );
+    let input = d.path().join("dx.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let file = d.path().join("out/golden-valley.837");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let hi = |letter: char, n: usize| -> String {
+        let mut s = format!("\nHI*ABK:{letter}00");
+        for i in 1..n {
+            s += &format!("*ABF:{letter}{i:02}");
+        }
+        s + "~"
+    };
+    for (letter, n) in [('A', 8), ('B', 12), ('C', 8), ('D', 8)] {
+        assert!(
+            text.contains(&hi(letter, n)),
+            "want {}\n{text}",
+            hi(letter, n)
+        );
+    }
+    assert_eq!(text.matches("\nCLM*").count(), 4, "{text}");
+    assert_eq!(text.matches("***1:2:3:4~").count(), 4, "{text}");
+    common::pyx12_validate(&file).assert_valid("claims with up to 12 diagnoses");
+    let check = ecm().arg("check").arg(&file).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let map = String::from_utf8_lossy(&map.stdout);
+    assert!(map.contains(&codes('B', 12)), "{map}");
+}
+
 /// CLM01 depends on the claim's lines: re-running the same rows gives every claim the same id,
 /// and a member-day claim whose lines differ (a rejected row fixed and sent under a new
 /// encounter id) gets another, never the CLM01 of the earlier, different claim.

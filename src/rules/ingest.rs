@@ -181,7 +181,7 @@ pub static ING_TOO_MANY_DIAGNOSES: Rule = Rule {
     severity: Severity::Error,
     applies_to: "invoice line",
     title: "more than 12 diagnosis codes",
-    fix: "List at most 12 diagnosis codes, most relevant first (the first four are pointed to by the service line).",
+    fix: "List at most 12 diagnosis codes, most relevant first: the claim carries all of them, and the service line points to the first four.",
 };
 
 /// ING-019: the line has no diagnosis and the plan has no default.
