@@ -28,6 +28,8 @@ fn run_demo(dir: &Path) -> PathBuf {
     dir.join("demo/claims")
 }
 
+/// The demo's tour for a first-time user goes to stdout, so `ecm demo > tour.txt` or
+/// `ecm demo | less` shows it; stderr is for warnings and errors, and the demo has none.
 #[test]
 fn demo_writes_valid_837s_and_explains_every_rejection() {
     let d = tempfile::tempdir().unwrap();
@@ -37,7 +39,12 @@ fn demo_writes_valid_837s_and_explains_every_rejection() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "golden-valley.837",
         "bayview.837",
