@@ -446,6 +446,60 @@ fn accented_letters_in_the_config_are_spelled_in_ascii_with_one_warning() {
     );
 }
 
+/// An accented letter in ecm.toml is on record in summary.json (`config_transliterations`: the
+/// key path, line and letters changed, never the value), for `ecm claims` and `ecm invoice`
+/// alike, so with `-q`, which keeps the warning off stderr, the change is still reported.
+#[test]
+fn config_transliterations_are_in_the_summary_even_when_quiet() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/ecm.toml").unwrap();
+    let config = d.path().join("ecm.toml");
+    std::fs::write(
+        &config,
+        text.replacen(
+            "name = \"Sunrise Community Care Network\"",
+            "name = \"Sunrise Peña Care\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let good = clean_example(d.path());
+    for command in ["claims", "invoice"] {
+        let out_dir = d.path().join(command);
+        let out = ecm()
+            .arg("-q")
+            .arg("--config")
+            .arg(&config)
+            .args(["--as-of", "2026-11-01", command])
+            .arg(&good)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{command}: {said}");
+        assert!(said.is_empty(), "{command}: {said}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(
+            summary["config_transliterations"],
+            serde_json::json!([{
+                "file": config.display().to_string(),
+                "key": "provider.name",
+                "line": 7,
+                "changes": ["ñ->n"],
+            }]),
+            "{command}"
+        );
+        let json = String::from_utf8_lossy(&std::fs::read(out_dir.join("summary.json")).unwrap())
+            .into_owned();
+        assert!(
+            !json.contains("Peña") && !json.contains("PENA"),
+            "{command}: {json}"
+        );
+    }
+}
+
 /// A member with more claims for one payer than a subscriber loop holds (100: loop 2300's
 /// repeat in the guide) is billed in further 2000B loops for the same member, not refused with
 /// the whole run: 250 member-day claims give three subscriber loops (100, 100, 50), which

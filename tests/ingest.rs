@@ -785,6 +785,56 @@ fn a_void_credit_is_taken_back_from_the_money_claimed() {
     }
 }
 
+/// An accented letter in the plan's configuration is on record in summary.json
+/// (`config_transliterations`), so `ingest -q` does not lose the change with the warning.
+#[test]
+fn config_transliterations_are_in_the_ingest_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = invoices(d.path());
+    let plan = d.path().join("plan.toml");
+    let text = std::fs::read_to_string(PLAN).unwrap();
+    std::fs::write(
+        &plan,
+        text.replacen(
+            "contact_name = \"Encounter Unit\"",
+            "contact_name = \"Unidad de Encuentros Peña\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("run");
+    let o = ecm()
+        .arg("-q")
+        .arg("--config")
+        .arg(&plan)
+        .args(["--as-of", "2026-11-05", "ingest"])
+        .arg(inv.join("golden-valley-2026-09.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        summary(&out)["config_transliterations"],
+        serde_json::json!([{
+            "file": plan.display().to_string(),
+            "key": "plan.contact_name",
+            "line": 10,
+            "changes": ["ñ->n"],
+        }])
+    );
+}
+
 #[test]
 fn a_sheet_saved_as_csv_reads_like_the_sheet() {
     // What a spreadsheet writes when our XLSX is saved as CSV: the title, the header block as

@@ -228,6 +228,7 @@ pub fn run_invoice(
             intake.warnings,
             unknown_columns(&intake.report.unknown_columns),
             intake.transliterations,
+            req.config,
         ),
     };
     debug_assert_eq!(
