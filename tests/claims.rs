@@ -500,6 +500,69 @@ fn config_transliterations_are_in_the_summary_even_when_quiet() {
     }
 }
 
+/// A row with another number of fields than the header (ENC-031) names a field in rejects.csv,
+/// as every other rejection does: where the row and the header part. A row one field short
+/// names the header column it lacks (`charge`); a row with an unquoted comma, one field long,
+/// names the first column past the header, `(column 29)`, which has no header name.
+#[test]
+fn a_row_of_the_wrong_width_names_where_it_parts_from_the_header() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.ends_with(",payer,charge") && header.split(',').count() == 28);
+    let row = lines.find(|l| l.starts_with("SCC-0002,")).unwrap();
+    let short = row.replacen("SCC-0002", "SHORT", 1);
+    let short = short.strip_suffix(',').unwrap();
+    let long = row.replacen("SCC-0002", "LONG", 1).replacen(
+        "2210 Alhambra Blvd Apt 3",
+        "2210 Alhambra Blvd, Apt 3",
+        1,
+    );
+    let input = d.path().join("widths.csv");
+    std::fs::write(&input, format!("{header}\n{short}\n{long}\n")).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(d.path().join("out/rejects.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let got: Vec<(String, String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[at("encounter_id")].to_string(),
+                x[at("rule_id")].to_string(),
+                x[at("field")].to_string(),
+                x[at("message")].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "SHORT".to_string(),
+                "ENC-031".to_string(),
+                "charge".to_string(),
+                "the row has 27 fields but the header has 28: it ends before column 28, charge"
+                    .to_string()
+            ),
+            (
+                "LONG".to_string(),
+                "ENC-031".to_string(),
+                "(column 29)".to_string(),
+                "the row has 29 fields but the header has 28: column 29 and after are past the header's last column, charge".to_string()
+            ),
+        ]
+    );
+}
+
 /// A member with more claims for one payer than a subscriber loop holds (100: loop 2300's
 /// repeat in the guide) is billed in further 2000B loops for the same member, not refused with
 /// the whole run: 250 member-day claims give three subscriber loops (100, 100, 50), which

@@ -107,18 +107,13 @@ impl<'r> FieldChecker<'r> {
         });
     }
 
-    /// Checks the row's shape against a header of `width` fields: a row of another width is
-    /// reported and must not be read further (false); a row read as Windows-1252 is flagged.
-    pub fn shape(&mut self, width: usize) -> bool {
-        if self.rec.fields.len() != width {
-            self.find(
-                self.rules.wrong_field_count,
-                None,
-                format!(
-                    "the row has {} fields but the header has {width}",
-                    self.rec.fields.len()
-                ),
-            );
+    /// Checks the row's shape against the header's column names: a row of another width is
+    /// reported (naming where it and the header part, [`super::wrong_width`]) and must not be
+    /// read further (false); a row read as Windows-1252 is flagged.
+    pub fn shape(&mut self, header: &[String]) -> bool {
+        if self.rec.fields.len() != header.len() {
+            let (field, message) = super::wrong_width(self.rec.fields.len(), header);
+            self.find(self.rules.wrong_field_count, Some(&field), message);
             return false;
         }
         if self.rec.cp1252 {

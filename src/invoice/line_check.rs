@@ -107,7 +107,7 @@ pub fn check_line<'cs>(
         invoice_number: invoice_raw.clone(),
         provider_npi: npi_raw.clone(),
     };
-    if !c.shape(cols.width) {
+    if !c.shape(&cols.header) {
         return done(c, None);
     }
 

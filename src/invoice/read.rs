@@ -60,8 +60,8 @@ fn layout_keys() -> Vec<&'static str> {
 #[derive(Debug, Clone)]
 pub struct InvoiceColumns {
     at: [Option<usize>; FIELD_COUNT],
-    /// How many fields the header has.
-    pub width: usize,
+    /// The header's column names (how many fields a line must have, and what a short one lacks).
+    pub header: Vec<String>,
 }
 
 impl InvoiceColumns {
@@ -91,7 +91,7 @@ impl InvoiceColumns {
         }
         Ok(InvoiceColumns {
             at,
-            width: t.columns.len(),
+            header: t.columns.clone(),
         })
     }
 
