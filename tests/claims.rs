@@ -28,6 +28,8 @@ fn run_demo(dir: &Path) -> PathBuf {
     dir.join("demo/claims")
 }
 
+/// The demo's tour for a first-time user goes to stdout, so `ecm demo > tour.txt` or
+/// `ecm demo | less` shows it; stderr is for warnings and errors, and the demo has none.
 #[test]
 fn demo_writes_valid_837s_and_explains_every_rejection() {
     let d = tempfile::tempdir().unwrap();
@@ -37,7 +39,12 @@ fn demo_writes_valid_837s_and_explains_every_rejection() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "golden-valley.837",
         "bayview.837",
@@ -439,6 +446,123 @@ fn accented_letters_in_the_config_are_spelled_in_ascii_with_one_warning() {
     );
 }
 
+/// An accented letter in ecm.toml is on record in summary.json (`config_transliterations`: the
+/// key path, line and letters changed, never the value), for `ecm claims` and `ecm invoice`
+/// alike, so with `-q`, which keeps the warning off stderr, the change is still reported.
+#[test]
+fn config_transliterations_are_in_the_summary_even_when_quiet() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/ecm.toml").unwrap();
+    let config = d.path().join("ecm.toml");
+    std::fs::write(
+        &config,
+        text.replacen(
+            "name = \"Sunrise Community Care Network\"",
+            "name = \"Sunrise Peña Care\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let good = clean_example(d.path());
+    for command in ["claims", "invoice"] {
+        let out_dir = d.path().join(command);
+        let out = ecm()
+            .arg("-q")
+            .arg("--config")
+            .arg(&config)
+            .args(["--as-of", "2026-11-01", command])
+            .arg(&good)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{command}: {said}");
+        assert!(said.is_empty(), "{command}: {said}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out_dir.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(
+            summary["config_transliterations"],
+            serde_json::json!([{
+                "file": config.display().to_string(),
+                "key": "provider.name",
+                "line": 7,
+                "changes": ["ñ->n"],
+            }]),
+            "{command}"
+        );
+        let json = String::from_utf8_lossy(&std::fs::read(out_dir.join("summary.json")).unwrap())
+            .into_owned();
+        assert!(
+            !json.contains("Peña") && !json.contains("PENA"),
+            "{command}: {json}"
+        );
+    }
+}
+
+/// A row with another number of fields than the header (ENC-031) names a field in rejects.csv,
+/// as every other rejection does: where the row and the header part. A row one field short
+/// names the header column it lacks (`charge`); a row with an unquoted comma, one field long,
+/// names the first column past the header, `(column 29)`, which has no header name.
+#[test]
+fn a_row_of_the_wrong_width_names_where_it_parts_from_the_header() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.ends_with(",payer,charge") && header.split(',').count() == 28);
+    let row = lines.find(|l| l.starts_with("SCC-0002,")).unwrap();
+    let short = row.replacen("SCC-0002", "SHORT", 1);
+    let short = short.strip_suffix(',').unwrap();
+    let long = row.replacen("SCC-0002", "LONG", 1).replacen(
+        "2210 Alhambra Blvd Apt 3",
+        "2210 Alhambra Blvd, Apt 3",
+        1,
+    );
+    let input = d.path().join("widths.csv");
+    std::fs::write(&input, format!("{header}\n{short}\n{long}\n")).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(d.path().join("out/rejects.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let got: Vec<(String, String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[at("encounter_id")].to_string(),
+                x[at("rule_id")].to_string(),
+                x[at("field")].to_string(),
+                x[at("message")].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "SHORT".to_string(),
+                "ENC-031".to_string(),
+                "charge".to_string(),
+                "the row has 27 fields but the header has 28: it ends before column 28, charge"
+                    .to_string()
+            ),
+            (
+                "LONG".to_string(),
+                "ENC-031".to_string(),
+                "(column 29)".to_string(),
+                "the row has 29 fields but the header has 28: column 29 and after are past the header's last column, charge".to_string()
+            ),
+        ]
+    );
+}
+
 /// A member with more claims for one payer than a subscriber loop holds (100: loop 2300's
 /// repeat in the guide) is billed in further 2000B loops for the same member, not refused with
 /// the whole run: 250 member-day claims give three subscriber loops (100, 100, 50), which
@@ -492,6 +616,109 @@ fn a_member_with_over_100_claims_gets_another_subscriber_loop() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
+}
+
+/// Every diagnosis code of a row reaches the claim's HI (up to 12), not only the four its line
+/// points to: eight codes give eight HI entries and SV107 `1:2:3:4`, twelve give twelve, and
+/// two same-day rows with sixteen codes between them split into two claims, since one HI holds
+/// twelve. `ecm map` lists the same codes; pyx12 and `ecm check` accept the file.
+#[test]
+fn every_diagnosis_code_reaches_the_claim() {
+    let d = tempfile::tempdir().unwrap();
+    let header = std::fs::read_to_string("examples/encounters.csv")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let codes = |letter: char, n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{letter}{i:02}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let row = |id: &str, member: &str, day: &str, activity: &str, role: &str, dx: &str| {
+        format!(
+            "{id},{member},,Lopez,Maria,1968-04-12,F,2210 Alhambra Blvd,Sacramento,CA,95817,{day},{activity},{role},,in_person,75,,04,{dx},,,,,,,golden-valley,\n"
+        )
+    };
+    let mut csv = header + "\n";
+    csv += &row(
+        "DX8",
+        "GV900001",
+        "2025-06-02",
+        "assessment",
+        "rn",
+        &codes('A', 8),
+    );
+    csv += &row(
+        "DX12",
+        "GV900002",
+        "2025-06-03",
+        "assessment",
+        "rn",
+        &codes('B', 12),
+    );
+    csv += &row(
+        "DXC",
+        "GV900003",
+        "2025-06-04",
+        "assessment",
+        "rn",
+        &codes('C', 8),
+    );
+    csv += &row(
+        "DXD",
+        "GV900003",
+        "2025-06-04",
+        "care_coordination",
+        "chw",
+        &codes('D', 8),
+    );
+    let input = d.path().join("dx.csv");
+    std::fs::write(&input, csv).unwrap();
+    let out = claims(d.path(), &input, &[]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let file = d.path().join("out/golden-valley.837");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let hi = |letter: char, n: usize| -> String {
+        let mut s = format!("\nHI*ABK:{letter}00");
+        for i in 1..n {
+            s += &format!("*ABF:{letter}{i:02}");
+        }
+        s + "~"
+    };
+    for (letter, n) in [('A', 8), ('B', 12), ('C', 8), ('D', 8)] {
+        assert!(
+            text.contains(&hi(letter, n)),
+            "want {}\n{text}",
+            hi(letter, n)
+        );
+    }
+    assert_eq!(text.matches("\nCLM*").count(), 4, "{text}");
+    assert_eq!(text.matches("***1:2:3:4~").count(), 4, "{text}");
+    common::pyx12_validate(&file).assert_valid("claims with up to 12 diagnoses");
+    let check = ecm().arg("check").arg(&file).output().unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let map = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "map",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let map = String::from_utf8_lossy(&map.stdout);
+    assert!(map.contains(&codes('B', 12)), "{map}");
 }
 
 /// CLM01 depends on the claim's lines: re-running the same rows gives every claim the same id,

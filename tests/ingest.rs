@@ -528,6 +528,14 @@ fn replacements_and_voids_keep_the_encounter_claim_id() {
         (s["replacement_claims"].as_u64(), s["void_claims"].as_u64()),
         (Some(1), Some(1))
     );
+    // The void, written with the original (positive) charge as a form filled in by hand may
+    // give it, is a credit all the same: the money claimed is the replacement's 150.00 less it.
+    let voided: rust_decimal::Decimal = find("SCC-0001")
+        [h.iter().position(|c| c == "charge").unwrap()]
+    .parse()
+    .unwrap();
+    let total: rust_decimal::Decimal = s["total_charge"].as_str().unwrap().parse().unwrap();
+    assert_eq!(total, rust_decimal::Decimal::new(15000, 2) - voided);
 
     // The replaced and the voided lines cannot be corrected again; the replacement can.
     let again = vec![
@@ -656,6 +664,174 @@ fn replacements_and_voids_keep_the_encounter_claim_id() {
             "8",
             Some(claim_of("SCC-0003").as_str())
         )
+    );
+}
+
+/// A void on an invoice is a credit: `ecm invoice` writes its charge below zero, and ingest
+/// takes it from the CSV and the XLSX alike. The void claim in encounters.837 carries the
+/// charge it voids (CLM05-3 = 8 cancels it), while summary.json's total_charge (overall, per
+/// provider and by code) subtracts it, so it equals the invoice's total.
+#[test]
+fn a_void_credit_is_taken_back_from_the_money_claimed() {
+    let d = tempfile::tempdir().unwrap();
+    // September as invoiced and taken in, recorded in the ledger.
+    let inv = invoices(d.path());
+    let ledger = d.path().join("ledger.csv");
+    let l = ledger.to_str().unwrap();
+    let first = ingest(
+        PLAN,
+        &[&inv.join("golden-valley-2026-09.csv")],
+        &d.path().join("run1"),
+        &["--ledger", l],
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    // The next invoice voids SCC-0001.
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let header = text.lines().next().unwrap();
+    let original = text.lines().find(|l| l.starts_with("SCC-0001,")).unwrap();
+    let input = d.path().join("void.csv");
+    std::fs::write(
+        &input,
+        format!(
+            "{header},correction,replaces_encounter_id\n{},void,SCC-0001\n",
+            original.replacen("SCC-0001", "SCC-0001-V", 1)
+        ),
+    )
+    .unwrap();
+    let voids = d.path().join("voids");
+    let o = ecm()
+        .args([
+            "--config",
+            "examples/ecm.toml",
+            "--as-of",
+            "2026-11-01",
+            "invoice",
+        ])
+        .arg(&input)
+        .args(["--format", "csv,xlsx", "--out"])
+        .arg(&voids)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let entry = &summary(&voids)["invoices"][0];
+    assert_eq!(entry["void_lines"], 1);
+    let invoice_total = entry["total_charge"].as_str().unwrap().to_string();
+    let charge_of = |file: &Path, line: &str| -> String {
+        let mut r = csv::Reader::from_path(file).unwrap();
+        let h = r.headers().unwrap().clone();
+        let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+        r.records()
+            .map(Result::unwrap)
+            .find(|x| &x[at("line_id")] == line)
+            .map(|x| x[at("charge")].to_string())
+            .unwrap()
+    };
+    let voided = charge_of(&inv.join("golden-valley-2026-09.csv"), "SCC-0001");
+    assert_eq!(invoice_total, format!("-{voided}"));
+    assert_eq!(
+        charge_of(&voids.join("golden-valley-2026-09.csv"), "SCC-0001-V"),
+        invoice_total
+    );
+
+    for ext in ["csv", "xlsx"] {
+        // Each form against a copy of the ledger as September left it.
+        let copy = d.path().join(format!("ledger-{ext}.csv"));
+        std::fs::copy(&ledger, &copy).unwrap();
+        let out = d.path().join(format!("run-{ext}"));
+        let file = voids.join(format!("golden-valley-2026-09.{ext}"));
+        let o = ingest(PLAN, &[&file], &out, &["--ledger", copy.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{ext}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            said.contains(&format!("total charge -${voided} (voids credited)")),
+            "{said}"
+        );
+        let s = summary(&out);
+        assert_eq!(s["void_claims"], 1, "{ext}");
+        assert_eq!(s["total_charge"], invoice_total.as_str(), "{ext}");
+        assert_eq!(
+            s["providers"][0]["total_charge"],
+            invoice_total.as_str(),
+            "{ext}"
+        );
+        assert_eq!(s["by_code"][0]["charge"], invoice_total.as_str(), "{ext}");
+        // The void claim carries the charge it voids, as the original claim did.
+        let x12 = check_837(&out.join("encounters.837"));
+        let clm = x12.lines().find(|l| l.starts_with("CLM*")).unwrap();
+        let f: Vec<&str> = clm.split('*').collect();
+        assert_eq!(
+            f[2].parse::<rust_decimal::Decimal>().unwrap(),
+            voided.parse::<rust_decimal::Decimal>().unwrap(),
+            "{ext}"
+        );
+        assert!(f[5].ends_with(":8"), "{ext}: {}", f[5]);
+        assert!(x12.contains("\nREF*6R*SCC-0001-V~"), "{ext}");
+    }
+}
+
+/// An accented letter in the plan's configuration is on record in summary.json
+/// (`config_transliterations`), so `ingest -q` does not lose the change with the warning.
+#[test]
+fn config_transliterations_are_in_the_ingest_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = invoices(d.path());
+    let plan = d.path().join("plan.toml");
+    let text = std::fs::read_to_string(PLAN).unwrap();
+    std::fs::write(
+        &plan,
+        text.replacen(
+            "contact_name = \"Encounter Unit\"",
+            "contact_name = \"Unidad de Encuentros Peña\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = d.path().join("run");
+    let o = ecm()
+        .arg("-q")
+        .arg("--config")
+        .arg(&plan)
+        .args(["--as-of", "2026-11-05", "ingest"])
+        .arg(inv.join("golden-valley-2026-09.csv"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        summary(&out)["config_transliterations"],
+        serde_json::json!([{
+            "file": plan.display().to_string(),
+            "key": "plan.contact_name",
+            "line": 10,
+            "changes": ["ñ->n"],
+        }])
     );
 }
 

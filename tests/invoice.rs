@@ -87,15 +87,49 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The example with a replacement of SCC-0003 and a void of SCC-0001 added (each naming a
+/// claim id, so `ecm claims` bills them too), in `dir`.
+fn with_corrections(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string("examples/encounters.csv").unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let row = |id: &str| {
+        *rows
+            .iter()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+    };
+    let mut csv = format!("{header},correction,replaces_encounter_id,original_claim_id\n");
+    for r in &rows {
+        csv += &format!("{r},,,\n");
+    }
+    csv += &format!(
+        "{},replace,SCC-0003,E00000000000000A3\n",
+        row("SCC-0003").replacen("SCC-0003", "SCC-0003-R", 1)
+    );
+    csv += &format!(
+        "{},void,SCC-0001,E00000000000000A1\n",
+        row("SCC-0001").replacen("SCC-0001", "SCC-0001-V", 1)
+    );
+    let p = dir.join("with-corrections.csv");
+    std::fs::write(&p, csv).unwrap();
+    p
+}
+
+/// Issue 5: for one input the invoice lines are the 837's service lines, with the same ids,
+/// codes, units and amounts, but for one difference: a void line's charge. The 837's void claim
+/// carries the original charge (CLM05-3 = 8 cancels it); the invoice shows it as a credit,
+/// below zero, so the invoice's totals take back what the voided line billed.
 #[test]
 fn invoice_lines_are_the_claims_service_lines() {
     let d = tempfile::tempdir().unwrap();
-    let input = Path::new("examples/encounters.csv");
-    let c = run(&["claims"], input, &d.path().join("claims"));
+    let input = with_corrections(d.path());
+    let c = run(&["claims"], &input, &d.path().join("claims"));
     assert_eq!(c.status.code(), Some(1));
     let i = run(
         &["invoice", "--format", "csv"],
-        input,
+        &input,
         &d.path().join("inv"),
     );
     assert_eq!(
@@ -120,11 +154,123 @@ fn invoice_lines_are_the_claims_service_lines() {
     assert!(!billed.is_empty());
     billed.sort();
     invoiced.sort();
-    assert_eq!(billed, invoiced);
+    let void = billed.iter().find(|l| l.0 == "SCC-0001-V").unwrap();
+    assert!(
+        void.4 > rust_decimal::Decimal::ZERO,
+        "the void claim carries the original charge"
+    );
+    assert!(billed.iter().any(|l| l.0 == "SCC-0003-R"));
+    // What the invoice shows: the same lines, the void's charge as a credit.
+    let as_invoiced: Vec<LineKey> = billed
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            if l.0 == "SCC-0001-V" {
+                l.4 = -l.4;
+            }
+            l
+        })
+        .collect();
+    assert_eq!(as_invoiced, invoiced);
     // The same rows were refused, for the same reasons.
     let rejects =
         |dir: &str| std::fs::read_to_string(d.path().join(dir).join("rejects.csv")).unwrap();
     assert_eq!(rejects("claims"), rejects("inv"));
+}
+
+/// A void line takes its charge back from every total an invoice gives: the JSON's line and
+/// totals, its by-code totals, the XLSX's total rows on both sheets, and summary.json's
+/// total_charge and by_code, each the sum of the lines' charges with the void's below zero.
+#[test]
+fn a_void_is_a_credit_in_every_invoice_total() {
+    let d = tempfile::tempdir().unwrap();
+    let input = with_corrections(d.path());
+    let out = d.path().join("inv");
+    let o = run(&["invoice", "--format", "xlsx,csv,json"], &input, &out);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains(" (1 void line(s) credited)"), "{said}");
+    let dec =
+        |v: &serde_json::Value| -> rust_decimal::Decimal { v.as_str().unwrap().parse().unwrap() };
+    let csv = csv_lines(&out.join("golden-valley-2026-09.csv"));
+    let void = csv.iter().find(|l| l.0 == "SCC-0001-V").unwrap();
+    let original = csv.iter().find(|l| l.0 == "SCC-0001").unwrap();
+    assert_eq!(void.4, -original.4);
+    assert!(void.4 < rust_decimal::Decimal::ZERO);
+    let net: rust_decimal::Decimal = csv.iter().map(|l| l.4).sum();
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("golden-valley-2026-09.json")).unwrap())
+            .unwrap();
+    let jvoid = json["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["line_id"] == "SCC-0001-V")
+        .unwrap();
+    assert_eq!(dec(&jvoid["charge"]), void.4);
+    assert_eq!(dec(&json["totals"]["charge"]), net);
+    let by_code: rust_decimal::Decimal = json["by_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| dec(&c["charge"]))
+        .sum();
+    assert_eq!(by_code, net);
+
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let entry = summary["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["invoice_number"] == json["invoice_number"])
+        .unwrap();
+    assert_eq!(dec(&entry["total_charge"]), net);
+    assert_eq!(entry["void_lines"], 1);
+    let entry_by_code: rust_decimal::Decimal = entry["by_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| dec(&c["charge"]))
+        .sum();
+    assert_eq!(entry_by_code, net);
+    // The run's by_code adds up to the invoices' totals.
+    let invoices_total: rust_decimal::Decimal = summary["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| dec(&e["total_charge"]))
+        .sum();
+    let run_by_code: rust_decimal::Decimal = summary["by_code"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| dec(&c["charge"]))
+        .sum();
+    assert_eq!(run_by_code, invoices_total);
+
+    let mut wb = calamine::open_workbook_auto(out.join("golden-valley-2026-09.xlsx")).unwrap();
+    for (sheet, col) in [("Invoice", "Charge"), ("By code", "Charge")] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell).collect()).collect();
+        let header = rows
+            .iter()
+            .find(|r| r.iter().any(|c| c == col) && (r[0] == "Line number" || r[0] == "HCPCS"))
+            .unwrap();
+        let at = header.iter().position(|c| c == col).unwrap();
+        let total = rows.iter().find(|r| r[0] == "Total").unwrap();
+        assert_eq!(
+            total[at].parse::<rust_decimal::Decimal>().unwrap(),
+            net,
+            "{sheet}"
+        );
+    }
 }
 
 #[test]

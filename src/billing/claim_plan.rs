@@ -233,7 +233,8 @@ impl<'a, 'cs> Claims<'a, 'cs> {
         let mut current: Option<PlannedClaim> = None;
         for &li in group {
             let l = &self.lines[li as usize];
-            let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
+            // Every code of the line goes in the claim's HI, not only the four it points to.
+            let dx = &l.coding.diagnoses;
             let fits = current.as_ref().is_some_and(|c| {
                 let new_dx = dx.iter().filter(|d| !c.diagnoses.contains(d)).count();
                 c.lines.len() < MAX_LINES_PER_CLAIM
@@ -348,12 +349,13 @@ pub(crate) fn hex_id(prefix: u8, hash: u64) -> String {
     s
 }
 
-/// Puts a line on a claim: its first four diagnoses join the claim's (pointed to, 1-based), its
-/// charge the claim's total. The caller has checked that it fits.
+/// Puts a line on a claim: every one of its diagnoses joins the claim's (HI carries up to 12),
+/// the first four pointed to by the line (SV107, 1-based), and its charge joins the claim's
+/// total. The caller has checked that it fits.
 pub(super) fn add_line(c: &mut PlannedClaim, li: u32, l: &ServiceLine) {
-    let dx = &l.coding.diagnoses[..l.coding.diagnoses.len().min(MAX_POINTERS_PER_LINE)];
-    let mut pointers = Vec::with_capacity(dx.len());
-    for d in dx {
+    let dx = &l.coding.diagnoses;
+    let mut pointers = Vec::with_capacity(dx.len().min(MAX_POINTERS_PER_LINE));
+    for (k, d) in dx.iter().enumerate() {
         let pos = match c.diagnoses.iter().position(|x| x == d) {
             Some(p) => p,
             None => {
@@ -361,7 +363,9 @@ pub(super) fn add_line(c: &mut PlannedClaim, li: u32, l: &ServiceLine) {
                 c.diagnoses.len() - 1
             }
         };
-        pointers.push(pos as u8 + 1);
+        if k < MAX_POINTERS_PER_LINE {
+            pointers.push(pos as u8 + 1);
+        }
     }
     c.total += l.coding.charge;
     c.lines.push(PlannedLine { line: li, pointers });
@@ -471,7 +475,7 @@ mod tests {
     proptest! {
         #[test]
         fn every_line_lands_on_exactly_one_claim_within_limits(
-            spec in proptest::collection::vec((0u8..4, 1u32..4, proptest::collection::vec(0u8..30, 1..5)), 1..400),
+            spec in proptest::collection::vec((0u8..4, 1u32..4, proptest::collection::vec(0u8..30, 1..13)), 1..400),
             grouping in prop_oneof![Just(ClaimGrouping::Encounter), Just(ClaimGrouping::MemberDay), Just(ClaimGrouping::MemberMonth)],
         ) {
             let cs = CodeSet::embedded().unwrap();
@@ -500,6 +504,10 @@ mod tests {
                     prop_assert!(!pl.pointers.is_empty() && pl.pointers.len() <= MAX_POINTERS_PER_LINE);
                     for (k, p) in pl.pointers.iter().enumerate() {
                         prop_assert_eq!(c.diagnoses[*p as usize - 1], l.coding.diagnoses[k]);
+                    }
+                    // Every code of the line is in HI, not only the four it points to.
+                    for d in l.coding.diagnoses.iter() {
+                        prop_assert!(c.diagnoses.contains(d));
                     }
                     if grouping == ClaimGrouping::MemberDay {
                         prop_assert_eq!(l.service_date, lines[c.lines[0].line as usize].service_date);

@@ -5,8 +5,7 @@
 
 use super::claim_plan::add_line;
 use super::{
-    MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim, Registry,
-    ServiceLine, Slot,
+    MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, PlannedClaim, Registry, ServiceLine, Slot,
 };
 use crate::coding::NotBillable;
 use crate::model::{ClaimFrequency, DiagnosisCode, RowRef};
@@ -50,8 +49,8 @@ impl CorrectionGroups {
                 ),
             });
         };
-        let all = &line.coding.diagnoses;
-        let dx = &all[..all.len().min(MAX_POINTERS_PER_LINE)];
+        // Every code of the line goes in the claim's HI, as `add_line` puts it there.
+        let dx = &line.coding.diagnoses;
         let key = (line.payer, Box::<str>::from(original));
         let Some(g) = self.by_claim.get_mut(&key) else {
             self.by_claim.insert(

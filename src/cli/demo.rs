@@ -55,12 +55,18 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         String::new(),
         "3. Claims: one 837P interchange per plan, ready for the plan or your clearinghouse:".to_string(),
     ];
+    // The tour goes to stdout, whole, once the demo has run; warnings and errors go to stderr.
+    let mut text = String::new();
+    let mut say = |l: &str| {
+        text.push_str(l);
+        text.push('\n');
+    };
     for l in lines {
-        g.say(&l);
+        say(&l);
     }
     for p in &s.payers {
         if let Some(f) = &p.file {
-            g.say(&format!(
+            say(&format!(
                 "   {}  {} claims, {} service lines, {} members, ${}",
                 d.claims_dir.join(f).display(),
                 p.claims,
@@ -70,19 +76,19 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
             ));
         }
     }
-    g.say(&format!(
+    say(&format!(
         "   {}  counts and totals by payer and code",
         d.claims_dir.join("summary.json").display()
     ));
-    g.say("");
-    g.say(&format!(
+    say("");
+    say(&format!(
         "4. Rejected: {} of {} rows were not billed. Each has a rule id and a fix ({}):",
         s.rows_rejected,
         s.rows_read,
         d.claims_dir.join("rejects.csv").display()
     ));
     for f in &d.claims.rejects {
-        g.say(&format!(
+        say(&format!(
             "   row {:>2} {:<9} {}  {}\n   {:27}fix: {}",
             f.row,
             f.encounter_id.as_deref().unwrap_or("-"),
@@ -93,8 +99,8 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
         ));
     }
     if s.report.transliterations.fields_changed > 0 {
-        g.say("");
-        g.say(&format!(
+        say("");
+        say(&format!(
             "   Accented names (Muñoz, José) were spelled in plain ASCII for X12 in {} fields of {} rows;\n   {} lists each change.",
             s.report.transliterations.fields_changed,
             s.report.transliterations.rows_changed,
@@ -103,29 +109,32 @@ pub fn run(g: &Globals, a: Args) -> Result<Outcome, CliError> {
     }
     let cfg = d.config_path.display();
     let enc = d.encounters_path.display();
-    g.say("");
-    g.say("Next:");
-    g.say(&format!(
+    say("");
+    say("Next:");
+    say(&format!(
         "   ecm --config {cfg} map {enc}           # see every row's coding"
     ));
-    g.say(&format!(
+    say(&format!(
         "   ecm --config {cfg} claims {enc} --out my-claims   # bill it yourself"
     ));
-    g.say(&format!(
+    say(&format!(
         "   ecm --config {cfg} invoice {enc} --out my-invoices   # invoices instead of claims"
     ));
     if let Some(file) = s.payers.iter().find_map(|p| p.file.as_ref()) {
         let first_837 = d.claims_dir.join(file);
-        g.say(&format!(
+        say(&format!(
             "   ecm check {}          # check an 837P against the guide",
             first_837.display()
         ));
-        g.say(&format!(
+        say(&format!(
             "   ecm render {}         # read it segment by segment",
             first_837.display()
         ));
     }
-    g.say("   ecm codes                                  # the code set and where each row comes from");
-    g.say("   ecm rules                                  # every rule id and its fix");
+    say(
+        "   ecm codes                                  # the code set and where each row comes from",
+    );
+    say("   ecm rules                                  # every rule id and its fix");
+    g.tell(&text)?;
     Ok(Outcome::Clean)
 }

@@ -69,8 +69,16 @@ fn report(g: &Globals, o: &IngestOutcome) {
     ));
     if let Some(f) = &s.file {
         g.say(&format!(
-            "  {f}: {} encounters ({} replacements, {} voids), total charge ${}",
-            s.claims, s.replacement_claims, s.void_claims, s.total_charge
+            "  {f}: {} encounters ({} replacements, {} voids), total charge {}{}",
+            s.claims,
+            s.replacement_claims,
+            s.void_claims,
+            s.total_charge.to_dollars(),
+            if s.void_claims > 0 {
+                " (voids credited)"
+            } else {
+                ""
+            }
         ));
     }
     say_outcome(

@@ -68,14 +68,18 @@ fn report(g: &Globals, o: &InvoiceOutcome, out: &std::path::Path, files: usize) 
     say_warnings(g, &s.report.warnings_by_rule, "each is in summary.json");
     for i in &s.invoices {
         g.say(&format!(
-            "  {} {} {} to {}: {} lines, {} members, total ${}{}",
+            "  {} {} {} to {}: {} lines, {} members, total {}{}{}",
             i.invoice_number,
             i.payer,
             i.period_start,
             i.period_end,
             i.lines,
             i.members,
-            i.total_charge,
+            i.total_charge.to_dollars(),
+            match i.void_lines {
+                0 => String::new(),
+                n => format!(" ({n} void line(s) credited)"),
+            },
             if i.files.is_empty() {
                 String::new()
             } else {

@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -181,6 +181,19 @@ impl Globals {
         if !self.quiet {
             eprintln!("{s}");
         }
+    }
+
+    /// Prints `text` on stdout unless `--quiet`: what a command explains to its reader (the
+    /// demo's tour), which `> log.txt` or `| less` should get, while warnings and errors stay
+    /// on stderr. A reader that closed the pipe early (`| head`) had what it wanted.
+    pub fn tell(&self, text: &str) -> Result<(), CliError> {
+        if self.quiet {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(CliError::stdout)
     }
 
     /// Names the files `--force` removed because an earlier run wrote them and this one did not.

@@ -77,8 +77,8 @@ pub struct Columns {
     pub correction: Option<usize>,
     pub replaces_encounter_id: Option<usize>,
     pub original_claim_id: Option<usize>,
-    /// How many fields the header has.
-    pub width: usize,
+    /// The header's column names (how many fields a row must have, and what a short row lacks).
+    pub header: Vec<String>,
     /// Every contract column the header has, by position, for checks that apply to all of them.
     pub named: Vec<(usize, &'static str)>,
 }
@@ -121,7 +121,7 @@ impl Columns {
             correction: opt("correction"),
             replaces_encounter_id: opt("replaces_encounter_id"),
             original_claim_id: opt("original_claim_id"),
-            width: t.columns.len(),
+            header: t.columns.clone(),
             named: Self::all_names()
                 .into_iter()
                 .filter_map(|n| t.column(n).map(|i| (i, n)))

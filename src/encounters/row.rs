@@ -56,7 +56,7 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     let raw_id = rec.get(Some(cols.encounter_id));
     let mut c = FieldChecker::new(rec, ctx.file, &rules::ENCOUNTER_FIELDS, raw_id);
 
-    if !c.shape(cols.width) {
+    if !c.shape(&cols.header) {
         return parsed(c, None);
     }
     // A formula that failed (#N/A, #REF! ...) is no value; its field's other checks would only

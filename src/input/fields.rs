@@ -112,18 +112,13 @@ impl<'r> FieldChecker<'r> {
         });
     }
 
-    /// Checks the row's shape against a header of `width` fields: a row of another width is
-    /// reported and must not be read further (false); a row read as Windows-1252 is flagged.
-    pub fn shape(&mut self, width: usize) -> bool {
-        if self.rec.fields.len() != width {
-            self.find(
-                self.rules.wrong_field_count,
-                None,
-                format!(
-                    "the row has {} fields but the header has {width}",
-                    self.rec.fields.len()
-                ),
-            );
+    /// Checks the row's shape against the header's column names: a row of another width is
+    /// reported (naming where it and the header part, [`super::wrong_width`]) and must not be
+    /// read further (false); a row read as Windows-1252 is flagged.
+    pub fn shape(&mut self, header: &[String]) -> bool {
+        if self.rec.fields.len() != header.len() {
+            let (field, message) = super::wrong_width(self.rec.fields.len(), header);
+            self.find(self.rules.wrong_field_count, Some(&field), message);
             return false;
         }
         if self.rec.cp1252 {
@@ -286,11 +281,23 @@ impl<'r> FieldChecker<'r> {
 
     /// A non-negative amount with at most two decimals; empty is `None`.
     pub fn charge(&mut self, v: &str, field: &'static str) -> Option<Money> {
+        self.charge_or_credit(v, field, false)
+    }
+
+    /// The charge of a void line: the amount voided, written as the original charge (150.00) or
+    /// as the credit an invoice shows for it (-150.00); either way the original charge is
+    /// returned. Empty is `None`.
+    pub fn void_charge(&mut self, v: &str, field: &'static str) -> Option<Money> {
+        self.charge_or_credit(v, field, true)
+    }
+
+    fn charge_or_credit(&mut self, v: &str, field: &'static str, credit: bool) -> Option<Money> {
         if v.is_empty() {
             return None;
         }
         let problem = match Money::parse(v) {
             Ok(m) if !m.is_negative() => return Some(m),
+            Ok(m) if credit => return Some(-m),
             Ok(_) => "is negative; a charge is 0 or more".to_string(),
             Err(MoneyError::TooLarge | MoneyError::TooLargeForX12) => {
                 format!("is over the maximum amount, {MAX_AMOUNT}")

@@ -24,6 +24,41 @@ use record::RawRecord;
 pub use row_checker::RowChecker;
 pub use sheet_error::{SHEET_ERRORS, sheet_error};
 
+/// The field and message of a row whose number of fields is not the header's (ENC-031,
+/// ING-006, RCN-005), given the row's field count and the header's column names. The field
+/// names where the row and the header part: the first header column a short row lacks, or,
+/// for a long row, the first column past the header, `(column N)`, since no header name is
+/// there. The cause is often earlier in the row (an unquoted comma, a lost separator).
+pub fn wrong_width(fields: usize, header: &[String]) -> (String, String) {
+    let width = header.len();
+    let counts = format!("the row has {fields} fields but the header has {width}");
+    if fields < width {
+        let name = header[fields].as_str();
+        let field = if name.is_empty() {
+            format!("(column {})", fields + 1)
+        } else {
+            name.to_string()
+        };
+        let message = format!("{counts}: it ends before column {}, {field}", fields + 1);
+        (field, message)
+    } else {
+        let field = format!("(column {})", width + 1);
+        let last = header.last().map_or("", String::as_str);
+        let message = if last.is_empty() {
+            format!(
+                "{counts}: column {} and after are past the header's last column",
+                width + 1
+            )
+        } else {
+            format!(
+                "{counts}: column {} and after are past the header's last column, {last}",
+                width + 1
+            )
+        };
+        (field, message)
+    }
+}
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -739,6 +774,27 @@ mod tests {
             .map(|r| r.unwrap().row)
             .collect();
         assert_eq!(rows, vec![2, 3]);
+    }
+
+    #[test]
+    fn a_row_of_the_wrong_width_names_where_it_parts_from_the_header() {
+        let header: Vec<String> = ["a", "b", "", "d"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            wrong_width(1, &header),
+            (
+                "b".to_string(),
+                "the row has 1 fields but the header has 4: it ends before column 2, b".to_string()
+            )
+        );
+        // A header column with no name is named by position.
+        assert_eq!(wrong_width(2, &header).0, "(column 3)");
+        assert_eq!(
+            wrong_width(6, &header),
+            (
+                "(column 5)".to_string(),
+                "the row has 6 fields but the header has 4: column 5 and after are past the header's last column, d".to_string()
+            )
+        );
     }
 
     #[test]

@@ -53,17 +53,14 @@ impl<'a> RowChecker<'a> {
         self.findings
     }
 
-    /// Checks the row has as many fields as the header; false (with a finding) when not.
-    pub fn field_count(&mut self, width: usize) -> bool {
-        if self.rec.fields.len() == width {
+    /// Checks the row has as many fields as the header (its column names); false (with a
+    /// finding naming where they part, [`super::wrong_width`]) when not.
+    pub fn field_count(&mut self, header: &[String]) -> bool {
+        if self.rec.fields.len() == header.len() {
             return true;
         }
-        let n = self.rec.fields.len();
-        self.find(
-            &rules::RCN_WRONG_FIELD_COUNT,
-            None,
-            format!("the row has {n} fields but the header has {width}"),
-        );
+        let (field, message) = super::wrong_width(self.rec.fields.len(), header);
+        self.find(&rules::RCN_WRONG_FIELD_COUNT, Some(&field), message);
         false
     }
 

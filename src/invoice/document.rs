@@ -5,7 +5,7 @@
 use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
 use crate::billing::order_lines;
-use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals};
+use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals_by, net_charge};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
 use crate::model::{Correction, Member, Money, Npi, Rendering};
@@ -104,9 +104,12 @@ pub struct Invoice {
     pub payer_key: String,
     /// The lines (indices into the run's service lines), in line-number order.
     pub lines: Vec<u32>,
+    /// Units of every line listed, voids included (as the units column adds up).
     pub units: u64,
+    /// What the invoice asks for: the lines' charges, a void's as a credit (see [`net_charge`]).
     pub total: Money,
     pub members: usize,
+    /// Per code, lines and units as listed and charges net of voids, like `total`.
     pub by_code: Vec<CodeTotal>,
 }
 
@@ -150,6 +153,16 @@ impl<'a> LineView<'a> {
         }
     }
 
+    /// The charge as the invoice shows it: a void's as a credit, below zero (what
+    /// [`net_charge`] gives; the 837's void claim carries the original charge).
+    pub fn charge(&self) -> Money {
+        let c = self.line.coding.charge;
+        match self.correction {
+            Some(x) if x.frequency == crate::model::ClaimFrequency::Void && !c.is_zero() => -c,
+            _ => c,
+        }
+    }
+
     /// Writes field `i` (a position in [`LINE_FIELDS`]) as text into `buf`, which is cleared
     /// first: one place decides how every format spells a line.
     pub fn field(&self, i: usize, buf: &mut String) {
@@ -186,7 +199,7 @@ impl<'a> LineView<'a> {
             }
             13 => write!(buf, "{}", c.units),
             14 => {
-                c.charge.push_cents(buf);
+                self.charge().push_cents(buf);
                 Ok(())
             }
             15 => buf.write_str(c.place_of_service.as_str()),
@@ -295,9 +308,14 @@ pub fn plan_invoices(
                 .iter()
                 .map(|&i| u64::from(lines[i as usize].coding.units))
                 .sum(),
-            total: which.iter().map(|&i| lines[i as usize].coding.charge).sum(),
+            total: which
+                .iter()
+                .map(|&i| net_charge(&lines[i as usize], reg))
+                .sum(),
             members,
-            by_code: code_totals(which.iter().map(|&i| &lines[i as usize])),
+            by_code: code_totals_by(which.iter().map(|&i| &lines[i as usize]), |l| {
+                net_charge(l, reg)
+            }),
             lines: which,
         }
     };
@@ -445,7 +463,8 @@ mod tests {
             ("hcpcs", cs.hcpcs[0].hcpcs.as_str()),
             ("modifiers", "U1:GQ"),
             ("units", "2"),
-            ("charge", "150.50"),
+            // A void's charge is shown as the credit it is.
+            ("charge", "-150.50"),
             ("place_of_service", "12"),
             ("diagnosis_codes", "Z5901;F331"),
             ("authorization_number", "AUTH-9"),

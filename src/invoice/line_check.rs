@@ -107,7 +107,7 @@ pub fn check_line<'cs>(
         invoice_number: invoice_raw.clone(),
         provider_npi: npi_raw.clone(),
     };
-    if !c.shape(cols.width) {
+    if !c.shape(&cols.header) {
         return done(c, None);
     }
 
@@ -196,9 +196,18 @@ pub fn check_line<'cs>(
         }
         u
     });
-    let charge = c
-        .required(col(field::CHARGE), "charge")
-        .and_then(|v| c.charge(v, "charge"));
+    // A void may give its charge as the credit `ecm invoice` shows (-150.00) or as the original
+    // charge (150.00, as a form filled in by hand may): the line keeps the original, which its
+    // void claim carries; the summary counts it as a credit.
+    let kind = c.raw(cols.at(field::CORRECTION));
+    let void = !kind.is_empty() && Correction::parse_kind(kind) == Some(ClaimFrequency::Void);
+    let charge = c.required(col(field::CHARGE), "charge").and_then(|v| {
+        if void {
+            c.void_charge(v, "charge")
+        } else {
+            c.charge(v, "charge")
+        }
+    });
     let place = c
         .required(col(field::PLACE_OF_SERVICE), "place_of_service")
         .and_then(|v| {

@@ -60,8 +60,8 @@ fn layout_keys() -> Vec<&'static str> {
 #[derive(Debug, Clone)]
 pub struct InvoiceColumns {
     at: [Option<usize>; FIELD_COUNT],
-    /// How many fields the header has.
-    pub width: usize,
+    /// The header's column names (how many fields a line must have, and what a short one lacks).
+    pub header: Vec<String>,
 }
 
 impl InvoiceColumns {
@@ -91,7 +91,7 @@ impl InvoiceColumns {
         }
         Ok(InvoiceColumns {
             at,
-            width: t.columns.len(),
+            header: t.columns.clone(),
         })
     }
 
@@ -254,13 +254,16 @@ mod tests {
             assert_eq!(field_index(field_key(i)), Some(i));
         }
     }
-    use crate::billing::{Registry, ServiceLine, code_totals};
+    use crate::billing::{Registry, ServiceLine, code_totals_by, net_charge};
     use crate::codeset::CodeSet;
     use crate::coding::{ChargeSource, Coding};
     use crate::config::Config;
     use crate::invoice::line_check::{LineContext, ProviderMemo, check_line};
     use crate::invoice::{Invoice, InvoiceHeader, csv_out, xlsx_out};
-    use crate::model::{Activity, DiagnosisCode, Member, Money, PlaceOfService, RowRef, Sex};
+    use crate::model::{
+        Activity, ClaimFrequency, Correction, DiagnosisCode, Member, Money, PlaceOfService, RowRef,
+        Sex,
+    };
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
@@ -301,7 +304,7 @@ pmpm = "400.00"
         #[test]
         fn lines_read_back_as_written_from_csv_and_xlsx(
             rows in proptest::collection::vec(
-                (name(), name(), 0u32..365, 0usize..8, 1u32..50, 0i64..99_999_999, "[A-Z0-9][A-Z0-9-]{0,20}"),
+                (name(), name(), 0u32..365, 0usize..8, 1u32..50, 0i64..99_999_999, "[A-Z0-9][A-Z0-9-]{0,20}", any::<bool>()),
                 1..12,
             ),
         ) {
@@ -310,7 +313,7 @@ pmpm = "400.00"
             let provider = config.provider.as_ref().unwrap();
             let mut reg = Registry::default();
             let mut lines = Vec::new();
-            for (i, (last, first, day, code, units, cents, id)) in rows.iter().enumerate() {
+            for (i, (last, first, day, code, units, cents, id, void)) in rows.iter().enumerate() {
                 let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(u64::from(*day));
                 let row = &cs.hcpcs[*code % cs.hcpcs.len()];
                 let member = reg.member(0, &Member {
@@ -343,7 +346,12 @@ pmpm = "400.00"
                     },
                     authorization: None,
                     rendering: None,
-                    correction: None,
+                    // A void is shown as a credit and read back as the charge it voids.
+                    correction: void.then(|| reg.correction(Correction {
+                        frequency: ClaimFrequency::Void,
+                        replaces: format!("orig-{i}"),
+                        original_claim_id: None,
+                    })),
                 });
             }
             let d = NaiveDate::from_ymd_opt(2027, 1, 2).unwrap();
@@ -353,9 +361,9 @@ pmpm = "400.00"
                 payer: 0,
                 payer_key: "gv".into(),
                 units: lines.iter().map(|l| u64::from(l.coding.units)).sum(),
-                total: lines.iter().map(|l| l.coding.charge).sum(),
+                total: lines.iter().map(|l| net_charge(l, &reg)).sum(),
                 members: lines.len(),
-                by_code: code_totals(lines.iter()),
+                by_code: code_totals_by(lines.iter(), |l| net_charge(l, &reg)),
                 lines: which,
             };
             let dir = tempfile::tempdir().unwrap();
@@ -394,6 +402,13 @@ pmpm = "400.00"
                     prop_assert_eq!(got.coding.modifiers, want.coding.modifiers);
                     prop_assert_eq!(got.coding.units, want.coding.units);
                     prop_assert_eq!(got.coding.charge, want.coding.charge);
+                    prop_assert_eq!(
+                        got.correction.as_ref().map(|c| (c.frequency, c.replaces.clone())),
+                        want.correction.map(|c| {
+                            let c = &reg.corrections[c.index()];
+                            (c.frequency, c.replaces.clone())
+                        })
+                    );
                     prop_assert_eq!(&got.provider.name, &provider.name);
                     prop_assert_eq!(&got.provider.address, &provider.address);
                     prop_assert_eq!(&got.invoice_number, "INV-T");

@@ -192,12 +192,7 @@ fn invoice_sheet(
                     ws.write_number(row, col, f64::from(v.line.coding.units))?;
                 }
                 line::CHARGE => {
-                    ws.write_number_with_format(
-                        row,
-                        col,
-                        cell_amount(v.line.coding.charge),
-                        &f.money,
-                    )?;
+                    ws.write_number_with_format(row, col, cell_amount(v.charge()), &f.money)?;
                 }
                 line::SERVICE_DATE => {
                     ws.write_datetime_with_format(

@@ -156,6 +156,15 @@ impl Money {
         }
     }
 
+    /// As a person reads an amount: `$150.00`, and a credit `-$35.00`.
+    pub fn to_dollars(&self) -> String {
+        let cents = self.to_cents_string();
+        match cents.strip_prefix('-') {
+            Some(abs) => format!("-${abs}"),
+            None => format!("${cents}"),
+        }
+    }
+
     /// The X12 form: no trailing zeros after the point and no bare point (`150`, `150.5`, `0.25`).
     pub fn to_x12(&self) -> String {
         let d = self.0.normalize();
@@ -298,6 +307,13 @@ mod tests {
             assert_eq!(m.to_cents_string(), want);
             assert_eq!(m.to_cents_string(), format!("{:.2}", m.amount()));
         }
+    }
+
+    #[test]
+    fn dollars_put_a_credit_sign_before_the_dollar_sign() {
+        assert_eq!(Money::parse("150").unwrap().to_dollars(), "$150.00");
+        assert_eq!(Money::parse("-35").unwrap().to_dollars(), "-$35.00");
+        assert_eq!(Money::ZERO.to_dollars(), "$0.00");
     }
 
     #[test]

@@ -231,6 +231,7 @@ pub fn run_claims(
             warnings,
             unknown_columns(&report.unknown_columns),
             transliterations,
+            req.config,
         ),
     };
     debug_assert_eq!(

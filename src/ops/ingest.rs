@@ -7,13 +7,14 @@
 //! Every line read ends in exactly one place (`lines_read = lines_accepted + lines_rejected`).
 //! The ledger is replaced last, after the outputs are in place.
 
-use super::intake::{RuleTally, UnknownColumn, code_totals, rule_counts};
-use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
+use super::intake::{RuleTally, UnknownColumn, rule_counts};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, config_transliterations, finish};
 use crate::billing::digest::{Fnv64, FnvHashMap};
 use crate::billing::order_lines;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
 };
+use crate::billing::{code_totals_by, net_charge};
 use crate::clock::Clock;
 use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
@@ -158,6 +159,8 @@ pub struct IngestSummary {
     pub claims: u64,
     pub replacement_claims: u64,
     pub void_claims: u64,
+    /// The accepted lines' charges, a void's as a credit (subtracted): the money claimed, as
+    /// the invoices total it. The void claims in `encounters.837` carry the original charges.
     pub total_charge: Money,
     pub providers: Vec<ProviderSummary>,
     #[serde(flatten)]
@@ -478,15 +481,20 @@ pub fn run_ingest(
         claims: 0,
         replacement_claims: 0,
         void_claims: 0,
-        total_charge: accepted.lines.iter().map(|l| l.coding.charge).sum(),
+        total_charge: accepted
+            .lines
+            .iter()
+            .map(|l| net_charge(l, &accepted.registry))
+            .sum(),
         providers: provider_summaries(&accepted, &rejected_by_provider),
         report: RunReport {
-            by_code: code_totals(accepted.lines.iter()),
+            by_code: code_totals_by(accepted.lines.iter(), |l| net_charge(l, &accepted.registry)),
             rejections_by_rule: tally.counts(),
             warnings_by_rule: rule_counts(&warnings),
             warnings,
             unknown_columns,
             transliterations,
+            config_transliterations: config_transliterations(req.config),
         },
         rejections: reject_rows,
     };
@@ -828,7 +836,7 @@ fn provider_summaries(acc: &Accepted, rejected: &BTreeMap<String, u64>) -> Vec<P
         let npi = acc.providers[p as usize].npi.to_string();
         let e = by.entry(npi.clone()).or_insert_with(|| blank(&npi));
         e.lines_accepted += 1;
-        e.total_charge += l.coding.charge;
+        e.total_charge += net_charge(l, &acc.registry);
     }
     for (npi, n) in rejected {
         by.entry(npi.clone())

@@ -7,10 +7,11 @@
 
 use super::claims::rejects_csv;
 use super::intake::{
-    CodeTotal, IntakeError, IntakeRequest, SkippedSheet, TRANSLITERATIONS_FILE, code_totals,
-    intake, skipped_sheets, unknown_columns,
+    CodeTotal, IntakeError, IntakeRequest, SkippedSheet, TRANSLITERATIONS_FILE, intake,
+    skipped_sheets, unknown_columns,
 };
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
+use crate::billing::{code_totals_by, net_charge};
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
@@ -115,6 +116,7 @@ pub struct InvoiceEntry {
     pub lines: u64,
     pub members: usize,
     pub units: u64,
+    /// What the invoice asks for: every line's charge, a void's as a credit (subtracted).
     pub total_charge: Money,
     /// Lines (among `lines`) that replace or void a line invoiced before.
     pub replacement_lines: u64,
@@ -221,11 +223,12 @@ pub fn run_invoice(
         invoices: entries,
         skipped_sheets: skipped_sheets(&intake.report.skipped_sheets),
         report: RunReport::new(
-            code_totals(intake.lines.iter()),
+            code_totals_by(intake.lines.iter(), |l| net_charge(l, &intake.registry)),
             &intake.rejects,
             intake.warnings,
             unknown_columns(&intake.report.unknown_columns),
             intake.transliterations,
+            req.config,
         ),
     };
     debug_assert_eq!(

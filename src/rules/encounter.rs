@@ -288,7 +288,7 @@ pub static TOO_MANY_DIAGNOSES: Rule = Rule {
     severity: Severity::Error,
     applies_to: "encounter row",
     title: "more than 12 diagnosis codes",
-    fix: "List at most 12 diagnosis codes, most relevant first (the first four are pointed to by the service line).",
+    fix: "List at most 12 diagnosis codes, most relevant first: the claim carries all of them, and the service line points to the first four.",
 };
 
 /// ENC-031: the row has a different number of fields than the header.

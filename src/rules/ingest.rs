@@ -148,13 +148,13 @@ pub static ING_BAD_UNITS: Rule = Rule {
     fix: "Write the number of units as a positive whole number (usually 1 per encounter).",
 };
 
-/// ING-015: the charge is not a non-negative amount with at most two decimals.
+/// ING-015: the charge is not an amount of 0 or more with at most two decimals (a void's may be its credit, below 0).
 pub static ING_BAD_CHARGE: Rule = Rule {
     id: "ING-015",
     severity: Severity::Error,
     applies_to: "invoice line",
-    title: "the charge is not a non-negative amount with at most two decimals",
-    fix: "Write the amount as a plain number such as 150.00 (no $ or commas).",
+    title: "the charge is not an amount of 0 or more with at most two decimals (a void's may be its credit, below 0)",
+    fix: "Write the amount as a plain number such as 150.00 (no $ or commas); only a void line may give its charge as a credit, such as -150.00.",
 };
 
 /// ING-016: the place of service is not a known code in force on the service date.
@@ -181,7 +181,7 @@ pub static ING_TOO_MANY_DIAGNOSES: Rule = Rule {
     severity: Severity::Error,
     applies_to: "invoice line",
     title: "more than 12 diagnosis codes",
-    fix: "List at most 12 diagnosis codes, most relevant first (the first four are pointed to by the service line).",
+    fix: "List at most 12 diagnosis codes, most relevant first: the claim carries all of them, and the service line points to the first four.",
 };
 
 /// ING-019: the line has no diagnosis and the plan has no default.

@@ -65,7 +65,7 @@ pub fn read_payments(
             col("kind"),
             col("amount"),
         );
-        let width = t.columns.len();
+        let header = t.columns.clone();
         let file = t.name.clone();
         while let Some(rec) = t.next_record() {
             let rec = rec?;
@@ -76,7 +76,7 @@ pub fn read_payments(
             };
             let mut c = RowChecker::new(&file, &rec);
             let mut fact = None;
-            if c.field_count(width) {
+            if c.field_count(&header) {
                 let payment_id = c.required_identifier(id_c, "payment_id");
                 let paid_date = c.required_date(date_c, "paid_date");
                 let npi = c.npi(npi_c, "provider_npi");
