@@ -349,7 +349,7 @@ pmpm = "400.00"
                     // A void is shown as a credit and read back as the charge it voids.
                     correction: void.then(|| reg.correction(Correction {
                         frequency: ClaimFrequency::Void,
-                        replaces: format!("orig-{i}"),
+                        replaces: format!("orig-{i}").into(),
                         original_claim_id: None,
                     })),
                 });
