@@ -92,6 +92,16 @@ impl Scenario {
 
     /// Runs `ecm reconcile` on the scenario's files for `from`..=`to`, writing to `out/`.
     fn run(&self, from: &str, to: &str) -> Run {
+        let encounters: &[&str] = if self.has_encounters {
+            &["encounters.csv"]
+        } else {
+            &[]
+        };
+        self.run_files(from, to, encounters, &["payments.csv"])
+    }
+
+    /// [`Scenario::run`] on other encounter and payment files of the scenario's directory.
+    fn run_files(&self, from: &str, to: &str, encounters: &[&str], payments: &[&str]) -> Run {
         let mut args: Vec<&str> = vec![
             "--config",
             "plan.toml",
@@ -100,17 +110,18 @@ impl Scenario {
             "reconcile",
             "--roster",
             "roster.csv",
-            "--payments",
-            "payments.csv",
             "--from",
             from,
             "--to",
             to,
             "--out",
             "out",
+            "--payments",
         ];
-        if self.has_encounters {
-            args.extend(["--encounters", "encounters.csv"]);
+        args.extend(payments);
+        if !encounters.is_empty() {
+            args.push("--encounters");
+            args.extend(encounters);
         }
         let o = ecm()
             .current_dir(self.dir.path())
@@ -1073,11 +1084,14 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("RCN-"))
         .collect();
-    // The 835 rules and RCN-019 are provoked by the X12 tests below.
+    // The 835 rules and RCN-019 are provoked by the X12 tests below, RCN-020 by the test of
+    // corrections in encounter tables.
     let provoked: BTreeSet<&str> = want
         .iter()
         .map(|w| w.0)
-        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019"])
+        .chain([
+            "RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019", "RCN-020",
+        ])
         .chain([
             "RCN-001", "RCN-002", "RCN-003", "RCN-004", "RCN-005", "RCN-007",
         ])
@@ -2007,6 +2021,126 @@ fn corrections_in_837s_replace_and_void_the_lines_they_name() {
     let lines = csv_maps(&r.out.join("payments-835.csv"));
     assert_eq!(lines[0]["line_control_number"], "E-101");
     assert_eq!(lines[0]["match"], "unmatched");
+}
+
+/// Corrections in encounter tables replace and void the rows they name, as 837 corrections do.
+/// Valley pays 300.00 per engaged month (any_day); M1 is enrolled January to April 2025.
+/// enc.csv holds three care-coordination visits, X1 (Jan 10), X2 (Feb 12), X3 (Mar 5); fix.csv,
+/// read after it, voids X1 (V1), replaces X3 with R3 dated Apr 8, replaces X2 with R2 on its
+/// own day, and voids NOPE, which no row of M1 has. So January has no qualifying encounter
+/// (0.00 expected, not 300.00 for X1 and V1 counted as two), February one (R2 instead of X2, not
+/// both), March none (X3 moved), April one (R3): expected 300.00 + 300.00 = 600.00, nothing paid.
+/// The void of NOPE is reported (RCN-020, a warning) and takes nothing away. Given in the other
+/// order, the corrections find nothing read before them: four RCN-020s, and every row counts.
+#[test]
+fn corrections_in_encounter_tables_replace_and_void_the_rows_they_name() {
+    let s = Scenario::new(
+        &contract(
+            "v",
+            VALLEY,
+            "2025-01-01",
+            "engaged",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{VALLEY},2025-01-01,2025-04-30,\n"),
+        None,
+        "",
+    );
+    let header = format!(
+        "{},correction,replaces_encounter_id,original_claim_id\n",
+        ENCOUNTERS_HEADER.trim_end()
+    );
+    let row = |id: &str, date: &str, fix: &str| {
+        format!("{},{fix}\n", encounter(id, "M1", date, false).trim_end())
+    };
+    let w = |name: &str, rows: &[String]| {
+        std::fs::write(
+            s.dir.path().join(name),
+            format!("{header}{}", rows.concat()),
+        )
+        .unwrap()
+    };
+    w(
+        "enc.csv",
+        &[
+            row("X1", "2025-01-10", ",,"),
+            row("X2", "2025-02-12", ",,"),
+            row("X3", "2025-03-05", ",,"),
+        ],
+    );
+    w(
+        "fix.csv",
+        &[
+            row("V1", "2025-01-10", "void,X1,"),
+            row("R3", "2025-04-08", "replace,X3,"),
+            row("R2", "2025-02-12", "replace,X2,"),
+            row("V9", "2025-04-09", "void,NOPE,"),
+        ],
+    );
+    let run = |files: [&str; 2]| {
+        let _ = std::fs::remove_dir_all(s.dir.path().join("out"));
+        s.run_files("2025-01", "2025-04", &files, &["payments.csv"])
+    };
+
+    let r = run(["enc.csv", "fix.csv"]);
+    r.ok_with(1);
+    for (month, qualifying, expected) in [
+        ("2025-01", "0", "0.00"),
+        ("2025-02", "1", "300.00"),
+        ("2025-03", "0", "0.00"),
+        ("2025-04", "1", "300.00"),
+    ] {
+        assert_cols(
+            &r.row("M1", month),
+            &[
+                ("qualifying_encounters", qualifying),
+                ("expected_pmpm", expected),
+            ],
+        );
+    }
+    assert_cols(&provider_total(&r, VALLEY), &[("expected_total", "600.00")]);
+    let c = &r.json()["run"]["encounter_files"]["corrections"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    assert_eq!(
+        (
+            n("rows_replacing"),
+            n("rows_voiding"),
+            n("rows_withdrawn"),
+            n("rows_unmatched")
+        ),
+        (2, 2, 3, 1)
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "fix.csv"),
+            ("row", "5"),
+            ("encounter_id", "V9"),
+            ("rule_id", "RCN-020"),
+            ("severity", "warning"),
+            ("field", "replaces_encounter_id"),
+        ],
+    );
+    assert!(
+        rejects[0]["message"].contains("NOPE is not the encounter_id of an earlier accepted row"),
+        "{:?}",
+        rejects[0]
+    );
+
+    let r = run(["fix.csv", "enc.csv"]);
+    r.ok_with(1);
+    let unmatched = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-020")
+        .count();
+    assert_eq!(unmatched, 4);
+    assert_cols(&r.row("M1", "2025-01"), &[("qualifying_encounters", "1")]);
+    assert_cols(&r.row("M1", "2025-02"), &[("qualifying_encounters", "2")]);
 }
 
 /// The same 835 given twice (once renamed) is read once: the repeat's transaction set is refused

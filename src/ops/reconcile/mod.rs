@@ -6,6 +6,7 @@ pub mod encounter_files;
 pub mod payment_file;
 pub mod remittance_file;
 pub mod roster_file;
+pub mod table_corrections;
 
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
