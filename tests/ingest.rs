@@ -225,6 +225,49 @@ fn the_ledger_is_replaced_only_after_the_outputs_are_in_place() {
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
 }
 
+/// Two runs on one ledger at once would both accept the same lines and the ledger would record
+/// them twice, so a run holds the ledger's lock (an OS lock on `ledger.csv.lock` beside it) from
+/// before it reads the ledger until after it replaced it, and a run that finds it held stops at
+/// once (exit 2), naming the ledger and what to do, and writes nothing. Here the test holds the
+/// lock as a running ingest would; once it lets go, the same run goes through.
+#[test]
+fn a_run_stops_while_another_holds_the_ledger() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = invoices(d.path());
+    let sep = inv.join("golden-valley-2026-09.csv");
+    let ledger = d.path().join("ledger.csv");
+    let ledger_arg = ledger.to_str().unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(d.path().join("ledger.csv.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = d.path().join("second");
+    let o = ingest(PLAN, &[&sep], &out, &["--ledger", ledger_arg]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the ledger {ledger_arg} is in use by another ecm ingest"
+        )) && err.contains("wait for that run to finish, then run this one again"),
+        "{err}"
+    );
+    assert!(!out.exists() && !ledger.exists());
+
+    lock.unlock().unwrap();
+    let o = ingest(PLAN, &[&sep], &out, &["--ledger", ledger_arg]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(summary(&out)["ledger"]["entries_added"], 12);
+}
+
 /// A line id, the fields changed from the template line, and the rule expected to reject it.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
 

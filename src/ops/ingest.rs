@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::encounters::TransliterationTally;
 use crate::input::InputError;
 use crate::input::roster::{EndColumn, Roster, read_roster};
-use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
+use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerLock, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
@@ -283,6 +283,8 @@ pub fn run_ingest(
 ) -> Result<IngestOutcome, IngestError> {
     let plan = req.config.plan()?;
     let mut watch = Stopwatch::default();
+    // Held until the run ends, after the ledger is replaced: no other run uses the ledger.
+    let _lock = req.ledger.map(LedgerLock::acquire).transpose()?;
     let (roster, roster_warnings) = match req.roster {
         Some(p) => {
             let (r, w) = load_roster(p)?;
