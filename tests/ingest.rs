@@ -1161,6 +1161,74 @@ fn an_invoice_without_lines_or_a_column_stops_the_run_and_says_which() {
     );
 }
 
+/// A program id the code set does not know on the roster (`msp`, a typo of `mssp`, which cannot
+/// be combined with ECM) is reported, not silently passed over: an RCN-021 warning naming the
+/// row, the id as written and the known ids, on stderr and in summary.json. With the roster as
+/// written (`mssp`) the member's line is refused (ING-027); with the typo the program cannot be
+/// judged, so the line goes through, and the warning is what tells the plan to fix its roster.
+#[test]
+fn an_unknown_program_on_the_roster_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let (h, rows) = template(d.path());
+    let base = rows.iter().find(|r| &r[19] == "SCC-0003").unwrap();
+    let inv = d.path().join("one.csv");
+    write_csv(
+        &inv,
+        &h,
+        &[set(
+            &h,
+            base,
+            &[("line_id", "T-1"), ("member_id", "GV200002")],
+        )],
+    );
+    let roster = d.path().join("roster.csv");
+    let written = std::fs::read_to_string(ROSTER).unwrap();
+    let run = |name: &str, roster_text: &str| {
+        std::fs::write(&roster, roster_text).unwrap();
+        let out = d.path().join(name);
+        let o = ingest(PLAN, &[&inv], &out, &["--roster", roster.to_str().unwrap()]);
+        (o, out)
+    };
+
+    let (o, out) = run("as-written", &written);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        rejected(&out),
+        BTreeSet::from([("T-1".into(), "ING-027".into())])
+    );
+    assert_eq!(summary(&out)["warnings"].as_array().unwrap().len(), 0);
+
+    let typo = written.replace(",mssp\n", ",msp\n");
+    assert_ne!(typo, written);
+    let (o, out) = run("typo", &typo);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    let warnings = summary(&out)["warnings"].as_array().unwrap().clone();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = &warnings[0];
+    assert_eq!(
+        (&w["rule"], &w["row"], &w["field"]),
+        (
+            &serde_json::json!("RCN-021"),
+            &serde_json::json!(6),
+            &serde_json::json!("other_programs")
+        )
+    );
+    let message = w["message"].as_str().unwrap();
+    assert!(
+        message.contains("other_programs lists 'msp', which is not a program id")
+            && message.contains("the ids are: ahf, alw, cal_mediconnect, cbas, ccs,")
+            && message.contains("mssp"),
+        "{message}"
+    );
+    assert!(
+        said.lines().any(|l| l.contains("warning: ")
+            && l.contains("roster.csv row 6")
+            && l.contains("RCN-021")),
+        "{said}"
+    );
+}
+
 /// The roster is read by the reader `ecm reconcile` uses: a bad row is named with its RCN rule
 /// id and fix, a day that does not exist is told from a date in the wrong form, and a roster
 /// without data rows stops the run (exit 2) instead of refusing every enrolled service.

@@ -1085,12 +1085,12 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter(|id| id.starts_with("RCN-"))
         .collect();
     // The 835 rules and RCN-019 are provoked by the X12 tests below, RCN-020 by the test of
-    // corrections in encounter tables.
+    // corrections in encounter tables, RCN-021 by the one of an unknown program.
     let provoked: BTreeSet<&str> = want
         .iter()
         .map(|w| w.0)
         .chain([
-            "RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019", "RCN-020",
+            "RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019", "RCN-020", "RCN-021",
         ])
         .chain([
             "RCN-001", "RCN-002", "RCN-003", "RCN-004", "RCN-005", "RCN-007",
@@ -1111,6 +1111,59 @@ fn every_reconcile_rule_is_reported_with_its_row() {
             ("rate", "300.00"),
             ("reason_codes", "UNPAID"),
         ],
+    );
+}
+
+/// A roster program the code set does not know (`pase` for `pace`) is an RCN-021 warning with
+/// its row and the known ids, as in ecm ingest (one roster reader); the span still counts, and a
+/// warning alone leaves the exit status at 0.
+#[test]
+fn an_unknown_program_on_the_roster_is_a_warning() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        "",
+        None,
+        &format!("P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n"),
+    );
+    std::fs::write(
+        s.dir.path().join("roster.csv"),
+        format!(
+            "member_id,provider_npi,ecm_start,ecm_end,other_programs\n\
+             M1,{SUNRISE},2025-01-01,2025-01-31,ccs;pase\n"
+        ),
+    )
+    .unwrap();
+    let r = s.run("2025-01", "2025-01");
+    r.ok_with(0);
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[("counted", "yes"), ("reason_codes", "")],
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "roster.csv"),
+            ("row", "2"),
+            ("rule_id", "RCN-021"),
+            ("severity", "warning"),
+            ("field", "other_programs"),
+        ],
+    );
+    let m = &rejects[0]["message"];
+    assert!(
+        m.contains("other_programs lists 'pase', which is not a program id")
+            && m.contains(" pace,"),
+        "{m}"
     );
 }
 

@@ -185,6 +185,15 @@ pub static RCN_CORRECTION_WITHOUT_ORIGINAL: Rule = Rule {
     fix: "Give the encounter file that holds the corrected encounter too, before the file with the correction (files are read in the order given, and a correction reaches only rows read before it), or correct replaces_encounter_id to the encounter_id the member's line was sent under. Until then a replacement counts as a service of its own and a void takes nothing away.",
 };
 
+/// RCN-021: a roster row's other_programs lists an id the code set does not know.
+pub static RCN_UNKNOWN_PROGRAM: Rule = Rule {
+    id: "RCN-021",
+    severity: Severity::Warning,
+    applies_to: "roster row",
+    title: "other_programs lists a program id that is not in the code set",
+    fix: "Write each program as its id in codesets/duplicative-programs.toml (the message lists them; `ecm codes` shows each with its rule), separated by ';'. If the member's program is missing from the code set, add it there (or in a --codeset override) with whether ECM may be combined with it. Until then ecm ingest cannot check that program against ECM (ING-027).",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &RCN_MISSING_FIELD,
@@ -207,4 +216,5 @@ pub(super) static RULES: &[&Rule] = &[
     &RCN_REPEATED_REMITTANCE,
     &RCN_REPEATED_ENCOUNTER,
     &RCN_CORRECTION_WITHOUT_ORIGINAL,
+    &RCN_UNKNOWN_PROGRAM,
 ];

@@ -207,7 +207,7 @@ pub fn run_reconcile(
     }
     let mut out = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
 
-    let roster = roster_file::read_roster(req.roster)?;
+    let roster = roster_file::read_roster(req.roster, req.codeset)?;
     if roster.counts.rows_rejected > 0 {
         return Err(ReconcileError::Roster(refused_rows(&roster)));
     }
