@@ -1167,6 +1167,100 @@ fn an_unknown_program_on_the_roster_is_a_warning() {
     );
 }
 
+/// A payments workbook whose service_month cells hold dates, as Excel makes of a typed 2025-01:
+/// each is read as its month, whatever its day and format (2025-01-01 shown as yyyy-mm, 2025-02-15
+/// as mmm-yy), and so is a cell that lost its date format (the serial 45717, 2025-03-01); text
+/// 2025-04 reads as before. A month typed as the number 202505 is still refused (RCN-010), not
+/// taken for a date in 2454. M1 is enrolled January to May at 300.00 (enrolled basis): January to
+/// April are paid and square, May is UNPAID because its payment row was refused.
+#[test]
+fn service_months_in_workbook_date_cells_are_their_month() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-05-31,\n"),
+        None,
+        "",
+    );
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in PAYMENTS_HEADER.trim_end().split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let date = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    for (i, (id, month_format)) in [
+        ("P1", Some("yyyy-mm")),
+        ("P2", Some("mmm-yy")),
+        ("P3", None),
+        ("P4", None),
+        ("P5", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, id).unwrap();
+        ws.write_datetime_with_format(r, 1, date(2025, 6, 5), &day)
+            .unwrap();
+        ws.write_string(r, 2, SUNRISE).unwrap();
+        ws.write_string(r, 3, "M1").unwrap();
+        match (id, month_format) {
+            ("P1", Some(f)) => ws.write_datetime_with_format(
+                r,
+                4,
+                date(2025, 1, 1),
+                &Format::new().set_num_format(f),
+            ),
+            ("P2", Some(f)) => ws.write_datetime_with_format(
+                r,
+                4,
+                date(2025, 2, 15),
+                &Format::new().set_num_format(f),
+            ),
+            ("P3", _) => ws.write_number(r, 4, 45717.0),
+            ("P4", _) => ws.write_string(r, 4, "2025-04"),
+            _ => ws.write_number(r, 4, 202505.0),
+        }
+        .unwrap();
+        ws.write_string(r, 5, "pmpm").unwrap();
+        ws.write_number(r, 6, 300.0).unwrap();
+    }
+    wb.save(s.dir.path().join("payments.xlsx")).unwrap();
+
+    let r = s.run_files("2025-01", "2025-05", &[], &["payments.xlsx"]);
+    r.ok_with(1);
+    for month in ["2025-01", "2025-02", "2025-03", "2025-04"] {
+        assert_cols(
+            &r.row("M1", month),
+            &[("paid_pmpm", "300.00"), ("reason_codes", "")],
+        );
+    }
+    assert_cols(
+        &r.row("M1", "2025-05"),
+        &[("paid_pmpm", "0.00"), ("reason_codes", "UNPAID")],
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "payments.xlsx"),
+            ("row", "6"),
+            ("rule_id", "RCN-010"),
+            ("field", "service_month"),
+        ],
+    );
+}
+
 // ----- totals, the fixture, snapshots -----
 
 fn fixture_dir() -> PathBuf {
