@@ -308,7 +308,7 @@ fn read_837_claims(bencher: divan::Bencher) {
 #[divan::bench]
 fn expand_member_months(bencher: divan::Bencher) {
     let d = data();
-    let roster = read_roster(&d.roster_csv).expect("synth's roster reads");
+    let roster = read_roster(&d.roster_csv, &d.codeset).expect("synth's roster reads");
     let months = month_range(&roster.spans, None, None, d.as_of).expect("roster has spans");
     let rows = Reconciler::new(&d.config.contracts, roster.spans.clone(), months)
         .finish()

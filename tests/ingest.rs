@@ -225,6 +225,49 @@ fn the_ledger_is_replaced_only_after_the_outputs_are_in_place() {
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
 }
 
+/// Two runs on one ledger at once would both accept the same lines and the ledger would record
+/// them twice, so a run holds the ledger's lock (an OS lock on `ledger.csv.lock` beside it) from
+/// before it reads the ledger until after it replaced it, and a run that finds it held stops at
+/// once (exit 2), naming the ledger and what to do, and writes nothing. Here the test holds the
+/// lock as a running ingest would; once it lets go, the same run goes through.
+#[test]
+fn a_run_stops_while_another_holds_the_ledger() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = invoices(d.path());
+    let sep = inv.join("golden-valley-2026-09.csv");
+    let ledger = d.path().join("ledger.csv");
+    let ledger_arg = ledger.to_str().unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(d.path().join("ledger.csv.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let out = d.path().join("second");
+    let o = ingest(PLAN, &[&sep], &out, &["--ledger", ledger_arg]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the ledger {ledger_arg} is in use by another ecm ingest"
+        )) && err.contains("wait for that run to finish, then run this one again"),
+        "{err}"
+    );
+    assert!(!out.exists() && !ledger.exists());
+
+    lock.unlock().unwrap();
+    let o = ingest(PLAN, &[&sep], &out, &["--ledger", ledger_arg]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(summary(&out)["ledger"]["entries_added"], 12);
+}
+
 /// A line id, the fields changed from the template line, and the rule expected to reject it.
 type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
 
@@ -1290,6 +1333,74 @@ fn an_invoice_without_lines_or_a_column_stops_the_run_and_says_which() {
         said.contains(
             "missing required column(s) hcpcs (the header has 'hcpc': did you mean hcpcs?)"
         ),
+        "{said}"
+    );
+}
+
+/// A program id the code set does not know on the roster (`msp`, a typo of `mssp`, which cannot
+/// be combined with ECM) is reported, not silently passed over: an RCN-021 warning naming the
+/// row, the id as written and the known ids, on stderr and in summary.json. With the roster as
+/// written (`mssp`) the member's line is refused (ING-027); with the typo the program cannot be
+/// judged, so the line goes through, and the warning is what tells the plan to fix its roster.
+#[test]
+fn an_unknown_program_on_the_roster_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let (h, rows) = template(d.path());
+    let base = rows.iter().find(|r| &r[19] == "SCC-0003").unwrap();
+    let inv = d.path().join("one.csv");
+    write_csv(
+        &inv,
+        &h,
+        &[set(
+            &h,
+            base,
+            &[("line_id", "T-1"), ("member_id", "GV200002")],
+        )],
+    );
+    let roster = d.path().join("roster.csv");
+    let written = std::fs::read_to_string(ROSTER).unwrap();
+    let run = |name: &str, roster_text: &str| {
+        std::fs::write(&roster, roster_text).unwrap();
+        let out = d.path().join(name);
+        let o = ingest(PLAN, &[&inv], &out, &["--roster", roster.to_str().unwrap()]);
+        (o, out)
+    };
+
+    let (o, out) = run("as-written", &written);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        rejected(&out),
+        BTreeSet::from([("T-1".into(), "ING-027".into())])
+    );
+    assert_eq!(summary(&out)["warnings"].as_array().unwrap().len(), 0);
+
+    let typo = written.replace(",mssp\n", ",msp\n");
+    assert_ne!(typo, written);
+    let (o, out) = run("typo", &typo);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    let warnings = summary(&out)["warnings"].as_array().unwrap().clone();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = &warnings[0];
+    assert_eq!(
+        (&w["rule"], &w["row"], &w["field"]),
+        (
+            &serde_json::json!("RCN-021"),
+            &serde_json::json!(6),
+            &serde_json::json!("other_programs")
+        )
+    );
+    let message = w["message"].as_str().unwrap();
+    assert!(
+        message.contains("other_programs lists 'msp', which is not a program id")
+            && message.contains("the ids are: ahf, alw, cal_mediconnect, cbas, ccs,")
+            && message.contains("mssp"),
+        "{message}"
+    );
+    assert!(
+        said.lines().any(|l| l.contains("warning: ")
+            && l.contains("roster.csv row 6")
+            && l.contains("RCN-021")),
         "{said}"
     );
 }

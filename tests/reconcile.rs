@@ -92,6 +92,16 @@ impl Scenario {
 
     /// Runs `ecm reconcile` on the scenario's files for `from`..=`to`, writing to `out/`.
     fn run(&self, from: &str, to: &str) -> Run {
+        let encounters: &[&str] = if self.has_encounters {
+            &["encounters.csv"]
+        } else {
+            &[]
+        };
+        self.run_files(from, to, encounters, &["payments.csv"])
+    }
+
+    /// [`Scenario::run`] on other encounter and payment files of the scenario's directory.
+    fn run_files(&self, from: &str, to: &str, encounters: &[&str], payments: &[&str]) -> Run {
         let mut args: Vec<&str> = vec![
             "--config",
             "plan.toml",
@@ -100,17 +110,18 @@ impl Scenario {
             "reconcile",
             "--roster",
             "roster.csv",
-            "--payments",
-            "payments.csv",
             "--from",
             from,
             "--to",
             to,
             "--out",
             "out",
+            "--payments",
         ];
-        if self.has_encounters {
-            args.extend(["--encounters", "encounters.csv"]);
+        args.extend(payments);
+        if !encounters.is_empty() {
+            args.push("--encounters");
+            args.extend(encounters);
         }
         let o = ecm()
             .current_dir(self.dir.path())
@@ -1073,11 +1084,14 @@ fn every_reconcile_rule_is_reported_with_its_row() {
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("RCN-"))
         .collect();
-    // The 835 rules and RCN-019 are provoked by the X12 tests below.
+    // The 835 rules and RCN-019 are provoked by the X12 tests below, RCN-020 by the test of
+    // corrections in encounter tables, RCN-021 by the one of an unknown program.
     let provoked: BTreeSet<&str> = want
         .iter()
         .map(|w| w.0)
-        .chain(["RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019"])
+        .chain([
+            "RCN-015", "RCN-016", "RCN-017", "RCN-018", "RCN-019", "RCN-020", "RCN-021",
+        ])
         .chain([
             "RCN-001", "RCN-002", "RCN-003", "RCN-004", "RCN-005", "RCN-007",
         ])
@@ -1096,6 +1110,153 @@ fn every_reconcile_rule_is_reported_with_its_row() {
             ("tier", "café"),
             ("rate", "300.00"),
             ("reason_codes", "UNPAID"),
+        ],
+    );
+}
+
+/// A roster program the code set does not know (`pase` for `pace`) is an RCN-021 warning with
+/// its row and the known ids, as in ecm ingest (one roster reader); the span still counts, and a
+/// warning alone leaves the exit status at 0.
+#[test]
+fn an_unknown_program_on_the_roster_is_a_warning() {
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        "",
+        None,
+        &format!("P1,2025-02-05,{SUNRISE},M1,2025-01,pmpm,300.00\n"),
+    );
+    std::fs::write(
+        s.dir.path().join("roster.csv"),
+        format!(
+            "member_id,provider_npi,ecm_start,ecm_end,other_programs\n\
+             M1,{SUNRISE},2025-01-01,2025-01-31,ccs;pase\n"
+        ),
+    )
+    .unwrap();
+    let r = s.run("2025-01", "2025-01");
+    r.ok_with(0);
+    assert_cols(
+        &r.row("M1", "2025-01"),
+        &[("counted", "yes"), ("reason_codes", "")],
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "roster.csv"),
+            ("row", "2"),
+            ("rule_id", "RCN-021"),
+            ("severity", "warning"),
+            ("field", "other_programs"),
+        ],
+    );
+    let m = &rejects[0]["message"];
+    assert!(
+        m.contains("other_programs lists 'pase', which is not a program id")
+            && m.contains(" pace,"),
+        "{m}"
+    );
+}
+
+/// A payments workbook whose service_month cells hold dates, as Excel makes of a typed 2025-01:
+/// each is read as its month, whatever its day and format (2025-01-01 shown as yyyy-mm, 2025-02-15
+/// as mmm-yy), and so is a cell that lost its date format (the serial 45717, 2025-03-01); text
+/// 2025-04 reads as before. A month typed as the number 202505 is still refused (RCN-010), not
+/// taken for a date in 2454. M1 is enrolled January to May at 300.00 (enrolled basis): January to
+/// April are paid and square, May is UNPAID because its payment row was refused.
+#[test]
+fn service_months_in_workbook_date_cells_are_their_month() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let s = Scenario::new(
+        &contract(
+            "c",
+            SUNRISE,
+            "2025-01-01",
+            "enrolled",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{SUNRISE},2025-01-01,2025-05-31,\n"),
+        None,
+        "",
+    );
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in PAYMENTS_HEADER.trim_end().split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let date = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    for (i, (id, month_format)) in [
+        ("P1", Some("yyyy-mm")),
+        ("P2", Some("mmm-yy")),
+        ("P3", None),
+        ("P4", None),
+        ("P5", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, id).unwrap();
+        ws.write_datetime_with_format(r, 1, date(2025, 6, 5), &day)
+            .unwrap();
+        ws.write_string(r, 2, SUNRISE).unwrap();
+        ws.write_string(r, 3, "M1").unwrap();
+        match (id, month_format) {
+            ("P1", Some(f)) => ws.write_datetime_with_format(
+                r,
+                4,
+                date(2025, 1, 1),
+                &Format::new().set_num_format(f),
+            ),
+            ("P2", Some(f)) => ws.write_datetime_with_format(
+                r,
+                4,
+                date(2025, 2, 15),
+                &Format::new().set_num_format(f),
+            ),
+            ("P3", _) => ws.write_number(r, 4, 45717.0),
+            ("P4", _) => ws.write_string(r, 4, "2025-04"),
+            _ => ws.write_number(r, 4, 202505.0),
+        }
+        .unwrap();
+        ws.write_string(r, 5, "pmpm").unwrap();
+        ws.write_number(r, 6, 300.0).unwrap();
+    }
+    wb.save(s.dir.path().join("payments.xlsx")).unwrap();
+
+    let r = s.run_files("2025-01", "2025-05", &[], &["payments.xlsx"]);
+    r.ok_with(1);
+    for month in ["2025-01", "2025-02", "2025-03", "2025-04"] {
+        assert_cols(
+            &r.row("M1", month),
+            &[("paid_pmpm", "300.00"), ("reason_codes", "")],
+        );
+    }
+    assert_cols(
+        &r.row("M1", "2025-05"),
+        &[("paid_pmpm", "0.00"), ("reason_codes", "UNPAID")],
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "payments.xlsx"),
+            ("row", "6"),
+            ("rule_id", "RCN-010"),
+            ("field", "service_month"),
         ],
     );
 }
@@ -2007,6 +2168,126 @@ fn corrections_in_837s_replace_and_void_the_lines_they_name() {
     let lines = csv_maps(&r.out.join("payments-835.csv"));
     assert_eq!(lines[0]["line_control_number"], "E-101");
     assert_eq!(lines[0]["match"], "unmatched");
+}
+
+/// Corrections in encounter tables replace and void the rows they name, as 837 corrections do.
+/// Valley pays 300.00 per engaged month (any_day); M1 is enrolled January to April 2025.
+/// enc.csv holds three care-coordination visits, X1 (Jan 10), X2 (Feb 12), X3 (Mar 5); fix.csv,
+/// read after it, voids X1 (V1), replaces X3 with R3 dated Apr 8, replaces X2 with R2 on its
+/// own day, and voids NOPE, which no row of M1 has. So January has no qualifying encounter
+/// (0.00 expected, not 300.00 for X1 and V1 counted as two), February one (R2 instead of X2, not
+/// both), March none (X3 moved), April one (R3): expected 300.00 + 300.00 = 600.00, nothing paid.
+/// The void of NOPE is reported (RCN-020, a warning) and takes nothing away. Given in the other
+/// order, the corrections find nothing read before them: four RCN-020s, and every row counts.
+#[test]
+fn corrections_in_encounter_tables_replace_and_void_the_rows_they_name() {
+    let s = Scenario::new(
+        &contract(
+            "v",
+            VALLEY,
+            "2025-01-01",
+            "engaged",
+            "any_day",
+            "300.00",
+            "",
+        ),
+        &format!("M1,{VALLEY},2025-01-01,2025-04-30,\n"),
+        None,
+        "",
+    );
+    let header = format!(
+        "{},correction,replaces_encounter_id,original_claim_id\n",
+        ENCOUNTERS_HEADER.trim_end()
+    );
+    let row = |id: &str, date: &str, fix: &str| {
+        format!("{},{fix}\n", encounter(id, "M1", date, false).trim_end())
+    };
+    let w = |name: &str, rows: &[String]| {
+        std::fs::write(
+            s.dir.path().join(name),
+            format!("{header}{}", rows.concat()),
+        )
+        .unwrap()
+    };
+    w(
+        "enc.csv",
+        &[
+            row("X1", "2025-01-10", ",,"),
+            row("X2", "2025-02-12", ",,"),
+            row("X3", "2025-03-05", ",,"),
+        ],
+    );
+    w(
+        "fix.csv",
+        &[
+            row("V1", "2025-01-10", "void,X1,"),
+            row("R3", "2025-04-08", "replace,X3,"),
+            row("R2", "2025-02-12", "replace,X2,"),
+            row("V9", "2025-04-09", "void,NOPE,"),
+        ],
+    );
+    let run = |files: [&str; 2]| {
+        let _ = std::fs::remove_dir_all(s.dir.path().join("out"));
+        s.run_files("2025-01", "2025-04", &files, &["payments.csv"])
+    };
+
+    let r = run(["enc.csv", "fix.csv"]);
+    r.ok_with(1);
+    for (month, qualifying, expected) in [
+        ("2025-01", "0", "0.00"),
+        ("2025-02", "1", "300.00"),
+        ("2025-03", "0", "0.00"),
+        ("2025-04", "1", "300.00"),
+    ] {
+        assert_cols(
+            &r.row("M1", month),
+            &[
+                ("qualifying_encounters", qualifying),
+                ("expected_pmpm", expected),
+            ],
+        );
+    }
+    assert_cols(&provider_total(&r, VALLEY), &[("expected_total", "600.00")]);
+    let c = &r.json()["run"]["encounter_files"]["corrections"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    assert_eq!(
+        (
+            n("rows_replacing"),
+            n("rows_voiding"),
+            n("rows_withdrawn"),
+            n("rows_unmatched")
+        ),
+        (2, 2, 3, 1)
+    );
+    let rejects = r.rejects();
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_cols(
+        &rejects[0],
+        &[
+            ("file", "fix.csv"),
+            ("row", "5"),
+            ("encounter_id", "V9"),
+            ("rule_id", "RCN-020"),
+            ("severity", "warning"),
+            ("field", "replaces_encounter_id"),
+        ],
+    );
+    assert!(
+        rejects[0]["message"].contains("NOPE is not the encounter_id of an earlier accepted row"),
+        "{:?}",
+        rejects[0]
+    );
+
+    let r = run(["fix.csv", "enc.csv"]);
+    r.ok_with(1);
+    let unmatched = r
+        .rejects()
+        .into_iter()
+        .filter(|f| f["rule_id"] == "RCN-020")
+        .count();
+    assert_eq!(unmatched, 4);
+    assert_cols(&r.row("M1", "2025-01"), &[("qualifying_encounters", "1")]);
+    assert_cols(&r.row("M1", "2025-02"), &[("qualifying_encounters", "2")]);
 }
 
 /// The same 835 given twice (once renamed) is read once: the repeat's transaction set is refused

@@ -81,6 +81,26 @@ fn report(g: &Globals, o: &IngestOutcome) {
             }
         ));
     }
+    // The roster's warnings (a program the code set does not know, a row not in UTF-8) are
+    // about the plan's own file, so they are said here, not only listed in summary.json.
+    if let Some(r) = &s.roster {
+        let limit = if g.verbose > 0 { usize::MAX } else { 10 };
+        let of_roster: Vec<_> = s
+            .report
+            .warnings
+            .iter()
+            .filter(|w| w.file == r.file)
+            .collect();
+        for w in of_roster.iter().take(limit) {
+            g.say(&format!("  warning: {}", w.describe()));
+        }
+        if of_roster.len() > limit {
+            g.say(&format!(
+                "  ... and {} more roster warnings (all in summary.json; -v shows every one)",
+                of_roster.len() - limit
+            ));
+        }
+    }
     say_outcome(
         g,
         o,

@@ -386,6 +386,14 @@ impl CodeSet {
             .find(|r| r.code == code && r.effective.contains(date))
     }
 
+    /// Every duplicative-program id, sorted: what a roster's `other_programs` may list.
+    pub fn program_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.programs.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// The duplicative-program row for an id on `date`.
     pub fn program(&self, id: &str, date: NaiveDate) -> Option<&ProgramRow> {
         let k = normalise_key(id);

@@ -216,6 +216,14 @@ impl EncounterTables {
         self.tables.iter().map(|(t, _)| t.name.clone()).collect()
     }
 
+    /// Whether some table's header has `replaces_encounter_id`, so that a row may correct
+    /// another (a correcting row without it is refused, ENC-035).
+    pub fn may_hold_corrections(&self) -> bool {
+        self.tables
+            .iter()
+            .any(|(_, c)| c.replaces_encounter_id.is_some())
+    }
+
     /// Workbook sheets that hold no encounter columns and were not read: (file, sheet).
     pub fn skipped_sheets(&self) -> &[(String, String)] {
         &self.skipped_sheets

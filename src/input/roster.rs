@@ -2,7 +2,8 @@
 //! ecm_start, ecm_end, tier, population_of_focus, other_programs` (design.md). The one reader
 //! of roster rows, for `ecm ingest` and `ecm reconcile` alike: a row that cannot be a span
 //! becomes a finding with its rule id (RCN-001..007), row, field and fix, and is left out of the
-//! spans. What to do with refused rows is the command's call.
+//! spans. What to do with refused rows is the command's call. A program in `other_programs`
+//! that the code set does not know is a warning (RCN-021), and the span is kept.
 
 use super::{InputError, RowChecker, Table};
 use crate::digest::FnvHashMap;
@@ -71,8 +72,16 @@ impl RosterRead {
     }
 }
 
-/// Reads every roster row; rows with an error finding are left out of the spans.
-pub fn read_roster(path: &Path, end_column: EndColumn) -> Result<RosterRead, InputError> {
+/// Reads every roster row; rows with an error finding are left out of the spans. `programs` are
+/// the program ids `other_programs` may list (the code set's, [`CodeSet::program_ids`]): another
+/// id is a warning (RCN-021), since ecm ingest cannot judge the program against ECM (ING-027).
+///
+/// [`CodeSet::program_ids`]: crate::codeset::CodeSet::program_ids
+pub fn read_roster(
+    path: &Path,
+    end_column: EndColumn,
+    programs: &[&str],
+) -> Result<RosterRead, InputError> {
     let mut t = Table::open(path, &["roster"])?;
     match end_column {
         EndColumn::Required => t.require(&["member_id", "provider_npi", "ecm_start", "ecm_end"])?,
@@ -123,6 +132,7 @@ pub fn read_roster(path: &Path, end_column: EndColumn) -> Result<RosterRead, Inp
             let tier = c.optional_identifier(tier, "tier");
             let pof = c.optional_identifier(pof, "population_of_focus");
             let other = c.text(other);
+            unknown_programs(&mut c, other.as_deref(), programs);
             if !c.has_error()
                 && let (Some(member_id), Some(provider_npi), Some(start), Some(end)) =
                     (member_id, provider, start_date, end_date)
@@ -146,6 +156,26 @@ pub fn read_roster(path: &Path, end_column: EndColumn) -> Result<RosterRead, Inp
     }
     out.counts.spans = out.spans.len() as u64;
     Ok(out)
+}
+
+/// Warns (RCN-021) of each id in `other_programs` that is not one of `known`, naming it as
+/// written and listing the known ids: a typo would otherwise leave the program unchecked.
+fn unknown_programs(c: &mut RowChecker, other_programs: Option<&str>, known: &[&str]) {
+    for written in other_programs.unwrap_or_default().split([';', ',']) {
+        let id = normalise_key(written);
+        if id.is_empty() || known.contains(&id.as_str()) {
+            continue;
+        }
+        let shown: String = written.trim().chars().take(40).collect();
+        c.find(
+            &rules::RCN_UNKNOWN_PROGRAM,
+            Some("other_programs"),
+            format!(
+                "other_programs lists '{shown}', which is not a program id of the code set (duplicative-programs.toml), so it is not checked against ECM; the ids are: {}",
+                known.join(", ")
+            ),
+        );
+    }
 }
 
 /// The one shared copy of a tier name: a roster has a handful of tiers and many rows.
@@ -229,6 +259,9 @@ mod tests {
         (d, p)
     }
 
+    /// The program ids the tests' code set knows.
+    const PROGRAMS: &[&str] = &["ccs", "dmc_ods", "mssp"];
+
     #[test]
     fn bad_rows_become_findings_with_rule_ids() {
         let (_d, p) = roster(
@@ -242,7 +275,7 @@ mod tests {
              ,1234567893,2025-03-01,,,,\n\
              M5,1234567893\n",
         );
-        let r = read_roster(&p, EndColumn::Required).unwrap();
+        let r = read_roster(&p, EndColumn::Required, PROGRAMS).unwrap();
         assert_eq!(r.spans.len(), 2);
         assert_eq!(r.spans[0].tier.as_deref(), Some("high"));
         let got: Vec<(u32, &str, Option<&str>)> = r
@@ -282,12 +315,38 @@ mod tests {
         assert!(r.spans_of("M9").next().is_none());
     }
 
+    /// A program id the code set does not know (`msp` for `mssp`) is a warning naming it and
+    /// the known ids; the span is kept, and the ids it lists stay as written.
+    #[test]
+    fn an_unknown_program_is_a_warning_and_the_span_is_kept() {
+        let (_d, p) = roster(
+            "member_id,provider_npi,ecm_start,ecm_end,other_programs\n\
+             M1,1234567893,2025-01-01,,\"CCS; msp ;DMC-ODS;\"\n",
+        );
+        let r = read_roster(&p, EndColumn::Required, PROGRAMS).unwrap();
+        assert_eq!((r.spans.len(), r.counts.rows_rejected), (1, 0));
+        let got: Vec<(u32, &str, Option<&str>)> = r
+            .findings
+            .iter()
+            .map(|f| (f.row, f.rule.id, f.field.as_deref()))
+            .collect();
+        assert_eq!(got, vec![(2, "RCN-021", Some("other_programs"))]);
+        assert_eq!(
+            r.findings[0].message,
+            "other_programs lists 'msp', which is not a program id of the code set (duplicative-programs.toml), so it is not checked against ECM; the ids are: ccs, dmc_ods, mssp"
+        );
+        assert_eq!(
+            program_ids(r.spans[0].other_programs.as_deref()),
+            ["ccs", "msp", "dmc_ods"]
+        );
+    }
+
     #[test]
     fn ecm_end_is_required_only_when_asked() {
         let (_d, p) = roster("member_id,provider_npi,ecm_start\nM1,1234567893,2025-01-01\n");
-        let r = read_roster(&p, EndColumn::Optional).unwrap();
+        let r = read_roster(&p, EndColumn::Optional, PROGRAMS).unwrap();
         assert_eq!((r.spans.len(), r.spans[0].end), (1, None));
-        let e = read_roster(&p, EndColumn::Required).unwrap_err();
+        let e = read_roster(&p, EndColumn::Required, PROGRAMS).unwrap_err();
         assert!(e.to_string().contains("ecm_end"), "{e}");
     }
 }

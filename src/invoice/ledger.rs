@@ -5,6 +5,9 @@
 //! The file only grows. It is rewritten whole to a temporary file beside it and renamed over the
 //! old one after the run's outputs are in place: an interrupted run leaves the old ledger, never
 //! one that claims lines whose encounters were not written.
+//!
+//! One run at a time: a run holds [`LedgerLock`] from before it reads the ledger until after it
+//! replaced it, so two runs cannot both accept the same line and record it twice.
 
 use crate::digest::{FingerprintMap, fingerprint};
 use crate::input::{InputError, Table, parse_date};
@@ -198,6 +201,99 @@ pub enum LedgerError {
         file: String,
         source: std::io::Error,
     },
+    #[error(
+        "the ledger {ledger} is in use by another ecm ingest ({holder} holds the lock {lock}): two runs at once would both accept the same lines and the ledger would record them twice; wait for that run to finish, then run this one again (nothing was written)"
+    )]
+    Busy {
+        ledger: String,
+        lock: String,
+        /// `process N` when the lock file names the run holding it, else `another run`.
+        holder: String,
+    },
+    #[error(
+        "cannot lock the ledger {ledger} through {lock} ({source}); a run takes that lock so that no other run uses the ledger at the same time: make the ledger's directory writable, or keep the ledger on a local disk (nothing was written)"
+    )]
+    Lock {
+        ledger: String,
+        lock: String,
+        source: std::io::Error,
+    },
+}
+
+/// The lock file of a ledger: `<ledger>.lock`, beside it.
+pub fn lock_path(ledger: &Path) -> PathBuf {
+    let mut name = ledger
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "ledger.csv".into());
+    name.push(".lock");
+    ledger.with_file_name(name)
+}
+
+/// A run's exclusive hold on a ledger: an OS advisory lock ([`std::fs::File::try_lock`]) on the
+/// ledger's [`lock_path`] file, which holds the run's process id while it runs. The lock file is
+/// locked, not the ledger, since each run replaces the ledger by a rename; it stays beside the
+/// ledger between runs. The lock ends with the run (when this is dropped, or when the process
+/// ends in any way), so a killed run leaves no stale lock behind.
+#[derive(Debug)]
+pub struct LedgerLock {
+    file: std::fs::File,
+}
+
+impl LedgerLock {
+    /// Takes the lock, or says which run holds it ([`LedgerError::Busy`]): a run never waits.
+    pub fn acquire(ledger: &Path) -> Result<LedgerLock, LedgerError> {
+        use std::io::{Read, Seek};
+        let lock = lock_path(ledger);
+        let names = || (ledger.display().to_string(), lock.display().to_string());
+        let failed = |source: std::io::Error| {
+            let (ledger, lock) = names();
+            LedgerError::Lock {
+                ledger,
+                lock,
+                source,
+            }
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock)
+            .map_err(failed)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = (&file).take(32).read_to_string(&mut text);
+                let holder = match text.trim().parse::<u32>() {
+                    Ok(pid) => format!("process {pid}"),
+                    Err(_) => "another run".to_string(),
+                };
+                let (ledger, lock) = names();
+                return Err(LedgerError::Busy {
+                    ledger,
+                    lock,
+                    holder,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
+        }
+        // Who holds it, for the message a second run gives.
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{}", std::process::id()))
+            .map_err(failed)?;
+        Ok(LedgerLock { file })
+    }
+}
+
+impl Drop for LedgerLock {
+    fn drop(&mut self) {
+        // The process id is no longer true once the lock goes.
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
 }
 
 impl Ledger {

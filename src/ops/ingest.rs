@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::encounters::TransliterationTally;
 use crate::input::roster::{EndColumn, Roster, read_roster};
 use crate::input::{InputError, Record, RecordBatch};
-use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerRow, Origin};
+use crate::invoice::ledger::{ClaimId, Ledger, LedgerError, LedgerLock, LedgerRow, Origin};
 use crate::invoice::line_check::{
     CheckedLine, CheckedRow, LineContext, ProviderMemo, ProviderParty, check_line,
 };
@@ -286,9 +286,11 @@ pub fn run_ingest(
 ) -> Result<IngestOutcome, IngestError> {
     let plan = req.config.plan()?;
     let mut watch = Stopwatch::default();
+    // Held until the run ends, after the ledger is replaced: no other run uses the ledger.
+    let _lock = req.ledger.map(LedgerLock::acquire).transpose()?;
     let (roster, roster_warnings) = match req.roster {
         Some(p) => {
-            let (r, w) = load_roster(p)?;
+            let (r, w) = load_roster(p, req.codeset)?;
             (Some(r), w)
         }
         None => (None, Vec::new()),
@@ -550,8 +552,8 @@ pub fn run_ingest(
 /// Reads the roster through the reader `ecm reconcile` uses (RCN-001..007), with `ecm_end`
 /// optional. A refused row stops the run rather than leaving its member's lines to be refused as
 /// not enrolled, and so does a roster with no rows at all, which would refuse every line.
-fn load_roster(path: &Path) -> Result<(Roster, Vec<Finding>), IngestError> {
-    let mut r = read_roster(path, EndColumn::Optional)?;
+fn load_roster(path: &Path, codeset: &CodeSet) -> Result<(Roster, Vec<Finding>), IngestError> {
+    let mut r = read_roster(path, EndColumn::Optional, &codeset.program_ids())?;
     if r.counts.rows_rejected > 0 {
         return Err(IngestError::Roster {
             file: r.counts.file.clone(),

@@ -1,7 +1,7 @@
 //! Rules for the roster (`RCN-`: read by `ecm reconcile` and by `ecm ingest --roster`, through
-//! one reader), for reconcile's payment rows, and for encounters reconcile cannot tie to a
-//! provider. Variances (UNPAID, OVERPAID...) are not rules: they are results,
-//! and `member-months.csv` carries them.
+//! one reader), for reconcile's payment rows, for encounters reconcile cannot tie to a
+//! provider, and for corrections it cannot tie to the encounter they correct. Variances (UNPAID,
+//! OVERPAID...) are not rules: they are results, and `member-months.csv` carries them.
 
 use super::{Rule, Severity};
 
@@ -176,6 +176,24 @@ pub static RCN_REPEATED_ENCOUNTER: Rule = Rule {
     fix: "Nothing to do if both files describe the same service: it is counted once, as first read (tables before 837 files). If they are two services, give them different encounter ids (REF*6R) at the source.",
 };
 
+/// RCN-020: a correcting encounter row names no earlier encounter of its member.
+pub static RCN_CORRECTION_WITHOUT_ORIGINAL: Rule = Rule {
+    id: "RCN-020",
+    severity: Severity::Warning,
+    applies_to: "encounter row",
+    title: "a correction (replace or void) names no encounter in force among the earlier rows of its member",
+    fix: "Give the encounter file that holds the corrected encounter too, before the file with the correction (files are read in the order given, and a correction reaches only rows read before it), or correct replaces_encounter_id to the encounter_id the member's line was sent under. Until then a replacement counts as a service of its own and a void takes nothing away.",
+};
+
+/// RCN-021: a roster row's other_programs lists an id the code set does not know.
+pub static RCN_UNKNOWN_PROGRAM: Rule = Rule {
+    id: "RCN-021",
+    severity: Severity::Warning,
+    applies_to: "roster row",
+    title: "other_programs lists a program id that is not in the code set",
+    fix: "Write each program as its id in codesets/duplicative-programs.toml (the message lists them; `ecm codes` shows each with its rule), separated by ';'. If the member's program is missing from the code set, add it there (or in a --codeset override) with whether ECM may be combined with it. Until then ecm ingest cannot check that program against ECM (ING-027).",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &RCN_MISSING_FIELD,
@@ -197,4 +215,6 @@ pub(super) static RULES: &[&Rule] = &[
     &RCN_NO_PAYEE_NPI,
     &RCN_REPEATED_REMITTANCE,
     &RCN_REPEATED_ENCOUNTER,
+    &RCN_CORRECTION_WITHOUT_ORIGINAL,
+    &RCN_UNKNOWN_PROGRAM,
 ];

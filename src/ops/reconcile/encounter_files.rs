@@ -3,10 +3,11 @@
 //! an [`EncounterFact`].
 
 use super::ReconcileError;
+use super::table_corrections::{HeldFacts, TableCorrectionCounts};
 use crate::codeset::CodeSet;
 use crate::coding::code_line;
 use crate::digest::{FingerprintSet, FnvHashMap, fingerprint};
-use crate::encounters::{IntakeContext, RowOutcome, read_encounters};
+use crate::encounters::{EncounterTables, IntakeContext, RowOutcome, SheetChoice};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
 use crate::pipeline::DropBehind;
@@ -31,6 +32,9 @@ pub struct EncounterFileCounts {
     /// The 837 files among them, when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x12: Option<Claim837Counts>,
+    /// What the correcting rows of the tables did, when a table has the correction columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<TableCorrectionCounts>,
 }
 
 /// What the 837 encounter files held.
@@ -266,7 +270,10 @@ fn encounter_key(member_id: &str, encounter_id: &str) -> u128 {
 
 /// Reads encounter tables, handing each accepted and coded encounter to `on_fact` in input order,
 /// and every finding (rejected rows, warnings) to `on_finding`. When `plan_payer` names the
-/// reconciling plan's payer key, rows billed to any other payer are counted and left out.
+/// reconciling plan's payer key, rows billed to any other payer are counted and left out. A
+/// correcting row (replace or void) takes back the earlier row of its member it names
+/// ([`HeldFacts`]): when some table's header has `replaces_encounter_id`, the facts are held
+/// until every table is read; otherwise no row can correct another and they go on as read.
 fn read_table_facts(
     paths: &[PathBuf],
     ctx: &IntakeContext,
@@ -279,8 +286,11 @@ fn read_table_facts(
     let mut other_plan = 0u64;
     // What a fact leaves of an encounter (names, address, ...) is freed on another thread.
     let mut leftovers = DropBehind::new();
-    let report = read_encounters(
-        paths,
+    let tables = EncounterTables::open(paths, SheetChoice::One)?;
+    let mut held = tables
+        .may_hold_corrections()
+        .then(|| HeldFacts::new(tables.names()));
+    let report = tables.read(
         ctx,
         |o: RowOutcome| {
             for f in o.findings {
@@ -296,6 +306,7 @@ fn read_table_facts(
             }
             match code_line(&e, ctx.codeset) {
                 Ok(code) => {
+                    let correction = e.correction.take();
                     let charge = ctx
                         .config
                         .payer(&e.payer)
@@ -313,7 +324,10 @@ fn read_table_facts(
                         member_id: std::mem::take(&mut e.member.member_id),
                     };
                     leftovers.push(e);
-                    on_fact(fact)
+                    match held.as_mut() {
+                        Some(h) => h.add(fact, correction),
+                        None => on_fact(fact),
+                    }
                 }
                 Err(nb) => {
                     coding_rejects += 1;
@@ -333,6 +347,7 @@ fn read_table_facts(
         },
         progress,
     )?;
+    let corrections = held.map(|h| h.finish(&mut on_fact, &mut on_finding));
     Ok(EncounterFileCounts {
         files: report.files,
         rows_read: report.rows_read,
@@ -340,5 +355,6 @@ fn read_table_facts(
         rows_other_plan: other_plan,
         unknown_columns: report.unknown_columns,
         x12: None,
+        corrections,
     })
 }

@@ -6,6 +6,7 @@ pub mod encounter_files;
 pub mod payment_file;
 pub mod remittance_file;
 pub mod roster_file;
+pub mod table_corrections;
 
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
@@ -206,7 +207,7 @@ pub fn run_reconcile(
     }
     let mut out = OutputSet::prepare_run(req.out_dir, &names, req.force)?;
 
-    let roster = roster_file::read_roster(req.roster)?;
+    let roster = roster_file::read_roster(req.roster, req.codeset)?;
     if roster.counts.rows_rejected > 0 {
         return Err(ReconcileError::Roster(refused_rows(&roster)));
     }

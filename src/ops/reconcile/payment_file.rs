@@ -3,10 +3,11 @@
 
 use crate::digest::FnvHashMap;
 use crate::input::RowChecker;
-use crate::input::{InputError, Table};
+use crate::input::{InputError, Table, excel_serial_date, parse_date};
 use crate::model::{Money, RowRef, ServiceMonth};
 use crate::reconcile::{PaymentFact, PaymentKind};
 use crate::rules::{self, Finding};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::mpsc::SyncSender;
@@ -67,6 +68,7 @@ pub fn read_payments(
         );
         let header = t.columns.clone();
         let file = t.name.clone();
+        let workbook = t.workbook;
         while let Some(rec) = t.next_record() {
             let rec = rec?;
             counts.rows_read += 1;
@@ -90,9 +92,12 @@ pub fn read_payments(
                         );
                         None
                     }
-                    v => match ServiceMonth::parse(v) {
-                        Ok(m) => Some(m),
-                        Err(e) => {
+                    // A workbook's date cell (Excel's reading of a typed 2025-01) is its month.
+                    v => match ServiceMonth::parse(v)
+                        .map_err(|e| (e, workbook.then(|| sheet_date_month(v)).flatten()))
+                    {
+                        Ok(m) | Err((_, Some(m))) => Some(m),
+                        Err((e, None)) => {
                             let shown: String = v.chars().take(20).collect();
                             c.find(
                                 &rules::RCN_BAD_SERVICE_MONTH,
@@ -195,6 +200,19 @@ pub fn read_payments(
     Ok(counts)
 }
 
+/// The month of a workbook's service_month cell that holds a date: Excel turns a typed `2025-01`
+/// into the date 2025-01-01, which the sheet reader gives as `2025-01-01` (any day is read as its
+/// month), or, when the cell lost its date format, as the serial `45658`. A bare number is taken
+/// for a serial only when it is a day from ECM's start (2022) to 2099, so a month typed as the
+/// number 202501, or a year, is still refused rather than read as a month of 2454 or 1905.
+fn sheet_date_month(v: &str) -> Option<ServiceMonth> {
+    let last = NaiveDate::from_ymd_opt(2099, 12, 31)?;
+    let day = parse_date(v).ok().or_else(|| {
+        excel_serial_date(v).filter(|d| (crate::encounters::ECM_START..=last).contains(d))
+    })?;
+    Some(ServiceMonth::of(day))
+}
+
 /// Payment lines per batch sent by [`read_payments_in_batches`].
 const BATCH: usize = 4096;
 
@@ -261,5 +279,27 @@ mod tests {
             ]
         );
         assert_eq!((counts.rows_read, counts.rows_rejected), (6, 4));
+    }
+
+    /// A workbook's date cell, as the sheet reader gives it, is its month; a bare number is a
+    /// date serial only from 2022 to 2099, so a month or year typed as a number is not one.
+    #[test]
+    fn sheet_dates_are_their_month() {
+        let m = |v: &str| sheet_date_month(v).map(|m| m.to_string());
+        assert_eq!(m("2025-01-01").as_deref(), Some("2025-01"));
+        assert_eq!(m("2025-02-15").as_deref(), Some("2025-02"));
+        assert_eq!(m("3/31/2025").as_deref(), Some("2025-03"));
+        assert_eq!(m("45717").as_deref(), Some("2025-03"));
+        assert_eq!(m("45717.5").as_deref(), Some("2025-03"));
+        for v in [
+            "202501",
+            "2025",
+            "44561",
+            "73416",
+            "July 2025",
+            "2025-02-30",
+        ] {
+            assert_eq!(m(v), None, "{v}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The roster as reconcile reads it (rows through the shared reader, `crate::input::roster`),
 //! and the warnings about spans that only the contracts can give.
 
+use crate::codeset::CodeSet;
 use crate::config::Contract;
 use crate::input::InputError;
 use crate::input::roster::EndColumn;
@@ -11,9 +12,10 @@ use chrono::NaiveDate;
 use std::path::Path;
 
 /// Reads the roster as reconcile needs it: the shared reader, with the `ecm_end` column
-/// required (an open span is written as one, with the field empty).
-pub fn read_roster(path: &Path) -> Result<RosterRead, InputError> {
-    crate::input::roster::read_roster(path, EndColumn::Required)
+/// required (an open span is written as one, with the field empty), and `other_programs`
+/// checked against the code set's programs.
+pub fn read_roster(path: &Path, codeset: &CodeSet) -> Result<RosterRead, InputError> {
+    crate::input::roster::read_roster(path, EndColumn::Required, &codeset.program_ids())
 }
 
 /// Warnings about spans that read well but will not reconcile as the roster probably means:
