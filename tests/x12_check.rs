@@ -834,3 +834,64 @@ fn repeated_control_numbers_are_errors() {
         assert_eq!(dup, [pair("CHK-032", element)], "{what}: {findings:#?}");
     }
 }
+
+/// `ecm diff A B` in `dir`: exit status and what it printed (both streams).
+fn diff_files(a: &Path, b: &Path) -> (i32, String) {
+    let out = ecm().arg("diff").arg(a).arg(b).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Every form of the X12 decimal (R) that senders use is an amount to the checker, the reader
+/// and `ecm diff` alike: a leading point (`.5`, which the guides even prefer to `0.5`), with or
+/// without a minus. A whole number written with its point (`30.`), which the guides say to
+/// leave out, is a CHK-016 error naming that, and the reader refuses it too.
+#[test]
+fn amounts_with_a_leading_point_check_clean_and_read() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let two_lines = |first: &str, second: &str| {
+        let t = edit(
+            &text,
+            "SV1*HC:G9012:U8*30*UN*1***1~",
+            &format!("SV1*HC:G9012:U8*{first}*UN*1***1~"),
+        );
+        edit(
+            &t,
+            "SV1*HC:G9012:U8*30*UN*1*12**1~",
+            &format!("SV1*HC:G9012:U8*{second}*UN*1*12**1~"),
+        )
+    };
+    let (code, findings, _) = check_bytes(d.path(), "dot.837", two_lines(".5", "59.5").as_bytes());
+    assert_eq!((code, rules(&findings)), (0, vec![]), "{findings:#?}");
+    let (_, findings, _) = check_bytes(d.path(), "zero.837", two_lines("0.50", "59.50").as_bytes());
+    assert_eq!(rules(&findings), vec![]);
+    // The reader reads .5 as 0.50: the same amounts written two ways diff as the same...
+    let (dot, zero) = (d.path().join("dot.837"), d.path().join("zero.837"));
+    let (code, out) = diff_files(&dot, &zero);
+    assert_eq!(code, 0, "{out}");
+    // ...and as a changed charge against the original 30.00.
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let (code, out) = diff_files(&original, &dot);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("charge: \"30.00\" -> \"0.50\""), "{out}");
+    // A whole amount with its point: one format error that says so, and the reader refuses it.
+    let (code, findings, _) = check_bytes(d.path(), "point.837", two_lines("30.", "30").as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-016", "SV102")],
+        "{findings:#?}"
+    );
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("(30, not 30.)"), "{message}");
+    let (code, out) = diff_files(&d.path().join("point.837"), &original);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("SV102") && out.contains("30, not 30."),
+        "{out}"
+    );
+}

@@ -149,7 +149,7 @@ pub static BAD_FORMAT: Rule = Rule {
     severity: Severity::Error,
     applies_to: ELEMENT,
     title: "a date, time or number is malformed",
-    fix: "Write dates as CCYYMMDD (ranges CCYYMMDD-CCYYMMDD), times as HHMM, amounts and quantities as plain decimals such as 150.00.",
+    fix: "Write dates as CCYYMMDD (ranges CCYYMMDD-CCYYMMDD), times as HHMM, amounts and quantities as X12 decimals such as 150, 150.5 or .5 (an optional leading minus, never a plus sign, and no point after a whole number: 30, not 30.).",
 };
 
 /// CHK-017: an element the guide does not use holds a value.

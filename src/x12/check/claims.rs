@@ -10,7 +10,7 @@ use super::finding::CheckFinding;
 use crate::codeset::CodeSet;
 use crate::model::{
     ClaimFrequency, DiagnosisCode, Hcpcs, Modifier, Modifiers, Money, MoneyError, Npi, NpiError,
-    PlaceOfService, whole_units,
+    PlaceOfService, parse_x12_decimal, whole_units,
 };
 use crate::rules::Rule;
 use crate::rules::check::{
@@ -23,7 +23,6 @@ use crate::x12::p837_checks::ClaimIds;
 use crate::x12::{MAX_CLAIM_ID, MAX_LINE_CONTROL, Placement, Position, Segment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// HI qualifiers whose codes are ICD-10-CM (principal, other, admitting, external cause,
 /// patient's reason for visit).
@@ -121,7 +120,7 @@ impl<'c> Claims<'c> {
                         ),
                     );
                 }
-                let total = Decimal::from_str(seg.element(2)).ok();
+                let total = parse_x12_decimal(seg.element(2)).ok();
                 self.claim = Some(ClaimState {
                     at: seg.position(),
                     total,
@@ -174,7 +173,7 @@ impl<'c> Claims<'c> {
                     pointers(seg, c.diagnoses, &mut report);
                 }
                 if let Some(c) = &mut self.claim {
-                    let charge = Decimal::from_str(seg.element(2)).ok();
+                    let charge = parse_x12_decimal(seg.element(2)).ok();
                     c.lines_sum = c.lines_sum.zip(charge).map(|(s, x)| s + x);
                 }
                 let ecm = self.ecm_code(seg);
@@ -378,9 +377,9 @@ fn charge(
         Err(MoneyError::TooPrecise) => {
             "has more than 2 decimal places; charges are in dollars and cents, and ecm's reader refuses it"
         }
-        Err(MoneyError::Syntax) => {
-            "is not written as digits with an optional point and cents (such as 0.50, not .50), and ecm's reader refuses it"
-        }
+        // Not an X12 decimal (`30.`, `+5`): the element checks' finding; the reader reads every
+        // X12 decimal (`.50` too) as an amount.
+        Err(MoneyError::Syntax | MoneyError::PointLast) => return,
         // Over 18 digits: the element's length check says so.
         Err(MoneyError::TooLarge | MoneyError::TooLargeForX12) => return,
     };
@@ -444,7 +443,7 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
     }
     let units = seg.element(4);
     if is_decimal(units)
-        && Decimal::from_str(units)
+        && parse_x12_decimal(units)
             .ok()
             .and_then(whole_units)
             .is_none()

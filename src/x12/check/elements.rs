@@ -145,6 +145,7 @@ fn simple(
         p @ ElementProblem::NotACode(_) => (&BAD_CODE, format!("{name} {p}")),
         p @ (ElementProblem::NotANumber
         | ElementProblem::NotADecimal
+        | ElementProblem::PointLast
         | ElementProblem::BadDate
         | ElementProblem::BadTime) => (&BAD_FORMAT, format!("{name} {p}")),
         ElementProblem::Missing => (&MISSING_ELEMENT, missing(def)),
