@@ -895,3 +895,33 @@ fn amounts_with_a_leading_point_check_clean_and_read() {
         "{out}"
     );
 }
+
+/// A procedure code or modifier in lower case is a CHK-015 error, as a lower-case ICD-10 code is
+/// a CHK-026 one: payers match codes exactly, and `u1` is no modifier. The reader still reads the
+/// line, keeping the segment as written, so `ecm diff` tells `u1` from `U1`.
+#[test]
+fn procedure_codes_and_modifiers_in_lower_case_are_errors_and_differ() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let sv1 = "SV1*HC:G9008:U1*150*UN*1***1:2~";
+    for (to, element, capitals) in [
+        ("SV1*HC:G9008:u1*150*UN*1***1:2~", "SV101-3", "U1"),
+        ("SV1*HC:g9008:U1*150*UN*1***1:2~", "SV101-2", "G9008"),
+    ] {
+        let lower = edit(&text, sv1, to);
+        let (code, findings, _) = check_bytes(d.path(), "lower.837", lower.as_bytes());
+        assert_eq!(code, 1, "{to}");
+        assert_eq!(rules(&findings), [pair("CHK-015", element)], "{to}");
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("not in capitals") && message.contains(&format!("({capitals})")),
+            "{message}"
+        );
+        let (code, out) = diff_files(&original, &d.path().join("lower.837"));
+        assert_eq!(code, 1, "{to}: {out}");
+        let written = &to[..to.len() - 1];
+        assert!(out.contains(written), "{to}: {out}");
+    }
+}

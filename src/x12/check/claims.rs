@@ -403,33 +403,22 @@ fn place_of_service(
     }
 }
 
-/// SV1's procedure as ecm's reader takes it: a HCPCS/CPT code and modifiers shaped like one
-/// (errors: SV101-1 HC says they are), and what the guide allows but the reader does not take
+/// SV1's procedure as ecm's reader takes it: a HCPCS/CPT code and modifiers shaped like one, in
+/// capitals as CMS lists them (errors: SV101-1 HC says they are, and a payer matches `u1` to no
+/// modifier, as CHK-026 says of a lower-case ICD-10 code), and what the guide allows but the reader does not take
 /// (warnings): procedures other than HCPCS/CPT (SV101-1 ER, IV, WK) and unit counts that are not
 /// whole numbers (SV104).
 fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, String)) {
     let qualifier = seg.component(1, 1);
     if qualifier == "HC" {
         let code = seg.component(1, 2);
-        if !code.is_empty() && Hcpcs::parse(code).is_err() {
-            report(
-                &BAD_CODE,
-                "SV101-2",
-                format!(
-                    "SV101-2 is {code:?}, not a HCPCS or CPT code (5 letters and digits, such as G9008) as SV101-1 HC says"
-                ),
-            );
+        if !code.is_empty() && !Hcpcs::parse(code).is_ok_and(|c| c.as_str() == code) {
+            bad_procedure(code, report);
         }
         for c in 3..=6 {
             let m = seg.component(1, c);
-            if !m.is_empty() && Modifier::parse(m).is_err() {
-                report(
-                    &BAD_CODE,
-                    &format!("SV101-{c}"),
-                    format!(
-                        "SV101-{c} is {m:?}, not a procedure modifier (2 letters or digits, such as U1)"
-                    ),
-                );
+            if !m.is_empty() && !Modifier::parse(m).is_ok_and(|x| x.as_str() == m) {
+                bad_modifier(c, m, report);
             }
         }
     } else if !qualifier.is_empty() {
@@ -456,6 +445,34 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
             ),
         );
     }
+}
+
+/// Reports SV101-2 `code`, which is no HCPCS/CPT code as written (kept off the per-line path).
+#[cold]
+fn bad_procedure(code: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
+    let message = match Hcpcs::parse(code) {
+        Ok(c) => format!(
+            "SV101-2 is {code:?}, not in capitals: HCPCS and CPT codes are sent as CMS lists them ({c}), and payers match them exactly"
+        ),
+        Err(_) => format!(
+            "SV101-2 is {code:?}, not a HCPCS or CPT code (5 letters and digits, such as G9008) as SV101-1 HC says"
+        ),
+    };
+    report(&BAD_CODE, "SV101-2", message);
+}
+
+/// Reports modifier `m` in SV101 component `c`, which is no modifier as written.
+#[cold]
+fn bad_modifier(c: usize, m: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
+    let message = match Modifier::parse(m) {
+        Ok(x) => format!(
+            "SV101-{c} is {m:?}, not in capitals: procedure modifiers are sent as CMS lists them ({x}), and payers match them exactly"
+        ),
+        Err(_) => format!(
+            "SV101-{c} is {m:?}, not a procedure modifier (2 letters or digits, such as U1)"
+        ),
+    };
+    report(&BAD_CODE, &format!("SV101-{c}"), message);
 }
 
 /// SV107's pointers against the `diagnoses` codes of the claim's HI (none when the HI is
