@@ -715,9 +715,9 @@ fn a_file_whose_isa_cannot_be_read_is_unreadable() {
             "ISA06 is 14 characters",
         ),
         (
-            "newline",
-            text.replace("~\n", "\n"),
-            "the segment terminator (the character after ISA16) is a line break",
+            "newline component",
+            edit(&text, "*:~", "*\n~"),
+            "control character 0x0A in the ISA",
         ),
         (
             "isa11",
@@ -924,4 +924,56 @@ fn procedure_codes_and_modifiers_in_lower_case_are_errors_and_differ() {
         let written = &to[..to.len() - 1];
         assert!(out.contains(written), "{to}: {out}");
     }
+}
+
+/// A line break as the segment terminator (LF, CR LF or CR), and the information separators
+/// older translators use as delimiters (0x1D between elements, 0x1F between components, 0x1C
+/// after segments): the file checks as the one with `* : ^ ~` does, and `ecm diff` finds the
+/// same claims in it. A line break inside a segment is still one.
+#[test]
+fn line_break_terminators_and_information_separators_are_read() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let (_, _, want) = check_bytes(d.path(), "original.837", text.as_bytes());
+    let lf = text.replace("~\n", "\n");
+    let separators: String = text
+        .replace("~\n", "\u{1c}\r\n")
+        .chars()
+        .map(|c| match c {
+            '*' => '\u{1d}',
+            ':' => '\u{1f}',
+            '^' => '\u{1e}',
+            c => c,
+        })
+        .collect();
+    for (what, file) in [
+        ("LF", lf.clone()),
+        ("CR LF", text.replace("~\n", "\r\n")),
+        ("CR", text.replace("~\n", "\r")),
+        ("no LF at the end", lf.trim_end().to_string()),
+        ("information separators", separators),
+    ] {
+        let (code, findings, summary) = check_bytes(d.path(), "other.837", file.as_bytes());
+        assert_eq!(
+            (code, rules(&findings)),
+            (0, vec![]),
+            "{what}: {findings:#?}"
+        );
+        for count in ["segments", "transactions", "claims", "lines"] {
+            assert_eq!(summary["summary"][count], want["summary"][count], "{what}");
+        }
+        let (code, out) = diff_files(&original, &d.path().join("other.837"));
+        assert_eq!(code, 0, "{what}: {out}");
+    }
+    // With LF ending segments, a line break inside one still splits it: the rest of the
+    // subscriber's name becomes a segment of its own, which is reported.
+    let broken = edit(&lf, "NM1*IL*1*FALE*", "NM1*IL*1*FA\n*LE*");
+    let (code, findings, _) = check_bytes(d.path(), "broken.837", broken.as_bytes());
+    assert_eq!(code, 1);
+    assert!(
+        findings.iter().any(|f| f["rule"] == "CHK-002"),
+        "{findings:#?}"
+    );
 }

@@ -235,3 +235,45 @@ fn unreadable_files_say_why_as_check_does() {
         assert!(!err.contains("ecm check says why"), "{err}");
     }
 }
+
+/// A file whose segments end with a line break, or whose delimiters are the information
+/// separators (0x1D, 0x1F, 0x1C), renders as the same file with `* : ~` does, one segment a
+/// line; a separator is shown as its escape, never as an invisible byte.
+#[test]
+fn other_delimiters_render_one_segment_a_line() {
+    let example = std::fs::read_to_string(fixtures().join("lfh-demo.example1.837")).unwrap();
+    let (_, want) = render("lfh-demo.example1.837", "text");
+    let d = tempfile::tempdir().unwrap();
+    let lf = example.replace("~\n", "\n").replace('~', "\n");
+    let separators: String = example
+        .replace("~\n", "~")
+        .chars()
+        .map(|c| match c {
+            '*' => '\u{1d}',
+            ':' => '\u{1f}',
+            '~' => '\u{1c}',
+            c => c,
+        })
+        .collect();
+    for (name, text) in [("lf.837", lf), ("separators.837", separators)] {
+        std::fs::write(d.path().join(name), &text).unwrap();
+        let out = ecm()
+            .current_dir(d.path())
+            .args(["render", name])
+            .output()
+            .unwrap();
+        let got = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {got}");
+        let lines = |s: &str| s.lines().skip(1).count();
+        assert_eq!(lines(&got), lines(&want), "{name}: {got}");
+        assert!(
+            got.bytes().all(|b| b >= b' ' || b == b'\n'),
+            "{name}: {got}"
+        );
+        if name == "separators.837" {
+            assert!(got.contains("SV1\\u{1d}HC\\u{1f}"), "{got}");
+        } else {
+            assert_eq!(got.replacen("lf.837", "lfh-demo.example1.837", 1), want);
+        }
+    }
+}

@@ -4,8 +4,14 @@
 //! byte after ISA16). Line breaks and spaces between segments, a UTF-8 byte-order mark and
 //! trailing whitespace are accepted; anything malformed is a [`TokenError`] with its byte offset
 //! and segment number, never a panic.
+//!
+//! Besides punctuation, the delimiters may be the information separators 0x1C..=0x1F (older
+//! translators' 0x1D, 0x1F, 0x1C), and the segment terminator a line break. With LF as the
+//! terminator a CR just before it belongs to the terminator (CR LF files); with CR, the LF after
+//! it is whitespace between segments, as it is after any terminator. Blank lines between
+//! segments stay whitespace, so they are never empty segments.
 
-use crate::x12::delimiters::{DelimiterError, Delimiters};
+use crate::x12::delimiters::{DelimiterError, Delimiters, is_information_separator};
 use crate::x12::grammar::SegmentRef;
 use std::fmt;
 use std::io::{self, BufRead};
@@ -69,17 +75,13 @@ pub enum TokenProblem {
         expected: usize,
         found: usize,
     },
-    #[error(
-        "the segment terminator (the character after ISA16) is a line break; use a punctuation terminator such as ~ (a line break may follow it)"
-    )]
-    LineBreakTerminator,
     #[error("the ISA {role}: {problem}")]
     Delimiter {
         role: &'static str,
         problem: DelimiterError,
     },
     #[error(
-        "control character 0x{byte:02X} in the ISA; remove it (the ISA is 106 printable characters)"
+        "control character 0x{byte:02X} in the ISA; remove it (the ISA is 106 printable characters, but for its delimiters, which may also be the information separators 0x1C to 0x1F, and a line break as the segment terminator)"
     )]
     IsaControlByte { byte: u8 },
     #[error(
@@ -146,7 +148,6 @@ impl TokenProblem {
             TokenProblem::IsaTruncated
                 | TokenProblem::IsaFieldWidth { .. }
                 | TokenProblem::IsaControlByte { .. }
-                | TokenProblem::LineBreakTerminator
                 | TokenProblem::Delimiter { .. }
         )
     }
@@ -300,6 +301,9 @@ pub struct Tokenizer<R> {
     buf: Vec<u8>,
     seps: Vec<u32>,
     delimiters: Delimiters,
+    /// Bit `b`: control byte `b` may appear inside a segment, being a delimiter of the current
+    /// interchange (or a CR before an LF terminator). 0 for the usual punctuation delimiters.
+    allowed_controls: u32,
     state: State,
     /// Bytes consumed from `input`.
     consumed: u64,
@@ -321,6 +325,7 @@ impl<R: BufRead> Tokenizer<R> {
             buf: Vec::with_capacity(256),
             seps: Vec::with_capacity(32),
             delimiters: Delimiters::STANDARD,
+            allowed_controls: 0,
             state: State::Start,
             consumed: 0,
             segments: 0,
@@ -555,33 +560,30 @@ impl<R: BufRead> Tokenizer<R> {
             }
             at = field_end;
         }
+        // Control bytes are refused but where a delimiter sits (the element separator after
+        // each field, as the widths above placed it, ISA11 and ISA16), which may be an
+        // information separator; the terminator is judged below.
+        let delimiter_at = |i: usize, b: u8| {
+            (b == element || matches!(i, 82 | 104)) && is_information_separator(b)
+        };
         if let Some(pos) = self.buf[..ISA_LEN - 1]
             .iter()
-            .position(|&b| b < b' ' || b == 0x7F)
+            .enumerate()
+            .position(|(i, &b)| (b < b' ' || b == 0x7F) && !delimiter_at(i, b))
         {
             let byte = self.buf[pos];
             return Err(self.error(start + pos as u64, TokenProblem::IsaControlByte { byte }));
         }
         let (repetition, component, terminator) = (self.buf[82], self.buf[104], self.buf[105]);
-        if matches!(terminator, b'\r' | b'\n') {
-            return Err(self.error(start + 105, TokenProblem::LineBreakTerminator));
-        }
-        let (e, c, t) = (
-            char::from(element),
-            char::from(component),
-            char::from(terminator),
-        );
-        let delimiters = if repetition.is_ascii_alphanumeric() {
-            Delimiters::without_repetition(e, c, t)
-        } else {
-            Delimiters::new(e, c, char::from(repetition), t)
-        };
+        let repetition = (!repetition.is_ascii_alphanumeric()).then_some(repetition);
+        let delimiters = Delimiters::read_from_isa(element, component, repetition, terminator);
         let role_of = |ch: char| {
-            if ch == e {
+            let b = u32::from(ch);
+            if b == u32::from(element) {
                 "element separator (the 4th character)"
-            } else if ch == c {
+            } else if b == u32::from(component) {
                 "component separator (ISA16)"
-            } else if ch == t {
+            } else if b == u32::from(terminator) {
                 "segment terminator (the character after ISA16)"
             } else {
                 "repetition separator (ISA11)"
@@ -593,6 +595,18 @@ impl<R: BufRead> Tokenizer<R> {
             };
             self.error(start, TokenProblem::Delimiter { role, problem })
         })?;
+        let mut allowed = 0u32;
+        for b in [element, component, terminator]
+            .into_iter()
+            .chain(repetition)
+            .filter(|&b| b < b' ')
+        {
+            allowed |= 1 << b;
+        }
+        if terminator == b'\n' {
+            allowed |= 1 << b'\r';
+        }
+        self.allowed_controls = allowed;
         self.buf.truncate(ISA_LEN - 1);
         self.split_elements(start)
     }
@@ -610,6 +624,7 @@ impl<R: BufRead> Tokenizer<R> {
         self.buf.clear();
         let terminator = self.delimiters.segment();
         let t = char::from(terminator);
+        let allowed = self.allowed_controls;
         // The first control byte or line break, and where it is.
         let mut bad: Option<(u64, u8)> = None;
         loop {
@@ -622,7 +637,9 @@ impl<R: BufRead> Tokenizer<R> {
                         Step::TooLong
                     } else {
                         if bad.is_none()
-                            && let Some(i) = chunk.iter().position(|&x| x < b' ' || x == 0x7F)
+                            && let Some(i) = chunk
+                                .iter()
+                                .position(|&x| (x < b' ' && (allowed >> x) & 1 == 0) || x == 0x7F)
                         {
                             bad = Some((self.consumed + i as u64, chunk[i]));
                         }
@@ -645,8 +662,27 @@ impl<R: BufRead> Tokenizer<R> {
                 Step::TooLong => {
                     return Err(self.error(start, TokenProblem::SegmentTooLong { terminator: t }));
                 }
+                // A line break ends a line, and the end of the file the last one (whose line
+                // break editors often leave out). Truncation is still found: the cut segment
+                // is then not the IEA, or an IEA without its control number.
+                Step::Eof if matches!(terminator, b'\n' | b'\r') && !self.buf.is_empty() => {
+                    break;
+                }
                 Step::Eof => {
                     return Err(self.error(start, TokenProblem::Truncated { terminator: t }));
+                }
+            }
+        }
+        if terminator == b'\n' {
+            // CR LF: the CR belongs to the terminator. A CR anywhere else is a line break
+            // inside the segment.
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\r') {
+                let at = start + i as u64;
+                if bad.is_none_or(|(offset, _)| at < offset) {
+                    bad = Some((at, b'\r'));
                 }
             }
         }
@@ -929,11 +965,152 @@ mod tests {
             ),
             "{p:?}"
         );
-        let newline = ISA.replace(":~", ":\n");
+        // A control character that is not an information separator is no delimiter.
+        let bell = file("").replace("*:~", "*\u{7}~");
         assert_eq!(
-            problem(newline.as_bytes()).2,
-            TokenProblem::LineBreakTerminator
+            problem(bell.as_bytes()).2,
+            TokenProblem::IsaControlByte { byte: 7 }
         );
+        // A line break serves only as the terminator.
+        let lf_component = file("").replace("*:~", "*\n~");
+        assert_eq!(
+            problem(lf_component.as_bytes()).2,
+            TokenProblem::IsaControlByte { byte: b'\n' }
+        );
+    }
+
+    /// `text` (written with `* : ^ ~` and a line break after each terminator) with other
+    /// delimiters; `terminator` replaces `~` and the line break after it.
+    fn redelimit(
+        text: &str,
+        element: char,
+        component: char,
+        repetition: char,
+        terminator: &str,
+    ) -> String {
+        text.replace("~\n", "~")
+            .chars()
+            .map(|c| match c {
+                '*' => element.to_string(),
+                ':' => component.to_string(),
+                '^' => repetition.to_string(),
+                '~' => terminator.to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// Every segment's text and number in its set, and the delimiters of the last.
+    fn texts(bytes: &[u8]) -> Vec<(String, Option<u32>)> {
+        let whole = items(bytes, 8192);
+        for chunk in [1, 2, 3, 106, 107] {
+            assert_eq!(items(bytes, chunk), whole, "chunk {chunk}");
+        }
+        let mut t = Tokenizer::new(bytes);
+        let mut out = Vec::new();
+        while let Some(s) = t.next_segment().unwrap() {
+            // Compared in the standard delimiters.
+            let d = s.delimiters();
+            let text: String = s
+                .text()
+                .bytes()
+                .map(|b| match b {
+                    _ if b == d.element() => '*',
+                    _ if b == d.component() => ':',
+                    _ if Some(b) == d.repetition() => '^',
+                    b => char::from(b),
+                })
+                .collect();
+            out.push((text, s.position().in_set));
+        }
+        out
+    }
+
+    /// A line break as the segment terminator (some senders' habit): LF, with or without a CR
+    /// before it and a line break at the end of the file, or CR (and an LF after it); blank
+    /// lines between segments are whitespace. Each reads as the same file with `~`.
+    #[test]
+    fn a_line_break_may_be_the_segment_terminator() {
+        let standard = file("ST*837*1~NM1*IL*1*DOE*JANE~SV1*HC:G9008:U1*150*UN*1***1:2~SE*4*1~");
+        let want = texts(standard.as_bytes());
+        assert_eq!(want.len(), 8);
+        let lf = redelimit(&standard, '*', ':', '^', "\n");
+        assert!(lf.starts_with(&ISA.replace(":~", ":\n")), "{lf}");
+        let t = Tokenizer::new(lf.as_bytes())
+            .next_segment()
+            .unwrap()
+            .unwrap()
+            .delimiters();
+        assert_eq!(t.segment(), b'\n');
+        for (what, text) in [
+            ("LF", lf.clone()),
+            ("no LF at the end", lf.trim_end().to_string()),
+            (
+                "CR LF after the ISA",
+                format!("{}{}", &lf[..ISA_LEN], lf[ISA_LEN..].replace('\n', "\r\n")),
+            ),
+            ("blank lines", lf.replace("\nSE", "\n\n  \r\nSE")),
+            ("CR", redelimit(&standard, '*', ':', '^', "\r")),
+            ("CR LF as CR", redelimit(&standard, '*', ':', '^', "\r\n")),
+        ] {
+            assert_eq!(texts(text.as_bytes()), want, "{what}");
+        }
+        // A CR inside a segment, not before its LF, is a line break inside it.
+        let cr_inside = lf.replace("DOE*JANE", "DOE\r*JANE");
+        let (offset, segment, p) = problem(cr_inside.as_bytes());
+        assert_eq!(p, TokenProblem::LineBreak { terminator: '\n' });
+        assert_eq!(
+            (offset as usize, segment),
+            (cr_inside.find('\r').unwrap(), 4)
+        );
+        // Truncation is still found without a terminator at the end.
+        let cut = &lf[..lf.find("SE*4").unwrap() + 3];
+        assert_eq!(problem(cut.as_bytes()).2, TokenProblem::NoIea);
+        // A terminator other than a line break still needs to end the file's last segment.
+        let tilde = standard.trim_end();
+        assert_eq!(
+            problem(&tilde.as_bytes()[..tilde.len() - 1]).2,
+            TokenProblem::Truncated { terminator: '~' }
+        );
+    }
+
+    /// The information separators 0x1C..=0x1F, which older translators use, serve as delimiters
+    /// in any role; another control character in a segment is still refused.
+    #[test]
+    fn information_separators_may_be_the_delimiters() {
+        let standard = file("ST*837*1~SV1*HC:G9008:U1*150*UN*1***1:2~REF*X*A^B~SE*4*1~");
+        let want = texts(standard.as_bytes());
+        let old = redelimit(&standard, '\u{1d}', '\u{1f}', '\u{1e}', "\u{1c}\r\n");
+        assert_eq!(texts(old.as_bytes()), want);
+        let mut t = Tokenizer::new(old.as_bytes());
+        while let Some(s) = t.next_segment().unwrap() {
+            if s.id() == "SV1" {
+                assert_eq!(s.components(1).collect::<Vec<_>>(), ["HC", "G9008", "U1"]);
+                assert_eq!(s.element(2), "150");
+            }
+            if s.id() == "REF" {
+                assert_eq!(s.repetitions(2).collect::<Vec<_>>(), ["A", "B"]);
+            }
+        }
+        // Without a repetition separator (ISA11 U), and with an LF terminator.
+        let no_rep = redelimit(
+            &standard
+                .replace("REF*X*A^B~", "REF*X*A~")
+                .replace("*^*", "*U*"),
+            '\u{1d}',
+            '\u{1f}',
+            '^',
+            "\n",
+        );
+        assert_eq!(texts(no_rep.as_bytes()).len(), want.len());
+        let bad = old.replace("REF\u{1d}X", "REF\u{1d}\u{1}X");
+        assert_eq!(
+            problem(bad.as_bytes()).2,
+            TokenProblem::ControlByte { byte: 1 }
+        );
+        // Once the interchange ends, the next one's ISA gives its own delimiters.
+        let both = format!("{old}{standard}");
+        assert_eq!(texts(both.as_bytes()).len(), 2 * want.len());
     }
 
     #[test]
