@@ -277,3 +277,50 @@ fn other_delimiters_render_one_segment_a_line() {
         }
     }
 }
+
+/// A segment the tokenizer cannot split (a bad segment id) is shown in place as it is in the
+/// file, in both formats: one segment a line, and nothing hidden.
+#[test]
+fn a_segment_with_a_bad_id_is_shown_as_read() {
+    let name = "imsweb-x12_bad_segment_identifier.txt";
+    let (code, text) = render(name, "text");
+    assert_eq!(code, 1);
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("!!"))
+        .map(str::trim_start)
+        .collect();
+    assert_eq!(shown.len(), 3, "{text}");
+    assert!(
+        shown[0]
+            .starts_with("!! *IC*DAVID ANGELASZEK*TE*3016809770*EX*123  [segment 6 not placed: "),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[0].contains("segment id"), "{}", shown[0]);
+    assert!(
+        shown[1].starts_with("!! Nd4*CALVERTON*MD*20705  ["),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[2].starts_with("!! NM31*IL*1*DOE*JOHN"),
+        "{}",
+        shown[2]
+    );
+    let (code, json) = render(name, "json");
+    assert_eq!(code, 1);
+    let unplaced: Vec<Value> = json
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter(|l| l.starts_with("{\"unplaced\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(unplaced.len(), 3, "{json}");
+    assert_eq!(unplaced[0]["number"], 6);
+    assert_eq!(
+        unplaced[0]["text"],
+        "*IC*DAVID ANGELASZEK*TE*3016809770*EX*123"
+    );
+    assert!(unplaced.iter().all(|u| u["text"].is_string()), "{json}");
+}

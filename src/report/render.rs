@@ -141,14 +141,17 @@ impl<W: Write> RenderSink for TextRender<W> {
     fn unplaced(
         &mut self,
         depth: usize,
-        seg: Option<&Segment<'_>>,
+        text: Option<&str>,
         number: u64,
         why: &str,
     ) -> io::Result<()> {
-        let text = printable(seg.map_or("", |s| s.text()));
+        let text = match text {
+            Some(t) => format!("{}  ", printable(t)),
+            None => String::new(),
+        };
         writeln!(
             self.out,
-            "{}!! {text}  [segment {number} not placed: {why}]",
+            "{}!! {text}[segment {number} not placed: {why}]",
             indent(depth + 1)
         )
     }
@@ -308,7 +311,7 @@ impl<W: Write> RenderSink for JsonRender<W> {
     fn unplaced(
         &mut self,
         _depth: usize,
-        seg: Option<&Segment<'_>>,
+        text: Option<&str>,
         number: u64,
         why: &str,
     ) -> io::Result<()> {
@@ -322,7 +325,7 @@ impl<W: Write> RenderSink for JsonRender<W> {
         let v = Unplaced {
             unplaced: why,
             number,
-            text: seg.map(|s| s.text()),
+            text,
         };
         serde_json::to_writer(&mut self.out, &v)?;
         Ok(())

@@ -315,6 +315,9 @@ pub struct Tokenizer<R> {
     /// Where the segment in `buf` starts, when it was read whole but holds a control character,
     /// a line break or invalid UTF-8 (then `buf` holds it with each invalid byte as U+FFFD).
     damaged: Option<Position>,
+    /// Whether `buf` holds a segment read whole that had a recoverable problem (see
+    /// [`Tokenizer::unreadable_text`]).
+    skipped: bool,
 }
 
 impl<R: BufRead> Tokenizer<R> {
@@ -332,6 +335,7 @@ impl<R: BufRead> Tokenizer<R> {
             in_set: None,
             set_closed: false,
             damaged: None,
+            skipped: false,
         }
     }
 
@@ -362,6 +366,7 @@ impl<R: BufRead> Tokenizer<R> {
             Ok(None) => Ok(None),
             Err(e) if e.problem.is_recoverable() => {
                 // The bad segment was read to its terminator: count it and go on after it.
+                self.skipped = true;
                 self.count_segment();
                 self.closes_envelope();
                 if let Some(d) = &mut self.damaged {
@@ -390,6 +395,18 @@ impl<R: BufRead> Tokenizer<R> {
             delimiters: self.delimiters,
             position,
         })
+    }
+
+    /// After a [recoverable](TokenProblem::is_recoverable) problem, the text of the segment it
+    /// is in, as read to its terminator (each invalid byte as U+FFFD), whether or not it could
+    /// be split: what a rendering shows of a segment with a bad id (`*IC*DAVID...`), too many
+    /// elements or a bad byte; `""` for an empty one. `None` after any other problem, and once
+    /// the next segment is asked for.
+    pub fn unreadable_text(&self) -> Option<&str> {
+        if !self.skipped {
+            return None;
+        }
+        std::str::from_utf8(&self.buf).ok()
     }
 
     fn error(&self, offset: u64, problem: TokenProblem) -> TokenError {
@@ -451,6 +468,7 @@ impl<R: BufRead> Tokenizer<R> {
 
     fn read_next(&mut self) -> Result<Option<Position>, TokenError> {
         self.damaged = None;
+        self.skipped = false;
         if self.state == State::Stopped {
             return Ok(None);
         }
@@ -1189,6 +1207,48 @@ mod tests {
         let mut t = Tokenizer::new(bytes.as_slice());
         while let Ok(Some(_)) = t.next_segment() {}
         assert!(t.next_segment().unwrap().is_none());
+    }
+
+    /// After a recoverable problem the segment's text is there as read, split or not; after an
+    /// unrecoverable one, or a good segment, nothing is.
+    #[test]
+    fn the_text_of_a_segment_it_could_not_split_is_kept() {
+        let many = format!("REF{}", "*A".repeat(MAX_ELEMENTS + 1));
+        let text = file(&format!(
+            "ST*837*1~*IC*DAVID*TE*555~nm1*X~~{many}~N3*A\u{1}B~SE*7*1~"
+        ));
+        let mut t = Tokenizer::new(text.as_bytes());
+        let mut seen = Vec::new();
+        loop {
+            match t.next_segment() {
+                Ok(Some(s)) => {
+                    let id = s.id().to_string();
+                    seen.push((id, t.unreadable_text().map(str::to_string)));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    assert!(e.problem.is_recoverable());
+                    seen.push(("!!".into(), t.unreadable_text().map(str::to_string)));
+                }
+            }
+        }
+        let kept: Vec<Option<&str>> = seen[3..8].iter().map(|(_, k)| k.as_deref()).collect();
+        assert_eq!(
+            kept,
+            [
+                Some("*IC*DAVID*TE*555"),
+                Some("nm1*X"),
+                Some(""),
+                Some(many.as_str()),
+                Some("N3*A\u{1}B"),
+            ]
+        );
+        assert_eq!(seen[8], ("SE".to_string(), None));
+        assert!(seen.iter().all(|(id, k)| id == "!!" || k.is_none()));
+        let cut = format!("{ISA}ST*1~NM1*X");
+        let mut t = Tokenizer::new(cut.as_bytes());
+        while let Ok(Some(_)) = t.next_segment() {}
+        assert_eq!(t.unreadable_text(), None);
     }
 
     /// Every item as text: a segment, or an error with the damaged segment it kept.
