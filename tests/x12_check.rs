@@ -671,11 +671,11 @@ fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
 fn st03_must_name_the_837p_guide() {
     let d = tempfile::tempdir().unwrap();
     let text = bayview(d.path());
-    for st03 in ["005010X223A2", ""] {
+    for st03 in ["*005010X223A2", ""] {
         let bad = edit(
             &text,
             "ST*837*0001*005010X222A1~",
-            &format!("ST*837*0001*{st03}~"),
+            &format!("ST*837*0001{st03}~"),
         );
         let (code, findings, _) = check_bytes(d.path(), "st03.837", bad.as_bytes());
         assert_eq!(code, 1);
@@ -976,4 +976,34 @@ fn line_break_terminators_and_information_separators_are_read() {
         findings.iter().any(|f| f["rule"] == "CHK-002"),
         "{findings:#?}"
     );
+}
+
+/// Element separators at the end of a segment that open no value (`REF*6R*SCC-0015**`) are a
+/// warning of their own, once per segment, as pyx12 reports them (SEG1); the file is still read
+/// as if they were not there.
+#[test]
+fn trailing_empty_elements_are_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let bad = edit(&text, "REF*6R*SCC-0015~", "REF*6R*SCC-0015**~");
+    let bad = edit(&bad, "LX*1~", "LX*1*~");
+    let (code, findings, summary) = check_bytes(d.path(), "trailing.837", bad.as_bytes());
+    assert_eq!(code, 0, "{findings:#?}");
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-033", "LX02"), pair("CHK-033", "REF03")]
+    );
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+    assert_eq!(findings[1]["segment_id"], "REF");
+    assert_eq!(findings[1]["loop_id"], "2400");
+    let message = findings[1]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2 element separators") && message.contains("REF03"),
+        "{message}"
+    );
+    assert_eq!(summary["summary"]["segments"], 120);
+    let (code, out) = diff_files(&original, &d.path().join("trailing.837"));
+    assert_eq!(code, 0, "{out}");
 }

@@ -296,6 +296,15 @@ pub static DUPLICATE_CONTROL_NUMBER: Rule = Rule {
     fix: "Give every transaction set in a group its own ST02, every group in an interchange its own GS06 and every interchange its own ISA13; receivers take a repeat for a duplicate and drop or reject it.",
 };
 
+/// CHK-033: a segment ends with element separators that hold nothing.
+pub static TRAILING_SEPARATORS: Rule = Rule {
+    id: "CHK-033",
+    severity: Severity::Warning,
+    applies_to: SEGMENT,
+    title: "a segment ends with element separators that hold nothing (trailing empty elements)",
+    fix: "End each segment after its last element that holds a value (REF*6R*SCC-0015~, not REF*6R*SCC-0015**~): X12 does not send trailing empty elements, and strict receivers (pyx12's SEG1, for one) refuse the segment; ecm reads it as if they were not there.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &BAD_ISA,
@@ -330,4 +339,5 @@ pub(super) static RULES: &[&Rule] = &[
     &READER_REFUSES,
     &BAD_DIAGNOSIS_POINTER,
     &DUPLICATE_CONTROL_NUMBER,
+    &TRAILING_SEPARATORS,
 ];
