@@ -371,7 +371,7 @@ fn broken_envelopes_are_findings_and_unreadable_files_exit_2() {
     let out = ecm().arg("check").arg(&short).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("ISA02 is 9 characters"), "{text}");
+    assert!(text.contains("ISA02 is 9 bytes"), "{text}");
     // Cut short inside the last claim.
     let cut = d.path().join("cut.837");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
@@ -712,7 +712,7 @@ fn a_file_whose_isa_cannot_be_read_is_unreadable() {
         (
             "isa06",
             edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *"),
-            "ISA06 is 14 characters",
+            "ISA06 is 14 bytes",
         ),
         (
             "newline component",
@@ -1006,4 +1006,34 @@ fn trailing_empty_elements_are_a_warning() {
     assert_eq!(summary["summary"]["segments"], 120);
     let (code, out) = diff_files(&original, &d.path().join("trailing.837"));
     assert_eq!(code, 0, "{out}");
+}
+
+/// The ISA's date is YYMMDD, and its message says so (not CCYYMMDD); ISA field widths are
+/// counted in bytes, and said to be: an É in ISA06 makes 15 characters 16 bytes, and the message
+/// says why.
+#[test]
+fn isa_messages_say_yymmdd_and_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad_date = edit(&text, "*261101*0900*", "*260230*0900*");
+    let (code, findings, _) = check_bytes(d.path(), "isa09.837", bad_date.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), [pair("CHK-016", "ISA09")]);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("YYMMDD") && !message.contains("CCYYMMDD"),
+        "{message}"
+    );
+    let accented = edit(&text, "*SUNRISECCN     *", "*SUNRISÉCCN     *");
+    let path = d.path().join("isa06.837");
+    std::fs::write(&path, &accented).unwrap();
+    let out = ecm().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("ISA06 is 16 bytes but ISA fields are fixed width: it must be exactly 15"),
+        "{said}"
+    );
+    assert!(said.contains("non-ASCII character"), "{said}");
+    assert!(!said.contains("characters but"), "{said}");
 }

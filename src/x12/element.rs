@@ -48,6 +48,10 @@ pub enum ElementProblem {
         "is not a real calendar date in CCYYMMDD form (year 1800 or later); correct the date in the source data"
     )]
     BadDate,
+    #[error(
+        "is not a real calendar date in YYMMDD form (a two-digit year, as the ISA writes it); correct the date in the source data"
+    )]
+    BadShortDate,
     #[error("is not a valid time of day in HHMM form")]
     BadTime,
     #[error("breaks the guide's syntax rule: {0}")]
@@ -129,6 +133,9 @@ pub fn check_value(
     match def.data_type {
         DataType::Numeric(_) if !is_integer(value) => Err(ElementProblem::NotANumber),
         DataType::Decimal if !is_decimal(value) => Err(decimal_problem(value)),
+        // A six-character date element is the interchange date YYMMDD (ISA09, TA102); every
+        // other is CCYYMMDD.
+        DataType::Date if !is_date(value) && def.max_len == 6 => Err(ElementProblem::BadShortDate),
         DataType::Date if !is_date(value) => Err(ElementProblem::BadDate),
         DataType::Time if !is_time(value) => Err(ElementProblem::BadTime),
         _ => Ok(()),
@@ -321,6 +328,23 @@ mod tests {
         assert_eq!(check(&dt, "250701"), Ok(()));
         assert_eq!(check(&dt, "20230229"), Err(ElementProblem::BadDate));
         assert_eq!(check(&dt, "17991231"), Err(ElementProblem::BadDate));
+        // The ISA's date is YYMMDD, and its message says so.
+        let isa09 = e(
+            "ISA09",
+            "Interchange Date",
+            Requirement::Required,
+            DataType::Date,
+            6,
+            6,
+            &[],
+        );
+        assert_eq!(check(&isa09, "260230"), Err(ElementProblem::BadShortDate));
+        assert_eq!(check(&isa09, "260228"), Ok(()));
+        let message = ElementProblem::BadShortDate.to_string();
+        assert!(
+            message.contains("YYMMDD") && !message.contains("CCYY"),
+            "{message}"
+        );
         let tm = e(
             "BHT05",
             "T",

@@ -147,6 +147,7 @@ fn simple(
         | ElementProblem::NotADecimal
         | ElementProblem::PointLast
         | ElementProblem::BadDate
+        | ElementProblem::BadShortDate
         | ElementProblem::BadTime) => (&BAD_FORMAT, format!("{name} {p}")),
         ElementProblem::Missing => (&MISSING_ELEMENT, missing(def)),
         p @ ElementProblem::Syntax(_) => (&SYNTAX_RULE, format!("{name} {p}")),

@@ -64,16 +64,21 @@ pub enum TokenProblem {
     )]
     NoIsa,
     #[error(
-        "the file ends inside the ISA segment, which is always {ISA_LEN} characters; the file is truncated"
+        "the file ends inside the ISA segment, which is always {ISA_LEN} bytes; the file is truncated"
     )]
     IsaTruncated,
+    /// Widths are in bytes, as the ISA is read: a non-ASCII character takes two or more.
     #[error(
-        "ISA{field:02} is {found} characters but ISA fields are fixed width: it must be exactly {expected} (pad with spaces); the ISA is always {ISA_LEN} characters"
+        "ISA{field:02} is {found} bytes but ISA fields are fixed width: it must be exactly {expected} (pad with spaces); the ISA is always {ISA_LEN} bytes{}",
+        non_ascii_note(.non_ascii)
     )]
     IsaFieldWidth {
         field: u8,
         expected: usize,
         found: usize,
+        /// Whether the field holds a byte of a non-ASCII character (then its characters are
+        /// fewer than its bytes).
+        non_ascii: bool,
     },
     #[error("the ISA {role}: {problem}")]
     Delimiter {
@@ -122,6 +127,15 @@ pub enum TokenProblem {
         "data after the IEA segment that closes the interchange; only another ISA..IEA interchange or whitespace may follow"
     )]
     DataAfterIea,
+}
+
+/// What an ISA field width message adds when the field holds a non-ASCII character.
+fn non_ascii_note(non_ascii: &bool) -> &'static str {
+    if *non_ascii {
+        "; the field holds a non-ASCII character, which takes two or more bytes: ISA fields are plain ASCII (write E for É)"
+    } else {
+        ""
+    }
 }
 
 impl TokenProblem {
@@ -567,12 +581,16 @@ impl<R: BufRead> Tokenizer<R> {
                     .iter()
                     .position(|&b| b == element)
                     .unwrap_or(ISA_LEN - field_start);
+                let non_ascii = self.buf[field_start..field_start + found]
+                    .iter()
+                    .any(|b| !b.is_ascii());
                 return Err(self.error(
                     start + field_start as u64,
                     TokenProblem::IsaFieldWidth {
                         field: (i + 1) as u8,
                         expected: width,
                         found,
+                        non_ascii,
                     },
                 ));
             }
@@ -940,11 +958,30 @@ mod tests {
             TokenProblem::IsaFieldWidth {
                 field: 6,
                 expected: 15,
-                found: 12
+                found: 12,
+                non_ascii: false,
             }
         );
         assert_eq!((offset, segment), (35, 1));
-        assert!(p.to_string().contains("ISA06 is 12 characters"), "{p}");
+        assert!(p.to_string().contains("ISA06 is 12 bytes"), "{p}");
+        assert!(!p.to_string().contains("non-ASCII"), "{p}");
+        // 15 characters, one of them É: 16 bytes, and the message says why.
+        let accented = ISA.replace("ECMSUBMITTER   ", "ECMSUBMITTÉR   ");
+        let p = problem(file("").replace(ISA, &accented).as_bytes()).2;
+        assert_eq!(
+            p,
+            TokenProblem::IsaFieldWidth {
+                field: 6,
+                expected: 15,
+                found: 16,
+                non_ascii: true,
+            }
+        );
+        let message = p.to_string();
+        assert!(
+            message.starts_with("ISA06 is 16 bytes but") && message.contains("non-ASCII character"),
+            "{message}"
+        );
         let long = ISA.replace("*0930*", "*09300*");
         assert!(matches!(
             problem(file("").replace(ISA, &long).as_bytes()).2,
