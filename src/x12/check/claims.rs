@@ -73,7 +73,9 @@ impl<'c> Claims<'c> {
         }
     }
 
-    /// Checks a placed segment that starts or adds to a claim or line.
+    /// Checks a placed segment that starts or adds to a claim or line. Called once a segment
+    /// from `Checker::segment` only, and inlined there like `check_elements`.
+    #[inline]
     pub(super) fn placed(
         &mut self,
         seg: &Segment<'_>,
