@@ -371,7 +371,7 @@ fn broken_envelopes_are_findings_and_unreadable_files_exit_2() {
     let out = ecm().arg("check").arg(&short).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("ISA02 is 9 characters"), "{text}");
+    assert!(text.contains("ISA02 is 9 bytes"), "{text}");
     // Cut short inside the last claim.
     let cut = d.path().join("cut.837");
     std::fs::write(&cut, &good[..good.len() / 2]).unwrap();
@@ -671,11 +671,11 @@ fn a_wrong_isa01_is_one_code_finding_and_checking_goes_on() {
 fn st03_must_name_the_837p_guide() {
     let d = tempfile::tempdir().unwrap();
     let text = bayview(d.path());
-    for st03 in ["005010X223A2", ""] {
+    for st03 in ["*005010X223A2", ""] {
         let bad = edit(
             &text,
             "ST*837*0001*005010X222A1~",
-            &format!("ST*837*0001*{st03}~"),
+            &format!("ST*837*0001{st03}~"),
         );
         let (code, findings, _) = check_bytes(d.path(), "st03.837", bad.as_bytes());
         assert_eq!(code, 1);
@@ -712,12 +712,12 @@ fn a_file_whose_isa_cannot_be_read_is_unreadable() {
         (
             "isa06",
             edit(&text, "*SUNRISECCN     *", "*SUNRISECCN    *"),
-            "ISA06 is 14 characters",
+            "ISA06 is 14 bytes",
         ),
         (
-            "newline",
-            text.replace("~\n", "\n"),
-            "the segment terminator (the character after ISA16) is a line break",
+            "newline component",
+            edit(&text, "*:~", "*\n~"),
+            "control character 0x0A in the ISA",
         ),
         (
             "isa11",
@@ -833,4 +833,207 @@ fn repeated_control_numbers_are_errors() {
             .collect();
         assert_eq!(dup, [pair("CHK-032", element)], "{what}: {findings:#?}");
     }
+}
+
+/// `ecm diff A B` in `dir`: exit status and what it printed (both streams).
+fn diff_files(a: &Path, b: &Path) -> (i32, String) {
+    let out = ecm().arg("diff").arg(a).arg(b).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Every form of the X12 decimal (R) that senders use is an amount to the checker, the reader
+/// and `ecm diff` alike: a leading point (`.5`, which the guides even prefer to `0.5`), with or
+/// without a minus. A whole number written with its point (`30.`), which the guides say to
+/// leave out, is a CHK-016 error naming that, and the reader refuses it too.
+#[test]
+fn amounts_with_a_leading_point_check_clean_and_read() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let two_lines = |first: &str, second: &str| {
+        let t = edit(
+            &text,
+            "SV1*HC:G9012:U8*30*UN*1***1~",
+            &format!("SV1*HC:G9012:U8*{first}*UN*1***1~"),
+        );
+        edit(
+            &t,
+            "SV1*HC:G9012:U8*30*UN*1*12**1~",
+            &format!("SV1*HC:G9012:U8*{second}*UN*1*12**1~"),
+        )
+    };
+    let (code, findings, _) = check_bytes(d.path(), "dot.837", two_lines(".5", "59.5").as_bytes());
+    assert_eq!((code, rules(&findings)), (0, vec![]), "{findings:#?}");
+    let (_, findings, _) = check_bytes(d.path(), "zero.837", two_lines("0.50", "59.50").as_bytes());
+    assert_eq!(rules(&findings), vec![]);
+    // The reader reads .5 as 0.50: the same amounts written two ways diff as the same...
+    let (dot, zero) = (d.path().join("dot.837"), d.path().join("zero.837"));
+    let (code, out) = diff_files(&dot, &zero);
+    assert_eq!(code, 0, "{out}");
+    // ...and as a changed charge against the original 30.00.
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let (code, out) = diff_files(&original, &dot);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("charge: \"30.00\" -> \"0.50\""), "{out}");
+    // A whole amount with its point: one format error that says so, and the reader refuses it.
+    let (code, findings, _) = check_bytes(d.path(), "point.837", two_lines("30.", "30").as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-016", "SV102")],
+        "{findings:#?}"
+    );
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("(30, not 30.)"), "{message}");
+    let (code, out) = diff_files(&d.path().join("point.837"), &original);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("SV102") && out.contains("30, not 30."),
+        "{out}"
+    );
+}
+
+/// A procedure code or modifier in lower case is a CHK-015 error, as a lower-case ICD-10 code is
+/// a CHK-026 one: payers match codes exactly, and `u1` is no modifier. The reader still reads the
+/// line, keeping the segment as written, so `ecm diff` tells `u1` from `U1`.
+#[test]
+fn procedure_codes_and_modifiers_in_lower_case_are_errors_and_differ() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let sv1 = "SV1*HC:G9008:U1*150*UN*1***1:2~";
+    for (to, element, capitals) in [
+        ("SV1*HC:G9008:u1*150*UN*1***1:2~", "SV101-3", "U1"),
+        ("SV1*HC:g9008:U1*150*UN*1***1:2~", "SV101-2", "G9008"),
+    ] {
+        let lower = edit(&text, sv1, to);
+        let (code, findings, _) = check_bytes(d.path(), "lower.837", lower.as_bytes());
+        assert_eq!(code, 1, "{to}");
+        assert_eq!(rules(&findings), [pair("CHK-015", element)], "{to}");
+        let message = findings[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("not in capitals") && message.contains(&format!("({capitals})")),
+            "{message}"
+        );
+        let (code, out) = diff_files(&original, &d.path().join("lower.837"));
+        assert_eq!(code, 1, "{to}: {out}");
+        let written = &to[..to.len() - 1];
+        assert!(out.contains(written), "{to}: {out}");
+    }
+}
+
+/// A line break as the segment terminator (LF, CR LF or CR), and the information separators
+/// older translators use as delimiters (0x1D between elements, 0x1F between components, 0x1C
+/// after segments): the file checks as the one with `* : ^ ~` does, and `ecm diff` finds the
+/// same claims in it. A line break inside a segment is still one.
+#[test]
+fn line_break_terminators_and_information_separators_are_read() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let (_, _, want) = check_bytes(d.path(), "original.837", text.as_bytes());
+    let lf = text.replace("~\n", "\n");
+    let separators: String = text
+        .replace("~\n", "\u{1c}\r\n")
+        .chars()
+        .map(|c| match c {
+            '*' => '\u{1d}',
+            ':' => '\u{1f}',
+            '^' => '\u{1e}',
+            c => c,
+        })
+        .collect();
+    for (what, file) in [
+        ("LF", lf.clone()),
+        ("CR LF", text.replace("~\n", "\r\n")),
+        ("CR", text.replace("~\n", "\r")),
+        ("no LF at the end", lf.trim_end().to_string()),
+        ("information separators", separators),
+    ] {
+        let (code, findings, summary) = check_bytes(d.path(), "other.837", file.as_bytes());
+        assert_eq!(
+            (code, rules(&findings)),
+            (0, vec![]),
+            "{what}: {findings:#?}"
+        );
+        for count in ["segments", "transactions", "claims", "lines"] {
+            assert_eq!(summary["summary"][count], want["summary"][count], "{what}");
+        }
+        let (code, out) = diff_files(&original, &d.path().join("other.837"));
+        assert_eq!(code, 0, "{what}: {out}");
+    }
+    // With LF ending segments, a line break inside one still splits it: the rest of the
+    // subscriber's name becomes a segment of its own, which is reported.
+    let broken = edit(&lf, "NM1*IL*1*FALE*", "NM1*IL*1*FA\n*LE*");
+    let (code, findings, _) = check_bytes(d.path(), "broken.837", broken.as_bytes());
+    assert_eq!(code, 1);
+    assert!(
+        findings.iter().any(|f| f["rule"] == "CHK-002"),
+        "{findings:#?}"
+    );
+}
+
+/// Element separators at the end of a segment that open no value (`REF*6R*SCC-0015**`) are a
+/// warning of their own, once per segment, as pyx12 reports them (SEG1); the file is still read
+/// as if they were not there.
+#[test]
+fn trailing_empty_elements_are_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let original = d.path().join("original.837");
+    std::fs::write(&original, &text).unwrap();
+    let bad = edit(&text, "REF*6R*SCC-0015~", "REF*6R*SCC-0015**~");
+    let bad = edit(&bad, "LX*1~", "LX*1*~");
+    let (code, findings, summary) = check_bytes(d.path(), "trailing.837", bad.as_bytes());
+    assert_eq!(code, 0, "{findings:#?}");
+    assert_eq!(
+        rules(&findings),
+        [pair("CHK-033", "LX02"), pair("CHK-033", "REF03")]
+    );
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+    assert_eq!(findings[1]["segment_id"], "REF");
+    assert_eq!(findings[1]["loop_id"], "2400");
+    let message = findings[1]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2 element separators") && message.contains("REF03"),
+        "{message}"
+    );
+    assert_eq!(summary["summary"]["segments"], 120);
+    let (code, out) = diff_files(&original, &d.path().join("trailing.837"));
+    assert_eq!(code, 0, "{out}");
+}
+
+/// The ISA's date is YYMMDD, and its message says so (not CCYYMMDD); ISA field widths are
+/// counted in bytes, and said to be: an É in ISA06 makes 15 characters 16 bytes, and the message
+/// says why.
+#[test]
+fn isa_messages_say_yymmdd_and_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let text = bayview(d.path());
+    let bad_date = edit(&text, "*261101*0900*", "*260230*0900*");
+    let (code, findings, _) = check_bytes(d.path(), "isa09.837", bad_date.as_bytes());
+    assert_eq!(code, 1);
+    assert_eq!(rules(&findings), [pair("CHK-016", "ISA09")]);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("YYMMDD") && !message.contains("CCYYMMDD"),
+        "{message}"
+    );
+    let accented = edit(&text, "*SUNRISECCN     *", "*SUNRISÉCCN     *");
+    let path = d.path().join("isa06.837");
+    std::fs::write(&path, &accented).unwrap();
+    let out = ecm().arg("check").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("ISA06 is 16 bytes but ISA fields are fixed width: it must be exactly 15"),
+        "{said}"
+    );
+    assert!(said.contains("non-ASCII character"), "{said}");
+    assert!(!said.contains("characters but"), "{said}");
 }

@@ -235,3 +235,92 @@ fn unreadable_files_say_why_as_check_does() {
         assert!(!err.contains("ecm check says why"), "{err}");
     }
 }
+
+/// A file whose segments end with a line break, or whose delimiters are the information
+/// separators (0x1D, 0x1F, 0x1C), renders as the same file with `* : ~` does, one segment a
+/// line; a separator is shown as its escape, never as an invisible byte.
+#[test]
+fn other_delimiters_render_one_segment_a_line() {
+    let example = std::fs::read_to_string(fixtures().join("lfh-demo.example1.837")).unwrap();
+    let (_, want) = render("lfh-demo.example1.837", "text");
+    let d = tempfile::tempdir().unwrap();
+    let lf = example.replace("~\n", "\n").replace('~', "\n");
+    let separators: String = example
+        .replace("~\n", "~")
+        .chars()
+        .map(|c| match c {
+            '*' => '\u{1d}',
+            ':' => '\u{1f}',
+            '~' => '\u{1c}',
+            c => c,
+        })
+        .collect();
+    for (name, text) in [("lf.837", lf), ("separators.837", separators)] {
+        std::fs::write(d.path().join(name), &text).unwrap();
+        let out = ecm()
+            .current_dir(d.path())
+            .args(["render", name])
+            .output()
+            .unwrap();
+        let got = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {got}");
+        let lines = |s: &str| s.lines().skip(1).count();
+        assert_eq!(lines(&got), lines(&want), "{name}: {got}");
+        assert!(
+            got.bytes().all(|b| b >= b' ' || b == b'\n'),
+            "{name}: {got}"
+        );
+        if name == "separators.837" {
+            assert!(got.contains("SV1\\u{1d}HC\\u{1f}"), "{got}");
+        } else {
+            assert_eq!(got.replacen("lf.837", "lfh-demo.example1.837", 1), want);
+        }
+    }
+}
+
+/// A segment the tokenizer cannot split (a bad segment id) is shown in place as it is in the
+/// file, in both formats: one segment a line, and nothing hidden.
+#[test]
+fn a_segment_with_a_bad_id_is_shown_as_read() {
+    let name = "imsweb-x12_bad_segment_identifier.txt";
+    let (code, text) = render(name, "text");
+    assert_eq!(code, 1);
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("!!"))
+        .map(str::trim_start)
+        .collect();
+    assert_eq!(shown.len(), 3, "{text}");
+    assert!(
+        shown[0]
+            .starts_with("!! *IC*DAVID ANGELASZEK*TE*3016809770*EX*123  [segment 6 not placed: "),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[0].contains("segment id"), "{}", shown[0]);
+    assert!(
+        shown[1].starts_with("!! Nd4*CALVERTON*MD*20705  ["),
+        "{}",
+        shown[1]
+    );
+    assert!(
+        shown[2].starts_with("!! NM31*IL*1*DOE*JOHN"),
+        "{}",
+        shown[2]
+    );
+    let (code, json) = render(name, "json");
+    assert_eq!(code, 1);
+    let unplaced: Vec<Value> = json
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter(|l| l.starts_with("{\"unplaced\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(unplaced.len(), 3, "{json}");
+    assert_eq!(unplaced[0]["number"], 6);
+    assert_eq!(
+        unplaced[0]["text"],
+        "*IC*DAVID ANGELASZEK*TE*3016809770*EX*123"
+    );
+    assert!(unplaced.iter().all(|u| u["text"].is_string()), "{json}");
+}

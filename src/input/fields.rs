@@ -311,7 +311,7 @@ impl<'r> FieldChecker<'r> {
                 format!("is over the maximum amount, {MAX_AMOUNT}")
             }
             Err(MoneyError::TooPrecise) => "has more than two decimals (cents)".to_string(),
-            Err(MoneyError::Syntax) => {
+            Err(MoneyError::Syntax | MoneyError::PointLast) => {
                 "is not a plain amount such as 150.00 (no $ sign, no thousands separators)"
                     .to_string()
             }

@@ -25,7 +25,7 @@ pub use encounter::{
 };
 pub use hcpcs::{CodeError, Hcpcs, Modifier, Modifiers};
 pub use kept::KeptSegment;
-pub use money::{MAX_AMOUNT, Money, MoneyError, push_uint};
+pub use money::{MAX_AMOUNT, Money, MoneyError, is_x12_decimal, parse_x12_decimal, push_uint};
 pub use npi::{Npi, NpiError, check_digit};
 pub use place_of_service::{PlaceOfService, PlaceOfServiceError};
 pub use remittance::{

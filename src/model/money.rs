@@ -15,6 +15,10 @@ pub enum MoneyError {
         "an amount is a plain decimal number such as 150.00 (no $ sign, no thousands separators)"
     )]
     Syntax,
+    #[error(
+        "an amount ends with a decimal point; a whole amount is written without one (30, not 30.)"
+    )]
+    PointLast,
     #[error("an amount has at most two decimal places (cents)")]
     TooPrecise,
     #[error("an amount is limited to {MAX_AMOUNT}")]
@@ -31,15 +35,61 @@ pub const MAX_AMOUNT: &str = "9,999,999.99";
 fn plain_decimal(s: &str) -> Result<Decimal, MoneyError> {
     let s = s.trim();
     let body = s.strip_prefix('-').unwrap_or(s);
-    if body.is_empty()
-        || body.starts_with('.')
-        || body.ends_with('.')
-        || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        || body.bytes().filter(|&b| b == b'.').count() > 1
-    {
+    if body.starts_with('.') || body.ends_with('.') {
         return Err(MoneyError::Syntax);
     }
-    Decimal::from_str(s).map_err(|_| MoneyError::Syntax)
+    parse_x12_decimal(s)
+}
+
+/// An X12 decimal (type R, as the 5010 guides allow it: no exponent) as a number: what
+/// [`is_x12_decimal`] accepts, `.5` read as 0.5. `30.` is refused with its own error, the guides
+/// saying a whole number is sent without its point. Amounts go through [`Money::parse_x12`];
+/// quantities (unit counts) through this.
+pub fn parse_x12_decimal(s: &str) -> Result<Decimal, MoneyError> {
+    if !is_x12_decimal(s) {
+        let whole = s.strip_suffix('.').is_some_and(|w| {
+            is_x12_decimal(w) && !w.contains('.') && w.bytes().any(|b| b.is_ascii_digit())
+        });
+        return Err(if whole {
+            MoneyError::PointLast
+        } else {
+            MoneyError::Syntax
+        });
+    }
+    // `.5` and `-.5` are read as `0.5` and `-0.5`.
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let value = match body.strip_prefix('.') {
+        Some(frac) => Decimal::from_str(&format!("0.{frac}")),
+        None => Decimal::from_str(body),
+    }
+    .map_err(|_| MoneyError::Syntax)?;
+    // No negative zero: `-0` is 0.
+    Ok(if s.starts_with('-') && !value.is_zero() {
+        -value
+    } else {
+        value
+    })
+}
+
+/// Whether `s` is a decimal number as X12 writes one (data type R, without the exponent the
+/// 5010 guides forbid): an optional leading minus, then digits with at most one point, with
+/// at least one digit after the point when there is one: `150`, `150.5`, `0.5`, `.5`, `-2`.
+/// Not `+5` (X12 never sends a plus sign), `5.` (a whole number is sent without its point),
+/// `1,500`, `1e3` or a bare point. The checker, both X12 readers and [`Money::parse_x12`] use it.
+pub fn is_x12_decimal(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match body.split_once('.') {
+        Some((int, frac)) => {
+            if frac.is_empty() {
+                return false;
+            }
+            (int, frac)
+        }
+        None if body.is_empty() => return false,
+        None => (body, ""),
+    };
+    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && digits(frac)
 }
 
 impl Money {
@@ -61,10 +111,12 @@ impl Money {
     /// 837's CLM02 and SV102), as [`Money::parse`] but up to the 18 digits X12 allows
     /// ([`Money::MAX_X12`]) rather than the 9,999,999.99 ecm takes from its own inputs and
     /// bills: a plan's payment run can exceed ten million dollars. Sums of such amounts stay exact
-    /// (a decimal holds 28 digits).
+    /// (a decimal holds 28 digits). It takes every form of the X12 decimal ([`is_x12_decimal`]),
+    /// so also a leading point (`.5`, which the guides even prefer to `0.5`), and nothing
+    /// around it (no spaces: the checker refuses them too).
     pub fn parse_x12(s: &str) -> Result<Money, MoneyError> {
         Money::within(
-            plain_decimal(s)?,
+            parse_x12_decimal(s)?,
             Money::MAX_X12,
             MoneyError::TooLargeForX12,
         )
@@ -363,6 +415,45 @@ mod tests {
         assert_eq!(Money::parse_x12("1,200"), Err(MoneyError::Syntax));
         // ecm's own inputs keep their limit.
         assert_eq!(Money::parse("12000000"), Err(MoneyError::TooLarge));
+    }
+
+    /// Every form of the X12 decimal reads, as the checker accepts it: a leading point (which
+    /// the guides prefer to a leading zero) with or without a minus. A whole number with its
+    /// point is refused with its own error; ecm's own inputs stay strict.
+    #[test]
+    fn x12_amounts_take_every_form_of_the_x12_decimal() {
+        for (text, cents) in [
+            (".5", "0.50"),
+            ("-.5", "-0.50"),
+            (".05", "0.05"),
+            ("0.5", "0.50"),
+            ("00.50", "0.50"),
+            ("-0", "0.00"),
+            ("30", "30.00"),
+        ] {
+            assert!(is_x12_decimal(text), "{text}");
+            let m = Money::parse_x12(text).unwrap();
+            assert_eq!(m.to_cents_string(), cents, "{text}");
+        }
+        assert_eq!(
+            Money::parse_x12(".5").unwrap(),
+            Money::parse("0.5").unwrap()
+        );
+        assert_eq!(Money::parse_x12("30."), Err(MoneyError::PointLast));
+        assert_eq!(Money::parse_x12("-30."), Err(MoneyError::PointLast));
+        for bad in [
+            "+5", ".", "-.", "-", "", "1e3", "1_000", " 5", "5 ", "1.2.3", "..5",
+        ] {
+            assert!(!is_x12_decimal(bad), "{bad}");
+            assert_eq!(Money::parse_x12(bad), Err(MoneyError::Syntax), "{bad}");
+        }
+        assert_eq!(Money::parse_x12(".005"), Err(MoneyError::TooPrecise));
+        assert_eq!(
+            parse_x12_decimal("-.25").unwrap(),
+            Decimal::from_str("-0.25").unwrap()
+        );
+        assert_eq!(Money::parse(".5"), Err(MoneyError::Syntax));
+        assert_eq!(Money::parse("150."), Err(MoneyError::Syntax));
     }
 
     #[test]

@@ -48,11 +48,12 @@ pub trait RenderSink {
         seg: &Segment<'_>,
         def: &'static SegmentDef,
     ) -> io::Result<()>;
-    /// A segment the grammar does not place (or cannot read), shown where it came, with why.
+    /// A segment the grammar does not place (or cannot read), shown where it came: its text as
+    /// read (`None` when the file ended inside it, or reading stopped), its number, and why.
     fn unplaced(
         &mut self,
         depth: usize,
-        seg: Option<&Segment<'_>>,
+        text: Option<&str>,
         number: u64,
         why: &str,
     ) -> io::Result<()>;
@@ -167,7 +168,8 @@ pub fn render<R: BufRead>(
                 let e = unreadable(e, stats.segments, file)?;
                 stats.unplaced += 1;
                 let why = format!("byte {}: {}", e.offset, e.problem);
-                sink.unplaced(open.len(), None, e.segment, &why)
+                // A segment read to its terminator (a bad id, a bad byte...) is shown as read.
+                sink.unplaced(open.len(), tokens.unreadable_text(), e.segment, &why)
                     .map_err(out)?;
                 if e.problem.is_recoverable() {
                     continue;
@@ -195,7 +197,7 @@ pub fn render<R: BufRead>(
                 let number = seg.position().number;
                 sink.unplaced(
                     open.len().saturating_sub(1),
-                    Some(&seg),
+                    Some(seg.text()),
                     number,
                     &e.to_string(),
                 )

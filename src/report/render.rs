@@ -6,6 +6,7 @@ use crate::ops::render::{Guide, RenderSink};
 use crate::x12::Segment;
 use crate::x12::grammar::{ElementDef, LoopDef, SegmentDef};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The elements the text rendering names, per segment id (1-based positions): what a reader
@@ -76,6 +77,26 @@ fn indent(depth: usize) -> String {
     "  ".repeat(depth)
 }
 
+/// Segment text for a line of its own: a control character (an information separator serving
+/// as a delimiter, or a bad byte) as its escape (`\u{1d}`, `\n`), so every segment stays on
+/// one line and nothing invisible reaches the terminal.
+fn printable(text: &str) -> Cow<'_, str> {
+    if text.bytes().all(|b| b >= b' ' && b != 0x7F) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 impl<W: Write> RenderSink for TextRender<W> {
     fn begin(&mut self, file: &str, guide: Guide) -> io::Result<()> {
         writeln!(self.out, "{file}: {}", guide.name())
@@ -108,11 +129,11 @@ impl<W: Write> RenderSink for TextRender<W> {
             self.out,
             "{}{}  [{}]",
             indent(depth + 1),
-            seg.text(),
+            printable(seg.text()),
             def.name
         )?;
         if !parts.is_empty() {
-            write!(self.out, " {}", parts.join(", "))?;
+            write!(self.out, " {}", printable(&parts.join(", ")))?;
         }
         writeln!(self.out)
     }
@@ -120,14 +141,17 @@ impl<W: Write> RenderSink for TextRender<W> {
     fn unplaced(
         &mut self,
         depth: usize,
-        seg: Option<&Segment<'_>>,
+        text: Option<&str>,
         number: u64,
         why: &str,
     ) -> io::Result<()> {
-        let text = seg.map_or("", |s| s.text());
+        let text = match text {
+            Some(t) => format!("{}  ", printable(t)),
+            None => String::new(),
+        };
         writeln!(
             self.out,
-            "{}!! {text}  [segment {number} not placed: {why}]",
+            "{}!! {text}[segment {number} not placed: {why}]",
             indent(depth + 1)
         )
     }
@@ -287,7 +311,7 @@ impl<W: Write> RenderSink for JsonRender<W> {
     fn unplaced(
         &mut self,
         _depth: usize,
-        seg: Option<&Segment<'_>>,
+        text: Option<&str>,
         number: u64,
         why: &str,
     ) -> io::Result<()> {
@@ -301,7 +325,7 @@ impl<W: Write> RenderSink for JsonRender<W> {
         let v = Unplaced {
             unplaced: why,
             number,
-            text: seg.map(|s| s.text()),
+            text,
         };
         serde_json::to_writer(&mut self.out, &v)?;
         Ok(())

@@ -8,13 +8,13 @@ const SEGMENT: &str = "837 segment";
 const ELEMENT: &str = "837 element";
 const CLAIM: &str = "837 claim";
 
-/// CHK-001: the ISA is not 106 characters of fixed-width fields with usable delimiters.
+/// CHK-001: the ISA is not 106 bytes of fixed-width fields with usable delimiters.
 pub static BAD_ISA: Rule = Rule {
     id: "CHK-001",
     severity: Severity::Error,
     applies_to: FILE,
-    title: "the ISA is not 106 characters of fixed-width fields with usable delimiters",
-    fix: "Pad every ISA field to its fixed width with spaces, and use four distinct punctuation characters as element, repetition and component separators and segment terminator (usually * ^ : ~).",
+    title: "the ISA is not 106 bytes of fixed-width fields with usable delimiters",
+    fix: "Pad every ISA field to its fixed width with spaces (widths are in bytes, so write ISA fields in plain ASCII), and use four distinct punctuation characters as element, repetition and component separators and segment terminator (usually * ^ : ~).",
 };
 
 /// CHK-002: a segment is malformed (it is still placed when its id can be read).
@@ -149,7 +149,7 @@ pub static BAD_FORMAT: Rule = Rule {
     severity: Severity::Error,
     applies_to: ELEMENT,
     title: "a date, time or number is malformed",
-    fix: "Write dates as CCYYMMDD (ranges CCYYMMDD-CCYYMMDD), times as HHMM, amounts and quantities as plain decimals such as 150.00.",
+    fix: "Write dates as CCYYMMDD (ranges CCYYMMDD-CCYYMMDD; the ISA's ISA09 as YYMMDD), times as HHMM, amounts and quantities as X12 decimals such as 150, 150.5 or .5 (an optional leading minus, never a plus sign, and no point after a whole number: 30, not 30.).",
 };
 
 /// CHK-017: an element the guide does not use holds a value.
@@ -296,6 +296,15 @@ pub static DUPLICATE_CONTROL_NUMBER: Rule = Rule {
     fix: "Give every transaction set in a group its own ST02, every group in an interchange its own GS06 and every interchange its own ISA13; receivers take a repeat for a duplicate and drop or reject it.",
 };
 
+/// CHK-033: a segment ends with element separators that hold nothing.
+pub static TRAILING_SEPARATORS: Rule = Rule {
+    id: "CHK-033",
+    severity: Severity::Warning,
+    applies_to: SEGMENT,
+    title: "a segment ends with element separators that hold nothing (trailing empty elements)",
+    fix: "End each segment after its last element that holds a value (REF*6R*SCC-0015~, not REF*6R*SCC-0015**~): X12 does not send trailing empty elements, and strict receivers (pyx12's SEG1, for one) refuse the segment; ecm reads it as if they were not there.",
+};
+
 /// This file's rules.
 pub(super) static RULES: &[&Rule] = &[
     &BAD_ISA,
@@ -330,4 +339,5 @@ pub(super) static RULES: &[&Rule] = &[
     &READER_REFUSES,
     &BAD_DIAGNOSIS_POINTER,
     &DUPLICATE_CONTROL_NUMBER,
+    &TRAILING_SEPARATORS,
 ];

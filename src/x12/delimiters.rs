@@ -85,6 +85,41 @@ impl Delimiters {
         Ok(Delimiters::of(element, component, None, segment))
     }
 
+    /// The delimiters an ISA gives a reader, which takes more than the writer writes: besides
+    /// punctuation, the information separators 0x1C..=0x1F in any role (older translators send
+    /// 0x1D between elements, 0x1F between components and 0x1C after segments), and a line
+    /// break (LF or CR) as the segment terminator. None of these can be data: the tokenizer
+    /// refuses every other control character inside a segment. `repetition` is `None` when
+    /// ISA11 holds a letter.
+    pub fn read_from_isa(
+        element: u8,
+        component: u8,
+        repetition: Option<u8>,
+        segment: u8,
+    ) -> Result<Delimiters, DelimiterError> {
+        let usable = |b: u8, terminator: bool| {
+            b.is_ascii_punctuation()
+                || is_information_separator(b)
+                || (terminator && matches!(b, b'\r' | b'\n'))
+        };
+        let all = [
+            (element, false),
+            (component, false),
+            (segment, true),
+            (repetition.unwrap_or(element), false),
+        ];
+        let n = if repetition.is_some() { 4 } else { 3 };
+        for (i, &(b, terminator)) in all[..n].iter().enumerate() {
+            if !usable(b, terminator) {
+                return Err(DelimiterError::NotPunctuation(char::from(b)));
+            }
+            if all[..i].iter().any(|&(x, _)| x == b) {
+                return Err(DelimiterError::Repeated(char::from(b)));
+            }
+        }
+        Ok(Delimiters::of(element, component, repetition, segment))
+    }
+
     /// Separates elements (`*`).
     pub fn element(&self) -> u8 {
         self.element
@@ -112,6 +147,12 @@ impl Delimiters {
     pub fn data_bytes(&self) -> DataBytes {
         self.data
     }
+}
+
+/// Whether `b` is one of the ASCII information separators (FS, GS, RS, US: 0x1C..=0x1F), which
+/// some translators use as delimiters.
+pub fn is_information_separator(b: u8) -> bool {
+    (0x1C..=0x1F).contains(&b)
 }
 
 /// See [`Delimiters::data_bytes`].
@@ -148,17 +189,24 @@ impl Default for Delimiters {
 }
 
 impl fmt::Display for Delimiters {
+    /// `element * component : repetition ^ segment ~`; a control character as its escape
+    /// (`segment \n`, `element \u{1d}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, d] = [self.element, self.component, self.segment].map(char::from);
+        let [a, b, d] = [self.element, self.component, self.segment].map(shown);
         match self.repetition {
             Some(c) => write!(
                 f,
                 "element {a} component {b} repetition {} segment {d}",
-                char::from(c)
+                shown(c)
             ),
             None => write!(f, "element {a} component {b} no repetition segment {d}"),
         }
     }
+}
+
+/// A delimiter as text: itself when printable, else its escape.
+fn shown(b: u8) -> String {
+    char::from(b).escape_default().to_string()
 }
 
 /// How the writer lays the interchange out.
@@ -230,6 +278,48 @@ mod tests {
             Delimiters::new('*', ':', '^', '\n'),
             Err(DelimiterError::NotPunctuation('\n'))
         );
+    }
+
+    /// A reader also takes the information separators in any role and a line break as the
+    /// segment terminator; the writer's constructors do not.
+    #[test]
+    fn a_reader_takes_information_separators_and_a_line_break_terminator() {
+        let old = Delimiters::read_from_isa(0x1D, 0x1F, None, 0x1C).unwrap();
+        assert_eq!(
+            (old.element(), old.component(), old.segment()),
+            (0x1D, 0x1F, 0x1C)
+        );
+        assert!(old.contains(0x1D) && !old.contains(b'*'));
+        assert!(old.data_bytes().allows(b'*') && !old.data_bytes().allows(0x1D));
+        assert_eq!(
+            old.to_string(),
+            "element \\u{1d} component \\u{1f} no repetition segment \\u{1c}"
+        );
+        for t in [b'\n', b'\r'] {
+            let d = Delimiters::read_from_isa(b'*', b':', Some(b'^'), t).unwrap();
+            assert_eq!(d.segment(), t);
+        }
+        assert_eq!(
+            Delimiters::read_from_isa(b'\n', b':', Some(b'^'), b'~'),
+            Err(DelimiterError::NotPunctuation('\n'))
+        );
+        assert_eq!(
+            Delimiters::read_from_isa(b'*', b':', Some(b'A'), b'~'),
+            Err(DelimiterError::NotPunctuation('A'))
+        );
+        assert_eq!(
+            Delimiters::read_from_isa(b'*', 0x07, Some(b'^'), b'~'),
+            Err(DelimiterError::NotPunctuation('\u{7}'))
+        );
+        assert_eq!(
+            Delimiters::read_from_isa(0x1D, 0x1D, None, 0x1C),
+            Err(DelimiterError::Repeated('\u{1d}'))
+        );
+        assert_eq!(
+            Delimiters::read_from_isa(b'*', b':', Some(b'^'), b'~'),
+            Ok(Delimiters::STANDARD)
+        );
+        assert!(Delimiters::new('*', ':', '^', '\u{1c}').is_err());
     }
 
     #[test]

@@ -36,12 +36,22 @@ pub enum ElementProblem {
     NotACode(Codes),
     #[error("is not a whole number (digits with an optional leading minus)")]
     NotANumber,
-    #[error("is not a decimal number (digits, an optional leading minus and at most one point)")]
+    #[error(
+        "is not a decimal number (digits, an optional leading minus and at most one point with digits after it, such as 150, 150.5 or .5)"
+    )]
     NotADecimal,
+    #[error(
+        "ends with a decimal point, which the guide leaves out of a whole number (30, not 30.); remove the point"
+    )]
+    PointLast,
     #[error(
         "is not a real calendar date in CCYYMMDD form (year 1800 or later); correct the date in the source data"
     )]
     BadDate,
+    #[error(
+        "is not a real calendar date in YYMMDD form (a two-digit year, as the ISA writes it); correct the date in the source data"
+    )]
+    BadShortDate,
     #[error("is not a valid time of day in HHMM form")]
     BadTime,
     #[error("breaks the guide's syntax rule: {0}")]
@@ -122,7 +132,10 @@ pub fn check_value(
     }
     match def.data_type {
         DataType::Numeric(_) if !is_integer(value) => Err(ElementProblem::NotANumber),
-        DataType::Decimal if !is_decimal(value) => Err(ElementProblem::NotADecimal),
+        DataType::Decimal if !is_decimal(value) => Err(decimal_problem(value)),
+        // A six-character date element is the interchange date YYMMDD (ISA09, TA102); every
+        // other is CCYYMMDD.
+        DataType::Date if !is_date(value) && def.max_len == 6 => Err(ElementProblem::BadShortDate),
         DataType::Date if !is_date(value) => Err(ElementProblem::BadDate),
         DataType::Time if !is_time(value) => Err(ElementProblem::BadTime),
         _ => Ok(()),
@@ -134,15 +147,23 @@ fn is_integer(v: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// An X12 decimal (R): optional minus, digits with at most one point, not a bare point.
-pub(crate) fn is_decimal(v: &str) -> bool {
-    let body = v.strip_prefix('-').unwrap_or(v);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    !(int.is_empty() && frac.is_empty())
-        && all_digits(int)
-        && all_digits(frac)
-        && !(body.contains('.') && frac.is_empty())
+/// An X12 decimal (R): optional minus, digits with at most one point, digits after the point
+/// (`.5` included); one definition with the readers' ([`crate::model::is_x12_decimal`]).
+pub(crate) use crate::model::is_x12_decimal as is_decimal;
+
+/// What is wrong with a value that is not an X12 decimal: a whole number with its point (`30.`)
+/// is told apart, its fix being plain.
+fn decimal_problem(v: &str) -> ElementProblem {
+    match v.strip_suffix('.') {
+        Some(whole)
+            if !whole.contains('.')
+                && whole.bytes().any(|b| b.is_ascii_digit())
+                && is_decimal(whole) =>
+        {
+            ElementProblem::PointLast
+        }
+        _ => ElementProblem::NotADecimal,
+    }
 }
 
 /// The number the ASCII digits spell, or `None` when one is not a digit.
@@ -281,9 +302,19 @@ mod tests {
         for ok in ["1", "1.5", ".5", "-2", "0"] {
             assert_eq!(check(&r, ok), Ok(()), "{ok}");
         }
-        for bad in ["1.", "1.2.3", "1e3", "+1", "-"] {
+        for ok in ["-.5", "0.50", "007"] {
+            assert_eq!(check(&r, ok), Ok(()), "{ok}");
+        }
+        for bad in ["1.2.3", "1e3", "+1", "1_000", " 1"] {
+            assert_eq!(check(&r, bad), Err(ElementProblem::NotADecimal), "{bad}");
+        }
+        // No digits at all: too short first.
+        for bad in ["-", ".", "-."] {
             assert!(check(&r, bad).is_err(), "{bad}");
         }
+        // A whole number with its point is told apart: the guide says to leave the point out.
+        assert_eq!(check(&r, "1."), Err(ElementProblem::PointLast));
+        assert_eq!(check(&r, "-30."), Err(ElementProblem::PointLast));
         let dt = e(
             "BHT04",
             "D",
@@ -297,6 +328,23 @@ mod tests {
         assert_eq!(check(&dt, "250701"), Ok(()));
         assert_eq!(check(&dt, "20230229"), Err(ElementProblem::BadDate));
         assert_eq!(check(&dt, "17991231"), Err(ElementProblem::BadDate));
+        // The ISA's date is YYMMDD, and its message says so.
+        let isa09 = e(
+            "ISA09",
+            "Interchange Date",
+            Requirement::Required,
+            DataType::Date,
+            6,
+            6,
+            &[],
+        );
+        assert_eq!(check(&isa09, "260230"), Err(ElementProblem::BadShortDate));
+        assert_eq!(check(&isa09, "260228"), Ok(()));
+        let message = ElementProblem::BadShortDate.to_string();
+        assert!(
+            message.contains("YYMMDD") && !message.contains("CCYY"),
+            "{message}"
+        );
         let tm = e(
             "BHT05",
             "T",

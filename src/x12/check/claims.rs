@@ -10,7 +10,7 @@ use super::finding::CheckFinding;
 use crate::codeset::CodeSet;
 use crate::model::{
     ClaimFrequency, DiagnosisCode, Hcpcs, Modifier, Modifiers, Money, MoneyError, Npi, NpiError,
-    PlaceOfService, whole_units,
+    PlaceOfService, parse_x12_decimal, whole_units,
 };
 use crate::rules::Rule;
 use crate::rules::check::{
@@ -23,7 +23,6 @@ use crate::x12::p837_checks::ClaimIds;
 use crate::x12::{MAX_CLAIM_ID, MAX_LINE_CONTROL, Placement, Position, Segment};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// HI qualifiers whose codes are ICD-10-CM (principal, other, admitting, external cause,
 /// patient's reason for visit).
@@ -74,7 +73,9 @@ impl<'c> Claims<'c> {
         }
     }
 
-    /// Checks a placed segment that starts or adds to a claim or line.
+    /// Checks a placed segment that starts or adds to a claim or line. Called once a segment
+    /// from `Checker::segment` only, and inlined there like `check_elements`.
+    #[inline]
     pub(super) fn placed(
         &mut self,
         seg: &Segment<'_>,
@@ -121,7 +122,7 @@ impl<'c> Claims<'c> {
                         ),
                     );
                 }
-                let total = Decimal::from_str(seg.element(2)).ok();
+                let total = parse_x12_decimal(seg.element(2)).ok();
                 self.claim = Some(ClaimState {
                     at: seg.position(),
                     total,
@@ -174,7 +175,7 @@ impl<'c> Claims<'c> {
                     pointers(seg, c.diagnoses, &mut report);
                 }
                 if let Some(c) = &mut self.claim {
-                    let charge = Decimal::from_str(seg.element(2)).ok();
+                    let charge = parse_x12_decimal(seg.element(2)).ok();
                     c.lines_sum = c.lines_sum.zip(charge).map(|(s, x)| s + x);
                 }
                 let ecm = self.ecm_code(seg);
@@ -378,9 +379,9 @@ fn charge(
         Err(MoneyError::TooPrecise) => {
             "has more than 2 decimal places; charges are in dollars and cents, and ecm's reader refuses it"
         }
-        Err(MoneyError::Syntax) => {
-            "is not written as digits with an optional point and cents (such as 0.50, not .50), and ecm's reader refuses it"
-        }
+        // Not an X12 decimal (`30.`, `+5`): the element checks' finding; the reader reads every
+        // X12 decimal (`.50` too) as an amount.
+        Err(MoneyError::Syntax | MoneyError::PointLast) => return,
         // Over 18 digits: the element's length check says so.
         Err(MoneyError::TooLarge | MoneyError::TooLargeForX12) => return,
     };
@@ -404,33 +405,22 @@ fn place_of_service(
     }
 }
 
-/// SV1's procedure as ecm's reader takes it: a HCPCS/CPT code and modifiers shaped like one
-/// (errors: SV101-1 HC says they are), and what the guide allows but the reader does not take
+/// SV1's procedure as ecm's reader takes it: a HCPCS/CPT code and modifiers shaped like one, in
+/// capitals as CMS lists them (errors: SV101-1 HC says they are, and a payer matches `u1` to no
+/// modifier, as CHK-026 says of a lower-case ICD-10 code), and what the guide allows but the reader does not take
 /// (warnings): procedures other than HCPCS/CPT (SV101-1 ER, IV, WK) and unit counts that are not
 /// whole numbers (SV104).
 fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, String)) {
     let qualifier = seg.component(1, 1);
     if qualifier == "HC" {
         let code = seg.component(1, 2);
-        if !code.is_empty() && Hcpcs::parse(code).is_err() {
-            report(
-                &BAD_CODE,
-                "SV101-2",
-                format!(
-                    "SV101-2 is {code:?}, not a HCPCS or CPT code (5 letters and digits, such as G9008) as SV101-1 HC says"
-                ),
-            );
+        if !code.is_empty() && !Hcpcs::parse(code).is_ok_and(|c| c.as_str() == code) {
+            bad_procedure(code, report);
         }
         for c in 3..=6 {
             let m = seg.component(1, c);
-            if !m.is_empty() && Modifier::parse(m).is_err() {
-                report(
-                    &BAD_CODE,
-                    &format!("SV101-{c}"),
-                    format!(
-                        "SV101-{c} is {m:?}, not a procedure modifier (2 letters or digits, such as U1)"
-                    ),
-                );
+            if !m.is_empty() && !Modifier::parse(m).is_ok_and(|x| x.as_str() == m) {
+                bad_modifier(c, m, report);
             }
         }
     } else if !qualifier.is_empty() {
@@ -444,7 +434,7 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
     }
     let units = seg.element(4);
     if is_decimal(units)
-        && Decimal::from_str(units)
+        && parse_x12_decimal(units)
             .ok()
             .and_then(whole_units)
             .is_none()
@@ -457,6 +447,34 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
             ),
         );
     }
+}
+
+/// Reports SV101-2 `code`, which is no HCPCS/CPT code as written (kept off the per-line path).
+#[cold]
+fn bad_procedure(code: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
+    let message = match Hcpcs::parse(code) {
+        Ok(c) => format!(
+            "SV101-2 is {code:?}, not in capitals: HCPCS and CPT codes are sent as CMS lists them ({c}), and payers match them exactly"
+        ),
+        Err(_) => format!(
+            "SV101-2 is {code:?}, not a HCPCS or CPT code (5 letters and digits, such as G9008) as SV101-1 HC says"
+        ),
+    };
+    report(&BAD_CODE, "SV101-2", message);
+}
+
+/// Reports modifier `m` in SV101 component `c`, which is no modifier as written.
+#[cold]
+fn bad_modifier(c: usize, m: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
+    let message = match Modifier::parse(m) {
+        Ok(x) => format!(
+            "SV101-{c} is {m:?}, not in capitals: procedure modifiers are sent as CMS lists them ({x}), and payers match them exactly"
+        ),
+        Err(_) => format!(
+            "SV101-{c} is {m:?}, not a procedure modifier (2 letters or digits, such as U1)"
+        ),
+    };
+    report(&BAD_CODE, &format!("SV101-{c}"), message);
 }
 
 /// SV107's pointers against the `diagnoses` codes of the claim's HI (none when the HI is

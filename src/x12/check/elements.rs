@@ -14,7 +14,11 @@ use crate::x12::{ElementProblem, Segment, check_value};
 /// The guide's name of the element that says how the next one holds a date.
 const FORMAT_QUALIFIER: &str = "Date Time Period Format Qualifier";
 
-/// Checks every element of `seg`, placed in `loop_id` as `def`.
+/// Checks every element of `seg`, placed in `loop_id` as `def`. Called once a segment from
+/// `Checker::segment` only: `#[inline]` lets it be inlined there whichever codegen unit each
+/// lands in (measured: out of line it costs `ecm check` a few percent in instruction-cache
+/// misses).
+#[inline]
 pub(super) fn check_elements(
     seg: &Segment<'_>,
     def: &'static SegmentDef,
@@ -145,7 +149,9 @@ fn simple(
         p @ ElementProblem::NotACode(_) => (&BAD_CODE, format!("{name} {p}")),
         p @ (ElementProblem::NotANumber
         | ElementProblem::NotADecimal
+        | ElementProblem::PointLast
         | ElementProblem::BadDate
+        | ElementProblem::BadShortDate
         | ElementProblem::BadTime) => (&BAD_FORMAT, format!("{name} {p}")),
         ElementProblem::Missing => (&MISSING_ELEMENT, missing(def)),
         p @ ElementProblem::Syntax(_) => (&SYNTAX_RULE, format!("{name} {p}")),

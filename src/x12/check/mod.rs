@@ -18,7 +18,7 @@ pub use finding::CheckFinding;
 use crate::codeset::CodeSet;
 use crate::rules::check::{
     BAD_CHARACTER, BAD_HIERARCHY, BAD_ISA, BAD_SEGMENT, MISPLACED_SEGMENT, MISSING_LOOP,
-    MISSING_SEGMENT, TOO_MANY_REPEATS, TRUNCATED,
+    MISSING_SEGMENT, TOO_MANY_REPEATS, TRAILING_SEPARATORS, TRUNCATED,
 };
 use crate::x12::grammar::{LoopDef, Requirement, SegmentDef, SegmentRef};
 use crate::x12::{
@@ -190,10 +190,17 @@ impl<'a> Checker<'a> {
             Ok(p) => p,
             Err((e, hint)) => {
                 self.pending.extend(damage);
+                let loop_id = self.cursor.current().map(|l| l.id);
                 self.misplaced(seg, e, hint);
+                if ends_with_separator(seg) {
+                    self.trailing_separators(seg, loop_id);
+                }
                 return true;
             }
         };
+        if ends_with_separator(seg) {
+            self.trailing_separators(seg, Some(p.loop_def.id));
+        }
         self.pending.extend(damage.map(|mut f| {
             f.loop_id = Some(p.loop_def.id);
             f
@@ -213,6 +220,36 @@ impl<'a> Checker<'a> {
             self.flush();
         }
         true
+    }
+
+    /// Reports the element separators at the end of `seg` ([`ends_with_separator`]), which
+    /// open no value (`REF*6R*X**`). Rare, so kept out of the per-segment path.
+    #[cold]
+    #[inline(never)]
+    fn trailing_separators(&mut self, seg: &Segment<'_>, loop_id: Option<&'static str>) {
+        let element = seg.delimiters().element();
+        let text = seg.text().as_bytes();
+        let n = text.iter().rev().take_while(|&&b| b == element).count();
+        let first = seg.element_count() + 1 - n;
+        let designator = format!("{}{first:02}", seg.id());
+        let which = if n == 1 {
+            format!("1 element separator that opens an empty {designator}")
+        } else {
+            format!("{n} element separators that open empty elements from {designator} on")
+        };
+        self.pending.push(
+            CheckFinding::at(
+                &TRAILING_SEPARATORS,
+                seg.position(),
+                seg.id(),
+                loop_id,
+                format!(
+                    "{} ends with {which}; X12 does not send trailing empty elements: end the segment after its last value",
+                    seg.id()
+                ),
+            )
+            .element(designator),
+        );
     }
 
     /// Hands out the pending findings in segment order.
@@ -436,6 +473,12 @@ impl<'a> Checker<'a> {
         }
         self.flush();
     }
+}
+
+/// Whether `seg` ends with an element separator (an empty element after it), the one byte test
+/// a segment for CHK-033.
+fn ends_with_separator(seg: &Segment<'_>) -> bool {
+    seg.text().as_bytes().last() == Some(&seg.delimiters().element())
 }
 
 /// When a segment id is known in an open loop but its identifying code is not one the guide

@@ -926,10 +926,13 @@ fn sv1(at: &At<'_>) -> Result<(Service, bool), ReadError> {
     let hcpcs = Hcpcs::parse(at.comp(1, 2)).map_err(|e| at.invalid(1, "a HCPCS or CPT code", e))?;
     // Modifiers from all four slots, in slot order.
     let mut modifiers = Modifiers::EMPTY;
+    // Whether the code and modifiers are written as the model writes them (in capitals).
+    let mut as_written = hcpcs.as_str() == at.comp(1, 2);
     for slot in 3..=6 {
-        let m = at.comp(1, slot);
-        if !m.is_empty() {
-            let m = Modifier::parse(m).map_err(|e| at.invalid(1, "a modifier", e))?;
+        let text = at.comp(1, slot);
+        if !text.is_empty() {
+            let m = Modifier::parse(text).map_err(|e| at.invalid(1, "a modifier", e))?;
+            as_written &= m.as_str() == text;
             // Four slots, so four at most: push cannot fail.
             let _ = modifiers.push(m);
         }
@@ -964,8 +967,9 @@ fn sv1(at: &At<'_>) -> Result<(Service, bool), ReadError> {
         place_of_service,
         diagnosis_pointers,
     };
-    let canonical =
-        hcpcs.as_str() == at.comp(1, 2) && at.seg.components(1).count() <= 7 && !modifier_gap(at);
+    // A code or modifier not in capitals (`u1`) keeps the segment whole, so `ecm diff` sees
+    // what the file says and not only the model's `U1`.
+    let canonical = as_written && at.seg.components(1).count() <= 7 && !modifier_gap(at);
     let fits = canonical && at.fits(&[1, 2, 4, 5, 7], &[(3, "UN")]);
     Ok((service, fits))
 }

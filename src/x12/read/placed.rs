@@ -4,14 +4,13 @@
 
 use super::error::{Located, ReadError, ReadProblem};
 use super::tokenizer::{Position, Segment, Tokenizer};
-use crate::model::{Envelope, KeptSegment, Money, Usage};
+use crate::model::{Envelope, KeptSegment, Money, MoneyError, Usage, parse_x12_decimal};
 use crate::x12::element::{ElementProblem, is_date};
 use crate::x12::grammar::LoopDef;
 use crate::x12::loop_cursor::{LoopCursor, Placement};
 use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 use std::io::BufRead;
-use std::str::FromStr;
 
 /// A tokenizer whose segments come out placed in the loops of one grammar.
 pub(crate) struct PlacedReader<R> {
@@ -225,9 +224,14 @@ impl<'a> At<'a> {
     pub(crate) fn opt_decimal(&self, n: usize) -> Result<Option<Decimal>, ReadError> {
         match self.el(n) {
             "" => Ok(None),
-            v => Decimal::from_str(v)
-                .map(Some)
-                .map_err(|_| self.error(Some(n), ReadProblem::Value(ElementProblem::NotADecimal))),
+            // The checker's definition of an X12 decimal: `.5` reads, `5.`, `+5` and `1_000` do not.
+            v => parse_x12_decimal(v).map(Some).map_err(|e| {
+                let problem = match e {
+                    MoneyError::PointLast => ElementProblem::PointLast,
+                    _ => ElementProblem::NotADecimal,
+                };
+                self.error(Some(n), ReadProblem::Value(problem))
+            }),
         }
     }
 

@@ -4,8 +4,14 @@
 //! byte after ISA16). Line breaks and spaces between segments, a UTF-8 byte-order mark and
 //! trailing whitespace are accepted; anything malformed is a [`TokenError`] with its byte offset
 //! and segment number, never a panic.
+//!
+//! Besides punctuation, the delimiters may be the information separators 0x1C..=0x1F (older
+//! translators' 0x1D, 0x1F, 0x1C), and the segment terminator a line break. With LF as the
+//! terminator a CR just before it belongs to the terminator (CR LF files); with CR, the LF after
+//! it is whitespace between segments, as it is after any terminator. Blank lines between
+//! segments stay whitespace, so they are never empty segments.
 
-use crate::x12::delimiters::{DelimiterError, Delimiters};
+use crate::x12::delimiters::{DelimiterError, Delimiters, is_information_separator};
 use crate::x12::grammar::SegmentRef;
 use std::fmt;
 use std::io::{self, BufRead};
@@ -58,28 +64,29 @@ pub enum TokenProblem {
     )]
     NoIsa,
     #[error(
-        "the file ends inside the ISA segment, which is always {ISA_LEN} characters; the file is truncated"
+        "the file ends inside the ISA segment, which is always {ISA_LEN} bytes; the file is truncated"
     )]
     IsaTruncated,
+    /// Widths are in bytes, as the ISA is read: a non-ASCII character takes two or more.
     #[error(
-        "ISA{field:02} is {found} characters but ISA fields are fixed width: it must be exactly {expected} (pad with spaces); the ISA is always {ISA_LEN} characters"
+        "ISA{field:02} is {found} bytes but ISA fields are fixed width: it must be exactly {expected} (pad with spaces); the ISA is always {ISA_LEN} bytes{}",
+        non_ascii_note(.non_ascii)
     )]
     IsaFieldWidth {
         field: u8,
         expected: usize,
         found: usize,
+        /// Whether the field holds a byte of a non-ASCII character (then its characters are
+        /// fewer than its bytes).
+        non_ascii: bool,
     },
-    #[error(
-        "the segment terminator (the character after ISA16) is a line break; use a punctuation terminator such as ~ (a line break may follow it)"
-    )]
-    LineBreakTerminator,
     #[error("the ISA {role}: {problem}")]
     Delimiter {
         role: &'static str,
         problem: DelimiterError,
     },
     #[error(
-        "control character 0x{byte:02X} in the ISA; remove it (the ISA is 106 printable characters)"
+        "control character 0x{byte:02X} in the ISA; remove it (the ISA is 106 printable characters, but for its delimiters, which may also be the information separators 0x1C to 0x1F, and a line break as the segment terminator)"
     )]
     IsaControlByte { byte: u8 },
     #[error(
@@ -122,6 +129,15 @@ pub enum TokenProblem {
     DataAfterIea,
 }
 
+/// What an ISA field width message adds when the field holds a non-ASCII character.
+fn non_ascii_note(non_ascii: &bool) -> &'static str {
+    if *non_ascii {
+        "; the field holds a non-ASCII character, which takes two or more bytes: ISA fields are plain ASCII (write E for É)"
+    } else {
+        ""
+    }
+}
+
 impl TokenProblem {
     /// Whether reading can go on after this problem: the bad segment was read to its terminator,
     /// so the next call returns the segment after it (a checker can then report every one).
@@ -146,7 +162,6 @@ impl TokenProblem {
             TokenProblem::IsaTruncated
                 | TokenProblem::IsaFieldWidth { .. }
                 | TokenProblem::IsaControlByte { .. }
-                | TokenProblem::LineBreakTerminator
                 | TokenProblem::Delimiter { .. }
         )
     }
@@ -300,6 +315,9 @@ pub struct Tokenizer<R> {
     buf: Vec<u8>,
     seps: Vec<u32>,
     delimiters: Delimiters,
+    /// Bit `b`: control byte `b` may appear inside a segment, being a delimiter of the current
+    /// interchange (or a CR before an LF terminator). 0 for the usual punctuation delimiters.
+    allowed_controls: u32,
     state: State,
     /// Bytes consumed from `input`.
     consumed: u64,
@@ -311,6 +329,9 @@ pub struct Tokenizer<R> {
     /// Where the segment in `buf` starts, when it was read whole but holds a control character,
     /// a line break or invalid UTF-8 (then `buf` holds it with each invalid byte as U+FFFD).
     damaged: Option<Position>,
+    /// Whether `buf` holds a segment read whole that had a recoverable problem (see
+    /// [`Tokenizer::unreadable_text`]).
+    skipped: bool,
 }
 
 impl<R: BufRead> Tokenizer<R> {
@@ -321,12 +342,14 @@ impl<R: BufRead> Tokenizer<R> {
             buf: Vec::with_capacity(256),
             seps: Vec::with_capacity(32),
             delimiters: Delimiters::STANDARD,
+            allowed_controls: 0,
             state: State::Start,
             consumed: 0,
             segments: 0,
             in_set: None,
             set_closed: false,
             damaged: None,
+            skipped: false,
         }
     }
 
@@ -357,6 +380,7 @@ impl<R: BufRead> Tokenizer<R> {
             Ok(None) => Ok(None),
             Err(e) if e.problem.is_recoverable() => {
                 // The bad segment was read to its terminator: count it and go on after it.
+                self.skipped = true;
                 self.count_segment();
                 self.closes_envelope();
                 if let Some(d) = &mut self.damaged {
@@ -385,6 +409,18 @@ impl<R: BufRead> Tokenizer<R> {
             delimiters: self.delimiters,
             position,
         })
+    }
+
+    /// After a [recoverable](TokenProblem::is_recoverable) problem, the text of the segment it
+    /// is in, as read to its terminator (each invalid byte as U+FFFD), whether or not it could
+    /// be split: what a rendering shows of a segment with a bad id (`*IC*DAVID...`), too many
+    /// elements or a bad byte; `""` for an empty one. `None` after any other problem, and once
+    /// the next segment is asked for.
+    pub fn unreadable_text(&self) -> Option<&str> {
+        if !self.skipped {
+            return None;
+        }
+        std::str::from_utf8(&self.buf).ok()
     }
 
     fn error(&self, offset: u64, problem: TokenProblem) -> TokenError {
@@ -446,6 +482,7 @@ impl<R: BufRead> Tokenizer<R> {
 
     fn read_next(&mut self) -> Result<Option<Position>, TokenError> {
         self.damaged = None;
+        self.skipped = false;
         if self.state == State::Stopped {
             return Ok(None);
         }
@@ -544,44 +581,45 @@ impl<R: BufRead> Tokenizer<R> {
                     .iter()
                     .position(|&b| b == element)
                     .unwrap_or(ISA_LEN - field_start);
+                let non_ascii = self.buf[field_start..field_start + found]
+                    .iter()
+                    .any(|b| !b.is_ascii());
                 return Err(self.error(
                     start + field_start as u64,
                     TokenProblem::IsaFieldWidth {
                         field: (i + 1) as u8,
                         expected: width,
                         found,
+                        non_ascii,
                     },
                 ));
             }
             at = field_end;
         }
+        // Control bytes are refused but where a delimiter sits (the element separator after
+        // each field, as the widths above placed it, ISA11 and ISA16), which may be an
+        // information separator; the terminator is judged below.
+        let delimiter_at = |i: usize, b: u8| {
+            (b == element || matches!(i, 82 | 104)) && is_information_separator(b)
+        };
         if let Some(pos) = self.buf[..ISA_LEN - 1]
             .iter()
-            .position(|&b| b < b' ' || b == 0x7F)
+            .enumerate()
+            .position(|(i, &b)| (b < b' ' || b == 0x7F) && !delimiter_at(i, b))
         {
             let byte = self.buf[pos];
             return Err(self.error(start + pos as u64, TokenProblem::IsaControlByte { byte }));
         }
         let (repetition, component, terminator) = (self.buf[82], self.buf[104], self.buf[105]);
-        if matches!(terminator, b'\r' | b'\n') {
-            return Err(self.error(start + 105, TokenProblem::LineBreakTerminator));
-        }
-        let (e, c, t) = (
-            char::from(element),
-            char::from(component),
-            char::from(terminator),
-        );
-        let delimiters = if repetition.is_ascii_alphanumeric() {
-            Delimiters::without_repetition(e, c, t)
-        } else {
-            Delimiters::new(e, c, char::from(repetition), t)
-        };
+        let repetition = (!repetition.is_ascii_alphanumeric()).then_some(repetition);
+        let delimiters = Delimiters::read_from_isa(element, component, repetition, terminator);
         let role_of = |ch: char| {
-            if ch == e {
+            let b = u32::from(ch);
+            if b == u32::from(element) {
                 "element separator (the 4th character)"
-            } else if ch == c {
+            } else if b == u32::from(component) {
                 "component separator (ISA16)"
-            } else if ch == t {
+            } else if b == u32::from(terminator) {
                 "segment terminator (the character after ISA16)"
             } else {
                 "repetition separator (ISA11)"
@@ -593,6 +631,18 @@ impl<R: BufRead> Tokenizer<R> {
             };
             self.error(start, TokenProblem::Delimiter { role, problem })
         })?;
+        let mut allowed = 0u32;
+        for b in [element, component, terminator]
+            .into_iter()
+            .chain(repetition)
+            .filter(|&b| b < b' ')
+        {
+            allowed |= 1 << b;
+        }
+        if terminator == b'\n' {
+            allowed |= 1 << b'\r';
+        }
+        self.allowed_controls = allowed;
         self.buf.truncate(ISA_LEN - 1);
         self.split_elements(start)
     }
@@ -610,6 +660,7 @@ impl<R: BufRead> Tokenizer<R> {
         self.buf.clear();
         let terminator = self.delimiters.segment();
         let t = char::from(terminator);
+        let allowed = self.allowed_controls;
         // The first control byte or line break, and where it is.
         let mut bad: Option<(u64, u8)> = None;
         loop {
@@ -622,7 +673,9 @@ impl<R: BufRead> Tokenizer<R> {
                         Step::TooLong
                     } else {
                         if bad.is_none()
-                            && let Some(i) = chunk.iter().position(|&x| x < b' ' || x == 0x7F)
+                            && let Some(i) = chunk
+                                .iter()
+                                .position(|&x| (x < b' ' && (allowed >> x) & 1 == 0) || x == 0x7F)
                         {
                             bad = Some((self.consumed + i as u64, chunk[i]));
                         }
@@ -645,8 +698,27 @@ impl<R: BufRead> Tokenizer<R> {
                 Step::TooLong => {
                     return Err(self.error(start, TokenProblem::SegmentTooLong { terminator: t }));
                 }
+                // A line break ends a line, and the end of the file the last one (whose line
+                // break editors often leave out). Truncation is still found: the cut segment
+                // is then not the IEA, or an IEA without its control number.
+                Step::Eof if matches!(terminator, b'\n' | b'\r') && !self.buf.is_empty() => {
+                    break;
+                }
                 Step::Eof => {
                     return Err(self.error(start, TokenProblem::Truncated { terminator: t }));
+                }
+            }
+        }
+        if terminator == b'\n' {
+            // CR LF: the CR belongs to the terminator. A CR anywhere else is a line break
+            // inside the segment.
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\r') {
+                let at = start + i as u64;
+                if bad.is_none_or(|(offset, _)| at < offset) {
+                    bad = Some((at, b'\r'));
                 }
             }
         }
@@ -886,11 +958,30 @@ mod tests {
             TokenProblem::IsaFieldWidth {
                 field: 6,
                 expected: 15,
-                found: 12
+                found: 12,
+                non_ascii: false,
             }
         );
         assert_eq!((offset, segment), (35, 1));
-        assert!(p.to_string().contains("ISA06 is 12 characters"), "{p}");
+        assert!(p.to_string().contains("ISA06 is 12 bytes"), "{p}");
+        assert!(!p.to_string().contains("non-ASCII"), "{p}");
+        // 15 characters, one of them É: 16 bytes, and the message says why.
+        let accented = ISA.replace("ECMSUBMITTER   ", "ECMSUBMITTÉR   ");
+        let p = problem(file("").replace(ISA, &accented).as_bytes()).2;
+        assert_eq!(
+            p,
+            TokenProblem::IsaFieldWidth {
+                field: 6,
+                expected: 15,
+                found: 16,
+                non_ascii: true,
+            }
+        );
+        let message = p.to_string();
+        assert!(
+            message.starts_with("ISA06 is 16 bytes but") && message.contains("non-ASCII character"),
+            "{message}"
+        );
         let long = ISA.replace("*0930*", "*09300*");
         assert!(matches!(
             problem(file("").replace(ISA, &long).as_bytes()).2,
@@ -929,11 +1020,152 @@ mod tests {
             ),
             "{p:?}"
         );
-        let newline = ISA.replace(":~", ":\n");
+        // A control character that is not an information separator is no delimiter.
+        let bell = file("").replace("*:~", "*\u{7}~");
         assert_eq!(
-            problem(newline.as_bytes()).2,
-            TokenProblem::LineBreakTerminator
+            problem(bell.as_bytes()).2,
+            TokenProblem::IsaControlByte { byte: 7 }
         );
+        // A line break serves only as the terminator.
+        let lf_component = file("").replace("*:~", "*\n~");
+        assert_eq!(
+            problem(lf_component.as_bytes()).2,
+            TokenProblem::IsaControlByte { byte: b'\n' }
+        );
+    }
+
+    /// `text` (written with `* : ^ ~` and a line break after each terminator) with other
+    /// delimiters; `terminator` replaces `~` and the line break after it.
+    fn redelimit(
+        text: &str,
+        element: char,
+        component: char,
+        repetition: char,
+        terminator: &str,
+    ) -> String {
+        text.replace("~\n", "~")
+            .chars()
+            .map(|c| match c {
+                '*' => element.to_string(),
+                ':' => component.to_string(),
+                '^' => repetition.to_string(),
+                '~' => terminator.to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    /// Every segment's text and number in its set, and the delimiters of the last.
+    fn texts(bytes: &[u8]) -> Vec<(String, Option<u32>)> {
+        let whole = items(bytes, 8192);
+        for chunk in [1, 2, 3, 106, 107] {
+            assert_eq!(items(bytes, chunk), whole, "chunk {chunk}");
+        }
+        let mut t = Tokenizer::new(bytes);
+        let mut out = Vec::new();
+        while let Some(s) = t.next_segment().unwrap() {
+            // Compared in the standard delimiters.
+            let d = s.delimiters();
+            let text: String = s
+                .text()
+                .bytes()
+                .map(|b| match b {
+                    _ if b == d.element() => '*',
+                    _ if b == d.component() => ':',
+                    _ if Some(b) == d.repetition() => '^',
+                    b => char::from(b),
+                })
+                .collect();
+            out.push((text, s.position().in_set));
+        }
+        out
+    }
+
+    /// A line break as the segment terminator (some senders' habit): LF, with or without a CR
+    /// before it and a line break at the end of the file, or CR (and an LF after it); blank
+    /// lines between segments are whitespace. Each reads as the same file with `~`.
+    #[test]
+    fn a_line_break_may_be_the_segment_terminator() {
+        let standard = file("ST*837*1~NM1*IL*1*DOE*JANE~SV1*HC:G9008:U1*150*UN*1***1:2~SE*4*1~");
+        let want = texts(standard.as_bytes());
+        assert_eq!(want.len(), 8);
+        let lf = redelimit(&standard, '*', ':', '^', "\n");
+        assert!(lf.starts_with(&ISA.replace(":~", ":\n")), "{lf}");
+        let t = Tokenizer::new(lf.as_bytes())
+            .next_segment()
+            .unwrap()
+            .unwrap()
+            .delimiters();
+        assert_eq!(t.segment(), b'\n');
+        for (what, text) in [
+            ("LF", lf.clone()),
+            ("no LF at the end", lf.trim_end().to_string()),
+            (
+                "CR LF after the ISA",
+                format!("{}{}", &lf[..ISA_LEN], lf[ISA_LEN..].replace('\n', "\r\n")),
+            ),
+            ("blank lines", lf.replace("\nSE", "\n\n  \r\nSE")),
+            ("CR", redelimit(&standard, '*', ':', '^', "\r")),
+            ("CR LF as CR", redelimit(&standard, '*', ':', '^', "\r\n")),
+        ] {
+            assert_eq!(texts(text.as_bytes()), want, "{what}");
+        }
+        // A CR inside a segment, not before its LF, is a line break inside it.
+        let cr_inside = lf.replace("DOE*JANE", "DOE\r*JANE");
+        let (offset, segment, p) = problem(cr_inside.as_bytes());
+        assert_eq!(p, TokenProblem::LineBreak { terminator: '\n' });
+        assert_eq!(
+            (offset as usize, segment),
+            (cr_inside.find('\r').unwrap(), 4)
+        );
+        // Truncation is still found without a terminator at the end.
+        let cut = &lf[..lf.find("SE*4").unwrap() + 3];
+        assert_eq!(problem(cut.as_bytes()).2, TokenProblem::NoIea);
+        // A terminator other than a line break still needs to end the file's last segment.
+        let tilde = standard.trim_end();
+        assert_eq!(
+            problem(&tilde.as_bytes()[..tilde.len() - 1]).2,
+            TokenProblem::Truncated { terminator: '~' }
+        );
+    }
+
+    /// The information separators 0x1C..=0x1F, which older translators use, serve as delimiters
+    /// in any role; another control character in a segment is still refused.
+    #[test]
+    fn information_separators_may_be_the_delimiters() {
+        let standard = file("ST*837*1~SV1*HC:G9008:U1*150*UN*1***1:2~REF*X*A^B~SE*4*1~");
+        let want = texts(standard.as_bytes());
+        let old = redelimit(&standard, '\u{1d}', '\u{1f}', '\u{1e}', "\u{1c}\r\n");
+        assert_eq!(texts(old.as_bytes()), want);
+        let mut t = Tokenizer::new(old.as_bytes());
+        while let Some(s) = t.next_segment().unwrap() {
+            if s.id() == "SV1" {
+                assert_eq!(s.components(1).collect::<Vec<_>>(), ["HC", "G9008", "U1"]);
+                assert_eq!(s.element(2), "150");
+            }
+            if s.id() == "REF" {
+                assert_eq!(s.repetitions(2).collect::<Vec<_>>(), ["A", "B"]);
+            }
+        }
+        // Without a repetition separator (ISA11 U), and with an LF terminator.
+        let no_rep = redelimit(
+            &standard
+                .replace("REF*X*A^B~", "REF*X*A~")
+                .replace("*^*", "*U*"),
+            '\u{1d}',
+            '\u{1f}',
+            '^',
+            "\n",
+        );
+        assert_eq!(texts(no_rep.as_bytes()).len(), want.len());
+        let bad = old.replace("REF\u{1d}X", "REF\u{1d}\u{1}X");
+        assert_eq!(
+            problem(bad.as_bytes()).2,
+            TokenProblem::ControlByte { byte: 1 }
+        );
+        // Once the interchange ends, the next one's ISA gives its own delimiters.
+        let both = format!("{old}{standard}");
+        assert_eq!(texts(both.as_bytes()).len(), 2 * want.len());
     }
 
     #[test]
@@ -1012,6 +1244,48 @@ mod tests {
         let mut t = Tokenizer::new(bytes.as_slice());
         while let Ok(Some(_)) = t.next_segment() {}
         assert!(t.next_segment().unwrap().is_none());
+    }
+
+    /// After a recoverable problem the segment's text is there as read, split or not; after an
+    /// unrecoverable one, or a good segment, nothing is.
+    #[test]
+    fn the_text_of_a_segment_it_could_not_split_is_kept() {
+        let many = format!("REF{}", "*A".repeat(MAX_ELEMENTS + 1));
+        let text = file(&format!(
+            "ST*837*1~*IC*DAVID*TE*555~nm1*X~~{many}~N3*A\u{1}B~SE*7*1~"
+        ));
+        let mut t = Tokenizer::new(text.as_bytes());
+        let mut seen = Vec::new();
+        loop {
+            match t.next_segment() {
+                Ok(Some(s)) => {
+                    let id = s.id().to_string();
+                    seen.push((id, t.unreadable_text().map(str::to_string)));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    assert!(e.problem.is_recoverable());
+                    seen.push(("!!".into(), t.unreadable_text().map(str::to_string)));
+                }
+            }
+        }
+        let kept: Vec<Option<&str>> = seen[3..8].iter().map(|(_, k)| k.as_deref()).collect();
+        assert_eq!(
+            kept,
+            [
+                Some("*IC*DAVID*TE*555"),
+                Some("nm1*X"),
+                Some(""),
+                Some(many.as_str()),
+                Some("N3*A\u{1}B"),
+            ]
+        );
+        assert_eq!(seen[8], ("SE".to_string(), None));
+        assert!(seen.iter().all(|(id, k)| id == "!!" || k.is_none()));
+        let cut = format!("{ISA}ST*1~NM1*X");
+        let mut t = Tokenizer::new(cut.as_bytes());
+        while let Ok(Some(_)) = t.next_segment() {}
+        assert_eq!(t.unreadable_text(), None);
     }
 
     /// Every item as text: a segment, or an error with the damaged segment it kept.
