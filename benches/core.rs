@@ -73,7 +73,7 @@ fn data() -> &'static Data {
                 config: &config,
                 as_of,
             },
-            |o| encounters.extend(o.encounter),
+            |o| encounters.extend(o.encounter.map(|e| e.clone())),
             &mut |_, _| {},
         )
         .expect("synth's encounters read");

@@ -1,7 +1,7 @@
 //! Two-stage pipelines: one thread makes values while the calling thread consumes them, so
 //! building 837 transactions and writing them overlap on two cores.
 
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::sync_channel;
 
 /// Runs `produce` on a thread of its own and hands every value it sends to `consume` on the
 /// calling thread, in order, through a queue of `depth` values (memory stays at a few values).
@@ -129,103 +129,10 @@ impl<T> Default for Recycler<T> {
     }
 }
 
-/// A batch sent back empty to be filled again, or a new one with room for `capacity` values:
-/// reused batches keep their memory in use instead of freeing it and faulting fresh pages in.
-pub fn reuse_batch<T>(emptied: &Receiver<Vec<T>>, capacity: usize) -> Vec<T> {
-    emptied
-        .try_recv()
-        .unwrap_or_else(|_| Vec::with_capacity(capacity))
-}
-
-/// Drops values on a thread of its own, a batch at a time, so the thread that is done with them
-/// does not wait on the allocator (freeing many small values made on another thread is slow).
-/// At most a few batches wait; dropping the `DropBehind` drops the rest and joins the thread.
-pub struct DropBehind<T: Send + 'static> {
-    batch: Vec<T>,
-    tx: Option<std::sync::mpsc::SyncSender<Vec<T>>>,
-    /// Emptied batches coming back (see [`reuse_batch`]).
-    emptied: Receiver<Vec<T>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl<T: Send + 'static> DropBehind<T> {
-    /// Values per batch.
-    const BATCH: usize = 4096;
-
-    /// Starts the dropping thread.
-    pub fn new() -> DropBehind<T> {
-        let (tx, rx) = sync_channel::<Vec<T>>(4);
-        let (back, emptied) = std::sync::mpsc::channel::<Vec<T>>();
-        let thread = std::thread::spawn(move || {
-            for mut batch in rx {
-                batch.clear();
-                // Once the other side has gone, the empty batch is simply freed.
-                let _ = back.send(batch);
-            }
-        });
-        DropBehind {
-            batch: Vec::with_capacity(Self::BATCH),
-            tx: Some(tx),
-            emptied,
-            thread: Some(thread),
-        }
-    }
-
-    /// Hands a value over to be dropped later.
-    pub fn push(&mut self, value: T) {
-        self.batch.push(value);
-        if self.batch.len() == Self::BATCH {
-            let next = reuse_batch(&self.emptied, Self::BATCH);
-            let full = std::mem::replace(&mut self.batch, next);
-            if let Some(tx) = &self.tx {
-                // A thread that has gone drops nothing more; the batch is dropped here instead.
-                let _ = tx.send(full);
-            }
-        }
-    }
-}
-
-impl<T: Send + 'static> Default for DropBehind<T> {
-    fn default() -> Self {
-        DropBehind::new()
-    }
-}
-
-impl<T: Send + 'static> Drop for DropBehind<T> {
-    fn drop(&mut self) {
-        self.batch.clear();
-        drop(self.tx.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{DropBehind, ordered_parallel, pipeline};
-    use std::sync::Arc;
+    use super::{ordered_parallel, pipeline};
     use std::sync::atomic::{AtomicUsize, Ordering};
-
-    struct Counted(Arc<AtomicUsize>);
-
-    impl Drop for Counted {
-        fn drop(&mut self) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
-    #[test]
-    fn drop_behind_drops_every_value_by_the_time_it_is_dropped() {
-        let dropped = Arc::new(AtomicUsize::new(0));
-        let mut later = DropBehind::new();
-        // Two full batches and a part of one.
-        for _ in 0..10_000 {
-            later.push(Counted(dropped.clone()));
-        }
-        drop(later);
-        assert_eq!(dropped.load(Ordering::SeqCst), 10_000);
-    }
 
     #[test]
     fn every_value_arrives_in_order() {

@@ -115,8 +115,6 @@ pub fn intake<'cs>(
     let mut write_err: Option<csv::Error> = tw
         .write_record(["file", "row", "encounter_id", "field", "changes"])
         .err();
-    // The encounters, once coded into lines, are freed on another thread.
-    let mut leftovers = crate::pipeline::DropBehind::new();
     let report = tables.read(
         &ctx,
         |o: RowOutcome| {
@@ -153,11 +151,11 @@ pub fn intake<'cs>(
                 .config
                 .payer_index(&e.payer)
                 .expect("intake only accepts configured payers");
-            let coded = code_encounter_sharing(&e, req.codeset, &req.config.payers[pi], &mut |d| {
+            let coded = code_encounter_sharing(e, req.codeset, &req.config.payers[pi], &mut |d| {
                 registry.diagnoses_of(d)
             })
             .and_then(|c| {
-                let line = ServiceLine::new(&e, pi as u16, c, &mut registry);
+                let line = ServiceLine::new(e, pi as u16, c, &mut registry);
                 if req.corrections_as_claims {
                     corrections.admit(&line, &registry)?;
                 }
@@ -166,7 +164,6 @@ pub fn intake<'cs>(
             match coded {
                 Ok(line) => {
                     lines.push(line);
-                    leftovers.push(e);
                 }
                 Err(nb) => {
                     rows_rejected += 1;

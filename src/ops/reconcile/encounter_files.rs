@@ -10,7 +10,6 @@ use crate::digest::{FingerprintSet, FnvHashMap, fingerprint};
 use crate::encounters::{EncounterTables, IntakeContext, RowOutcome, SheetChoice};
 use crate::input::InputError;
 use crate::model::{ClaimFrequency, Npi, RowRef};
-use crate::pipeline::DropBehind;
 use crate::reconcile::{EncounterFact, EncounterKind};
 use crate::rules::{self, Finding};
 use crate::x12::read::Reader837;
@@ -284,8 +283,6 @@ fn read_table_facts(
 ) -> Result<EncounterFileCounts, InputError> {
     let mut coding_rejects = 0u64;
     let mut other_plan = 0u64;
-    // What a fact leaves of an encounter (names, address, ...) is freed on another thread.
-    let mut leftovers = DropBehind::new();
     let tables = EncounterTables::open(paths, SheetChoice::One)?;
     let mut held = tables
         .may_hold_corrections()
@@ -296,21 +293,20 @@ fn read_table_facts(
             for f in o.findings {
                 on_finding(f);
             }
-            let Some(mut e) = o.encounter else {
+            let Some(e) = o.encounter else {
                 return;
             };
             if plan_payer.is_some_and(|p| p != e.payer) {
                 other_plan += 1;
-                leftovers.push(e);
                 return;
             }
-            match code_line(&e, ctx.codeset) {
+            match code_line(e, ctx.codeset) {
                 Ok(code) => {
                     let correction = e.correction.take();
                     let charge = ctx
                         .config
                         .payer(&e.payer)
-                        .and_then(|p| crate::coding::line_charge(&e, p, &code))
+                        .and_then(|p| crate::coding::line_charge(e, p, &code))
                         .or(e.charge);
                     let fact = EncounterFact {
                         charge,
@@ -323,7 +319,6 @@ fn read_table_facts(
                         encounter_id: std::mem::take(&mut e.encounter_id),
                         member_id: std::mem::take(&mut e.member.member_id),
                     };
-                    leftovers.push(e);
                     match held.as_mut() {
                         Some(h) => h.add(fact, correction),
                         None => on_fact(fact),
@@ -338,7 +333,7 @@ fn read_table_facts(
                             .map(|p| p.display().to_string())
                             .unwrap_or_default(),
                         row: o.source.row,
-                        encounter_id: Some(e.encounter_id.into()),
+                        encounter_id: Some(e.encounter_id.to_string()),
                         field: nb.field.map(str::to_string),
                         message: nb.message,
                     })
