@@ -28,7 +28,7 @@ use crate::invoice::line_check::{
 use crate::invoice::read::{InvoiceColumns, is_total_row, open_invoice};
 use crate::model::{ActivityClass, Address, BillingProvider, ClaimFrequency, Money, Npi};
 use crate::output::{Committed, OutputError, OutputSet};
-use crate::pipeline::ordered_parallel;
+use crate::pipeline::{Recycler, ordered_parallel};
 use crate::rules::{self, Finding, Rule};
 use crate::x12::{InterchangeWriter, WriteError, WriteOptions};
 use chrono::{Datelike, Timelike};
@@ -380,6 +380,8 @@ pub fn run_ingest(
         let cols_ref = &cols;
         // Checked records go back to the reader, to be filled again.
         let (spend, spent) = std::sync::mpsc::channel::<Vec<Record>>();
+        // Emptied line batches go back to the workers.
+        let emptied: Recycler<CheckedRow> = Recycler::new();
         ordered_parallel(
             table.batches(LINE_BATCH, spent),
             crate::pipeline::workers(),
@@ -388,26 +390,31 @@ pub fn run_ingest(
                 batch.map(|b| {
                     // Each batch remembers the provider block it last checked.
                     let mut memo = ProviderMemo::default();
-                    let lines: Vec<CheckedRow> = b
-                        .records
-                        .iter()
-                        // A total row (`Total` under the line numbers, no line id) is not a line.
-                        .filter(|rec| !is_total_row(rec, cols_ref))
-                        .map(|rec| check_line(rec, cols_ref, ctx_ref, &mut memo))
-                        .collect();
+                    let mut lines = emptied.take(LINE_BATCH);
+                    lines.extend(
+                        b.records
+                            .iter()
+                            // A total row (`Total` under the line numbers, no line id) is not a
+                            // line.
+                            .filter(|rec| !is_total_row(rec, cols_ref))
+                            .map(|rec| check_line(rec, cols_ref, ctx_ref, &mut memo)),
+                    );
                     (lines, b.position, b.records)
                 })
             },
             |batch: Result<(Vec<CheckedRow>, u64, Vec<Record>), InputError>| -> Result<(), IngestError> {
-                let (batch, position, records) = batch?;
+                let (mut batch, position, records) = batch?;
                 // The reader may have finished; then the records are freed here.
                 let _ = spend.send(records);
                 progress(done_before + position, total);
-                for checked in batch {
+                // Lines are taken in where they lie, not moved: each is several hundred bytes.
+                for checked in batch.iter_mut() {
                     lines_read += 1;
                     transliterations.add(&checked.transliterations);
                     let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
-                        checked.findings.into_iter().partition(Finding::is_error);
+                        std::mem::take(&mut checked.findings)
+                            .into_iter()
+                            .partition(Finding::is_error);
                     warnings.extend(warns);
                     if let Some(line) = &checked.line {
                         errors.extend(batch_checks(
@@ -419,7 +426,7 @@ pub fn run_ingest(
                             &accepted,
                         ));
                     }
-                    match checked.line {
+                    match checked.line.as_mut() {
                         Some(line) if errors.is_empty() => accept(line, &mut accepted, &mut ledger),
                         _ => {
                             lines_rejected += 1;
@@ -442,6 +449,7 @@ pub fn run_ingest(
                         }
                     }
                 }
+                emptied.give(batch);
                 Ok(())
             },
         )?;
@@ -775,7 +783,7 @@ fn batch_checks(
     out
 }
 
-fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Ledger) {
+fn accept<'cs>(line: &mut CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Ledger) {
     let npi = line.provider.npi;
     let pi = match acc.provider_index.get(&npi) {
         Some(&i) => i,
@@ -807,7 +815,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
     }
     ledger.accept(npi, line.keys, frequency, replaces, acc.lines.len() as u32);
     let reg = &mut acc.registry;
-    let mut coding = line.coding;
+    let mut coding = line.coding.clone();
     coding.diagnoses = reg.diagnoses(coding.diagnoses);
     let sl = ServiceLine {
         source: line.source,
@@ -819,7 +827,7 @@ fn accept<'cs>(line: CheckedLine<'cs>, acc: &mut Accepted<'cs>, ledger: &mut Led
         coding,
         authorization: line.authorization.as_deref().map(|a| reg.authorization(a)),
         rendering: line.rendering.as_ref().map(|r| reg.rendering(r)),
-        correction: line.correction.map(|c| reg.correction(c)),
+        correction: line.correction.take().map(|c| reg.correction(c)),
     };
     acc.lines.push(sl);
     acc.provider_of.push(pi);
