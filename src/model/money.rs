@@ -77,19 +77,25 @@ pub fn parse_x12_decimal(s: &str) -> Result<Decimal, MoneyError> {
 /// Not `+5` (X12 never sends a plus sign), `5.` (a whole number is sent without its point),
 /// `1,500`, `1e3` or a bare point. The checker, both X12 readers and [`Money::parse_x12`] use it.
 pub fn is_x12_decimal(s: &str) -> bool {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match body.split_once('.') {
-        Some((int, frac)) => {
-            if frac.is_empty() {
+    // One pass (the writer checks every amount it writes with this): digits, at most one point,
+    // and at least one digit after a point.
+    let b = s.as_bytes();
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    let mut point = None;
+    for (i, &c) in body.iter().enumerate() {
+        if c == b'.' {
+            if point.is_some() {
                 return false;
             }
-            (int, frac)
+            point = Some(i);
+        } else if !c.is_ascii_digit() {
+            return false;
         }
-        None if body.is_empty() => return false,
-        None => (body, ""),
-    };
-    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-    digits(int) && digits(frac)
+    }
+    match point {
+        Some(p) => p + 1 < body.len(),
+        None => !body.is_empty(),
+    }
 }
 
 impl Money {
@@ -318,6 +324,18 @@ mod tests {
             d.set_sign_negative(neg ^ (m < 0));
             let money = Money(d);
             prop_assert_eq!(money.to_cents_string(), format!("{:.2}", d));
+        }
+
+        /// The one-pass check says what splitting at the point says.
+        #[test]
+        fn the_x12_decimal_check_is_the_split_rule(s in "-?[0-9.]{0,6}|[-0-9.a ]{0,5}") {
+            let body = s.strip_prefix('-').unwrap_or(&s);
+            let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+            let want = match body.split_once('.') {
+                Some((int, frac)) => !frac.is_empty() && digits(int) && digits(frac),
+                None => !body.is_empty() && digits(body),
+            };
+            prop_assert_eq!(is_x12_decimal(&s), want);
         }
 
         /// Summing normalizes once; the result is the value and the digits that adding pair by pair gives.
