@@ -223,9 +223,11 @@ fn from_rows(name: &str, size: u64, rows: &[Record]) -> Result<Table, InputError
 /// Whether a row under the table is its total row: `Total` where the line number goes (the first
 /// cell when there is no line number column) and no line id.
 fn is_total(r: &Record, number_col: Option<usize>, line_id_col: Option<usize>) -> bool {
-    let label = r.fields.get(number_col.unwrap_or(0)).unwrap_or("");
-    normalise_key(label) == normalise_key(TOTAL_LABEL)
-        && line_id_col.is_none_or(|c| r.fields.get(c).unwrap_or("").trim().is_empty())
+    // The line id first: every line has one, so this is all most rows cost.
+    line_id_col.is_none_or(|c| r.fields.get(c).unwrap_or("").trim().is_empty()) && {
+        let label = r.fields.get(number_col.unwrap_or(0)).unwrap_or("");
+        normalise_key(label) == normalise_key(TOTAL_LABEL)
+    }
 }
 
 /// Whether a record of an invoice table is its total row (see [`open_invoice`]), which is not a
