@@ -3,6 +3,7 @@
 use crate::model::{Money, ServiceMonth, push_uint};
 use crate::reconcile::expectation::Rate;
 use crate::reconcile::{Reconciliation, Summary, SummaryRow};
+use crate::report::csv_field::push_csv_field;
 use crate::rules::{FINDING_COLUMNS, Finding};
 use std::io::Write;
 
@@ -110,34 +111,15 @@ impl RecordBuf {
         }
     }
 
-    /// Writes the record as a CSV line, quoting only a field that holds a comma, a quote or a
-    /// line break (as the `csv` crate's default does); `line` is reused between records.
+    /// Writes the record as a CSV line ([`push_csv_field`]: quoted only where a field needs it,
+    /// as the `csv` crate's default does); `line` is reused between records.
     fn write_line(&self, out: &mut impl Write, line: &mut Vec<u8>) -> std::io::Result<()> {
         line.clear();
-        let plain = !self
-            .text
-            .bytes()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
         for (i, field) in self.fields().enumerate() {
             if i > 0 {
                 line.push(b',');
             }
-            if plain
-                || !field
-                    .bytes()
-                    .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-            {
-                line.extend_from_slice(field.as_bytes());
-            } else {
-                line.push(b'"');
-                for b in field.bytes() {
-                    if b == b'"' {
-                        line.push(b'"');
-                    }
-                    line.push(b);
-                }
-                line.push(b'"');
-            }
+            push_csv_field(line, field);
         }
         line.push(b'\n');
         out.write_all(line)
