@@ -226,11 +226,6 @@ impl Accepted<'_> {
 
     /// CLM01 of line `i`'s encounter: the corrected chain's original claim's (from the ledger),
     /// else the one derived from the line it corrects, else its own.
-    fn claim_id(&self, i: u32) -> String {
-        self.plan_claim_id(i).as_str().to_owned()
-    }
-
-    /// [`Accepted::claim_id`] without allocating.
     fn plan_claim_id(&self, i: u32) -> ClaimId {
         if let Some(id) = self.chain_claim.get(&i) {
             return *id;
@@ -513,17 +508,19 @@ pub fn run_ingest(
         summary.lines_accepted + summary.lines_rejected
     );
 
+    // Each line's CLM01, worked out once for the 837's control number, its claims and the ledger.
+    let claim_ids: Vec<ClaimId> = (0..accepted.lines.len() as u32)
+        .map(|i| accepted.plan_claim_id(i))
+        .collect();
     if !accepted.lines.is_empty() {
-        write_encounters(req, plan, &accepted, &mut outputs, &mut summary)?;
+        write_encounters(req, plan, &accepted, &claim_ids, &mut outputs, &mut summary)?;
     }
     watch.lap("write encounters 837");
     // The ledger is written beside the old one before the outputs go into place, and replaces
     // it only after they did.
     let staged = match req.ledger {
         Some(p) if ledger.accepted > 0 => {
-            let ids: Vec<String> = (0..accepted.lines.len() as u32)
-                .map(|i| accepted.claim_id(i))
-                .collect();
+            let ids: Vec<&str> = claim_ids.iter().map(ClaimId::as_str).collect();
             let today = req.clock.date;
             Some(
                 ledger.stage(
@@ -842,11 +839,21 @@ fn provider_summaries(acc: &Accepted, rejected: &BTreeMap<String, u64>) -> Vec<P
         lines_rejected: 0,
         total_charge: Money::ZERO,
     };
+    // Counted by provider index first: a million lines need not each spell and look up an NPI.
+    let mut per: Vec<(u64, Money)> = vec![(0, Money::ZERO); acc.providers.len()];
     for (l, &p) in acc.lines.iter().zip(&acc.provider_of) {
-        let npi = acc.providers[p as usize].npi.to_string();
+        let e = &mut per[p as usize];
+        e.0 += 1;
+        e.1 += net_charge(l, &acc.registry);
+    }
+    for (p, (lines, total)) in per.into_iter().enumerate() {
+        if lines == 0 {
+            continue;
+        }
+        let npi = acc.providers[p].npi.to_string();
         let e = by.entry(npi.clone()).or_insert_with(|| blank(&npi));
-        e.lines_accepted += 1;
-        e.total_charge += net_charge(l, &acc.registry);
+        e.lines_accepted += lines;
+        e.total_charge += total;
     }
     for (npi, n) in rejected {
         by.entry(npi.clone())
@@ -880,6 +887,7 @@ fn write_encounters(
     req: &IngestRequest,
     plan: &crate::config::PlanConfig,
     acc: &Accepted,
+    claim_ids: &[ClaimId],
     outputs: &mut OutputSet,
     summary: &mut IngestSummary,
 ) -> Result<(), IngestError> {
@@ -910,7 +918,7 @@ fn write_encounters(
         .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
     for &i in &order {
         let charge = acc.lines[i as usize].coding.charge.amount();
-        h.str(acc.plan_claim_id(i).as_str())
+        h.str(claim_ids[i as usize].as_str())
             .str(acc.registry.encounter_id(&acc.lines[i as usize]))
             .bytes(&charge.mantissa().to_le_bytes())
             .u64(u64::from(charge.scale()));
@@ -965,7 +973,7 @@ fn write_encounters(
                         ClaimFrequency::Void => voids += 1,
                         ClaimFrequency::Original => {}
                     }
-                    let id = acc.claim_id(i);
+                    let id = claim_ids[i as usize].as_str().to_owned();
                     let original = (frequency != ClaimFrequency::Original).then(|| id.clone());
                     PlannedClaim::single(id, i, &acc.lines[i as usize], frequency, original)
                 })
