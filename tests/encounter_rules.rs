@@ -278,6 +278,19 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
         "ENC-038",
         vec![csv_line(&first), csv_line(&second)],
     ));
+    // Two rows correcting the same encounter: the second is refused.
+    let mut first = good("ENC-039a", "M-ENC-039");
+    let mut second = good("ENC-039", "M-ENC-039");
+    for (r, kind) in [(&mut first, "void"), (&mut second, "replace")] {
+        r.insert("correction", kind.into());
+        r.insert("replaces_encounter_id", "ENC-039-ORIG".into());
+        r.insert("original_claim_id", "E0000000000000039".into());
+    }
+    out.push((
+        "ENC-039",
+        "ENC-039",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
     // A row with a field too many (an unquoted comma).
     let mut r = csv_line(&good("ENC-031", "M-ENC-031"));
     r.insert_str(r.len() - 1, ",extra");

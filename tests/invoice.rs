@@ -549,3 +549,58 @@ fn correcting_rows_become_correcting_invoice_lines() {
     let rejects = std::fs::read_to_string(d.path().join("claims/rejects.csv")).unwrap();
     assert_eq!(rejects.matches("COD-007").count(), 2, "{rejects}");
 }
+
+/// A second row correcting the same encounter is refused (ENC-039) on both paths: on an invoice
+/// a second void would credit the same service twice, and on a claim file it would send two
+/// versions of one line. The first correction stands, and is credited once.
+#[test]
+fn an_encounter_is_corrected_once_per_run() {
+    let d = tempfile::tempdir().unwrap();
+    let input = with_corrections(d.path());
+    let text = std::fs::read_to_string(&input).unwrap();
+    let void = text
+        .lines()
+        .find(|l| l.starts_with("SCC-0001-V,"))
+        .unwrap()
+        .to_string();
+    let again = void.replacen("SCC-0001-V", "SCC-0001-V2", 1);
+    std::fs::write(&input, format!("{text}{again}\n")).unwrap();
+    let rows = text.lines().count() + 1;
+
+    for (cmd, out) in [("invoice", "inv"), ("claims", "claims")] {
+        let args: &[&str] = if cmd == "invoice" {
+            &["invoice", "--format", "csv"]
+        } else {
+            &["claims"]
+        };
+        let o = run(args, &input, &d.path().join(out));
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        let mut r = csv::Reader::from_path(d.path().join(out).join("rejects.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let found: Vec<csv::StringRecord> = r
+            .records()
+            .map(|x| x.unwrap())
+            .filter(|x| &x[at("rule_id")] == "ENC-039")
+            .collect();
+        assert_eq!(found.len(), 1, "{cmd}: {found:?}");
+        let f = &found[0];
+        assert_eq!(&f[at("encounter_id")], "SCC-0001-V2", "{cmd}");
+        assert_eq!(&f[at("row")], rows.to_string(), "{cmd}");
+        assert_eq!(&f[at("field")], "replaces_encounter_id", "{cmd}");
+        assert!(
+            f[at("message")].contains(&format!("already corrected by {}", input.display())),
+            "{cmd}: {}",
+            &f[at("message")]
+        );
+    }
+    // The invoice credits the void once: the original and its one void net to nothing.
+    let csv = csv_lines(&d.path().join("inv").join("golden-valley-2026-09.csv"));
+    let original = csv.iter().find(|l| l.0 == "SCC-0001").unwrap();
+    let voids: Vec<&LineKey> = csv
+        .iter()
+        .filter(|l| l.0.starts_with("SCC-0001-V"))
+        .collect();
+    assert_eq!(voids.len(), 1, "{voids:?}");
+    assert_eq!(voids[0].4, -original.4);
+}

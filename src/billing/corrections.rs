@@ -8,7 +8,7 @@ use super::{
     MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, PlannedClaim, Registry, ServiceLine, Slot,
 };
 use crate::coding::NotBillable;
-use crate::model::{ClaimFrequency, DiagnosisCode, RowRef};
+use crate::model::{ClaimFrequency, Correction, DiagnosisCode, RowRef, Text};
 use crate::rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -107,6 +107,42 @@ impl CorrectionGroups {
 /// The correction claims of one payer's correcting lines (`which`, indices into `lines`, every
 /// one admitted by [`CorrectionGroups`]): one claim per original claim id, in id order, its lines
 /// by service date and encounter id.
+/// The encounters a run has corrected, by payer and the id they correct, with the row that did
+/// it: an encounter is corrected by one row per run (ENC-039). A second void would credit the
+/// same service twice on an invoice, and a second replacement would send two versions of a line.
+#[derive(Default)]
+pub struct CorrectedOnce(crate::digest::FnvHashMap<(Text, Text), RowRef>);
+
+impl CorrectedOnce {
+    /// Refuses `fix`, for `payer`, when an earlier row of the run corrects the same encounter;
+    /// `files` names the run's input files (a [`RowRef::file`] indexes it).
+    pub fn check(
+        &self,
+        payer: &str,
+        fix: &Correction,
+        files: &[String],
+    ) -> Result<(), NotBillable> {
+        match self.0.get(&(Text::new(payer), fix.replaces.clone())) {
+            None => Ok(()),
+            Some(first) => Err(NotBillable {
+                rule: &rules::CORRECTED_TWICE,
+                field: Some("replaces_encounter_id"),
+                message: format!(
+                    "encounter {} is already corrected by {} row {}",
+                    fix.replaces, files[first.file as usize], first.row
+                ),
+            }),
+        }
+    }
+
+    /// Records that row `at` corrects `fix.replaces` for `payer` (once it is taken).
+    pub fn record(&mut self, payer: &str, fix: &Correction, at: RowRef) {
+        self.0
+            .entry((Text::new(payer), fix.replaces.clone()))
+            .or_insert(at);
+    }
+}
+
 pub fn correction_claims(
     lines: &[ServiceLine],
     which: &[u32],

@@ -14,7 +14,7 @@ pub use claim_plan::{
     PlannedLine, claim_order, plan_claims,
 };
 pub use code_totals::{CodeTotal, code_totals, code_totals_by, net_charge};
-pub use corrections::{CorrectionGroups, correction_claims};
+pub use corrections::{CorrectedOnce, CorrectionGroups, correction_claims};
 pub use repeated_service::{SeenServices, ServiceKey, repeated_service, take_repeated_services};
 pub use service_line::{LineId, Ranks, Registry, ServiceLine, Slot, order_lines};
 pub use to_837::{

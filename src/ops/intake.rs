@@ -3,7 +3,9 @@
 
 pub use crate::billing::{CodeTotal, code_totals};
 
-use crate::billing::{CorrectionGroups, Registry, ServiceLine, take_repeated_services};
+use crate::billing::{
+    CorrectedOnce, CorrectionGroups, Registry, ServiceLine, take_repeated_services,
+};
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter_sharing;
 use crate::config::Config;
@@ -108,6 +110,7 @@ pub fn intake<'cs>(
     let mut rows_rejected = 0u64;
     let mut tally = TransliterationTally::default();
     let mut corrections = CorrectionGroups::default();
+    let mut corrected = CorrectedOnce::default();
     // Every sheet of encounters in a workbook is read; findings name the table (`file[sheet]`).
     let tables = EncounterTables::open(req.inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
@@ -155,9 +158,15 @@ pub fn intake<'cs>(
                 registry.diagnoses_of(d)
             })
             .and_then(|c| {
+                if let Some(fix) = &e.correction {
+                    corrected.check(&e.payer, fix, &files)?;
+                }
                 let line = ServiceLine::new(e, pi as u16, c, &mut registry);
                 if req.corrections_as_claims {
                     corrections.admit(&line, &registry)?;
+                }
+                if let Some(fix) = &e.correction {
+                    corrected.record(&e.payer, fix, e.source);
                 }
                 Ok(line)
             });

@@ -1,7 +1,7 @@
 //! `ecm map`: every encounter row with its service line (code, modifiers, units, charge, the
 //! code-set rows that decided it) or the reasons it is not billable.
 
-use crate::billing::{SeenServices, ServiceKey, repeated_service};
+use crate::billing::{CorrectedOnce, SeenServices, ServiceKey, repeated_service};
 use crate::coding::{ChargeSource, code_encounter};
 use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
@@ -112,6 +112,7 @@ pub fn map_encounters(
     let tables = EncounterTables::open(inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
     let mut seen = SeenServices::default();
+    let mut corrected = CorrectedOnce::default();
     let report = tables.read(
         ctx,
         |o: RowOutcome| {
@@ -163,7 +164,19 @@ pub fn map_encounters(
                         message: nb.message,
                     })
                     .and_then(|c| {
-                        if e.correction.is_some() {
+                        // One correcting row per encounter, as `claims` and `invoice` take them.
+                        if let Some(fix) = &e.correction {
+                            corrected
+                                .check(&e.payer, fix, &files)
+                                .map_err(|nb| Finding {
+                                    rule: nb.rule,
+                                    file: row.file.clone(),
+                                    row: row.row,
+                                    encounter_id: Some(e.encounter_id.to_string()),
+                                    field: nb.field.map(str::to_string),
+                                    message: nb.message,
+                                })?;
+                            corrected.record(&e.payer, fix, o.source);
                             return Ok(c);
                         }
                         // The same service on an earlier row: refused as `claims` refuses it.

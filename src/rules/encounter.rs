@@ -363,6 +363,15 @@ pub static DUPLICATE_SERVICE: Rule = Rule {
     fix: "Remove the repeated row: the state rejects a repeated service line, and one duplicate fails the whole encounter. If two services really happened that day, record each as it was (another activity, staff class or modality codes it differently), or bill the second after checking with the plan.",
 };
 
+/// ENC-039: the line this row corrects is already corrected by an earlier row of the run.
+pub static CORRECTED_TWICE: Rule = Rule {
+    id: "ENC-039",
+    severity: Severity::Error,
+    applies_to: "coding",
+    title: "the encounter this row corrects is already corrected by an earlier row",
+    fix: "Keep one correcting row per encounter in a run: remove this row, or, if it corrects another encounter, fix replaces_encounter_id. A second void would credit the same service twice on an invoice, and a second replacement would send two versions of one line.",
+};
+
 /// COD-001: no code-set row is in force for the activity, staff class and modality on the service date.
 pub static NO_HCPCS_ROW: Rule = Rule {
     id: "COD-001",
@@ -475,6 +484,7 @@ pub(super) static RULES: &[&Rule] = &[
     &BIRTH_DATE_TOO_EARLY,
     &SHEET_ERROR,
     &DUPLICATE_SERVICE,
+    &CORRECTED_TWICE,
     &NO_HCPCS_ROW,
     &NO_CHARGE,
     &NO_DIAGNOSIS,

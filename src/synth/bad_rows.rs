@@ -96,6 +96,10 @@ pub const NOT_PRODUCED: &[(&str, &str)] = &[
         "ENC-038",
         "good rows never repeat a service, and a kind breaks one row on its own, not a pair",
     ),
+    (
+        "ENC-039",
+        "the synthetic export holds original encounters only, no corrections",
+    ),
     ("ENC-032", "a warning: the row is still billed"),
     ("ENC-033", "a warning: the row is still billed"),
 ];
