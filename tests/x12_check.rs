@@ -924,6 +924,24 @@ fn procedure_codes_and_modifiers_in_lower_case_are_errors_and_differ() {
         let written = &to[..to.len() - 1];
         assert!(out.contains(written), "{to}: {out}");
     }
+    // A code in capitals with a space before it is not called lower case.
+    for (to, element) in [
+        ("SV1*HC: G9008:U1*150*UN*1***1:2~", "SV101-2"),
+        ("SV1*HC:G9008: U1*150*UN*1***1:2~", "SV101-3"),
+    ] {
+        let spaced = edit(&text, sv1, to);
+        let (code, findings, _) = check_bytes(d.path(), "spaced.837", spaced.as_bytes());
+        assert_eq!(code, 1, "{to}");
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == "CHK-015" && f["element"] == element)
+            .unwrap_or_else(|| panic!("{to}: {findings:?}"));
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.contains("with spaces around") && !message.contains("not in capitals"),
+            "{message}"
+        );
+    }
 }
 
 /// A line break as the segment terminator (LF, CR LF or CR), and the information separators

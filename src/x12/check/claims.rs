@@ -453,6 +453,9 @@ fn sv1_readable(seg: &Segment<'_>, report: &mut dyn FnMut(&'static Rule, &str, S
 #[cold]
 fn bad_procedure(code: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
     let message = match Hcpcs::parse(code) {
+        Ok(c) if code.trim() != code => format!(
+            "SV101-2 is {code:?}, with spaces around the code: send {c} alone, as payers match codes exactly"
+        ),
         Ok(c) => format!(
             "SV101-2 is {code:?}, not in capitals: HCPCS and CPT codes are sent as CMS lists them ({c}), and payers match them exactly"
         ),
@@ -467,6 +470,9 @@ fn bad_procedure(code: &str, report: &mut dyn FnMut(&'static Rule, &str, String)
 #[cold]
 fn bad_modifier(c: usize, m: &str, report: &mut dyn FnMut(&'static Rule, &str, String)) {
     let message = match Modifier::parse(m) {
+        Ok(x) if m.trim() != m => format!(
+            "SV101-{c} is {m:?}, with spaces around the modifier: send {x} alone, as payers match modifiers exactly"
+        ),
         Ok(x) => format!(
             "SV101-{c} is {m:?}, not in capitals: procedure modifiers are sent as CMS lists them ({x}), and payers match them exactly"
         ),
