@@ -1203,6 +1203,7 @@ fn service_months_in_workbook_date_cells_are_their_month() {
         ("P3", None),
         ("P4", None),
         ("P5", None),
+        ("P6", Some("yyyy-mm")),
     ]
     .into_iter()
     .enumerate()
@@ -1228,6 +1229,13 @@ fn service_months_in_workbook_date_cells_are_their_month() {
             ),
             ("P3", _) => ws.write_number(r, 4, 45717.0),
             ("P4", _) => ws.write_string(r, 4, "2025-04"),
+            // A date before ECM is no service month it could pay for.
+            ("P6", Some(f)) => ws.write_datetime_with_format(
+                r,
+                4,
+                date(1999, 12, 1),
+                &Format::new().set_num_format(f),
+            ),
             _ => ws.write_number(r, 4, 202505.0),
         }
         .unwrap();
@@ -1249,16 +1257,18 @@ fn service_months_in_workbook_date_cells_are_their_month() {
         &[("paid_pmpm", "0.00"), ("reason_codes", "UNPAID")],
     );
     let rejects = r.rejects();
-    assert_eq!(rejects.len(), 1, "{rejects:?}");
-    assert_cols(
-        &rejects[0],
-        &[
-            ("file", "payments.xlsx"),
-            ("row", "6"),
-            ("rule_id", "RCN-010"),
-            ("field", "service_month"),
-        ],
-    );
+    assert_eq!(rejects.len(), 2, "{rejects:?}");
+    for (reject, row) in rejects.iter().zip(["6", "7"]) {
+        assert_cols(
+            reject,
+            &[
+                ("file", "payments.xlsx"),
+                ("row", row),
+                ("rule_id", "RCN-010"),
+                ("field", "service_month"),
+            ],
+        );
+    }
 }
 
 // ----- totals, the fixture, snapshots -----

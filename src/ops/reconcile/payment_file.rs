@@ -202,15 +202,17 @@ pub fn read_payments(
 
 /// The month of a workbook's service_month cell that holds a date: Excel turns a typed `2025-01`
 /// into the date 2025-01-01, which the sheet reader gives as `2025-01-01` (any day is read as its
-/// month), or, when the cell lost its date format, as the serial `45658`. A bare number is taken
-/// for a serial only when it is a day from ECM's start (2022) to 2099, so a month typed as the
-/// number 202501, or a year, is still refused rather than read as a month of 2454 or 1905.
+/// month), or, when the cell lost its date format, as the serial `45658`. Either is taken only
+/// when it is a day from ECM's start (2022) to 2099, so a month typed as the number 202501, a
+/// year, or a date of 1999 is still refused (RCN-010) rather than read as a month of 2454, 1905
+/// or before ECM.
 fn sheet_date_month(v: &str) -> Option<ServiceMonth> {
     let last = NaiveDate::from_ymd_opt(2099, 12, 31)?;
-    let day = parse_date(v).ok().or_else(|| {
-        excel_serial_date(v).filter(|d| (crate::encounters::ECM_START..=last).contains(d))
-    })?;
-    Some(ServiceMonth::of(day))
+    let day = parse_date(v)
+        .ok()
+        .or_else(|| excel_serial_date(v))
+        .filter(|d| (crate::encounters::ECM_START..=last).contains(d))?;
+    ServiceMonth::new(chrono::Datelike::year(&day), chrono::Datelike::month(&day)).ok()
 }
 
 /// Payment lines per batch sent by [`read_payments_in_batches`].
