@@ -123,6 +123,9 @@ impl<R: Read> CsvLines<R> {
                     self.fill()?;
                 }
                 R::OutputFull => {
+                    if self.out.len() >= MAX_RECORD {
+                        return Err(too_long(first));
+                    }
                     let len = self.out.len() * 2;
                     self.out.resize(len, 0);
                 }
@@ -163,8 +166,13 @@ impl<R: Read> CsvLines<R> {
         self.end -= self.pos;
         self.pos = 0;
         if self.end == self.buf.len() {
-            // A line longer than the buffer: make room.
-            let len = self.buf.len() * 2;
+            // A line longer than the buffer: make room, up to a limit no table's row comes near
+            // (field positions are kept in 32 bits, and a file with no line break must not be
+            // read whole into memory).
+            if self.buf.len() >= MAX_RECORD {
+                return Err(too_long(self.line));
+            }
+            let len = (self.buf.len() * 2).min(MAX_RECORD);
             self.buf.resize(len, 0);
         }
         loop {
@@ -182,6 +190,15 @@ impl<R: Read> CsvLines<R> {
             }
         }
     }
+}
+
+/// The longest record read: 64 MiB.
+const MAX_RECORD: usize = 64 << 20;
+
+fn too_long(line: u64) -> io::Error {
+    io::Error::other(format!(
+        "the row from line {line} runs past 64 MiB without ending (a quote left open, or not a table): check the file is the CSV export"
+    ))
 }
 
 /// Splits a line with no quote at its commas into `bounds`, eight bytes at a time (a memchr
@@ -269,6 +286,32 @@ mod tests {
         let got = ours(b"h\n\"open\nmore\nrows", 3);
         assert_eq!(got[1].1, Lines { first: 2, last: 4 });
         assert_eq!(got[1].0, vec![b"open\nmore\nrows".to_vec()]);
+    }
+
+    /// A row that never ends (no line break, or a quote left open) stops reading with an error
+    /// at 64 MiB instead of taking the whole file into memory.
+    #[test]
+    fn a_row_past_the_limit_is_an_error() {
+        for text in [
+            vec![b'x'; MAX_RECORD + 10],
+            [b"a\n\"".as_slice(), &vec![b'y'; MAX_RECORD + 10]].concat(),
+        ] {
+            let mut r = CsvLines::new(text.as_slice());
+            let mut rec = RawRecord::default();
+            let mut err = None;
+            for _ in 0..3 {
+                match r.next(&mut rec) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(e) => {
+                        err = Some(e);
+                        break;
+                    }
+                }
+            }
+            let e = err.expect("an error").to_string();
+            assert!(e.contains("runs past 64 MiB"), "{e}");
+        }
     }
 
     proptest! {
