@@ -96,9 +96,12 @@ impl RecordBuf {
     /// `{:.4}` writes it.
     fn places4(&mut self, d: rust_decimal::Decimal) {
         let r = d.round_dp(4);
-        match u64::try_from(r.mantissa()) {
-            Ok(m) if !r.is_sign_negative() && r.scale() <= 4 => {
-                let m = m * 10u64.pow(4 - r.scale());
+        let scaled = u64::try_from(r.mantissa())
+            .ok()
+            .filter(|_| !r.is_sign_negative() && r.scale() <= 4)
+            .and_then(|m| m.checked_mul(10u64.pow(4 - r.scale())));
+        match scaled {
+            Some(m) => {
                 push_uint(&mut self.text, m / 10_000);
                 self.text.push('.');
                 let frac = m % 10_000;
@@ -322,6 +325,15 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The factor is written as `{:.4}` writes it, whatever the number.
+        #[test]
+        fn four_places_are_what_the_formatter_writes(m in any::<i64>(), scale in 0u32..=12) {
+            let d = rust_decimal::Decimal::new(m, scale);
+            let mut f = RecordBuf::default();
+            f.places4(d);
+            prop_assert_eq!(f.text, format!("{:.4}", d.round_dp(4)));
+        }
+
         /// A record written by hand is the line the `csv` crate writes for the same fields.
         #[test]
         fn a_line_is_what_the_csv_crate_writes(fields in proptest::collection::vec("[a-z0-9 ,\"\r\n.-]{0,6}", 2..8)) {
