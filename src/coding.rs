@@ -67,6 +67,20 @@ pub struct NotBillable {
     pub message: String,
 }
 
+impl NotBillable {
+    /// The finding for the encounter `encounter_id` on `row` of `file` that could not be billed.
+    pub fn finding(self, file: String, row: u32, encounter_id: &str) -> rules::Finding {
+        rules::Finding {
+            rule: self.rule,
+            file,
+            row,
+            encounter_id: Some(encounter_id.to_string()),
+            field: self.field.map(str::to_string),
+            message: self.message,
+        }
+    }
+}
+
 /// The code decision alone: the HCPCS row in force and the line's modifiers (the row's, plus the
 /// telehealth modifier in force for the modality), before any payer's charges or rules.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -176,14 +176,11 @@ pub fn intake<'cs>(
                 }
                 Err(nb) => {
                     rows_rejected += 1;
-                    rejects.push(Finding {
-                        rule: nb.rule,
-                        file: files[o.source.file as usize].clone(),
-                        row: o.source.row,
-                        encounter_id: Some(e.encounter_id.to_string()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    });
+                    rejects.push(nb.finding(
+                        files[o.source.file as usize].clone(),
+                        o.source.row,
+                        &e.encounter_id,
+                    ));
                 }
             }
         },

@@ -6,7 +6,6 @@ use crate::coding::{ChargeSource, code_encounter};
 use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
 use crate::ops::intake::{RuleCount, RuleTally};
-use crate::rules::Finding;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -155,28 +154,17 @@ pub fn map_encounters(
                     .payer(&e.payer)
                     .expect("intake only accepts configured payers");
                 let coded = code_encounter(e, ctx.codeset, payer)
-                    .map_err(|nb| Finding {
-                        rule: nb.rule,
-                        file: row.file.clone(),
-                        row: row.row,
-                        encounter_id: Some(e.encounter_id.to_string()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    })
                     .and_then(|c| {
                         // One correcting row per encounter, as `claims` and `invoice` take them.
                         if let Some(fix) = &e.correction {
-                            corrected
-                                .check(&e.payer, fix, &files)
-                                .map_err(|nb| Finding {
-                                    rule: nb.rule,
-                                    file: row.file.clone(),
-                                    row: row.row,
-                                    encounter_id: Some(e.encounter_id.to_string()),
-                                    field: nb.field.map(str::to_string),
-                                    message: nb.message,
-                                })?;
+                            corrected.check(&e.payer, fix, &files)?;
                             corrected.record(&e.payer, fix, o.source);
+                        }
+                        Ok(c)
+                    })
+                    .map_err(|nb| nb.finding(row.file.clone(), row.row, &e.encounter_id))
+                    .and_then(|c| {
+                        if e.correction.is_some() {
                             return Ok(c);
                         }
                         // The same service on an earlier row: refused as `claims` refuses it.

@@ -326,17 +326,16 @@ fn read_table_facts(
                 }
                 Err(nb) => {
                     coding_rejects += 1;
-                    on_finding(Finding {
-                        rule: nb.rule,
-                        file: paths
-                            .get(o.source.file as usize)
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
-                        row: o.source.row,
-                        encounter_id: Some(e.encounter_id.to_string()),
-                        field: nb.field.map(str::to_string),
-                        message: nb.message,
-                    })
+                    on_finding(
+                        nb.finding(
+                            paths
+                                .get(o.source.file as usize)
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default(),
+                            o.source.row,
+                            &e.encounter_id,
+                        ),
+                    )
                 }
             }
         },
