@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::on_the_example;
+
 use assert_cmd::Command;
 use common::files_837;
 use std::path::{Path, PathBuf};
@@ -140,14 +142,7 @@ fn clean_example(dir: &Path) -> PathBuf {
 }
 
 fn claims(dir: &Path, input: &Path, extra: &[&str]) -> std::process::Output {
-    ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "claims",
-        ])
+    on_the_example("claims")
         .arg(input)
         .arg("--out")
         .arg(dir.join("out"))
@@ -706,17 +701,7 @@ fn every_diagnosis_code_reaches_the_claim() {
         "{}",
         String::from_utf8_lossy(&check.stdout)
     );
-    let map = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "map",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let map = on_the_example("map").arg(&input).output().unwrap();
     let map = String::from_utf8_lossy(&map.stdout);
     assert!(map.contains(&codes('B', 12)), "{map}");
 }
@@ -833,16 +818,8 @@ fn a_repeated_service_is_refused_on_the_later_row() {
     assert_eq!(x12.matches("\nSV1*").count(), 2);
     assert!(!x12.contains("REF*6R*T-3~"));
 
-    let map = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "map",
-            "--format",
-            "json",
-        ])
+    let map = on_the_example("map")
+        .args(["--format", "json"])
         .arg(&input)
         .output()
         .unwrap();
@@ -854,14 +831,7 @@ fn a_repeated_service_is_refused_on_the_later_row() {
         .collect();
     assert_eq!(ids, vec!["", "", "ENC-038"]);
 
-    let inv = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "invoice",
-        ])
+    let inv = on_the_example("invoice")
         .arg(&input)
         .arg("--out")
         .arg(d.path().join("inv"))
@@ -902,17 +872,7 @@ fn unknown_columns_and_warnings_are_said_on_stderr() {
     ] {
         assert!(said.contains(want), "{want}\n{said}");
     }
-    let map = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "map",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let map = on_the_example("map").arg(&input).output().unwrap();
     let said = String::from_utf8_lossy(&map.stderr);
     assert!(said.contains("did you mean diagnosis_codes?"), "{said}");
     assert!(said.contains("warning: ENC-033 on 2 row(s)"), "{said}");
@@ -1013,14 +973,7 @@ fn a_header_only_file_is_exit_2_like_an_empty_one() {
     // Beside a file with rows, a header-only file is still an error: it is probably not the
     // file the user meant to give.
     let good = clean_example(d.path());
-    let out = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "map",
-        ])
+    let out = on_the_example("map")
         .arg(&good)
         .arg(d.path().join("header.csv"))
         .output()

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::on_the_example;
+
 use assert_cmd::Command;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,18 +21,8 @@ fn ecm() -> Command {
 /// `ecm invoice` on the example, CSV and XLSX, into `dir`.
 fn invoices(dir: &Path) -> PathBuf {
     let out = dir.join("invoices");
-    let o = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "invoice",
-            "examples/encounters.csv",
-            "--format",
-            "csv,xlsx",
-            "--out",
-        ])
+    let o = on_the_example("invoice")
+        .args(["examples/encounters.csv", "--format", "csv,xlsx", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -748,14 +740,7 @@ fn a_void_credit_is_taken_back_from_the_money_claimed() {
     )
     .unwrap();
     let voids = d.path().join("voids");
-    let o = ecm()
-        .args([
-            "--config",
-            "examples/ecm.toml",
-            "--as-of",
-            "2026-11-01",
-            "invoice",
-        ])
+    let o = on_the_example("invoice")
         .arg(&input)
         .args(["--format", "csv,xlsx", "--out"])
         .arg(&voids)

@@ -12,6 +12,20 @@ use std::process::Command;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+/// `ecm` run on the built-in example's configuration at the demo's clock, for subcommand `cmd`
+/// (its other arguments are added by the caller).
+pub fn on_the_example(cmd: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("ecm").unwrap();
+    c.args([
+        "--config",
+        "examples/ecm.toml",
+        "--as-of",
+        "2026-11-01",
+        cmd,
+    ]);
+    c
+}
+
 /// What pyx12 said about one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pyx12Outcome {
