@@ -1,9 +1,10 @@
 //! The `ecm` binary: the allocator and its one setting, then parse, dispatch, map errors to exit
 //! status. Nothing else.
 
+use ecm::cli::MemoryUse;
+
 fn main() -> std::process::ExitCode {
-    return_freed_memory_promptly();
-    ecm::cli::main()
+    ecm::cli::main(set_purge_delay)
 }
 
 // Claims, ingest and reconcile allocate many small, short-lived strings per row; glibc's malloc
@@ -15,16 +16,26 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// its v2 and v3 headers; libmimalloc-sys names no constant for it).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Memory freed in one phase goes back to the system after 10 ms instead of mimalloc v3's default
-/// of a second. A run's phases run on different threads, which do not reuse each other's freed
-/// pages at once: the duplicate-id table (about 50 MB on 1 M rows) freed after reading was still
-/// resident while each payer's thread sorted its lines. 1 M encounters, three runs each: peak RSS
-/// of `claims` 295 -> 248 MiB, `ingest` 303 -> 270 MiB, `reconcile` 310 -> 248 MiB, wall time
-/// within the noise. `MIMALLOC_PURGE_DELAY` in the environment still decides when it is set.
-fn return_freed_memory_promptly() {
+/// When memory freed in one phase goes back to the system (`MIMALLOC_PURGE_DELAY` in the
+/// environment still decides when it is set).
+///
+/// [`MemoryUse::Lean`]: after 10 ms instead of mimalloc v3's default of a second. A run's phases
+/// run on different threads, which do not reuse each other's freed pages at once: the
+/// duplicate-id table (about 50 MB on 1 M rows) freed after reading was still resident while each
+/// payer's thread sorted its lines. 1 M encounters, three runs each: peak RSS of `claims` 295 ->
+/// 248 MiB, `reconcile` 310 -> 248 MiB, wall time within the noise.
+///
+/// [`MemoryUse::Reuse`]: never (-1). `ingest` handed its reading tables back only to fault fresh
+/// pages in for the 837 it writes next, and mimalloc purged everything again at exit: 0.4 s of
+/// its 3.5 s on 1 M lines went to the kernel, for about 60 MB less peak RSS (of 1 GB allowed).
+fn set_purge_delay(memory: MemoryUse) {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        let ms = match memory {
+            MemoryUse::Lean => 10,
+            MemoryUse::Reuse => -1,
+        };
         // SAFETY: sets one integer option; called before any other thread exists.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, ms) };
     }
 }
 

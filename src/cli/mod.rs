@@ -237,8 +237,31 @@ impl Globals {
 }
 
 /// Parses the command line, runs the command and returns the exit status.
-pub fn main() -> ExitCode {
+/// How a command uses memory over its run, for the allocator the binary installs (the library
+/// has no allocator of its own and does not assume one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryUse {
+    /// Return freed memory to the system promptly: the command has a tight memory target (claims
+    /// at 300 MB) or none that matters, and its phases free large tables before the next grows.
+    Lean,
+    /// Keep freed memory for the run's later phases: the command's target leaves room (ingest,
+    /// 1 GB; invoice, none) and handing pages back only to fault them in again costs it time.
+    Reuse,
+}
+
+/// What each command asks of the allocator (see [`MemoryUse`]).
+fn memory_use(command: &Command) -> MemoryUse {
+    match command {
+        Command::Ingest(_) | Command::Invoice(_) => MemoryUse::Reuse,
+        _ => MemoryUse::Lean,
+    }
+}
+
+/// Parses the command line and runs the command. `tune_memory` is called once, before any
+/// thread is started, with how the chosen command uses memory.
+pub fn main(tune_memory: impl FnOnce(MemoryUse)) -> ExitCode {
     let cli = Cli::parse();
+    tune_memory(memory_use(&cli.command));
     let g = Globals {
         config_given: cli.config.is_some(),
         config: cli.config.unwrap_or_else(|| PathBuf::from("ecm.toml")),
