@@ -151,6 +151,17 @@ pub struct Fingerprint([u64; 2]);
 impl Fingerprint {
     pub fn of(value: impl Hash) -> Fingerprint {
         let f = fingerprint(value);
+        Fingerprint::from(f)
+    }
+
+    /// The low half: the bits hash tables take as the key's hash.
+    pub fn low(self) -> u64 {
+        self.0[1]
+    }
+}
+
+impl From<u128> for Fingerprint {
+    fn from(f: u128) -> Fingerprint {
         Fingerprint([(f >> 64) as u64, f as u64])
     }
 }

@@ -10,6 +10,7 @@ pub mod coding;
 pub mod config;
 pub mod digest;
 pub mod encounters;
+pub mod fp_table;
 pub mod input;
 pub mod invoice;
 pub mod model;

@@ -9,7 +9,8 @@
 //! One run at a time: a run holds [`LedgerLock`] from before it reads the ledger until after it
 //! replaced it, so two runs cannot both accept the same line and record it twice.
 
-use crate::digest::{FingerprintMap, fingerprint};
+use crate::digest::{Fingerprint, fingerprint};
+use crate::fp_table::FpTable;
 use crate::input::{InputError, Table, parse_date};
 use crate::model::{ClaimFrequency, Hcpcs, Modifiers, Npi};
 use chrono::NaiveDate;
@@ -134,7 +135,7 @@ pub enum Origin {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineState {
     /// The service it reports while it is in force (not replaced or voided since).
-    pub active: Option<u128>,
+    pub active: Option<Fingerprint>,
     pub origin: Origin,
 }
 
@@ -164,9 +165,9 @@ pub struct Ledger {
     /// Per file row: the CLM01 its encounter went out under (a correction's is the chain's
     /// original claim's), and a fingerprint of its member id.
     earlier_claims: Vec<(ClaimId, u64)>,
-    lines: FingerprintMap<LineState>,
+    lines: FpTable<LineState>,
     /// Service -> the line reporting it.
-    active: FingerprintMap<Origin>,
+    active: FpTable<Origin>,
     /// Lines accepted in this run.
     pub accepted: u64,
 }
@@ -363,12 +364,12 @@ impl Ledger {
 
     /// [`Ledger::line`] by the line's fingerprint ([`LineKeys::line`]).
     pub fn line_by_key(&self, line: u128) -> Option<LineState> {
-        self.lines.get(&line).copied()
+        self.lines.get(line)
     }
 
     /// The line in force reporting this service (a [`service_fingerprint`]).
     pub fn active_owner(&self, service: u128) -> Option<Origin> {
-        self.active.get(&service).copied()
+        self.active.get(service)
     }
 
     /// The line id of a ledger file row.
@@ -384,6 +385,14 @@ impl Ledger {
     /// Whether a ledger file row is for the member with this id.
     pub fn earlier_member_is(&self, row: u32, member_id: &str) -> bool {
         self.earlier_claims[row as usize].1 == member_fingerprint(member_id)
+    }
+
+    /// Brings the table slots [`Ledger::line_by_key`], [`Ledger::active_owner`] and
+    /// [`Ledger::accept`] will use for a line into the cache, a few lines before it is checked: in
+    /// tables of a million lines each lookup otherwise waits on memory.
+    pub fn prefetch(&self, keys: LineKeys) {
+        self.lines.prefetch(keys.line);
+        self.active.prefetch(keys.service);
     }
 
     /// Makes room for `lines` more accepted lines.
@@ -416,21 +425,30 @@ impl Ledger {
         if let Some(r) = replaces {
             // A corrected line is out of force; one this ledger never saw is remembered as
             // corrected, so it cannot be corrected twice.
-            let old = self
-                .lines
-                .entry(line_fingerprint(npi, r))
-                .or_insert(LineState {
+            let key = line_fingerprint(npi, r);
+            let old = self.lines.get_or_insert(
+                key,
+                LineState {
                     active: None,
                     origin,
-                });
-            if let Some(k) = old.active.take() {
-                self.active.remove(&k);
+                },
+            );
+            if let Some(k) = old.active {
+                self.active.remove(k);
+                self.lines.insert(
+                    key,
+                    LineState {
+                        active: None,
+                        ..old
+                    },
+                );
             }
         }
         let active = (frequency != ClaimFrequency::Void).then_some(keys.service);
         if let Some(k) = active {
             self.active.insert(k, origin);
         }
+        let active = active.map(Fingerprint::from);
         self.lines.insert(keys.line, LineState { active, origin });
     }
 

@@ -43,6 +43,9 @@ pub const ENCOUNTERS_FILE: &str = "encounters.837";
 /// Lines read and checked per batch handed from the reading thread to the one that runs the
 /// checks across lines.
 const LINE_BATCH: usize = 1024;
+/// How many lines ahead of the one being checked the ledger's slots are fetched
+/// ([`Ledger::prefetch`]): far enough for memory to answer, near enough to stay in the cache.
+const PREFETCH_AHEAD: usize = 8;
 
 /// How many rejections a run hands back for the terminal; `rejects.csv` holds every one.
 pub const REJECTS_KEPT: usize = 1000;
@@ -403,7 +406,11 @@ pub fn run_ingest(
                 let _ = spend.send(records);
                 progress(done_before + position, total);
                 // Lines are taken in where they lie, not moved: each is several hundred bytes.
-                for checked in batch.iter_mut() {
+                for at in 0..batch.len() {
+                    if let Some(line) = batch.get(at + PREFETCH_AHEAD).and_then(|c| c.line.as_ref()) {
+                        ledger.prefetch(line.keys);
+                    }
+                    let checked = &mut batch[at];
                     lines_read += 1;
                     transliterations.add(&checked.transliterations);
                     let (mut errors, warns): (Vec<Finding>, Vec<Finding>) =
@@ -765,7 +772,7 @@ fn batch_checks(
                         row + 2
                     ),
                 );
-            } else if frequency == ClaimFrequency::Void && st.active != Some(service) {
+            } else if frequency == ClaimFrequency::Void && st.active != Some(service.into()) {
                 find(
                     &rules::ING_CORRECTION_MISMATCH,
                     "service_date",
