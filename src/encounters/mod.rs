@@ -11,7 +11,8 @@ pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
 
 use crate::codeset::CodeSet;
 use crate::config::Config;
-use crate::digest::{Fingerprint, FingerprintKeyed, FnvHashMap};
+use crate::digest::{Fingerprint, FnvHashMap};
+use crate::fp_table::FpTable;
 use crate::input::{InputError, Record, RecordBatch, Table, estimate_rows};
 use crate::model::{Encounter, RowRef, Sex};
 use crate::pipeline::{Recycler, ordered_parallel};
@@ -258,8 +259,8 @@ impl EncounterTables {
         let total: u64 = tables.iter().map(|(t, _)| t.size).sum();
         let mut done_before = 0u64;
         // Encounter ids by fingerprint (no copy of the id kept), with the row that used each first.
-        let mut seen_ids: FingerprintKeyed<RowRef> =
-            FingerprintKeyed::with_capacity_and_hasher(estimate, Default::default());
+        let mut seen_ids: FpTable<RowRef> = FpTable::default();
+        seen_ids.reserve(estimate);
         // Per payer (by configuration index): member id -> identity.
         let mut members: Vec<FnvHashMap<Box<str>, Identity>> = (0..ctx.config.payers.len())
             .map(|_| FnvHashMap::default())
@@ -311,7 +312,15 @@ impl EncounterTables {
                     let _ = spend.send(records);
                     progress(done_before + batch.position, total);
                     rows_of_file[path_of[file_index]] += batch.rows.len() as u64;
-                    for (row, parsed) in batch.rows.iter_mut() {
+                    for at in 0..batch.rows.len() {
+                        // The id table's slot for a row a few ahead is fetched while this one
+                        // is checked: in a table of a million ids each lookup waits on memory.
+                        if let Some(key) =
+                            batch.rows.get(at + PREFETCH_AHEAD).and_then(|r| r.1.id_key)
+                        {
+                            seen_ids.prefetch(key);
+                        }
+                        let (row, parsed) = &mut batch.rows[at];
                         let row = *row;
                         report.rows_read += 1;
                         accept_row(
@@ -372,6 +381,8 @@ struct ParsedBatch {
 
 /// Rows per batch handed between the threads.
 const BATCH_ROWS: usize = 2048;
+/// How many rows ahead of the one being checked the id table's slot is fetched.
+const PREFETCH_AHEAD: usize = 8;
 
 /// What the cross-row checks remember across rows of every file.
 struct Crossing<'a> {
@@ -379,7 +390,7 @@ struct Crossing<'a> {
     file_name: &'a str,
     files: &'a [String],
     config: &'a Config,
-    seen_ids: &'a mut FingerprintKeyed<RowRef>,
+    seen_ids: &'a mut FpTable<RowRef>,
     /// Per payer: configured payers by their index, then payers a plan-side configuration does
     /// not list (see `unconfigured_payers`).
     members: &'a mut Vec<FnvHashMap<Box<str>, Identity>>,
@@ -411,7 +422,7 @@ fn accept_row(
                 message,
             })
         };
-        if let Some(first) = x.seen_ids.get(&id_key) {
+        if let Some(first) = x.seen_ids.get(id_key) {
             cross(
                 &rules::DUPLICATE_ENCOUNTER,
                 "encounter_id",
