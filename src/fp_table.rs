@@ -83,17 +83,7 @@ impl<V: Copy> FpTable<V> {
         if self.slots.is_empty() {
             return;
         }
-        let slot = &self.slots[key.low() as usize & self.mask()];
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: a prefetch is a hint: it reads nothing into the program and cannot fault; the
-        // address is of a live element besides.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                (slot as *const Option<(Fingerprint, V)>).cast::<i8>(),
-            );
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = slot;
+        crate::prefetch::prefetch(&self.slots[key.low() as usize & self.mask()]);
     }
 
     pub fn get(&self, key: impl Into<Fingerprint>) -> Option<V> {

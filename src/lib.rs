@@ -17,6 +17,7 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod pipeline;
+pub mod prefetch;
 pub mod reconcile;
 pub mod report;
 pub mod rules;

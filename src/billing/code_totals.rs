@@ -44,27 +44,101 @@ pub fn code_totals_by<'a, 'cs: 'a>(
     lines: impl Iterator<Item = &'a ServiceLine<'cs>>,
     charge: impl Fn(&ServiceLine) -> Money,
 ) -> Vec<CodeTotal> {
+    let mut tally = CodeTally::default();
+    for l in lines {
+        tally.add(l, charge(l));
+    }
+    tally.totals()
+}
+
+/// [`code_totals_by`] a line at a time, for loops that gather other things from the lines too.
+#[derive(Debug, Default)]
+pub struct CodeTally {
     // Keyed by the codes themselves (no allocation per line); spelled out, and put in text
     // order, at the end.
-    let mut by: FnvHashMap<(Hcpcs, Modifiers), (u64, u64, Money)> = FnvHashMap::default();
-    for l in lines {
-        let e = by
+    by: FnvHashMap<(Hcpcs, Modifiers), (u64, u64, Money)>,
+}
+
+impl CodeTally {
+    /// Counts line `l`, with `charge` as its charge.
+    pub fn add(&mut self, l: &ServiceLine, charge: Money) {
+        let e = self
+            .by
             .entry((l.coding.hcpcs, l.coding.modifiers))
             .or_insert((0, 0, Money::ZERO));
         e.0 += 1;
         e.1 += u64::from(l.coding.units);
-        e.2 += charge(l);
+        e.2 += charge;
     }
-    let mut out: Vec<CodeTotal> = by
-        .into_iter()
+
+    /// The totals, in code order.
+    pub fn totals(self) -> Vec<CodeTotal> {
+        let mut out: Vec<CodeTotal> = self
+            .by
+            .into_iter()
+            .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
+                hcpcs: hcpcs.to_string(),
+                modifiers: modifiers.join(":"),
+                lines,
+                units,
+                charge,
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.hcpcs, &a.modifiers).cmp(&(&b.hcpcs, &b.modifiers)));
+        out
+    }
+}
+
+/// Totals of disjoint sets of lines (each invoice's) added up: what [`code_totals_by`] gives on
+/// all the lines together, without reading them again.
+pub fn sum_code_totals<'a>(parts: impl IntoIterator<Item = &'a [CodeTotal]>) -> Vec<CodeTotal> {
+    let mut by: std::collections::BTreeMap<(&str, &str), (u64, u64, Money)> =
+        std::collections::BTreeMap::new();
+    for t in parts.into_iter().flatten() {
+        let e = by
+            .entry((&t.hcpcs, &t.modifiers))
+            .or_insert((0, 0, Money::ZERO));
+        e.0 += t.lines;
+        e.1 += t.units;
+        e.2 += t.charge;
+    }
+    by.into_iter()
         .map(|((hcpcs, modifiers), (lines, units, charge))| CodeTotal {
             hcpcs: hcpcs.to_string(),
-            modifiers: modifiers.join(":"),
+            modifiers: modifiers.to_string(),
             lines,
             units,
             charge,
         })
-        .collect();
-    out.sort_by(|a, b| (&a.hcpcs, &a.modifiers).cmp(&(&b.hcpcs, &b.modifiers)));
-    out
+        .collect()
+}
+
+#[cfg(test)]
+mod sum_tests {
+    use super::*;
+
+    fn t(hcpcs: &str, modifiers: &str, lines: u64, units: u64, charge: &str) -> CodeTotal {
+        CodeTotal {
+            hcpcs: hcpcs.into(),
+            modifiers: modifiers.into(),
+            lines,
+            units,
+            charge: Money::parse(charge).unwrap(),
+        }
+    }
+
+    #[test]
+    fn sums_the_same_code_across_parts_in_code_order() {
+        let a = [t("G9012", "", 2, 2, "60"), t("G9008", "U1", 1, 1, "10.50")];
+        let b = [t("G9008", "U1", 3, 4, "-0.25"), t("G9008", "", 1, 1, "5")];
+        assert_eq!(
+            sum_code_totals([&a[..], &b[..], &[]]),
+            [
+                t("G9008", "", 1, 1, "5"),
+                t("G9008", "U1", 4, 5, "10.25"),
+                t("G9012", "", 2, 2, "60"),
+            ]
+        );
+        assert!(sum_code_totals([]).is_empty());
+    }
 }

@@ -13,7 +13,9 @@ pub use claim_plan::{
     Claims, MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, MAX_POINTERS_PER_LINE, PlannedClaim,
     PlannedLine, claim_order, plan_claims,
 };
-pub use code_totals::{CodeTotal, code_totals, code_totals_by, net_charge};
+pub use code_totals::{
+    CodeTally, CodeTotal, code_totals, code_totals_by, net_charge, sum_code_totals,
+};
 pub use corrections::{CorrectedOnce, CorrectionGroups, correction_claims};
 pub use repeated_service::{SeenServices, ServiceKey, repeated_service, take_repeated_services};
 pub use service_line::{LineId, Ranks, Registry, ServiceLine, Slot, order_lines};

@@ -5,7 +5,7 @@
 use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
 use crate::billing::order_lines;
-use crate::billing::{CodeTotal, Registry, ServiceLine, code_totals_by, net_charge};
+use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
 use crate::model::{Correction, Member, Money, Npi, Rendering};
@@ -299,23 +299,15 @@ pub fn plan_invoices(
         let p = &payers[run[0].0 as usize];
         let first = lines[which[0] as usize].service_date;
         let period = month_bounds(first);
-        let number = invoice_number(&which, lines, reg, provider.npi, &p.key, period.0);
+        let t = tally_invoice(&which, lines, reg, provider.npi, &p.key, period.0);
         Invoice {
-            header: InvoiceHeader::new(provider, &p.name, &p.payer_id, number, date, period),
+            header: InvoiceHeader::new(provider, &p.name, &p.payer_id, t.number, date, period),
             payer: run[0].0,
             payer_key: p.key.clone(),
-            units: which
-                .iter()
-                .map(|&i| u64::from(lines[i as usize].coding.units))
-                .sum(),
-            total: which
-                .iter()
-                .map(|&i| net_charge(&lines[i as usize], reg))
-                .sum(),
+            units: t.units,
+            total: t.total,
             members,
-            by_code: code_totals_by(which.iter().map(|&i| &lines[i as usize]), |l| {
-                net_charge(l, reg)
-            }),
+            by_code: t.by_code,
             lines: which,
         }
     };
@@ -346,22 +338,71 @@ pub fn month_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.and_then(|n| n.pred_opt()).expect("in range"))
 }
 
-/// `INV-YYYYMM-XXXXXXXX`: the month and a hash of the provider, payer and every line (ids,
-/// member, date, code, units, charge), so the same lines always get the same number and any
-/// change to what is invoiced gives another. The run date is not part of it: re-issuing an
-/// invoice keeps its number.
-pub fn invoice_number(
+/// What an invoice's header and totals say of its lines.
+struct InvoiceTally {
+    number: String,
+    units: u64,
+    total: Money,
+    by_code: Vec<CodeTotal>,
+}
+
+/// The invoice number ([`InvoiceNumber`]), units, total and code totals of the lines `which`
+/// (indices into `lines`, in invoice order), in one pass. The lines lie in input order, not
+/// invoice order: each is fetched a few lines ahead, and its member and id a few lines after
+/// that, so the pass does not wait on memory at every line.
+fn tally_invoice(
     which: &[u32],
     lines: &[ServiceLine],
     reg: &Registry,
     npi: Npi,
     payer_key: &str,
     month: NaiveDate,
-) -> String {
-    let mut h = Fnv64::default();
-    h.str(npi.as_str()).str(payer_key);
-    for &i in which {
+) -> InvoiceTally {
+    const AHEAD: usize = 8;
+    let mut number = InvoiceNumber::new(npi, payer_key, month);
+    let (mut units, mut total, mut by_code) = (0u64, Money::ZERO, CodeTally::default());
+    for (k, &i) in which.iter().enumerate() {
+        if let Some(&far) = which.get(k + AHEAD) {
+            crate::prefetch::prefetch(&lines[far as usize]);
+        }
+        if let Some(&near) = which.get(k + AHEAD / 2) {
+            let l = &lines[near as usize];
+            crate::prefetch::prefetch(&reg.members[l.member as usize]);
+            crate::prefetch::prefetch(reg.encounter_id(l));
+        }
         let l = &lines[i as usize];
+        number.line(l, reg);
+        let charge = net_charge(l, reg);
+        units += u64::from(l.coding.units);
+        total += charge;
+        by_code.add(l, charge);
+    }
+    InvoiceTally {
+        number: number.finish(),
+        units,
+        total,
+        by_code: by_code.totals(),
+    }
+}
+
+/// `INV-YYYYMM-XXXXXXXX`, fed a line at a time: the month and a hash of the provider, payer and
+/// every line (ids, member, date, code, units, charge), so the same lines always get the same
+/// number and any change to what is invoiced gives another. The run date is not part of it:
+/// re-issuing an invoice keeps its number.
+struct InvoiceNumber {
+    hash: Fnv64,
+    month: NaiveDate,
+}
+
+impl InvoiceNumber {
+    fn new(npi: Npi, payer_key: &str, month: NaiveDate) -> InvoiceNumber {
+        let mut hash = Fnv64::default();
+        hash.str(npi.as_str()).str(payer_key);
+        InvoiceNumber { hash, month }
+    }
+
+    fn line(&mut self, l: &ServiceLine, reg: &Registry) {
+        let h = &mut self.hash;
         let charge = l.coding.charge.amount();
         h.str(reg.encounter_id(l))
             .str(&reg.members[l.member as usize].member_id)
@@ -375,13 +416,16 @@ pub fn invoice_number(
             .u64(u64::from(charge.scale()))
             .u64(u64::from(l.correction.is_some()));
     }
-    let hash = h.finish();
-    format!(
-        "INV-{:04}{:02}-{:08X}",
-        month.year(),
-        month.month(),
-        (hash >> 32) as u32 ^ hash as u32
-    )
+
+    fn finish(&self) -> String {
+        let hash = self.hash.finish();
+        format!(
+            "INV-{:04}{:02}-{:08X}",
+            self.month.year(),
+            self.month.month(),
+            (hash >> 32) as u32 ^ hash as u32
+        )
+    }
 }
 
 #[cfg(test)]

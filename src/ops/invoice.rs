@@ -11,7 +11,7 @@ use super::intake::{
     skipped_sheets, unknown_columns,
 };
 use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
-use crate::billing::{code_totals_by, net_charge};
+use crate::billing::sum_code_totals;
 use crate::clock::Clock;
 use crate::codeset::CodeSet;
 use crate::config::Config;
@@ -223,7 +223,8 @@ pub fn run_invoice(
         invoices: entries,
         skipped_sheets: skipped_sheets(&intake.report.skipped_sheets),
         report: RunReport::new(
-            code_totals_by(intake.lines.iter(), |l| net_charge(l, &intake.registry)),
+            // Every line is on exactly one invoice: their code totals add up to the run's.
+            sum_code_totals(invoices.iter().map(|i| i.by_code.as_slice())),
             &intake.rejects,
             intake.warnings,
             unknown_columns(&intake.report.unknown_columns),
