@@ -380,7 +380,7 @@ struct ParsedBatch {
 }
 
 /// Rows per batch handed between the threads.
-const BATCH_ROWS: usize = 2048;
+const BATCH_ROWS: usize = 512;
 /// How many rows ahead of the one being checked the id table's slot is fetched.
 const PREFETCH_AHEAD: usize = 8;
 

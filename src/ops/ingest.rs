@@ -42,7 +42,7 @@ pub const ENCOUNTERS_FILE: &str = "encounters.837";
 
 /// Lines read and checked per batch handed from the reading thread to the one that runs the
 /// checks across lines.
-const LINE_BATCH: usize = 1024;
+const LINE_BATCH: usize = 512;
 /// How many lines ahead of the one being checked the ledger's slots are fetched
 /// ([`Ledger::prefetch`]): far enough for memory to answer, near enough to stay in the cache.
 const PREFETCH_AHEAD: usize = 8;
