@@ -1,7 +1,7 @@
 //! The CSV invoice: one row per line, every row repeating the header fields, so a plan can load
 //! it as one flat table (the form `ecm ingest` reads).
 
-use super::document::{Invoice, InvoiceHeader, LineView};
+use super::document::{Invoice, InvoiceHeader, LineView, prefetch_ahead};
 use super::layout::{LINE_FIELDS, csv_columns};
 use crate::billing::{Registry, ServiceLine};
 use crate::report::push_csv_field;
@@ -54,6 +54,7 @@ pub fn write_csv(
     let prefix = row_prefix(&inv.header);
     let mut buf = String::new();
     for (n, &i) in inv.lines.iter().enumerate() {
+        prefetch_ahead(&inv.lines, n, lines, reg);
         push_row(
             &mut out,
             &prefix,

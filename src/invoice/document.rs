@@ -338,6 +338,24 @@ pub fn month_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.and_then(|n| n.pred_opt()).expect("in range"))
 }
 
+/// For a loop at position `k` of `which` (line indices in invoice order, which is not the order
+/// the lines lie in): starts fetching the line eight places ahead (both of its cache lines), and
+/// the member and id of the one four ahead (whose line was fetched four steps ago), so that
+/// reading a line does not wait on memory.
+pub fn prefetch_ahead(which: &[u32], k: usize, lines: &[ServiceLine], reg: &Registry) {
+    const AHEAD: usize = 8;
+    if let Some(&far) = which.get(k + AHEAD) {
+        let l = &lines[far as usize];
+        crate::prefetch::prefetch(l);
+        crate::prefetch::prefetch(&l.correction);
+    }
+    if let Some(&near) = which.get(k + AHEAD / 2) {
+        let l = &lines[near as usize];
+        crate::prefetch::prefetch(&reg.members[l.member as usize]);
+        crate::prefetch::prefetch(reg.encounter_id(l));
+    }
+}
+
 /// What an invoice's header and totals say of its lines.
 struct InvoiceTally {
     number: String,
@@ -347,9 +365,7 @@ struct InvoiceTally {
 }
 
 /// The invoice number ([`InvoiceNumber`]), units, total and code totals of the lines `which`
-/// (indices into `lines`, in invoice order), in one pass. The lines lie in input order, not
-/// invoice order: each is fetched a few lines ahead, and its member and id a few lines after
-/// that, so the pass does not wait on memory at every line.
+/// (indices into `lines`, in invoice order), in one pass ([`prefetch_ahead`]).
 fn tally_invoice(
     which: &[u32],
     lines: &[ServiceLine],
@@ -358,18 +374,10 @@ fn tally_invoice(
     payer_key: &str,
     month: NaiveDate,
 ) -> InvoiceTally {
-    const AHEAD: usize = 8;
     let mut number = InvoiceNumber::new(npi, payer_key, month);
     let (mut units, mut total, mut by_code) = (0u64, Money::ZERO, CodeTally::default());
     for (k, &i) in which.iter().enumerate() {
-        if let Some(&far) = which.get(k + AHEAD) {
-            crate::prefetch::prefetch(&lines[far as usize]);
-        }
-        if let Some(&near) = which.get(k + AHEAD / 2) {
-            let l = &lines[near as usize];
-            crate::prefetch::prefetch(&reg.members[l.member as usize]);
-            crate::prefetch::prefetch(reg.encounter_id(l));
-        }
+        prefetch_ahead(which, k, lines, reg);
         let l = &lines[i as usize];
         number.line(l, reg);
         let charge = net_charge(l, reg);
