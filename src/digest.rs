@@ -145,10 +145,13 @@ impl Hasher for FingerprintHasher {
 
 /// A [`fingerprint`] as two 64-bit halves, so a map entry beside it needs 8-byte alignment, not
 /// the 16 a `u128` asks for (an encounter-id map of a million entries: 48 MB instead of 64).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Fingerprint([u64; 2]);
 
 impl Fingerprint {
+    /// All bits zero (what [`crate::fp_table::FpTable`] marks empty slots with).
+    pub const ZERO: Fingerprint = Fingerprint([0, 0]);
+
     pub fn of(value: impl Hash) -> Fingerprint {
         let f = fingerprint(value);
         Fingerprint::from(f)

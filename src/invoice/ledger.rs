@@ -131,8 +131,15 @@ pub enum Origin {
     ThisRun(u32),
 }
 
+/// What the ledger's tables fill their empty slots with; never read as an origin.
+impl Default for Origin {
+    fn default() -> Origin {
+        Origin::Earlier(0)
+    }
+}
+
 /// Where a line id stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineState {
     /// The service it reports while it is in force (not replaced or voided since).
     pub active: Option<Fingerprint>,

@@ -11,7 +11,7 @@ pub type Text = compact_str::CompactString;
 
 /// Where a record came from: the input file (by index into the run's file list) and its
 /// spreadsheet row number (the header is row 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
 pub struct RowRef {
     pub file: u16,
     pub row: u32,
