@@ -101,7 +101,7 @@ pub fn take_repeated_services(
         .map(|(l, i)| (packed(l), i))
         .collect();
     let modifiers = |i: u32| lines[i as usize].coding.modifiers;
-    order.sort_unstable_by(|&(ka, a), &(kb, b)| {
+    crate::pipeline::sort_on_two_cores(&mut order, |&(ka, a), &(kb, b)| {
         ka.cmp(&kb)
             .then_with(|| modifiers(a).cmp(&modifiers(b)))
             .then(a.cmp(&b))

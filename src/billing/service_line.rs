@@ -95,13 +95,13 @@ impl Slot {
 /// Indices of `lines` in order of a key worked out once per line (`keyed`: key and index), then
 /// encounter id, then index, so the order is total. Keys are compared side by side in one
 /// vector; encounter ids are read only on a tie.
-pub fn order_lines<K: Ord>(
+pub fn order_lines<K: Ord + Copy + Send + Sync>(
     lines: &[ServiceLine],
     reg: &Registry,
     keyed: impl IntoIterator<Item = (K, u32)>,
 ) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = keyed.into_iter().collect();
-    keyed.sort_unstable_by(|(ka, a), (kb, b)| {
+    crate::pipeline::sort_on_two_cores(&mut keyed, |(ka, a), (kb, b)| {
         ka.cmp(kb)
             .then_with(|| {
                 reg.encounter_id(&lines[*a as usize])
