@@ -494,8 +494,13 @@ fn accept_row(
     });
 }
 
+/// [`differing_details`] is empty: asked of every row of a member seen before, so it compares
+/// without building the list.
 fn same_person(a: &Identity, m: &crate::model::Member) -> bool {
-    differing_details(a, m).is_empty()
+    a.dob == m.dob
+        && a.sex == m.sex
+        && a.last_name.eq_ignore_ascii_case(&m.last_name)
+        && a.first_name.eq_ignore_ascii_case(&m.first_name)
 }
 
 /// Which of the member's details differ from the first row seen, by column name only: the
