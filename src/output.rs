@@ -264,13 +264,37 @@ impl StagedFile {
 
     /// Flushes and syncs the file to disk.
     pub fn finish(self) -> Result<(), OutputError> {
-        let path = self.path.display().to_string();
+        self.flush()?.sync()
+    }
+
+    /// Flushes the file to the system without waiting for the disk; [`Flushed::sync`] does that,
+    /// before the set is committed. A command writing many files syncs one on another thread
+    /// while it writes the next, instead of waiting for each in turn.
+    pub fn flush(self) -> Result<Flushed, OutputError> {
         let file = self.writer.into_inner().map_err(|e| OutputError::Write {
-            file: path.clone(),
+            file: self.path.display().to_string(),
             source: e.into_error(),
         })?;
-        file.sync_all()
-            .map_err(|source| OutputError::Write { file: path, source })
+        Ok(Flushed {
+            path: self.path,
+            file,
+        })
+    }
+}
+
+/// A staged file written and flushed, not yet known to be on disk.
+pub struct Flushed {
+    path: PathBuf,
+    file: File,
+}
+
+impl Flushed {
+    /// Waits until the file's bytes are on disk.
+    pub fn sync(self) -> Result<(), OutputError> {
+        self.file.sync_all().map_err(|source| OutputError::Write {
+            file: self.path.display().to_string(),
+            source,
+        })
     }
 }
 

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::invoice::xlsx_out::XlsxInvoiceError;
 use crate::invoice::{Invoice, csv_out, json_out, month_bounds, plan_invoices, xlsx_out};
 use crate::model::Money;
-use crate::output::{Committed, OutputError, OutputSet, StagedFile};
+use crate::output::{Committed, Flushed, OutputError, OutputSet, StagedFile};
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -299,28 +299,50 @@ fn write_all(
         .map_or(1, usize::from)
         .clamp(1, jobs.len().max(1));
     let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    // Each file written goes to a thread that waits for it to reach the disk while the writers
+    // go on with the next: the disk's time overlaps the writing instead of following each file.
+    let (written, to_sync) = std::sync::mpsc::channel::<(usize, Flushed)>();
     let mut failures: Vec<(usize, InvoiceError)> = std::thread::scope(|scope| {
+        let syncer = scope.spawn(move || {
+            to_sync
+                .iter()
+                .filter_map(|(i, f)| f.sync().err().map(|e| (i, InvoiceError::Output(e))))
+                .collect::<Vec<_>>()
+        });
         let handles: Vec<_> = (0..threads)
             .map(|_| {
-                scope.spawn(|| {
+                let written = written.clone();
+                let queue = &queue;
+                scope.spawn(move || {
                     let mut failed = Vec::new();
                     loop {
                         let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
                         let Some((i, (name, format, inv, staged))) = next else {
                             break;
                         };
-                        if let Err(e) = write_one(staged, &name, format, inv, intake, req) {
-                            failed.push((i, e));
+                        match write_one(staged, &name, format, inv, intake, req) {
+                            // The syncer runs until every writer is done.
+                            Ok(f) => written
+                                .send((i, f))
+                                .expect("the syncer outlives the writers"),
+                            Err(e) => failed.push((i, e)),
                         }
                     }
                     failed
                 })
             })
             .collect();
-        handles
+        drop(written);
+        let mut failed: Vec<(usize, InvoiceError)> = handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+            .collect();
+        failed.extend(
+            syncer
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        failed
     });
     failures.sort_by_key(|(i, _)| *i);
     match failures.into_iter().next() {
@@ -336,7 +358,7 @@ fn write_one(
     inv: &Invoice,
     intake: &super::intake::Intake,
     req: &InvoiceRequest,
-) -> Result<(), InvoiceError> {
+) -> Result<Flushed, InvoiceError> {
     let io = |source| {
         InvoiceError::Output(OutputError::Write {
             file: name.to_string(),
@@ -362,6 +384,5 @@ fn write_one(
             source,
         })?,
     }
-    staged.finish()?;
-    Ok(())
+    Ok(staged.flush()?)
 }
