@@ -114,10 +114,6 @@ impl<V: Copy + Default> FpTable<V> {
         self.find(key).ok().map(|at| self.slots[at].1)
     }
 
-    pub fn contains_key(&self, key: impl Into<Fingerprint>) -> bool {
-        self.get(key).is_some()
-    }
-
     /// Sets `key`'s value, returning the one it replaces.
     pub fn insert(&mut self, key: impl Into<Fingerprint>, value: V) -> Option<V> {
         let key = key.into();
@@ -211,7 +207,7 @@ mod tests {
         assert_eq!(t.len(), 2);
         assert_eq!(t.remove(7), Some('b'));
         assert_eq!(t.get(7), None);
-        assert!(t.contains_key(8));
+        assert!(t.get(8).is_some());
         assert_eq!(t.len(), 1);
     }
 

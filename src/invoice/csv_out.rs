@@ -1,9 +1,9 @@
 //! The CSV invoice: one row per line, every row repeating the header fields, so a plan can load
 //! it as one flat table (the form `ecm ingest` reads).
 
-use super::document::{Invoice, InvoiceHeader, LineView, prefetch_ahead};
+use super::document::{Invoice, InvoiceHeader, LineView};
 use super::layout::{LINE_FIELDS, csv_columns};
-use crate::billing::{Registry, ServiceLine};
+use crate::billing::{Registry, ServiceLine, prefetch_ahead};
 use crate::report::push_csv_field;
 use std::io::{self, Write};
 

@@ -5,7 +5,7 @@
 use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
 use crate::billing::order_lines;
-use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge};
+use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge, prefetch_ahead};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
 use crate::model::{Correction, Member, Money, Npi, Rendering};
@@ -338,24 +338,6 @@ pub fn month_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.and_then(|n| n.pred_opt()).expect("in range"))
 }
 
-/// For a loop at position `k` of `which` (line indices in invoice order, which is not the order
-/// the lines lie in): starts fetching the line eight places ahead (both of its cache lines), and
-/// the member and id of the one four ahead (whose line was fetched four steps ago), so that
-/// reading a line does not wait on memory.
-pub fn prefetch_ahead(which: &[u32], k: usize, lines: &[ServiceLine], reg: &Registry) {
-    const AHEAD: usize = 8;
-    if let Some(&far) = which.get(k + AHEAD) {
-        let l = &lines[far as usize];
-        crate::prefetch::prefetch(l);
-        crate::prefetch::prefetch(&l.correction);
-    }
-    if let Some(&near) = which.get(k + AHEAD / 2) {
-        let l = &lines[near as usize];
-        crate::prefetch::prefetch(&reg.members[l.member as usize]);
-        crate::prefetch::prefetch(reg.encounter_id(l));
-    }
-}
-
 /// What an invoice's header and totals say of its lines.
 struct InvoiceTally {
     number: String,
@@ -365,7 +347,8 @@ struct InvoiceTally {
 }
 
 /// The invoice number ([`InvoiceNumber`]), units, total and code totals of the lines `which`
-/// (indices into `lines`, in invoice order), in one pass ([`prefetch_ahead`]).
+/// (indices into `lines`, in invoice order), in one pass ([`prefetch_ahead`]); units and total
+/// are the code totals' sums.
 fn tally_invoice(
     which: &[u32],
     lines: &[ServiceLine],
@@ -375,21 +358,19 @@ fn tally_invoice(
     month: NaiveDate,
 ) -> InvoiceTally {
     let mut number = InvoiceNumber::new(npi, payer_key, month);
-    let (mut units, mut total, mut by_code) = (0u64, Money::ZERO, CodeTally::default());
+    let mut by_code = CodeTally::default();
     for (k, &i) in which.iter().enumerate() {
         prefetch_ahead(which, k, lines, reg);
         let l = &lines[i as usize];
         number.line(l, reg);
-        let charge = net_charge(l, reg);
-        units += u64::from(l.coding.units);
-        total += charge;
-        by_code.add(l, charge);
+        by_code.add(l, net_charge(l, reg));
     }
+    let by_code = by_code.totals();
     InvoiceTally {
         number: number.finish(),
-        units,
-        total,
-        by_code: by_code.totals(),
+        units: by_code.iter().map(|c| c.units).sum(),
+        total: by_code.iter().map(|c| c.charge).sum(),
+        by_code,
     }
 }
 

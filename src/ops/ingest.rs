@@ -14,7 +14,7 @@ use crate::billing::order_lines;
 use crate::billing::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, PlannedClaim, Registry, ServiceLine, transaction,
 };
-use crate::billing::{code_totals_by, net_charge};
+use crate::billing::{code_totals_by, net_charge, prefetch_ahead};
 use crate::clock::Clock;
 use crate::codeset::{CodeSet, ProgramRule};
 use crate::config::Config;
@@ -934,13 +934,11 @@ fn write_encounters(
         .u64(req.clock.date.num_days_from_ce() as u64)
         .u64(u64::from(req.clock.time.num_seconds_from_midnight()));
     for (k, &i) in order.iter().enumerate() {
-        // Lines are read in claim order, not where they lie: each is fetched a few ahead.
+        // Lines are read in claim order, not where they lie: each is fetched a few ahead, with
+        // its claim id.
+        prefetch_ahead(&order, k, &acc.lines, &acc.registry);
         if let Some(&ahead) = order.get(k + 8) {
-            crate::prefetch::prefetch(&acc.lines[ahead as usize]);
             crate::prefetch::prefetch(&claim_ids[ahead as usize]);
-        }
-        if let Some(&near) = order.get(k + 4) {
-            crate::prefetch::prefetch(acc.registry.encounter_id(&acc.lines[near as usize]));
         }
         let charge = acc.lines[i as usize].coding.charge.amount();
         h.str(claim_ids[i as usize].as_str())
