@@ -244,6 +244,10 @@ pub fn run_reconcile(
             .spawn(move || payment_file::read_payments_in_batches(req.payments, skip, payment_tx));
         // Owned here, so it is dropped (and a blocked reader released) if this returns early.
         let payment_rx = payment_rx;
+        // Batches taken off the channel between facts: a table with corrections holds its facts
+        // back until it is read through, and the payment reader must not wait on a full channel
+        // meanwhile, so the progress calls take batches too and they wait here.
+        let waiting: std::cell::RefCell<Vec<Vec<PaymentFact>>> = Default::default();
         let mut facts = 0u64;
         let encounter_files = if req.encounters.is_empty() {
             EncounterFileCounts::default()
@@ -260,7 +264,8 @@ pub fn run_reconcile(
                         ix.add(&fact);
                     }
                     if facts.is_multiple_of(1024) {
-                        for batch in payment_rx.try_iter() {
+                        let held = std::mem::take(&mut *waiting.borrow_mut());
+                        for batch in held.into_iter().chain(payment_rx.try_iter()) {
                             batch.into_iter().for_each(|p| rec.add_payment(p));
                         }
                     }
@@ -287,10 +292,13 @@ pub fn run_reconcile(
                     }
                 },
                 |f| findings.push(f),
-                progress,
+                &mut |done, total| {
+                    waiting.borrow_mut().extend(payment_rx.try_iter());
+                    progress(done, total)
+                },
             )?
         };
-        for batch in payment_rx.iter() {
+        for batch in waiting.into_inner().into_iter().chain(payment_rx.iter()) {
             batch.into_iter().for_each(|p| rec.add_payment(p));
         }
         let (payment_files, payment_findings) = payment_reader
