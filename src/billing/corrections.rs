@@ -104,9 +104,6 @@ impl CorrectionGroups {
     }
 }
 
-/// The correction claims of one payer's correcting lines (`which`, indices into `lines`, every
-/// one admitted by [`CorrectionGroups`]): one claim per original claim id, in id order, its lines
-/// by service date and encounter id.
 /// The encounters a run has corrected, by payer and the id they correct, with the row that did
 /// it: an encounter is corrected by one row per run (ENC-039). A second void would credit the
 /// same service twice on an invoice, and a second replacement would send two versions of a line.
@@ -143,6 +140,9 @@ impl CorrectedOnce {
     }
 }
 
+/// The correction claims of one payer's correcting lines (`which`, indices into `lines`, every
+/// one admitted by [`CorrectionGroups`]): one claim per original claim id, in id order, its lines
+/// by service date and encounter id.
 pub fn correction_claims(
     lines: &[ServiceLine],
     which: &[u32],

@@ -135,8 +135,11 @@ pub fn check_value(
         DataType::Decimal if !is_decimal(value) => Err(decimal_problem(value)),
         // A six-character date element is the interchange date YYMMDD (ISA09, TA102); every
         // other is CCYYMMDD.
-        DataType::Date if !is_date(value) && def.max_len == 6 => Err(ElementProblem::BadShortDate),
-        DataType::Date if !is_date(value) => Err(ElementProblem::BadDate),
+        DataType::Date if !is_date(value) => Err(if def.max_len == 6 {
+            ElementProblem::BadShortDate
+        } else {
+            ElementProblem::BadDate
+        }),
         DataType::Time if !is_time(value) => Err(ElementProblem::BadTime),
         _ => Ok(()),
     }
