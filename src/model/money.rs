@@ -47,9 +47,10 @@ fn plain_decimal(s: &str) -> Result<Decimal, MoneyError> {
 /// quantities (unit counts) through this.
 pub fn parse_x12_decimal(s: &str) -> Result<Decimal, MoneyError> {
     if !is_x12_decimal(s) {
-        let whole = s.strip_suffix('.').is_some_and(|w| {
-            is_x12_decimal(w) && !w.contains('.') && w.bytes().any(|b| b.is_ascii_digit())
-        });
+        // A decimal without a point is digits, at least one.
+        let whole = s
+            .strip_suffix('.')
+            .is_some_and(|w| is_x12_decimal(w) && !w.contains('.'));
         return Err(if whole {
             MoneyError::PointLast
         } else {

@@ -212,7 +212,7 @@ fn sheet_date_month(v: &str) -> Option<ServiceMonth> {
         .ok()
         .or_else(|| excel_serial_date(v))
         .filter(|d| (crate::encounters::ECM_START..=last).contains(d))?;
-    ServiceMonth::new(chrono::Datelike::year(&day), chrono::Datelike::month(&day)).ok()
+    Some(ServiceMonth::of(day))
 }
 
 /// Payment lines per batch sent by [`read_payments_in_batches`].
