@@ -18,7 +18,7 @@ pub struct Delimiters {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DelimiterError {
     #[error(
-        "delimiter {0:?} is a letter, digit or space, which data uses; pick punctuation such as * : ^ ~"
+        "delimiter {0:?} is not punctuation: a letter, digit, space or control character could be data; use punctuation such as * : ^ ~"
     )]
     NotPunctuation(char),
     #[error("the four delimiters must all differ; {0:?} is used twice")]
