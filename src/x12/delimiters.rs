@@ -206,7 +206,12 @@ impl fmt::Display for Delimiters {
 
 /// A delimiter as text: itself when printable, else its escape.
 fn shown(b: u8) -> String {
-    char::from(b).escape_default().to_string()
+    let c = char::from(b);
+    if c.is_control() {
+        c.escape_default().to_string()
+    } else {
+        c.to_string()
+    }
 }
 
 /// How the writer lays the interchange out.
@@ -334,6 +339,15 @@ mod tests {
         assert_eq!(
             Delimiters::without_repetition('*', '*', '~'),
             Err(DelimiterError::Repeated('*'))
+        );
+    }
+
+    #[test]
+    fn punctuation_shows_as_itself_and_controls_as_escapes() {
+        let d = Delimiters::read_from_isa(b'\'', b'\\', None, 0x1C).unwrap();
+        assert_eq!(
+            d.to_string(),
+            "element ' component \\ no repetition segment \\u{1c}"
         );
     }
 }
