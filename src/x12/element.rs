@@ -132,7 +132,9 @@ pub fn check_value(
     }
     match def.data_type {
         DataType::Numeric(_) if !is_integer(value) => Err(ElementProblem::NotANumber),
-        DataType::Decimal if !is_decimal(value) => Err(decimal_problem(value)),
+        DataType::Decimal if !is_decimal(value) => Err(crate::model::parse_x12_decimal(value)
+            .err()
+            .map_or(ElementProblem::NotADecimal, decimal_problem)),
         // A six-character date element is the interchange date YYMMDD (ISA09, TA102); every
         // other is CCYYMMDD.
         DataType::Date if !is_date(value) => Err(if def.max_len == 6 {
@@ -154,17 +156,11 @@ fn is_integer(v: &str) -> bool {
 /// (`.5` included); one definition with the readers' ([`crate::model::is_x12_decimal`]).
 pub(crate) use crate::model::is_x12_decimal as is_decimal;
 
-/// What is wrong with a value that is not an X12 decimal: a whole number with its point (`30.`)
-/// is told apart, its fix being plain.
-fn decimal_problem(v: &str) -> ElementProblem {
-    match v.strip_suffix('.') {
-        Some(whole)
-            if !whole.contains('.')
-                && whole.bytes().any(|b| b.is_ascii_digit())
-                && is_decimal(whole) =>
-        {
-            ElementProblem::PointLast
-        }
+/// What is wrong with a value the decimal reader ([`crate::model::parse_x12_decimal`]) refused:
+/// a whole number with its point (`30.`) is told apart, its fix being plain.
+pub(crate) fn decimal_problem(e: crate::model::MoneyError) -> ElementProblem {
+    match e {
+        crate::model::MoneyError::PointLast => ElementProblem::PointLast,
         _ => ElementProblem::NotADecimal,
     }
 }

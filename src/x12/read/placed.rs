@@ -4,8 +4,8 @@
 
 use super::error::{Located, ReadError, ReadProblem};
 use super::tokenizer::{Position, Segment, Tokenizer};
-use crate::model::{Envelope, KeptSegment, Money, MoneyError, Usage, parse_x12_decimal};
-use crate::x12::element::{ElementProblem, is_date};
+use crate::model::{Envelope, KeptSegment, Money, Usage, parse_x12_decimal};
+use crate::x12::element::{ElementProblem, decimal_problem, is_date};
 use crate::x12::grammar::LoopDef;
 use crate::x12::loop_cursor::{LoopCursor, Placement};
 use chrono::{NaiveDate, NaiveTime};
@@ -225,13 +225,9 @@ impl<'a> At<'a> {
         match self.el(n) {
             "" => Ok(None),
             // The checker's definition of an X12 decimal: `.5` reads, `5.`, `+5` and `1_000` do not.
-            v => parse_x12_decimal(v).map(Some).map_err(|e| {
-                let problem = match e {
-                    MoneyError::PointLast => ElementProblem::PointLast,
-                    _ => ElementProblem::NotADecimal,
-                };
-                self.error(Some(n), ReadProblem::Value(problem))
-            }),
+            v => parse_x12_decimal(v)
+                .map(Some)
+                .map_err(|e| self.error(Some(n), ReadProblem::Value(decimal_problem(e)))),
         }
     }
 
