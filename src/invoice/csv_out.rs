@@ -31,14 +31,31 @@ pub fn row_prefix(header: &InvoiceHeader) -> Vec<u8> {
 }
 
 /// Appends one line's row: `prefix` (from [`row_prefix`]), then its fields; `buf` is scratch.
+/// The fields are written behind one another and looked at once: when none holds a comma, quote
+/// or line break (the row has exactly its separators' commas), they go out as they are;
+/// otherwise the row is written again field by field, each quoted as it needs.
 pub fn push_row(out: &mut Vec<u8>, prefix: &[u8], line: &LineView, buf: &mut String) {
     out.extend_from_slice(prefix);
+    buf.clear();
     for f in 0..LINE_FIELDS.len() {
         if f > 0 {
-            out.push(b',');
+            buf.push(',');
         }
-        line.field(f, buf);
-        push_csv_field(out, buf);
+        line.push_field(f, buf);
+    }
+    let b = buf.as_bytes();
+    let plain = memchr::memchr3(b'"', b'\n', b'\r', b).is_none()
+        && memchr::memchr_iter(b',', b).count() == LINE_FIELDS.len() - 1;
+    if plain {
+        out.extend_from_slice(b);
+    } else {
+        for f in 0..LINE_FIELDS.len() {
+            if f > 0 {
+                out.push(b',');
+            }
+            line.field(f, buf);
+            push_csv_field(out, buf);
+        }
     }
     out.push(b'\n');
 }
@@ -67,4 +84,48 @@ pub fn write_csv(
         }
     }
     w.write_all(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::CodeSet;
+    use crate::invoice::document::tests::sample_line;
+
+    /// A row as the plain rule writes it: every field through `push_csv_field`.
+    fn field_by_field(line: &LineView) -> Vec<u8> {
+        let mut want = b"P,".to_vec();
+        let mut buf = String::new();
+        for f in 0..LINE_FIELDS.len() {
+            if f > 0 {
+                want.push(b',');
+            }
+            line.field(f, &mut buf);
+            push_csv_field(&mut want, &buf);
+        }
+        want.push(b'\n');
+        want
+    }
+
+    #[test]
+    fn rows_are_quoted_exactly_where_a_field_needs_it() {
+        let cs = CodeSet::embedded().unwrap();
+        for (name, auth) in [
+            ("Plain", "AUTH-9"),
+            ("O'Neil, Jr", "AUTH-9"),
+            ("Say \"Ana\"", "A,B"),
+            ("Line\nbreak", "AUTH\r9"),
+        ] {
+            let mut reg = Registry::default();
+            let lines = [sample_line(&cs, &mut reg, name, auth)];
+            let view = LineView::new(1, 0, &lines, &reg);
+            let (mut out, mut buf) = (Vec::new(), String::from("left over"));
+            push_row(&mut out, b"P,", &view, &mut buf);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(field_by_field(&view)).unwrap(),
+                "{name:?} {auth:?}"
+            );
+        }
+    }
 }

@@ -8,7 +8,7 @@ use crate::billing::order_lines;
 use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge, prefetch_ahead};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
-use crate::model::{Correction, Member, Money, Npi, Rendering};
+use crate::model::{Correction, Member, Money, Npi, Rendering, push_uint};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write;
@@ -164,14 +164,22 @@ impl<'a> LineView<'a> {
     }
 
     /// Writes field `i` (a position in [`LINE_FIELDS`]) as text into `buf`, which is cleared
-    /// first: one place decides how every format spells a line.
+    /// first: one place ([`LineView::push_field`]) decides how every format spells a line.
     pub fn field(&self, i: usize, buf: &mut String) {
         buf.clear();
+        self.push_field(i, buf);
+    }
+
+    /// Appends field `i` (a position in [`LINE_FIELDS`]) as text to `buf`.
+    pub fn push_field(&self, i: usize, buf: &mut String) {
         let l = self.line;
         let c = &l.coding;
         // Arms in LINE_FIELDS order; `fields_are_in_layout_order` checks them against the keys.
         let _ = match i {
-            0 => write!(buf, "{}", self.number),
+            0 => {
+                push_uint(buf, u64::from(self.number));
+                Ok(())
+            }
             1 | 2 => buf.write_str(self.encounter_id),
             3 => buf.write_str(&self.member.member_id),
             4 => buf.write_str(self.member.cin.as_deref().unwrap_or("")),
@@ -197,7 +205,10 @@ impl<'a> LineView<'a> {
                 }
                 Ok(())
             }
-            13 => write!(buf, "{}", c.units),
+            13 => {
+                push_uint(buf, u64::from(c.units));
+                Ok(())
+            }
             14 => {
                 self.charge().push_cents(buf);
                 Ok(())
@@ -418,7 +429,7 @@ impl InvoiceNumber {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::codeset::{CodeSet, UnitBasis};
     use crate::coding::{ChargeSource, Coding};
@@ -426,16 +437,19 @@ mod tests {
         Activity, ClaimFrequency, DiagnosisCode, Modifiers, PlaceOfService, RowRef, Sex,
     };
 
-    #[test]
-    fn fields_are_in_layout_order() {
-        let cs = CodeSet::embedded().unwrap();
-        let mut reg = Registry::default();
+    /// A void line of every field, for member `last_name` and `authorization`, entered in `reg`.
+    pub(crate) fn sample_line<'a>(
+        cs: &'a CodeSet,
+        reg: &mut Registry,
+        last_name: &str,
+        authorization: &str,
+    ) -> ServiceLine<'a> {
         let member = reg.member(
             0,
             &Member {
                 member_id: "M-7".into(),
                 cin: Some("91234567A".into()),
-                last_name: "Lastname".into(),
+                last_name: last_name.into(),
                 first_name: "Firstname".into(),
                 dob: NaiveDate::from_ymd_opt(1970, 2, 3).unwrap(),
                 sex: Sex::Female,
@@ -452,7 +466,7 @@ mod tests {
             replaces: "E-1".into(),
             original_claim_id: None,
         });
-        let line = ServiceLine {
+        ServiceLine {
             source: RowRef { file: 0, row: 2 },
             encounter_id: reg.line_id("E-2"),
             payer: 0,
@@ -475,10 +489,17 @@ mod tests {
                 row: &cs.hcpcs[0],
                 telehealth: None,
             },
-            authorization: Some(reg.authorization("AUTH-9")),
+            authorization: Some(reg.authorization(authorization)),
             rendering: Some(rendering),
             correction: Some(void),
-        };
+        }
+    }
+
+    #[test]
+    fn fields_are_in_layout_order() {
+        let cs = CodeSet::embedded().unwrap();
+        let mut reg = Registry::default();
+        let line = sample_line(&cs, &mut reg, "Lastname", "AUTH-9");
         let lines = [line];
         let v = LineView::new(4, 0, &lines, &reg);
         let want = [
