@@ -88,7 +88,9 @@ impl RawRecord {
     pub fn copy_fields(&self, into: &mut Fields, fallback: impl Fn(&[u8]) -> String) -> bool {
         into.text.clear();
         into.bounds.clear();
-        match std::str::from_utf8(&self.bytes) {
+        // A SIMD check of the whole record: the usual record is all UTF-8 (std's check took
+        // ~3 instructions a byte, a tenth of the reading thread's work).
+        match simdutf8::basic::from_utf8(&self.bytes) {
             Ok(text) => {
                 into.text.push_str(text);
                 into.bounds.extend_from_slice(&self.bounds);
