@@ -26,7 +26,12 @@ impl Fnv64 {
 
     /// Feeds a string and a separator, so `("ab","c")` and `("a","bc")` differ.
     pub fn str(&mut self, s: &str) -> &mut Self {
-        self.bytes(s.as_bytes()).bytes(&[0x1f])
+        self.field(s.as_bytes())
+    }
+
+    /// Feeds a field's bytes and the separator [`Fnv64::str`] puts after a string.
+    pub fn field(&mut self, b: &[u8]) -> &mut Self {
+        self.bytes(b).bytes(&[0x1f])
     }
 
     /// Feeds a number as little-endian bytes.

@@ -88,7 +88,7 @@ pub fn push_date(out: &mut String, d: NaiveDate) {
         b'0' + (day / 10) as u8,
         b'0' + (day % 10) as u8,
     ];
-    out.push_str(std::str::from_utf8(&digits).expect("ASCII"));
+    crate::model::text::push_ascii(out, &digits);
 }
 
 #[cfg(test)]

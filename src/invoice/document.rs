@@ -8,6 +8,7 @@ use crate::billing::order_lines;
 use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge, prefetch_ahead};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
+use crate::model::text::push_ascii;
 use crate::model::{Correction, Member, Money, Npi, Rendering, push_uint};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -195,13 +196,16 @@ impl<'a> LineView<'a> {
                 Ok(())
             }
             10 => buf.write_str(l.activity.key()),
-            11 => buf.write_str(c.hcpcs.as_str()),
+            11 => {
+                push_ascii(buf, c.hcpcs.as_bytes());
+                Ok(())
+            }
             12 => {
                 for (k, m) in c.modifiers.as_slice().iter().enumerate() {
                     if k > 0 {
                         buf.push(':');
                     }
-                    buf.push_str(m.as_str());
+                    push_ascii(buf, m.as_bytes());
                 }
                 Ok(())
             }
@@ -213,18 +217,24 @@ impl<'a> LineView<'a> {
                 self.charge().push_cents(buf);
                 Ok(())
             }
-            15 => buf.write_str(c.place_of_service.as_str()),
+            15 => {
+                push_ascii(buf, c.place_of_service.as_bytes());
+                Ok(())
+            }
             16 => {
                 for (k, d) in c.diagnoses.iter().enumerate() {
                     if k > 0 {
                         buf.push(';');
                     }
-                    buf.push_str(d.as_str());
+                    push_ascii(buf, d.as_bytes());
                 }
                 Ok(())
             }
             17 => buf.write_str(self.authorization.unwrap_or("")),
-            18 => buf.write_str(self.rendering.map_or("", |r| r.npi.as_str())),
+            18 => {
+                push_ascii(buf, self.rendering.map_or(&[][..], |r| r.npi.as_bytes()));
+                Ok(())
+            }
             19 => buf.write_str(self.rendering.map_or("", |r| &r.last_name)),
             20 => buf.write_str(
                 self.rendering
@@ -397,7 +407,7 @@ struct InvoiceNumber {
 impl InvoiceNumber {
     fn new(npi: Npi, payer_key: &str, month: NaiveDate) -> InvoiceNumber {
         let mut hash = Fnv64::default();
-        hash.str(npi.as_str()).str(payer_key);
+        hash.field(npi.as_bytes()).str(payer_key);
         InvoiceNumber { hash, month }
     }
 
@@ -407,9 +417,9 @@ impl InvoiceNumber {
         h.str(reg.encounter_id(l))
             .str(&reg.members[l.member as usize].member_id)
             .u64(l.service_date.num_days_from_ce() as u64)
-            .str(l.coding.hcpcs.as_str());
+            .field(l.coding.hcpcs.as_bytes());
         for m in l.coding.modifiers.as_slice() {
-            h.str(m.as_str());
+            h.field(m.as_bytes());
         }
         h.u64(u64::from(l.coding.units))
             .bytes(&charge.mantissa().to_le_bytes())

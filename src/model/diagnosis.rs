@@ -49,7 +49,11 @@ impl DiagnosisCode {
 
     /// The code without a dot (`Z5900`).
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len as usize]).expect("ASCII")
+        std::str::from_utf8(self.as_bytes()).expect("ASCII")
+    }
+    /// The code's ASCII bytes, without a dot.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
     }
 }
 

@@ -50,6 +50,10 @@ impl Hcpcs {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("ASCII")
     }
+    /// The code's ASCII bytes (for writers that append them without a UTF-8 check).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl Default for Modifier {
@@ -66,6 +70,10 @@ impl Modifier {
     /// The modifier as text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("ASCII")
+    }
+    /// The modifier's ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 }
 

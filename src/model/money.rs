@@ -248,8 +248,7 @@ pub fn push_uint(out: &mut String, mut n: u64) {
             break;
         }
     }
-    // ASCII digits only.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    super::text::push_ascii(out, &buf[i..]);
 }
 
 impl std::ops::Add for Money {

@@ -38,6 +38,10 @@ impl Npi {
         // Constructed only from ASCII digits.
         std::str::from_utf8(&self.0).expect("NPI digits are ASCII")
     }
+    /// The ten ASCII digits.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// The Luhn check digit for nine NPI digits, computed with the `80840` prefix the NPI standard adds.

@@ -30,6 +30,10 @@ impl PlaceOfService {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("ASCII")
     }
+    /// The code's two ASCII digits.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl fmt::Display for PlaceOfService {

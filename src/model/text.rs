@@ -146,6 +146,16 @@ enum Before {
     Changed,
 }
 
+/// Appends bytes that are ASCII by construction (digits, codes checked when parsed) without
+/// std's UTF-8 check, which costs more than the copy for a five-byte code. A byte above 127
+/// would be appended as the Latin-1 character it names: still text, never a panic.
+pub fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    for &b in bytes {
+        out.push(char::from(b));
+    }
+}
+
 /// Makes `s` safe for an X12 element under our delimiters: trims it, transliterates accented
 /// letters and drops the combining marks after letters (reporting each change), and refuses
 /// delimiters, control characters and anything else outside printable ASCII.
