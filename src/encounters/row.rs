@@ -62,7 +62,13 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
     // A formula that failed (#N/A, #REF! ...) is no value; its field's other checks would only
     // say the same thing less clearly, so their findings are dropped below.
     let mut error_cells: Vec<&'static str> = Vec::new();
-    for &(i, field) in &cols.named {
+    // Every error value starts with '#': a row without one (nearly all) is not looked at further.
+    let named = if rec.fields.holds(b'#') {
+        &cols.named[..]
+    } else {
+        &[]
+    };
+    for &(i, field) in named {
         if let Some(e) = sheet_error(rec.get(Some(i))) {
             c.find(
                 &rules::SHEET_ERROR,

@@ -42,12 +42,13 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
     } else {
         return Err(DateProblem::Unreadable);
     };
+    // Each part is one to four digits (checked above), so the fold cannot overflow.
     let num = |t: &str| -> Result<u32, DateProblem> {
-        if t.bytes().all(|b| b.is_ascii_digit()) {
-            t.parse().map_err(|_| DateProblem::Unreadable)
-        } else {
-            Err(DateProblem::Unreadable)
-        }
+        t.bytes().try_fold(0u32, |n, b| {
+            b.is_ascii_digit()
+                .then(|| n * 10 + u32::from(b - b'0'))
+                .ok_or(DateProblem::Unreadable)
+        })
     };
     let (y, m, d) = (num(y)?, num(m)?, num(d)?);
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateProblem::Impossible)

@@ -37,6 +37,11 @@ impl Fields {
         self.bounds.is_empty()
     }
 
+    /// Whether any field holds byte `b` (one SIMD scan of the row's text).
+    pub fn holds(&self, b: u8) -> bool {
+        memchr::memchr(b, self.text.as_bytes()).is_some()
+    }
+
     /// Field `i`, if the row has one.
     pub fn get(&self, i: usize) -> Option<&str> {
         let &(s, e) = self.bounds.get(i)?;
