@@ -2,17 +2,17 @@
 //! exports) become LF. The CSV parser itself accepts all three, but counts lines by LF only, so
 //! without this a CRLF file's rows were numbered one too low and a CR file's all "row 1".
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 
-/// Reads `inner` with every CRLF and lone CR turned into LF. Bytes pass through otherwise
-/// unchanged, so a file already in LF costs one scan for CR.
+/// Reads `inner` with every CRLF and lone CR turned into LF. Bytes are read straight into the
+/// caller's buffer and changed there, so a file already in LF costs one scan for CR and no copy.
 pub struct LfOnly<R> {
     inner: R,
     /// The last byte handed out was a CR turned into LF: an LF right after it is its pair.
     after_cr: bool,
 }
 
-impl<R: BufRead> LfOnly<R> {
+impl<R: Read> LfOnly<R> {
     pub fn new(inner: R) -> Self {
         LfOnly {
             inner,
@@ -21,48 +21,53 @@ impl<R: BufRead> LfOnly<R> {
     }
 }
 
-impl<R: BufRead> Read for LfOnly<R> {
+impl<R: Read> Read for LfOnly<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if out.is_empty() {
             return Ok(0);
         }
         loop {
-            let buf = self.inner.fill_buf()?;
-            if buf.is_empty() {
+            let n = self.inner.read(out)?;
+            if n == 0 {
                 return Ok(0);
             }
+            let mut read = 0;
             if self.after_cr {
                 self.after_cr = false;
-                if buf[0] == b'\n' {
-                    self.inner.consume(1);
-                    continue;
+                if out[0] == b'\n' {
+                    read = 1;
                 }
             }
-            let n = buf.len().min(out.len());
-            let (mut read, mut written) = (0, 0);
+            if read == 0 && memchr::memchr(b'\r', &out[..n]).is_none() {
+                return Ok(n);
+            }
+            // Moved down in place: what is written never overtakes what is read.
+            let mut written = 0;
             while read < n {
-                match memchr::memchr(b'\r', &buf[read..n]) {
+                match memchr::memchr(b'\r', &out[read..n]) {
                     None => {
-                        out[written..written + n - read].copy_from_slice(&buf[read..n]);
+                        out.copy_within(read..n, written);
                         written += n - read;
                         read = n;
                     }
                     Some(k) => {
-                        out[written..written + k].copy_from_slice(&buf[read..read + k]);
+                        out.copy_within(read..read + k, written);
                         out[written + k] = b'\n';
                         written += k + 1;
                         read += k + 1;
-                        match buf.get(read) {
+                        match out[..n].get(read) {
                             Some(b'\n') => read += 1,
                             Some(_) => {}
-                            // The CR ends the buffer: its LF, if any, comes with the next fill.
+                            // The CR ends this read: its LF, if any, comes with the next.
                             None => self.after_cr = true,
                         }
                     }
                 }
             }
-            self.inner.consume(read);
-            return Ok(written);
+            // Nothing but the LF of a CR handed out before: read on.
+            if written > 0 {
+                return Ok(written);
+            }
         }
     }
 }

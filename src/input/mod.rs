@@ -61,7 +61,7 @@ pub fn wrong_width(fields: usize, header: &[String]) -> (String, String) {
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The error for a header without the `missing` columns; a header column spelled like one of
@@ -199,10 +199,8 @@ fn open_csv(
         file: name.to_string(),
         reason: e.to_string(),
     })?;
-    let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(BufReader::with_capacity(
-        1 << 20,
-        file,
-    )));
+    // No buffer of its own: CsvLines reads in large chunks, and LfOnly works in them in place.
+    let reader: Box<dyn Read + Send> = Box::new(line_ends::LfOnly::new(file));
     Ok(csv_lines::CsvLines::new(reader))
 }
 
