@@ -102,6 +102,8 @@ pub struct RowOutcome<'a> {
     pub findings: Vec<Finding>,
     /// Accented letters spelled in ASCII, field by field (reported whether or not the row passed).
     pub transliterations: Vec<FieldTransliteration>,
+    /// The same as lines of `transliterations.csv` ([`ParsedRow::transliteration_rows`]).
+    pub transliteration_rows: Vec<u8>,
 }
 
 /// Which sheets of a workbook are read.
@@ -491,6 +493,7 @@ fn accept_row(
         encounter: accepted,
         findings,
         transliterations: std::mem::take(&mut parsed.transliterations),
+        transliteration_rows: std::mem::take(&mut parsed.transliteration_rows),
     });
 }
 

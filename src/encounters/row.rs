@@ -11,6 +11,7 @@ use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
     PlaceOfService, RowRef, StaffClass, Text,
 };
+use crate::report::push_csv_field;
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 
@@ -49,6 +50,10 @@ pub struct ParsedRow {
     /// Errors (the row is rejected) and warnings (it is not).
     pub findings: Vec<Finding>,
     pub transliterations: Vec<FieldTransliteration>,
+    /// The row's lines of `transliterations.csv` (file, row, encounter id, field, changes),
+    /// written here on the worker thread rather than on the one that takes rows in order;
+    /// empty when nothing was transliterated.
+    pub transliteration_rows: Vec<u8>,
 }
 
 /// Checks one encounter row. Cross-row rules (duplicate ids, member consistency) are the batch's.
@@ -414,6 +419,24 @@ pub fn parse_row(rec: &Record, cols: &Columns, ctx: &RowContext) -> ParsedRow {
 }
 
 fn parsed(c: FieldChecker, encounter: Option<Encounter>) -> ParsedRow {
+    let mut transliteration_rows = Vec::new();
+    if !c.transliterations.is_empty() {
+        // The row's id as its findings show it: the encounter's, or the printable id as written.
+        let id = encounter.as_ref().map_or(&c.id, |e| &e.encounter_id);
+        let row = c.row().to_string();
+        for t in &c.transliterations {
+            for (i, v) in [c.file(), &row, id, t.field, &t.describe()]
+                .into_iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    transliteration_rows.push(b',');
+                }
+                push_csv_field(&mut transliteration_rows, v);
+            }
+            transliteration_rows.push(b'\n');
+        }
+    }
     ParsedRow {
         id_key: encounter
             .as_ref()
@@ -421,6 +444,7 @@ fn parsed(c: FieldChecker, encounter: Option<Encounter>) -> ParsedRow {
         encounter,
         findings: c.findings,
         transliterations: c.transliterations,
+        transliteration_rows,
     }
 }
 

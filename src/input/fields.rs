@@ -100,6 +100,11 @@ impl<'r> FieldChecker<'r> {
         self.rec.row
     }
 
+    /// The name of the row's file (or `file[sheet]`).
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
     /// Records a finding about this row.
     pub fn find(&mut self, rule: &'static Rule, field: Option<&str>, message: String) {
         self.findings.push(Finding {

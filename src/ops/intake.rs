@@ -114,32 +114,18 @@ pub fn intake<'cs>(
     // Every sheet of encounters in a workbook is read; findings name the table (`file[sheet]`).
     let tables = EncounterTables::open(req.inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
-    let mut tw = csv::Writer::from_writer(translit);
-    let mut write_err: Option<csv::Error> = tw
-        .write_record(["file", "row", "encounter_id", "field", "changes"])
+    // The rows come written by the workers (ParsedRow::transliteration_rows); the first write
+    // error is kept and reported once the input has been read.
+    let mut write_err: Option<std::io::Error> = translit
+        .write_all(b"file,row,encounter_id,field,changes\n")
         .err();
     let report = tables.read(
         &ctx,
         |o: RowOutcome| {
             if !o.transliterations.is_empty() {
                 tally.add(&o.transliterations);
-                let file = &files[o.source.file as usize];
-                let row = o.source.row.to_string();
-                let id = o.encounter.as_ref().map_or_else(
-                    || {
-                        o.findings
-                            .iter()
-                            .find_map(|f| f.encounter_id.as_deref())
-                            .unwrap_or("")
-                    },
-                    |e| e.encounter_id.as_str(),
-                );
-                for t in &o.transliterations {
-                    if write_err.is_none() {
-                        write_err = tw
-                            .write_record([file.as_str(), &row, id, t.field, &t.describe()])
-                            .err();
-                    }
+                if write_err.is_none() {
+                    write_err = translit.write_all(&o.transliteration_rows).err();
                 }
             }
             let (errors, warns): (Vec<Finding>, Vec<Finding>) =
@@ -205,11 +191,11 @@ pub fn intake<'cs>(
         all.sort_by_key(|(file, row, _)| (*file, *row));
         rejects = all.into_iter().map(|(_, _, f)| f).collect();
     }
-    let flushed = tw.flush().map_err(csv::Error::from);
-    if let Some(e) = write_err.or(flushed.err()) {
+    let flushed = translit.flush();
+    if let Some(source) = write_err.or(flushed.err()) {
         return Err(IntakeError::Output(OutputError::Write {
             file: TRANSLITERATIONS_FILE.into(),
-            source: std::io::Error::other(e),
+            source,
         }));
     }
     Ok(Intake {
