@@ -18,7 +18,9 @@ pub use code_totals::{
 };
 pub use corrections::{CorrectedOnce, CorrectionGroups, correction_claims};
 pub use repeated_service::{SeenServices, ServiceKey, repeated_service, take_repeated_services};
-pub use service_line::{LineId, Ranks, Registry, ServiceLine, Slot, order_lines, prefetch_ahead};
+pub use service_line::{
+    LineId, Ranks, Registry, ServiceLine, Slot, order_lines, prefetch_ahead, sort_keyed_lines,
+};
 pub use to_837::{
     MAX_CLAIMS_PER_TRANSACTION, Parties, billing_provider, content_control_number, transaction,
 };

@@ -4,7 +4,7 @@
 
 use super::layout::{HEADER_FIELDS, LINE_FIELDS};
 use crate::billing::digest::Fnv64;
-use crate::billing::order_lines;
+use crate::billing::sort_keyed_lines;
 use crate::billing::{CodeTally, CodeTotal, Registry, ServiceLine, net_charge, prefetch_ahead};
 use crate::config::{Payer, Provider};
 use crate::input::push_date;
@@ -258,17 +258,15 @@ pub fn plan_invoices(
     payers: &[Payer],
     date: NaiveDate,
 ) -> Vec<Invoice> {
-    let ranks = reg.ranks();
+    let member_rank = reg.member_ranks();
     let month = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
-    let key_order = {
-        let mut by_key: Vec<u16> = (0..payers.len() as u16).collect();
-        by_key.sort_by(|a, b| payers[*a as usize].key.cmp(&payers[*b as usize].key));
-        let mut rank = vec![0u16; payers.len()];
-        for (r, p) in by_key.into_iter().enumerate() {
-            rank[p as usize] = r as u16;
-        }
-        rank
-    };
+    // Payer indices in key order, and each payer's place in it.
+    let mut by_key: Vec<u16> = (0..payers.len() as u16).collect();
+    by_key.sort_by(|a, b| payers[*a as usize].key.cmp(&payers[*b as usize].key));
+    let mut key_order = vec![0u16; payers.len()];
+    for (r, &p) in by_key.iter().enumerate() {
+        key_order[p as usize] = r as u16;
+    }
     // Order: payer key, service month, member, service date, then encounter id. The first four
     // are packed into one integer (each field in its own bits, order preserving: months and
     // days counted from year 0 are positive), so most comparisons are one integer compare.
@@ -276,19 +274,18 @@ pub fn plan_invoices(
         let days = l.service_date.num_days_from_ce().max(0) as u128;
         (u128::from(key_order[l.payer as usize]) << 112)
             | ((month(l.service_date).max(0) as u128) << 80)
-            | (u128::from(ranks.member[l.member as usize]) << 48)
+            | (u128::from(member_rank[l.member as usize]) << 48)
             | (days << 16)
     };
-    let order = order_lines(lines, reg, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
-    // Back to the fields the grouping below reads.
-    let keyed: Vec<(u16, i32, u32, u32)> = order
+    let sorted = sort_keyed_lines(lines, reg, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
+    // Back to the fields the grouping below reads, taken out of the keys.
+    let keyed: Vec<(u16, i32, u32, u32)> = sorted
         .into_iter()
-        .map(|i| {
-            let l = &lines[i as usize];
+        .map(|(k, i)| {
             (
-                l.payer,
-                month(l.service_date),
-                ranks.member[l.member as usize],
+                by_key[(k >> 112) as usize],
+                (k >> 80) as u32 as i32,
+                (k >> 48) as u32,
                 i,
             )
         })

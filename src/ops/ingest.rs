@@ -908,7 +908,7 @@ fn write_encounters(
     outputs: &mut OutputSet,
     summary: &mut IngestSummary,
 ) -> Result<(), IngestError> {
-    let ranks = acc.registry.ranks();
+    let member_rank = acc.registry.member_ranks();
     let npi_of = |i: u32| acc.providers[acc.provider_of[i as usize] as usize].npi;
     // Claims go by provider NPI, member, service date and encounter id. The first three are
     // packed into one integer per line (providers by their NPI's rank), so the sort compares
@@ -924,7 +924,7 @@ fn write_encounters(
         &acc.registry,
         (0u32..).zip(&acc.lines).map(|(i, l)| {
             let day = u128::from(l.service_date.num_days_from_ce().max(0) as u32);
-            let member = u128::from(ranks.member[l.member as usize]);
+            let member = u128::from(member_rank[l.member as usize]);
             let provider = u128::from(provider_rank[acc.provider_of[i as usize] as usize]);
             ((provider << 96) | (member << 64) | (day << 32), i)
         }),
