@@ -101,10 +101,8 @@ pub fn take_repeated_services(
         .map(|(l, i)| (packed(l), i))
         .collect();
     let modifiers = |i: u32| lines[i as usize].coding.modifiers;
-    crate::pipeline::sort_on_two_cores(&mut order, |&(ka, a), &(kb, b)| {
-        ka.cmp(&kb)
-            .then_with(|| modifiers(a).cmp(&modifiers(b)))
-            .then(a.cmp(&b))
+    crate::pipeline::sort_keyed(&mut order, |&a, &b| {
+        modifiers(a).cmp(&modifiers(b)).then(a.cmp(&b))
     });
     let same =
         |(ka, a): (u128, u32), (kb, b): (u128, u32)| ka == kb && modifiers(a) == modifiers(b);

@@ -114,12 +114,9 @@ pub fn sort_keyed_lines<K: Ord + Copy + Send + Sync>(
     keyed: impl IntoIterator<Item = (K, u32)>,
 ) -> Vec<(K, u32)> {
     let mut keyed: Vec<(K, u32)> = keyed.into_iter().collect();
-    crate::pipeline::sort_on_two_cores(&mut keyed, |(ka, a), (kb, b)| {
-        ka.cmp(kb)
-            .then_with(|| {
-                reg.encounter_id(&lines[*a as usize])
-                    .cmp(reg.encounter_id(&lines[*b as usize]))
-            })
+    crate::pipeline::sort_keyed(&mut keyed, |a, b| {
+        reg.encounter_id(&lines[*a as usize])
+            .cmp(reg.encounter_id(&lines[*b as usize]))
             .then(a.cmp(b))
     });
     keyed
