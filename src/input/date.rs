@@ -25,7 +25,7 @@ impl DateProblem {
 
 /// Parses `2025-03-14` or `3/14/2025`.
 pub fn parse_date(s: &str) -> Result<NaiveDate, DateProblem> {
-    let s = s.trim();
+    let s = crate::model::text::trim(s);
     let nums: Vec<&str>;
     let (y, m, d) = if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
         (&s[0..4], &s[5..7], &s[8..10])

@@ -334,7 +334,7 @@ impl<'r> FieldChecker<'r> {
         let mut out: Vec<DiagnosisCode> = Vec::new();
         for (i, part) in raw
             .split([';', ','])
-            .map(str::trim)
+            .map(crate::model::text::trim)
             .filter(|p| !p.is_empty())
             .enumerate()
         {

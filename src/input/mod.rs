@@ -59,6 +59,7 @@ pub fn wrong_width(fields: usize, header: &[String]) -> (String, String) {
     }
 }
 
+use crate::model::text::trim;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
@@ -622,16 +623,6 @@ impl Record {
     /// The trimmed field at `col`, empty when the column is absent or the row is short.
     pub fn get(&self, col: Option<usize>) -> &str {
         col.and_then(|i| self.fields.get(i)).map(trim).unwrap_or("")
-    }
-}
-
-/// `str::trim`, answered at once for the usual field that starts and ends with a printable
-/// ASCII character (which no trim would change).
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        (None, _) => s,
-        _ => s.trim(),
     }
 }
 

@@ -21,7 +21,7 @@ pub struct DiagnosisError;
 impl DiagnosisCode {
     /// Parses `Z59.00`, `z5900` or `Z59.0` style codes.
     pub fn parse(s: &str) -> Result<DiagnosisCode, DiagnosisError> {
-        let s = s.trim();
+        let s = super::text::trim(s);
         let mut bytes = [0u8; 7];
         let mut len = 0usize;
         for (i, c) in s.bytes().enumerate() {

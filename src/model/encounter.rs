@@ -298,6 +298,19 @@ pub struct Encounter {
     pub correction: Option<Correction>,
 }
 
+/// The bytes [`normalise_key`] changes (capitals, spaces, hyphens), as a table: one load a byte.
+static FOLDED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = b'A';
+    while b <= b'Z' {
+        t[b as usize] = true;
+        b += 1;
+    }
+    t[b' ' as usize] = true;
+    t[b'-' as usize] = true;
+    t
+};
+
 /// Lower-cases and turns spaces and hyphens into underscores, so `In Person` reads as `in_person`.
 /// Short ASCII values (every key we match) are kept inline: parsing a row's activity, modality,
 /// sex and staff role allocates nothing.
@@ -308,11 +321,7 @@ pub fn normalise_key(s: &str) -> NormalKey<'_> {
         (b.first(), b.last()),
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic()
     );
-    if plain_ends
-        && !b
-            .iter()
-            .any(|&c| c.is_ascii_uppercase() || c == b' ' || c == b'-')
-    {
+    if plain_ends && !b.iter().any(|&c| FOLDED[usize::from(c)]) {
         return NormalKey::Same(s);
     }
     let s = s.trim();

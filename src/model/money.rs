@@ -33,7 +33,7 @@ pub const MAX_AMOUNT: &str = "9,999,999.99";
 /// A plain decimal as amounts are written: digits, at most one point with digits on both sides,
 /// an optional leading minus; no `$`, commas or exponents.
 fn plain_decimal(s: &str) -> Result<Decimal, MoneyError> {
-    let s = s.trim();
+    let s = super::text::trim(s);
     let body = s.strip_prefix('-').unwrap_or(s);
     if body.starts_with('.') || body.ends_with('.') {
         return Err(MoneyError::Syntax);

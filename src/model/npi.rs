@@ -20,7 +20,7 @@ pub enum NpiError {
 impl Npi {
     /// Parses and checks an NPI (surrounding spaces are ignored).
     pub fn parse(s: &str) -> Result<Npi, NpiError> {
-        let s = s.trim();
+        let s = super::text::trim(s);
         let bytes = s.as_bytes();
         if bytes.len() != 10 || !bytes.iter().all(u8::is_ascii_digit) {
             return Err(NpiError::Shape(s.chars().count()));

@@ -163,6 +163,17 @@ enum Before {
     Changed,
 }
 
+/// `str::trim`, answered at once for the usual value that starts and ends with a printable
+/// ASCII character (which no trim would change): std's looks at both ends for any Unicode
+/// space, at a few dozen instructions a call, and every field of every row is trimmed.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        (None, _) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Appends bytes that are ASCII by construction (digits, codes checked when parsed) without
 /// std's UTF-8 check, which costs more than the copy for a five-byte code. A byte above 127
 /// would be appended as the Latin-1 character it names: still text, never a panic.
@@ -177,7 +188,7 @@ pub fn push_ascii(out: &mut String, bytes: &[u8]) {
 /// letters and drops the combining marks after letters (reporting each change), and refuses
 /// delimiters, control characters and anything else outside printable ASCII.
 pub fn to_x12_text(s: &str) -> Result<(Text, Vec<Transliteration>), TextError> {
-    let s = s.trim();
+    let s = trim(s);
     if s.bytes().all(is_plain) {
         // Most text is already plain: copied whole rather than character by character.
         return Ok((Text::new(s), Vec::new()));

@@ -3,10 +3,7 @@
 
 /// Appends one CSV field, quoted when it holds a comma, quote or line break.
 pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    if field
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
+    if field.bytes().any(|b| QUOTED[usize::from(b)]) {
         out.push(b'"');
         for b in field.bytes() {
             if b == b'"' {
@@ -19,6 +16,16 @@ pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
         out.extend_from_slice(field.as_bytes());
     }
 }
+
+/// The bytes that make a field quoted, as a table: one load a byte instead of four compares.
+static QUOTED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
 
 #[cfg(test)]
 mod tests {
