@@ -610,7 +610,7 @@ impl Config {
 
     /// The index of the payer with this key (keys are matched exactly, then case-insensitively).
     pub fn payer_index(&self, key: &str) -> Option<usize> {
-        let key = key.trim();
+        let key = crate::model::text::trim(key);
         self.payers.iter().position(|p| p.key == key).or_else(|| {
             self.payers
                 .iter()
