@@ -7,8 +7,8 @@ use super::claim_plan::add_line;
 use super::{
     MAX_DIAGNOSES_PER_CLAIM, MAX_LINES_PER_CLAIM, PlannedClaim, Registry, ServiceLine, Slot,
 };
-use crate::coding::NotBillable;
-use crate::model::{ClaimFrequency, Correction, DiagnosisCode, RowRef, Text};
+use crate::coding::{Coding, NotBillable};
+use crate::model::{ClaimFrequency, Correction, DiagnosisCode, Encounter, RowRef, Text};
 use crate::rules;
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +26,7 @@ struct Group {
 /// The correcting lines of a run, grouped per payer and original claim as they are admitted, so
 /// a line that cannot join its claim's correction is refused with a reason.
 #[derive(Default)]
-pub struct CorrectionGroups {
+struct CorrectionGroups {
     by_claim: HashMap<(u16, Box<str>), Group>,
 }
 
@@ -34,7 +34,7 @@ impl CorrectionGroups {
     /// Admits a correcting line (one with [`ServiceLine::correction`] set), or says why it cannot
     /// be billed: it names no original claim, or disagrees with the lines already correcting
     /// that claim, or would overfill it.
-    pub fn admit(&mut self, line: &ServiceLine, reg: &Registry) -> Result<(), NotBillable> {
+    fn admit(&mut self, line: &ServiceLine, reg: &Registry) -> Result<(), NotBillable> {
         let Some(ci) = line.correction else {
             return Ok(());
         };
@@ -140,6 +140,56 @@ impl CorrectedOnce {
     }
 }
 
+/// How a run takes its correcting rows, the one way every command that judges them does
+/// (`claims`, `invoice`, `map`): a row is refused when an earlier row of the run corrects the same
+/// encounter (ENC-039) and, when corrections become claims, when it cannot join the correction of
+/// the claim it names (COD-007, COD-008). Only a row taken is recorded as correcting its
+/// encounter, so a later row correcting the same encounter is judged as if the refused one were
+/// not there.
+pub struct CorrectingRows {
+    once: CorrectedOnce,
+    groups: CorrectionGroups,
+    as_claims: bool,
+}
+
+impl CorrectingRows {
+    /// `as_claims`: correcting rows become replacement or void claims (`ecm claims`), so each must
+    /// name its original claim and agree with the other rows correcting it; invoice lines need
+    /// neither.
+    pub fn new(as_claims: bool) -> CorrectingRows {
+        CorrectingRows {
+            once: CorrectedOnce::default(),
+            groups: CorrectionGroups::default(),
+            as_claims,
+        }
+    }
+
+    /// The service line of coded encounter `e` (`payer`: its payer's index in the
+    /// configuration), or why the run cannot take it. A row that corrects nothing is always
+    /// taken; a correcting row is checked against the encounters corrected so far, then built
+    /// and, when corrections become claims, admitted to its claim's correction, and recorded only
+    /// once all of that passed. `files` names the run's input files.
+    pub fn take<'cs>(
+        &mut self,
+        e: &Encounter,
+        payer: u16,
+        coding: Coding<'cs>,
+        reg: &mut Registry,
+        files: &[String],
+    ) -> Result<ServiceLine<'cs>, NotBillable> {
+        let Some(fix) = &e.correction else {
+            return Ok(ServiceLine::new(e, payer, coding, reg));
+        };
+        self.once.check(&e.payer, fix, files)?;
+        let line = ServiceLine::new(e, payer, coding, reg);
+        if self.as_claims {
+            self.groups.admit(&line, reg)?;
+        }
+        self.once.record(&e.payer, fix, e.source);
+        Ok(line)
+    }
+}
+
 /// The correction claims of one payer's correcting lines (`which`, indices into `lines`, every
 /// one admitted by [`CorrectionGroups`]): one claim per original claim id, in id order, its lines
 /// by service date and encounter id.
@@ -185,4 +235,128 @@ pub fn correction_claims(
             claim
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::{CodeSet, UnitBasis};
+    use crate::coding::ChargeSource;
+    use crate::model::{
+        Activity, Member, Modality, Modifiers, Money, PlaceOfService, Sex, StaffClass,
+    };
+    use chrono::NaiveDate;
+
+    /// Row `row` of the run's one file, for member `member`, correcting encounter `replaces`
+    /// under original claim `claim` (none when empty), or correcting nothing.
+    fn row(row: u32, member: &str, fix: Option<(ClaimFrequency, &str, &str)>) -> Encounter {
+        Encounter {
+            source: RowRef { file: 0, row },
+            encounter_id: Text::from(format!("E-{row}")),
+            member: Member {
+                member_id: member.into(),
+                cin: None,
+                last_name: "Lastname".into(),
+                first_name: "Firstname".into(),
+                dob: NaiveDate::from_ymd_opt(1970, 2, 3).unwrap(),
+                sex: Sex::Female,
+                address: None,
+            },
+            service_date: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            activity: Activity::Assessment,
+            staff_role: "rn".into(),
+            staff_class: StaffClass::Clinical,
+            modality: Modality::InPerson,
+            payer: "p".into(),
+            minutes: None,
+            outreach_outcome: None,
+            place_of_service: None,
+            diagnoses: Vec::new(),
+            authorization_number: None,
+            rendering: None,
+            population_of_focus: None,
+            note_id: None,
+            charge: None,
+            correction: fix.map(|(frequency, replaces, claim)| Correction {
+                frequency,
+                replaces: replaces.into(),
+                original_claim_id: (!claim.is_empty()).then(|| claim.into()),
+            }),
+        }
+    }
+
+    fn coding(cs: &CodeSet) -> Coding<'_> {
+        let row = &cs.hcpcs[0];
+        Coding {
+            hcpcs: row.hcpcs,
+            modifiers: Modifiers::EMPTY,
+            units: 1,
+            unit_basis: UnitBasis::Encounter,
+            charge: Money::parse("10").unwrap(),
+            charge_source: ChargeSource::Encounter,
+            place_of_service: PlaceOfService::parse("12").unwrap(),
+            diagnoses: Vec::new().into(),
+            row,
+            telehealth: None,
+        }
+    }
+
+    /// The rule each row met, in order (`None`: taken).
+    fn verdicts(rows: &[Encounter], as_claims: bool) -> Vec<Option<&'static str>> {
+        let cs = CodeSet::embedded().unwrap();
+        let mut reg = Registry::default();
+        let mut taking = CorrectingRows::new(as_claims);
+        let files = vec!["e.csv".to_string()];
+        rows.iter()
+            .map(|e| {
+                taking
+                    .take(e, 0, coding(&cs), &mut reg, &files)
+                    .err()
+                    .map(|nb| nb.rule.id)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_refused_correction_leaves_its_encounter_to_a_later_row() {
+        use ClaimFrequency::{Replacement, Void};
+        let rows = [
+            row(2, "M-1", None),
+            // No original claim id: refused as a claim, taken as an invoice line.
+            row(3, "M-1", Some((Replacement, "E-OLD-1", ""))),
+            row(4, "M-1", Some((Replacement, "E-OLD-1", "C-1"))),
+            // Voids and replaces claim C-1: refused as a claim.
+            row(5, "M-1", Some((Void, "E-OLD-2", "C-1"))),
+            row(6, "M-1", Some((Void, "E-OLD-2", "C-2"))),
+            // Another member's row on claim C-2.
+            row(7, "M-2", Some((Void, "E-OLD-3", "C-2"))),
+            // A second correction of a taken one.
+            row(8, "M-1", Some((Replacement, "E-OLD-1", "C-1"))),
+        ];
+        assert_eq!(
+            verdicts(&rows, true),
+            [
+                None,
+                Some("COD-007"),
+                None,
+                Some("COD-008"),
+                None,
+                Some("COD-008"),
+                Some("ENC-039"),
+            ]
+        );
+        // Invoice lines need no claim: the first row correcting an encounter is taken.
+        assert_eq!(
+            verdicts(&rows, false),
+            [
+                None,
+                None,
+                Some("ENC-039"),
+                None,
+                Some("ENC-039"),
+                None,
+                Some("ENC-039"),
+            ]
+        );
+    }
 }

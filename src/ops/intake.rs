@@ -3,9 +3,7 @@
 
 pub use crate::billing::{CodeTotal, code_totals};
 
-use crate::billing::{
-    CorrectedOnce, CorrectionGroups, Registry, ServiceLine, take_repeated_services,
-};
+use crate::billing::{CorrectingRows, Registry, ServiceLine, take_repeated_services};
 use crate::codeset::CodeSet;
 use crate::coding::code_encounter_sharing;
 use crate::config::Config;
@@ -109,8 +107,7 @@ pub fn intake<'cs>(
     let mut warnings = Vec::new();
     let mut rows_rejected = 0u64;
     let mut tally = TransliterationTally::default();
-    let mut corrections = CorrectionGroups::default();
-    let mut corrected = CorrectedOnce::default();
+    let mut correcting = CorrectingRows::new(req.corrections_as_claims);
     // Every sheet of encounters in a workbook is read; findings name the table (`file[sheet]`).
     let tables = EncounterTables::open(req.inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
@@ -143,19 +140,7 @@ pub fn intake<'cs>(
             let coded = code_encounter_sharing(e, req.codeset, &req.config.payers[pi], &mut |d| {
                 registry.diagnoses_of(d)
             })
-            .and_then(|c| {
-                if let Some(fix) = &e.correction {
-                    corrected.check(&e.payer, fix, &files)?;
-                }
-                let line = ServiceLine::new(e, pi as u16, c, &mut registry);
-                if req.corrections_as_claims {
-                    corrections.admit(&line, &registry)?;
-                }
-                if let Some(fix) = &e.correction {
-                    corrected.record(&e.payer, fix, e.source);
-                }
-                Ok(line)
-            });
+            .and_then(|c| correcting.take(e, pi as u16, c, &mut registry, &files));
             match coded {
                 Ok(line) => {
                     lines.push(line);
