@@ -237,3 +237,119 @@ fn a_new_claim_never_takes_the_id_of_a_claim_being_corrected() {
     common::pyx12_validate(&d.path().join("both/golden-valley.837"))
         .assert_valid("new + replacement");
 }
+
+/// `ecm map` rows as JSON, for `input` on the example's configuration.
+fn map(input: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = common::on_the_example("map")
+        .args(["--format", "json"])
+        .arg(input)
+        .output()
+        .unwrap();
+    let rows = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), rows)
+}
+
+/// `ecm map` refuses a correcting row exactly when `ecm claims` does: a row `claims` cannot put
+/// on a correction claim (no original claim id, or disagreeing with another row correcting the
+/// same claim) is not billable in map either, and, since it was not taken, a later row correcting
+/// the same encounter is billable in both rather than refused as a second correction (ENC-039).
+#[test]
+fn map_judges_correcting_rows_as_claims_does() {
+    let d = tempfile::tempdir().unwrap();
+    let (header, rows) = good_rows();
+    let find = |id: &str| {
+        rows.iter()
+            .find(|r| r.starts_with(&format!("{id},")))
+            .unwrap()
+    };
+    let fix = |id: &str, new_id: &str| find(id).replacen(id, new_id, 1);
+    let header2 = format!("{header},correction,replaces_encounter_id,original_claim_id");
+    let input = vec![
+        // No original claim id: COD-007; then a row with one corrects the same encounter.
+        format!("{},replace,SCC-0005,", fix("SCC-0005", "SCC-0005-R1")),
+        format!(
+            "{},replace,SCC-0005,C00000000000000A5",
+            fix("SCC-0005", "SCC-0005-R2")
+        ),
+        // A void and a replacement of one claim: the replacement is refused (COD-008); then a
+        // row correcting the same encounter under its own claim is taken.
+        format!(
+            "{},void,SCC-0001,C00000000000000A1",
+            fix("SCC-0001", "SCC-0001-V")
+        ),
+        format!(
+            "{},replace,SCC-0002,C00000000000000A1",
+            fix("SCC-0002", "SCC-0002-R1")
+        ),
+        format!(
+            "{},replace,SCC-0002,C00000000000000A2",
+            fix("SCC-0002", "SCC-0002-R2")
+        ),
+        // A second correction of an encounter taken above stays refused (ENC-039).
+        format!(
+            "{},replace,SCC-0005,C00000000000000A5",
+            fix("SCC-0005", "SCC-0005-R3")
+        ),
+    ];
+    let p = write_csv(d.path(), "fix.csv", &header2, &input);
+
+    let out = claims(&p, &d.path().join("claims"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(d.path().join("claims/rejects.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let rejected: Vec<(u64, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (
+                x[at("row")].parse().unwrap(),
+                x[at("encounter_id")].to_string(),
+                x[at("rule_id")].to_string(),
+            )
+        })
+        .collect();
+    let want = vec![
+        (2, "SCC-0005-R1".to_string(), "COD-007".to_string()),
+        (5, "SCC-0002-R1".to_string(), "COD-008".to_string()),
+        (7, "SCC-0005-R3".to_string(), "ENC-039".to_string()),
+    ];
+    assert_eq!(rejected, want, "claims");
+
+    let (code, mapped) = map(&p);
+    assert_eq!(code, Some(1));
+    assert_eq!(mapped.len(), input.len());
+    let not_billable: Vec<(u64, String, String)> = mapped
+        .iter()
+        .filter(|m| m["status"] == "not_billable")
+        .map(|m| {
+            (
+                m["row"].as_u64().unwrap(),
+                m["encounter_id"].as_str().unwrap().to_string(),
+                m["rule_ids"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        not_billable, rejected,
+        "map and claims disagree: {mapped:#?}"
+    );
+    let needs_id = mapped.iter().find(|m| m["row"] == 2).unwrap();
+    assert!(
+        needs_id["messages"]
+            .as_str()
+            .unwrap()
+            .contains("original_claim_id is empty"),
+        "{needs_id}"
+    );
+    for row in [3, 4, 6] {
+        let m = mapped.iter().find(|m| m["row"] == row).unwrap();
+        assert_eq!(m["status"], "billable", "{m}");
+    }
+}

@@ -291,6 +291,24 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<String>)> {
         "ENC-039",
         vec![csv_line(&first), csv_line(&second)],
     ));
+    // A correction billed as a claim names no original claim.
+    let mut r = good("COD-007", "M-COD-007");
+    r.insert("correction", "replace".into());
+    r.insert("replaces_encounter_id", "COD-007-ORIG".into());
+    out.push(("COD-007", "COD-007", vec![csv_line(&r)]));
+    // Two rows correcting one claim, one voiding and one replacing: the second is refused.
+    let mut first = good("COD-008a", "M-COD-008");
+    let mut second = good("COD-008", "M-COD-008");
+    for (r, kind, orig) in [(&mut first, "void", "a"), (&mut second, "replace", "b")] {
+        r.insert("correction", kind.into());
+        r.insert("replaces_encounter_id", format!("COD-008-ORIG-{orig}"));
+        r.insert("original_claim_id", "E0000000000000008".into());
+    }
+    out.push((
+        "COD-008",
+        "COD-008",
+        vec![csv_line(&first), csv_line(&second)],
+    ));
     // A row with a field too many (an unquoted comma).
     let mut r = csv_line(&good("ENC-031", "M-ENC-031"));
     r.insert_str(r.len() - 1, ",extra");
@@ -449,8 +467,6 @@ fn every_encounter_and_coding_rule_is_exercised_here() {
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut tested: Vec<&str> = cases().iter().map(|(_, e, _)| *e).collect();
     tested.extend(["ENC-032", "COD-001"]);
-    // Corrections billed as claims: only `ecm claims` checks them (tests/corrections.rs).
-    tested.extend(["COD-007", "COD-008"]);
     for r in rules {
         let id = r["id"].as_str().unwrap();
         if id.starts_with("ENC-") || id.starts_with("COD-") {

@@ -108,17 +108,12 @@ impl CorrectionGroups {
 /// it: an encounter is corrected by one row per run (ENC-039). A second void would credit the
 /// same service twice on an invoice, and a second replacement would send two versions of a line.
 #[derive(Default)]
-pub struct CorrectedOnce(crate::digest::FnvHashMap<(Text, Text), RowRef>);
+struct CorrectedOnce(crate::digest::FnvHashMap<(Text, Text), RowRef>);
 
 impl CorrectedOnce {
     /// Refuses `fix`, for `payer`, when an earlier row of the run corrects the same encounter;
     /// `files` names the run's input files (a [`RowRef::file`] indexes it).
-    pub fn check(
-        &self,
-        payer: &str,
-        fix: &Correction,
-        files: &[String],
-    ) -> Result<(), NotBillable> {
+    fn check(&self, payer: &str, fix: &Correction, files: &[String]) -> Result<(), NotBillable> {
         match self.0.get(&(Text::new(payer), fix.replaces.clone())) {
             None => Ok(()),
             Some(first) => Err(NotBillable {
@@ -133,7 +128,7 @@ impl CorrectedOnce {
     }
 
     /// Records that row `at` corrects `fix.replaces` for `payer` (once it is taken).
-    pub fn record(&mut self, payer: &str, fix: &Correction, at: RowRef) {
+    fn record(&mut self, payer: &str, fix: &Correction, at: RowRef) {
         self.0
             .entry((Text::new(payer), fix.replaces.clone()))
             .or_insert(at);
@@ -191,8 +186,8 @@ impl CorrectingRows {
 }
 
 /// The correction claims of one payer's correcting lines (`which`, indices into `lines`, every
-/// one admitted by [`CorrectionGroups`]): one claim per original claim id, in id order, its lines
-/// by service date and encounter id.
+/// one taken by [`CorrectingRows`] with corrections as claims): one claim per original claim id,
+/// in id order, its lines by service date and encounter id.
 pub fn correction_claims(
     lines: &[ServiceLine],
     which: &[u32],

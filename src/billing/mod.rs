@@ -16,7 +16,7 @@ pub use claim_plan::{
 pub use code_totals::{
     CodeTally, CodeTotal, code_totals, code_totals_by, net_charge, sum_code_totals,
 };
-pub use corrections::{CorrectedOnce, CorrectingRows, correction_claims};
+pub use corrections::{CorrectingRows, correction_claims};
 pub use repeated_service::{SeenServices, ServiceKey, repeated_service, take_repeated_services};
 pub use service_line::{
     LineId, Ranks, Registry, ServiceLine, Slot, order_lines, prefetch_ahead, sort_keyed_lines,

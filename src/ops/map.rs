@@ -1,7 +1,7 @@
 //! `ecm map`: every encounter row with its service line (code, modifiers, units, charge, the
 //! code-set rows that decided it) or the reasons it is not billable.
 
-use crate::billing::{CorrectedOnce, SeenServices, ServiceKey, repeated_service};
+use crate::billing::{CorrectingRows, Registry, SeenServices, ServiceKey, repeated_service};
 use crate::coding::{ChargeSource, code_encounter};
 use crate::encounters::{EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice};
 use crate::input::InputError;
@@ -111,7 +111,11 @@ pub fn map_encounters(
     let tables = EncounterTables::open(inputs, SheetChoice::All)?;
     let files: Vec<String> = tables.names();
     let mut seen = SeenServices::default();
-    let mut corrected = CorrectedOnce::default();
+    // Correcting rows are taken as `ecm claims` takes them: each must name its original claim and
+    // agree with the other rows correcting it (`ecm invoice` asks neither; see the README). The
+    // registry holds the correcting rows' lines only.
+    let mut correcting = CorrectingRows::new(true);
+    let mut registry = Registry::default();
     let report = tables.read(
         ctx,
         |o: RowOutcome| {
@@ -149,18 +153,20 @@ pub fn map_encounters(
                 row.activity = e.activity.key().to_string();
                 row.staff_class = e.staff_class.key().to_string();
                 row.modality = e.modality.key().to_string();
-                let payer = ctx
+                let pi = ctx
                     .config
-                    .payer(&e.payer)
+                    .payer_index(&e.payer)
                     .expect("intake only accepts configured payers");
+                let payer = &ctx.config.payers[pi];
                 let coded = code_encounter(e, ctx.codeset, payer)
                     .and_then(|c| {
-                        // One correcting row per encounter, as `claims` and `invoice` take them.
-                        if let Some(fix) = &e.correction {
-                            corrected.check(&e.payer, fix, &files)?;
-                            corrected.record(&e.payer, fix, o.source);
+                        if e.correction.is_none() {
+                            return Ok(c);
                         }
-                        Ok(c)
+                        // Only a correcting row needs its line built, to join its claim's
+                        // correction.
+                        let line = correcting.take(e, pi as u16, c, &mut registry, &files)?;
+                        Ok(line.coding)
                     })
                     .map_err(|nb| nb.finding(row.file.clone(), row.row, &e.encounter_id))
                     .and_then(|c| {
