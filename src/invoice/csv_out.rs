@@ -60,6 +60,11 @@ pub fn push_row(out: &mut Vec<u8>, prefix: &[u8], line: &LineView, buf: &mut Str
     out.push(b'\n');
 }
 
+/// How much of an invoice is gathered before it is written: as much as the output file's buffer
+/// holds (1 MB, `OutputSet::create`), so the buffer hands each chunk to the system whole instead
+/// of copying it in first.
+const CHUNK: usize = 1 << 20;
+
 /// Writes the whole invoice: header row, then its lines.
 pub fn write_csv(
     w: &mut dyn Write,
@@ -78,7 +83,7 @@ pub fn write_csv(
             &LineView::new(n as u32 + 1, i, lines, reg),
             &mut buf,
         );
-        if out.len() >= 1 << 16 {
+        if out.len() >= CHUNK {
             w.write_all(&out)?;
             out.clear();
         }
