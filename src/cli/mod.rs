@@ -40,7 +40,7 @@ pub struct Cli {
     /// directory. `ecm demo` writes and uses its own.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The run's date (and optional time) for envelopes and date checks: YYYY-MM-DD[THH:MM].
+    /// The run's date (and optional time) for envelopes and date checks: `YYYY-MM-DD[THH:MM]`.
     /// Default: SOURCE_DATE_EPOCH if set, else now.
     #[arg(long, global = true, value_name = "DATE")]
     pub as_of: Option<String>,

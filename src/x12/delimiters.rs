@@ -143,7 +143,7 @@ impl Delimiters {
     }
 
     /// The bytes data may hold, as a bit set over ASCII: printable characters (space to `~`)
-    /// other than the four. [`Delimiters::allows`] tests one byte against it.
+    /// other than the four. `DataBytes::allows` tests one byte against it.
     pub fn data_bytes(&self) -> DataBytes {
         self.data
     }
