@@ -110,11 +110,12 @@ pub fn read_roster(
     };
     let header = t.columns.clone();
     let file = t.name.clone();
+    let workbook = t.workbook;
     let mut tiers: FnvHashMap<String, Arc<str>> = FnvHashMap::default();
     while let Some(rec) = t.next_record() {
         let rec = rec?;
         out.counts.rows_read += 1;
-        let mut c = RowChecker::new(&file, &rec);
+        let mut c = RowChecker::new(&file, &rec, workbook);
         if c.field_count(&header) {
             let member_id = c.required_identifier(member, "member_id");
             let provider = c.npi(npi, "provider_npi");

@@ -1,7 +1,7 @@
 //! Field checks shared by the roster and payment readers: each problem becomes a finding naming
 //! the rule, the row and the field; every problem of a row is reported at once.
 
-use super::{Record, parse_date};
+use super::{Record, excel_serial_date, parse_date};
 use crate::model::Npi;
 use crate::rules::{self, Finding, Rule};
 use chrono::NaiveDate;
@@ -10,15 +10,21 @@ use chrono::NaiveDate;
 pub struct RowChecker<'a> {
     file: &'a str,
     rec: &'a Record,
+    /// The record is a workbook's row ([`super::Table::workbook`]): a bare number in a date
+    /// field is a date cell that lost its date format, read as its day.
+    workbook: bool,
     findings: Vec<Finding>,
 }
 
 impl<'a> RowChecker<'a> {
-    /// Starts checking a record (a row not in UTF-8 is flagged at once).
-    pub fn new(file: &'a str, rec: &'a Record) -> Self {
+    /// Starts checking a record (a row not in UTF-8 is flagged at once). `workbook` says the
+    /// record comes from a workbook's sheet ([`super::Table::workbook`]), where a date serial
+    /// (`46275.75`) is a date; in a CSV a bare number is no date, since nothing says it is one.
+    pub fn new(file: &'a str, rec: &'a Record, workbook: bool) -> Self {
         let mut c = RowChecker {
             file,
             rec,
+            workbook,
             findings: Vec::new(),
         };
         if rec.cp1252 {
@@ -151,13 +157,18 @@ impl<'a> RowChecker<'a> {
         }
     }
 
-    /// An optional date: `Some(None)` when empty, `None` when malformed.
+    /// An optional date: `Some(None)` when empty, `None` when malformed. In a workbook a date
+    /// serial is its day ([`excel_serial_date`]), as the encounter reader takes it.
     pub fn optional_date(&mut self, col: Option<usize>, field: &str) -> Option<Option<NaiveDate>> {
         let v = self.value(col);
         if v.is_empty() {
             return Some(None);
         }
-        match parse_date(v) {
+        let day = parse_date(v).or_else(|p| {
+            let serial = self.workbook.then(|| excel_serial_date(v)).flatten();
+            serial.ok_or(p)
+        });
+        match day {
             Ok(d) => Some(Some(d)),
             Err(p) => {
                 let what = p.what();
@@ -168,6 +179,63 @@ impl<'a> RowChecker<'a> {
                     format!("{field} '{shown}' {what}"),
                 );
                 None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Fields;
+
+    /// The dates of a one-field record read by a checker of a workbook or a CSV row, and the
+    /// messages of its findings.
+    fn read(v: &str, workbook: bool) -> (Option<Option<NaiveDate>>, Vec<String>) {
+        let rec = Record {
+            row: 2,
+            fields: [v].into_iter().collect::<Fields>(),
+            cp1252: false,
+        };
+        let mut c = RowChecker::new("roster.xlsx", &rec, workbook);
+        let day = c.optional_date(Some(0), "ecm_start");
+        let messages = c.into_findings().into_iter().map(|f| f.message).collect();
+        (day, messages)
+    }
+
+    #[test]
+    fn a_date_serial_is_its_day_in_a_workbook_only() {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 10);
+        for v in ["46275", "46275.75", "2026-09-10", "9/10/2026"] {
+            assert_eq!(read(v, true), (Some(day), vec![]), "{v}");
+        }
+        // In a CSV nothing says a number is a date.
+        for v in ["46275", "46275.75"] {
+            assert_eq!(
+                read(v, false),
+                (
+                    None,
+                    vec![format!(
+                        "ecm_start '{v}' is not a date in YYYY-MM-DD (or M/D/YYYY) form"
+                    )]
+                ),
+                "{v}"
+            );
+        }
+        // Outside the serials' range, or not a plain number, the message is as for a CSV.
+        for (v, what) in [
+            ("0", "is not a date in YYYY-MM-DD (or M/D/YYYY) form"),
+            ("2958466", "is not a date in YYYY-MM-DD (or M/D/YYYY) form"),
+            ("-3", "is not a date in YYYY-MM-DD (or M/D/YYYY) form"),
+            ("1e5", "is not a date in YYYY-MM-DD (or M/D/YYYY) form"),
+            ("2025-02-30", "is not a real calendar day"),
+        ] {
+            for workbook in [true, false] {
+                assert_eq!(
+                    read(v, workbook),
+                    (None, vec![format!("ecm_start '{v}' {what}")]),
+                    "{v} {workbook}"
+                );
             }
         }
     }

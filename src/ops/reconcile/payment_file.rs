@@ -76,7 +76,7 @@ pub fn read_payments(
                 file: u16::try_from(file_index).unwrap_or(u16::MAX),
                 row: rec.row,
             };
-            let mut c = RowChecker::new(&file, &rec);
+            let mut c = RowChecker::new(&file, &rec, workbook);
             let mut fact = None;
             if c.field_count(&header) {
                 let payment_id = c.required_identifier(id_c, "payment_id");
