@@ -102,6 +102,18 @@ impl Scenario {
 
     /// [`Scenario::run`] on other encounter and payment files of the scenario's directory.
     fn run_files(&self, from: &str, to: &str, encounters: &[&str], payments: &[&str]) -> Run {
+        self.run_roster("roster.csv", from, to, encounters, payments)
+    }
+
+    /// [`Scenario::run_files`] with another roster file of the scenario's directory.
+    fn run_roster(
+        &self,
+        roster: &str,
+        from: &str,
+        to: &str,
+        encounters: &[&str],
+        payments: &[&str],
+    ) -> Run {
         let mut args: Vec<&str> = vec![
             "--config",
             "plan.toml",
@@ -109,7 +121,7 @@ impl Scenario {
             "2026-01-15",
             "reconcile",
             "--roster",
-            "roster.csv",
+            roster,
             "--from",
             from,
             "--to",
@@ -1269,6 +1281,90 @@ fn service_months_in_workbook_date_cells_are_their_month() {
             ],
         );
     }
+}
+
+/// Roster and payment dates in workbook cells that lost their date format hold the serial (days
+/// since 1899-12-30), and are read as their day, as the encounter reader reads them: M1 is
+/// enrolled from 45658 (2025-01-01) to 45716.75 (2025-02-28 at 18:00) at 300.00 (enrolled
+/// basis), and paid for both months by payments whose paid_date is the serial 45717
+/// (2025-03-01), so both months square. In a CSV nothing says a number is a date: the same roster
+/// as text is refused (RCN-002) with the message a bad date always had, and nothing is written.
+#[test]
+fn dates_in_workbook_cells_that_lost_their_format_are_their_day() {
+    use rust_xlsxwriter::Workbook;
+    let sunrise = contract(
+        "c",
+        SUNRISE,
+        "2025-01-01",
+        "enrolled",
+        "any_day",
+        "300.00",
+        "",
+    );
+    let s = Scenario::new(&sunrise, "", None, "");
+
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ROSTER_HEADER.trim_end().split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    ws.write_string(1, 0, "M1").unwrap();
+    ws.write_string(1, 1, SUNRISE).unwrap();
+    ws.write_number(1, 2, 45658.0).unwrap();
+    ws.write_number(1, 3, 45716.75).unwrap();
+    wb.save(s.dir.path().join("roster.xlsx")).unwrap();
+
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in PAYMENTS_HEADER.trim_end().split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for (r, (id, month)) in [(1, ("P1", "2025-01")), (2, ("P2", "2025-02"))] {
+        ws.write_string(r, 0, id).unwrap();
+        ws.write_number(r, 1, 45717.0).unwrap();
+        ws.write_string(r, 2, SUNRISE).unwrap();
+        ws.write_string(r, 3, "M1").unwrap();
+        ws.write_string(r, 4, month).unwrap();
+        ws.write_string(r, 5, "pmpm").unwrap();
+        ws.write_number(r, 6, 300.0).unwrap();
+    }
+    wb.save(s.dir.path().join("payments.xlsx")).unwrap();
+
+    let r = s.run_roster("roster.xlsx", "2025-01", "2025-02", &[], &["payments.xlsx"]);
+    r.ok_with(0);
+    assert_eq!(r.rows().len(), 2, "{:?}", r.rows());
+    for month in ["2025-01", "2025-02"] {
+        assert_cols(
+            &r.row("M1", month),
+            &[
+                ("expected_pmpm", "300.00"),
+                ("paid_pmpm", "300.00"),
+                ("reason_codes", ""),
+            ],
+        );
+    }
+    assert!(r.rejects().is_empty(), "{:?}", r.rejects());
+
+    let csv = Scenario::new(
+        &sunrise,
+        &format!("M1,{SUNRISE},45658,45716.75,\n"),
+        None,
+        &format!("P1,2025-03-01,{SUNRISE},M1,2025-01,pmpm,300.00\n"),
+    );
+    let r = csv.run("2025-01", "2025-02");
+    r.ok_with(2);
+    assert!(
+        r.stderr.contains("roster.csv row 2")
+            && r.stderr.contains("RCN-002")
+            && r.stderr
+                .contains("ecm_start '45658' is not a date in YYYY-MM-DD (or M/D/YYYY) form"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.out.join("member-months.csv").exists(),
+        "nothing is written"
+    );
 }
 
 // ----- totals, the fixture, snapshots -----
