@@ -60,7 +60,7 @@ impl std::fmt::Display for ConfigTransliteration {
         write!(f, "{}: {}", self.file, place(Some(&self.key), self.line))?;
         for (i, c) in self.changes.iter().enumerate() {
             let sep = if i == 0 { "" } else { " " };
-            write!(f, "{sep}{}->{}", c.from, c.to)?;
+            write!(f, "{sep}{c}")?;
         }
         write!(f, "; spelled in plain ASCII, as X12 requires")
     }

@@ -61,9 +61,8 @@ impl TransliterationTally {
             for c in &f.changes {
                 // The key is made only for a change not met before.
                 let mut key = compact_str::CompactString::default();
-                key.push_str(&c.from);
-                key.push_str("->");
-                key.push_str(c.to);
+                // Writing to a CompactString cannot fail.
+                let _ = c.write_to(&mut key);
                 match self.by_change.get_mut(key.as_str()) {
                     Some(n) => *n += 1,
                     None => {

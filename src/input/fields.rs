@@ -52,9 +52,8 @@ impl FieldTransliteration {
             if i > 0 {
                 out.push(' ');
             }
-            out.push_str(&c.from);
-            out.push_str("->");
-            out.push_str(c.to);
+            // Writing to a String cannot fail.
+            let _ = c.write_to(&mut out);
         }
         out
     }

@@ -69,6 +69,25 @@ pub struct Transliteration {
     pub to: &'static str,
 }
 
+impl Transliteration {
+    /// Appends the change as every output spells it, `ñ->n`, to `out` (a `String`, a
+    /// `CompactString`, a formatter) piece by piece, without `format!`'s machinery: the run's
+    /// tally makes this key for each change of each row.
+    #[inline]
+    pub fn write_to<W: std::fmt::Write>(&self, out: &mut W) -> std::fmt::Result {
+        out.write_str(&self.from)?;
+        out.write_str("->")?;
+        out.write_str(self.to)
+    }
+}
+
+impl std::fmt::Display for Transliteration {
+    /// `ñ->n`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_to(f)
+    }
+}
+
 /// Why text cannot go into an X12 element.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
