@@ -42,15 +42,26 @@ pub struct Config {
     pub transliterated: Vec<ConfigTransliteration>,
 }
 
-/// One configuration value whose accented letters were spelled in ASCII.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One configuration value whose accented letters were spelled in ASCII, as `summary.json`
+/// lists it (`config_transliterations`): where it is and the letters changed (`Ñ->N`), never the
+/// value itself, which may be a person's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConfigTransliteration {
     pub file: String,
     /// Its key path, e.g. `provider.name`.
     pub key: String,
     pub line: Option<usize>,
-    /// Each change, in order.
+    /// Each change, in order (in JSON as `"ñ->n"`).
+    #[serde(serialize_with = "changes_as_text")]
     pub changes: Vec<Transliteration>,
+}
+
+/// Serializes changes as the strings `ñ->n`, as outputs spell them.
+fn changes_as_text<S: serde::Serializer>(
+    changes: &[Transliteration],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(changes.iter().map(ToString::to_string))
 }
 
 impl std::fmt::Display for ConfigTransliteration {

@@ -8,7 +8,7 @@
 //! The ledger is replaced last, after the outputs are in place.
 
 use super::intake::{RuleTally, UnknownColumn, rule_counts};
-use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, config_transliterations, finish};
+use super::run::{RunHead, RunOutcome, RunReport, Stopwatch, finish};
 use crate::billing::digest::{Fnv64, FnvHashMap};
 use crate::billing::order_lines;
 use crate::billing::{
@@ -503,7 +503,7 @@ pub fn run_ingest(
             warnings,
             unknown_columns,
             transliterations,
-            config_transliterations: config_transliterations(req.config),
+            config_transliterations: req.config.transliterated.clone(),
         },
         rejections: reject_rows,
     };

@@ -5,7 +5,7 @@
 use super::intake::{CodeTotal, RuleCount, UnknownColumn, rule_counts};
 use crate::clock::Clock;
 use crate::codeset::TableOrigin;
-use crate::config::Config;
+use crate::config::{Config, ConfigTransliteration};
 use crate::encounters::TransliterationTally;
 use crate::output::{Committed, OutputError, OutputSet};
 use crate::rules::Finding;
@@ -90,37 +90,7 @@ pub struct RunReport {
     /// Each configuration value whose accented letters were spelled in ASCII (the outputs carry
     /// that spelling), so the change is on record even when `--quiet` kept the warning off
     /// stderr.
-    pub config_transliterations: Vec<ConfigTransliterationEntry>,
-}
-
-/// One `ecm.toml` value spelled in ASCII: where it is and the letters changed (`Ñ->N`), never
-/// the value itself, which may be a person's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigTransliterationEntry {
-    pub file: String,
-    /// The key path, e.g. `provider.name`.
-    pub key: String,
-    pub line: Option<usize>,
-    pub changes: Vec<String>,
-}
-
-/// The configuration's transliterations as `summary.json` lists them, in key-path order of
-/// the file (as they were found).
-pub fn config_transliterations(config: &Config) -> Vec<ConfigTransliterationEntry> {
-    config
-        .transliterated
-        .iter()
-        .map(|t| ConfigTransliterationEntry {
-            file: t.file.clone(),
-            key: t.key.clone(),
-            line: t.line,
-            changes: t
-                .changes
-                .iter()
-                .map(|c| format!("{}->{}", c.from, c.to))
-                .collect(),
-        })
-        .collect()
+    pub config_transliterations: Vec<ConfigTransliteration>,
 }
 
 impl RunReport {
@@ -141,7 +111,7 @@ impl RunReport {
             warnings,
             unknown_columns,
             transliterations,
-            config_transliterations: config_transliterations(config),
+            config_transliterations: config.transliterated.clone(),
         }
     }
 }
