@@ -12,7 +12,6 @@ use crate::model::text::push_ascii;
 use crate::model::{Correction, Member, Money, Npi, Rendering, push_uint};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use std::fmt::Write;
 
 /// The header block: invoice number and date, billing period, who bills and who pays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -176,30 +175,18 @@ impl<'a> LineView<'a> {
         let l = self.line;
         let c = &l.coding;
         // Arms in LINE_FIELDS order; `fields_are_in_layout_order` checks them against the keys.
-        let _ = match i {
-            0 => {
-                push_uint(buf, u64::from(self.number));
-                Ok(())
-            }
-            1 | 2 => buf.write_str(self.encounter_id),
-            3 => buf.write_str(&self.member.member_id),
-            4 => buf.write_str(self.member.cin.as_deref().unwrap_or("")),
-            5 => buf.write_str(&self.member.last_name),
-            6 => buf.write_str(&self.member.first_name),
-            7 => {
-                push_date(buf, self.member.dob);
-                Ok(())
-            }
-            8 => buf.write_str(self.member.sex.code()),
-            9 => {
-                push_date(buf, l.service_date);
-                Ok(())
-            }
-            10 => buf.write_str(l.activity.key()),
-            11 => {
-                push_ascii(buf, c.hcpcs.as_bytes());
-                Ok(())
-            }
+        match i {
+            0 => push_uint(buf, u64::from(self.number)),
+            1 | 2 => buf.push_str(self.encounter_id),
+            3 => buf.push_str(&self.member.member_id),
+            4 => buf.push_str(self.member.cin.as_deref().unwrap_or("")),
+            5 => buf.push_str(&self.member.last_name),
+            6 => buf.push_str(&self.member.first_name),
+            7 => push_date(buf, self.member.dob),
+            8 => buf.push_str(self.member.sex.code()),
+            9 => push_date(buf, l.service_date),
+            10 => buf.push_str(l.activity.key()),
+            11 => push_ascii(buf, c.hcpcs.as_bytes()),
             12 => {
                 for (k, m) in c.modifiers.as_slice().iter().enumerate() {
                     if k > 0 {
@@ -207,20 +194,10 @@ impl<'a> LineView<'a> {
                     }
                     push_ascii(buf, m.as_bytes());
                 }
-                Ok(())
             }
-            13 => {
-                push_uint(buf, u64::from(c.units));
-                Ok(())
-            }
-            14 => {
-                self.charge().push_cents(buf);
-                Ok(())
-            }
-            15 => {
-                push_ascii(buf, c.place_of_service.as_bytes());
-                Ok(())
-            }
+            13 => push_uint(buf, u64::from(c.units)),
+            14 => self.charge().push_cents(buf),
+            15 => push_ascii(buf, c.place_of_service.as_bytes()),
             16 => {
                 for (k, d) in c.diagnoses.iter().enumerate() {
                     if k > 0 {
@@ -228,23 +205,19 @@ impl<'a> LineView<'a> {
                     }
                     push_ascii(buf, d.as_bytes());
                 }
-                Ok(())
             }
-            17 => buf.write_str(self.authorization.unwrap_or("")),
-            18 => {
-                push_ascii(buf, self.rendering.map_or(&[][..], |r| r.npi.as_bytes()));
-                Ok(())
-            }
-            19 => buf.write_str(self.rendering.map_or("", |r| &r.last_name)),
-            20 => buf.write_str(
+            17 => buf.push_str(self.authorization.unwrap_or("")),
+            18 => push_ascii(buf, self.rendering.map_or(&[][..], |r| r.npi.as_bytes())),
+            19 => buf.push_str(self.rendering.map_or("", |r| &r.last_name)),
+            20 => buf.push_str(
                 self.rendering
                     .and_then(|r| r.first_name.as_deref())
                     .unwrap_or(""),
             ),
-            21 => buf.write_str(self.correction.map_or("", |c| c.kind_key())),
-            22 => buf.write_str(self.correction.map_or("", |c| &c.replaces)),
+            21 => buf.push_str(self.correction.map_or("", |c| c.kind_key())),
+            22 => buf.push_str(self.correction.map_or("", |c| &c.replaces)),
             _ => unreachable!("LINE_FIELDS has {} fields", LINE_FIELDS.len()),
-        };
+        }
     }
 }
 
