@@ -7,7 +7,7 @@ mod row;
 
 pub use crate::input::FieldTransliteration;
 pub use columns::{CORRECTION, Columns, OPTIONAL, REQUIRED};
-pub use row::{ECM_START, ParsedRow, RowContext, parse_row};
+pub use row::{ECM_START, ParsedRow, RowContext, TRANSLITERATION_COLUMNS, parse_row};
 
 use crate::codeset::CodeSet;
 use crate::config::Config;

@@ -11,7 +11,7 @@ use crate::model::{
     Activity, ActivityClass, Address, Correction, Encounter, Member, Modality, OutreachOutcome,
     PlaceOfService, RowRef, StaffClass, Text,
 };
-use crate::report::push_csv_field;
+use crate::report::push_csv_record;
 use crate::rules::{self, Finding};
 use chrono::NaiveDate;
 
@@ -40,6 +40,9 @@ pub struct RowContext<'a> {
     pub workbook: bool,
 }
 
+/// The columns of `transliterations.csv`, one line per transliterated field of a row.
+pub const TRANSLITERATION_COLUMNS: [&str; 5] = ["file", "row", "encounter_id", "field", "changes"];
+
 /// A checked row: an encounter, or the reasons it is not one, plus notes either way.
 #[derive(Debug, Default)]
 pub struct ParsedRow {
@@ -50,7 +53,7 @@ pub struct ParsedRow {
     /// Errors (the row is rejected) and warnings (it is not).
     pub findings: Vec<Finding>,
     pub transliterations: Vec<FieldTransliteration>,
-    /// The row's lines of `transliterations.csv` (file, row, encounter id, field, changes),
+    /// The row's lines of `transliterations.csv` (its [`TRANSLITERATION_COLUMNS`]),
     /// written here on the worker thread rather than on the one that takes rows in order;
     /// empty when nothing was transliterated.
     pub transliteration_rows: Vec<u8>,
@@ -425,16 +428,11 @@ fn parsed(c: FieldChecker, encounter: Option<Encounter>) -> ParsedRow {
         let id = encounter.as_ref().map_or(&c.id, |e| &e.encounter_id);
         let row = c.row().to_string();
         for t in &c.transliterations {
-            for (i, v) in [c.file(), &row, id, t.field, &t.describe()]
-                .into_iter()
-                .enumerate()
-            {
-                if i > 0 {
-                    transliteration_rows.push(b',');
-                }
-                push_csv_field(&mut transliteration_rows, v);
-            }
-            transliteration_rows.push(b'\n');
+            let changes = t.describe();
+            push_csv_record(
+                &mut transliteration_rows,
+                [c.file(), &row, id, t.field, &changes],
+            );
         }
     }
     ParsedRow {

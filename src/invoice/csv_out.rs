@@ -4,19 +4,13 @@
 use super::document::{Invoice, InvoiceHeader, LineView};
 use super::layout::{LINE_FIELDS, csv_columns};
 use crate::billing::{Registry, ServiceLine, prefetch_ahead};
-use crate::report::push_csv_field;
+use crate::report::{push_csv_field, push_csv_record};
 use std::io::{self, Write};
 
 /// The header row, with its line break.
 pub fn header_row() -> Vec<u8> {
     let mut out = Vec::new();
-    for (i, c) in csv_columns().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        push_csv_field(&mut out, c);
-    }
-    out.push(b'\n');
+    push_csv_record(&mut out, csv_columns());
     out
 }
 

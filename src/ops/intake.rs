@@ -8,10 +8,12 @@ use crate::codeset::CodeSet;
 use crate::coding::code_encounter_sharing;
 use crate::config::Config;
 use crate::encounters::{
-    EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice, TransliterationTally,
+    EncounterTables, IntakeContext, IntakeReport, RowOutcome, SheetChoice, TRANSLITERATION_COLUMNS,
+    TransliterationTally,
 };
 use crate::input::InputError;
 use crate::output::OutputError;
+use crate::report::push_csv_record;
 use crate::rules::Finding;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -113,9 +115,9 @@ pub fn intake<'cs>(
     let files: Vec<String> = tables.names();
     // The rows come written by the workers (ParsedRow::transliteration_rows); the first write
     // error is kept and reported once the input has been read.
-    let mut write_err: Option<std::io::Error> = translit
-        .write_all(b"file,row,encounter_id,field,changes\n")
-        .err();
+    let mut header = Vec::new();
+    push_csv_record(&mut header, TRANSLITERATION_COLUMNS);
+    let mut write_err: Option<std::io::Error> = translit.write_all(&header).err();
     let report = tables.read(
         &ctx,
         |o: RowOutcome| {

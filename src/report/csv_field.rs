@@ -17,6 +17,18 @@ pub fn push_csv_field(out: &mut Vec<u8>, field: &str) {
     }
 }
 
+/// Appends one CSV record: the fields joined by commas (each quoted as [`push_csv_field`]
+/// decides), then a line break.
+pub fn push_csv_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_csv_field(out, field);
+    }
+    out.push(b'\n');
+}
+
 /// The bytes that make a field quoted, as a table: one load a byte instead of four compares.
 static QUOTED: [bool; 256] = {
     let mut t = [false; 256];

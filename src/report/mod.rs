@@ -12,4 +12,4 @@ pub mod reconcile_html;
 pub mod reconcile_json;
 pub mod render;
 
-pub use csv_field::push_csv_field;
+pub use csv_field::{push_csv_field, push_csv_record};

@@ -3,7 +3,7 @@
 use crate::model::{Money, ServiceMonth, push_uint};
 use crate::reconcile::expectation::Rate;
 use crate::reconcile::{Reconciliation, Summary, SummaryRow};
-use crate::report::csv_field::push_csv_field;
+use crate::report::csv_field::push_csv_record;
 use crate::rules::{FINDING_COLUMNS, Finding};
 use std::io::Write;
 
@@ -114,17 +114,11 @@ impl RecordBuf {
         }
     }
 
-    /// Writes the record as a CSV line ([`push_csv_field`]: quoted only where a field needs it,
+    /// Writes the record as a CSV line ([`push_csv_record`]: quoted only where a field needs it,
     /// as the `csv` crate's default does); `line` is reused between records.
     fn write_line(&self, out: &mut impl Write, line: &mut Vec<u8>) -> std::io::Result<()> {
         line.clear();
-        for (i, field) in self.fields().enumerate() {
-            if i > 0 {
-                line.push(b',');
-            }
-            push_csv_field(line, field);
-        }
-        line.push(b'\n');
+        push_csv_record(line, self.fields());
         out.write_all(line)
     }
 

@@ -9,7 +9,7 @@ use super::period::{add_months, plus_days, push_date};
 use super::rng::Rng;
 use super::world::World;
 use crate::model::{Activity, Modality};
-use crate::report::push_csv_field;
+use crate::report::push_csv_record;
 use chrono::NaiveDate;
 
 /// The columns written, in order: every required and optional column of the format.
@@ -589,13 +589,7 @@ impl Line {
         } else {
             self.f.len()
         };
-        for (i, field) in self.f[..n].iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            push_csv_field(out, field);
-        }
-        out.push(b'\n');
+        push_csv_record(out, self.f[..n].iter().map(String::as_str));
     }
 }
 
