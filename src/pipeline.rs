@@ -178,14 +178,10 @@ pub fn sort_keyed<K: Ord + Copy + Send + Sync, T: Copy + Send + Sync>(
     tie: impl Fn(&T, &T) -> std::cmp::Ordering,
 ) {
     sort_on_two_cores(v, |a, b| a.0.cmp(&b.0));
-    let mut start = 0;
-    while start < v.len() {
-        let key = v[start].0;
-        let end = start + v[start..].iter().take_while(|(k, _)| *k == key).count();
-        if end - start > 1 {
-            v[start..end].sort_unstable_by(|a, b| tie(&a.1, &b.1));
+    for run in v.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| tie(&a.1, &b.1));
         }
-        start = end;
     }
 }
 

@@ -243,12 +243,16 @@ pub fn plan_invoices(
     // Order: payer key, service month, member, service date, then encounter id. The first four
     // are packed into one integer (each field in its own bits, order preserving: months and
     // days counted from year 0 are positive), so most comparisons are one integer compare.
+    const PAYER: u32 = 112;
+    const MONTH: u32 = 80;
+    const MEMBER: u32 = 48;
+    const DAY: u32 = 16;
     let packed = |l: &ServiceLine| -> u128 {
         let days = l.service_date.num_days_from_ce().max(0) as u128;
-        (u128::from(key_order[l.payer as usize]) << 112)
-            | ((month(l.service_date).max(0) as u128) << 80)
-            | (u128::from(member_rank[l.member as usize]) << 48)
-            | (days << 16)
+        (u128::from(key_order[l.payer as usize]) << PAYER)
+            | ((month(l.service_date).max(0) as u128) << MONTH)
+            | (u128::from(member_rank[l.member as usize]) << MEMBER)
+            | (days << DAY)
     };
     let sorted = sort_keyed_lines(lines, reg, (0u32..).zip(lines).map(|(i, l)| (packed(l), i)));
     // Back to the fields the grouping below reads, taken out of the keys.
@@ -256,37 +260,22 @@ pub fn plan_invoices(
         .into_iter()
         .map(|(k, i)| {
             (
-                by_key[(k >> 112) as usize],
-                (k >> 80) as u32 as i32,
-                (k >> 48) as u32,
+                by_key[(k >> PAYER) as usize],
+                (k >> MONTH) as u32 as i32,
+                (k >> MEMBER) as u32,
                 i,
             )
         })
         .collect();
     // Each (payer, month) run of lines is one invoice; their totals and numbers are computed on
     // as many threads as there are cores, and kept in run order.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    while start < keyed.len() {
-        let (payer, m) = (keyed[start].0, keyed[start].1);
-        let mut end = start;
-        while end < keyed.len() && (keyed[end].0, keyed[end].1) == (payer, m) {
-            end += 1;
-        }
-        runs.push((start, end));
-        start = end;
-    }
-    let one = |(start, end): (usize, usize)| {
-        let run = &keyed[start..end];
+    let runs: Vec<&[(u16, i32, u32, u32)]> = keyed
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .collect();
+    let one = |run: &[(u16, i32, u32, u32)]| {
         let which: Vec<u32> = run.iter().map(|k| k.3).collect();
-        let mut members = 0;
-        let mut last = None;
-        for k in run {
-            if last != Some(k.2) {
-                members += 1;
-                last = Some(k.2);
-            }
-        }
+        // Lines go by member within an invoice: one run of lines per member.
+        let members = run.chunk_by(|a, b| a.2 == b.2).count();
         let p = &payers[run[0].0 as usize];
         let first = lines[which[0] as usize].service_date;
         let period = month_bounds(first);
@@ -309,7 +298,7 @@ pub fn plan_invoices(
     std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .chunks(per_thread)
-            .map(|chunk| scope.spawn(|| chunk.iter().map(|&r| one(r)).collect::<Vec<_>>()))
+            .map(|chunk| scope.spawn(|| chunk.iter().map(|r| one(r)).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
