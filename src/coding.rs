@@ -43,6 +43,26 @@ pub struct Coding<'cs> {
     pub telehealth: Option<&'cs TelehealthRow>,
 }
 
+#[cfg(test)]
+impl<'cs> Coding<'cs> {
+    /// A coding for tests: `row`'s code, no modifiers, one unit of $10.00 at place 12, no
+    /// diagnoses; tests change what they need with `Coding { units: 3, ..Coding::plain(row) }`.
+    pub(crate) fn plain(row: &'cs HcpcsRow) -> Coding<'cs> {
+        Coding {
+            hcpcs: row.hcpcs,
+            modifiers: Modifiers::EMPTY,
+            units: 1,
+            unit_basis: UnitBasis::Encounter,
+            charge: Money::parse("10").expect("a plain amount"),
+            charge_source: ChargeSource::Encounter,
+            place_of_service: PlaceOfService::parse("12").expect("a place of service"),
+            diagnoses: Vec::new().into(),
+            row,
+            telehealth: None,
+        }
+    }
+}
+
 fn row_id<S: serde::Serializer>(r: &&HcpcsRow, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&r.id)
 }

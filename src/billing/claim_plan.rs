@@ -404,9 +404,8 @@ pub fn plan_claims(
 mod tests {
     use super::*;
     use crate::codeset::CodeSet;
-    use crate::codeset::UnitBasis;
-    use crate::coding::{ChargeSource, Coding};
-    use crate::model::{Activity, Member, Modifiers, RowRef, Sex};
+    use crate::coding::Coding;
+    use crate::model::{Activity, Member, RowRef, Sex};
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
@@ -452,19 +451,12 @@ mod tests {
             service_date: NaiveDate::from_ymd_opt(2025, 3, day).unwrap(),
             activity: Activity::Assessment,
             coding: Coding {
-                hcpcs: row.hcpcs,
-                modifiers: Modifiers::EMPTY,
-                units: 1,
-                unit_basis: UnitBasis::Encounter,
                 charge: Money::parse(&format!("{}.25", id % 7 + 1)).unwrap(),
-                charge_source: ChargeSource::Encounter,
-                place_of_service: PlaceOfService::parse("12").unwrap(),
                 diagnoses: dx
                     .iter()
                     .map(|d| DiagnosisCode::parse(&format!("Z59.{d:02}")).unwrap())
                     .collect(),
-                row,
-                telehealth: None,
+                ..Coding::plain(row)
             },
             authorization: None,
             rendering: None,

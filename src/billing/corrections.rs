@@ -235,11 +235,8 @@ pub fn correction_claims(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codeset::{CodeSet, UnitBasis};
-    use crate::coding::ChargeSource;
-    use crate::model::{
-        Activity, Member, Modality, Modifiers, Money, PlaceOfService, Sex, StaffClass,
-    };
+    use crate::codeset::CodeSet;
+    use crate::model::{Activity, Member, Modality, Sex, StaffClass};
     use chrono::NaiveDate;
 
     /// Row `row` of the run's one file, for member `member`, correcting encounter `replaces`
@@ -281,19 +278,7 @@ mod tests {
     }
 
     fn coding(cs: &CodeSet) -> Coding<'_> {
-        let row = &cs.hcpcs[0];
-        Coding {
-            hcpcs: row.hcpcs,
-            modifiers: Modifiers::EMPTY,
-            units: 1,
-            unit_basis: UnitBasis::Encounter,
-            charge: Money::parse("10").unwrap(),
-            charge_source: ChargeSource::Encounter,
-            place_of_service: PlaceOfService::parse("12").unwrap(),
-            diagnoses: Vec::new().into(),
-            row,
-            telehealth: None,
-        }
+        Coding::plain(&cs.hcpcs[0])
     }
 
     /// The rule each row met, in order (`None`: taken).

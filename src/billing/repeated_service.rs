@@ -161,9 +161,9 @@ pub fn take_repeated_services(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codeset::{CodeSet, UnitBasis};
-    use crate::coding::{ChargeSource, Coding};
-    use crate::model::{Activity, Member, Money, PlaceOfService, Sex};
+    use crate::codeset::CodeSet;
+    use crate::coding::Coding;
+    use crate::model::{Activity, Member, Sex};
     use proptest::prelude::*;
     use std::collections::HashMap;
 
@@ -202,16 +202,8 @@ mod tests {
                     service_date: NaiveDate::from_ymd_opt(2026, 1, 1 + u32::from(day)).unwrap(),
                     activity: Activity::Assessment,
                     coding: Coding {
-                        hcpcs: row.hcpcs,
                         modifiers: Modifiers::parse(mods[usize::from(m)]).unwrap(),
-                        units: 1,
-                        unit_basis: UnitBasis::Encounter,
-                        charge: Money::parse("10").unwrap(),
-                        charge_source: ChargeSource::Encounter,
-                        place_of_service: PlaceOfService::parse("12").unwrap(),
-                        diagnoses: Vec::new().into(),
-                        row,
-                        telehealth: None,
+                        ..Coding::plain(row)
                     },
                     authorization: None,
                     rendering: None,

@@ -269,9 +269,8 @@ pub fn plan_invoices(
         .collect();
     // Each (payer, month) run of lines is one invoice; their totals and numbers are computed on
     // as many threads as there are cores, and kept in run order.
-    let runs: Vec<&[(u16, i32, u32, u32)]> = keyed
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .collect();
+    let runs: Vec<&[(u16, i32, u32, u32)]> =
+        keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).collect();
     let one = |run: &[(u16, i32, u32, u32)]| {
         let which: Vec<u32> = run.iter().map(|k| k.3).collect();
         // Lines go by member within an invoice: one run of lines per member.
