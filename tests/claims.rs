@@ -517,27 +517,14 @@ fn a_row_of_the_wrong_width_names_where_it_parts_from_the_header() {
     let input = d.path().join("widths.csv");
     std::fs::write(&input, format!("{header}\n{short}\n{long}\n")).unwrap();
     let out = claims(d.path(), &input, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut r = csv::Reader::from_path(d.path().join("out/rejects.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let got: Vec<(String, String, String, String)> = r
-        .records()
-        .map(|x| {
-            let x = x.unwrap();
-            (
-                x[at("encounter_id")].to_string(),
-                x[at("rule_id")].to_string(),
-                x[at("field")].to_string(),
-                x[at("message")].to_string(),
-            )
-        })
-        .collect();
+    common::assert_exit(&out, 1);
+    let got: Vec<(String, String, String, String)> = common::csv_columns(
+        &d.path().join("out/rejects.csv"),
+        &["encounter_id", "rule_id", "field", "message"],
+    )
+    .into_iter()
+    .map(|c| (c[0].clone(), c[1].clone(), c[2].clone(), c[3].clone()))
+    .collect();
     assert_eq!(
         got,
         [

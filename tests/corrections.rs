@@ -295,26 +295,14 @@ fn map_judges_correcting_rows_as_claims_does() {
     let p = write_csv(d.path(), "fix.csv", &header2, &input);
 
     let out = claims(&p, &d.path().join("claims"));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut r = csv::Reader::from_path(d.path().join("claims/rejects.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let rejected: Vec<(u64, String, String)> = r
-        .records()
-        .map(|x| {
-            let x = x.unwrap();
-            (
-                x[at("row")].parse().unwrap(),
-                x[at("encounter_id")].to_string(),
-                x[at("rule_id")].to_string(),
-            )
-        })
-        .collect();
+    common::assert_exit(&out, 1);
+    let rejected: Vec<(u64, String, String)> = common::csv_columns(
+        &d.path().join("claims/rejects.csv"),
+        &["row", "encounter_id", "rule_id"],
+    )
+    .into_iter()
+    .map(|c| (c[0].parse().unwrap(), c[1].clone(), c[2].clone()))
+    .collect();
     let want = vec![
         (2, "SCC-0005-R1".to_string(), "COD-007".to_string()),
         (5, "SCC-0002-R1".to_string(), "COD-008".to_string()),

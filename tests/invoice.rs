@@ -3,6 +3,8 @@
 //! totals, --period and --strict follow the exit-status contract, and nothing personal reaches
 //! the messages.
 
+mod common;
+
 use assert_cmd::Command;
 use calamine::{Data, Reader};
 use std::collections::BTreeSet;
@@ -506,26 +508,14 @@ fn correcting_rows_become_correcting_invoice_lines() {
         &input,
         &d.path().join("inv"),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut r = csv::Reader::from_path(d.path().join("inv/golden-valley-2026-09.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    let at = |n: &str| h.iter().position(|c| c == n).unwrap();
-    let got: BTreeSet<(String, String, String)> = r
-        .records()
-        .map(|x| {
-            let x = x.unwrap();
-            (
-                x[at("line_id")].to_string(),
-                x[at("correction")].to_string(),
-                x[at("replaces_line_id")].to_string(),
-            )
-        })
-        .collect();
+    common::assert_exit(&out, 0);
+    let got: BTreeSet<(String, String, String)> = common::csv_columns(
+        &d.path().join("inv/golden-valley-2026-09.csv"),
+        &["line_id", "correction", "replaces_line_id"],
+    )
+    .into_iter()
+    .map(|c| (c[0].clone(), c[1].clone(), c[2].clone()))
+    .collect();
     assert_eq!(
         got,
         BTreeSet::from([

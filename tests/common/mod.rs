@@ -12,6 +12,37 @@ use std::process::Command;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+/// Fails, showing what the command said, unless it exited with `code`.
+pub fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The columns `names` of every record of CSV file `path`, in file order (a missing column
+/// fails the test, naming it).
+pub fn csv_columns(path: &Path, names: &[&str]) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let h = r.headers().unwrap().clone();
+    let at: Vec<usize> = names
+        .iter()
+        .map(|n| {
+            h.iter()
+                .position(|c| c == *n)
+                .unwrap_or_else(|| panic!("{} has no column {n}", path.display()))
+        })
+        .collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            at.iter().map(|&i| rec[i].to_string()).collect()
+        })
+        .collect()
+}
+
 /// `ecm` run on the built-in example's configuration at the demo's clock, for subcommand `cmd`
 /// (its other arguments are added by the caller).
 pub fn on_the_example(cmd: &str) -> assert_cmd::Command {
